@@ -1,0 +1,136 @@
+//! Runs progenitor on one API, turning its panics and errors into diagnostics that name the
+//! operation being generated.
+
+use crate::diagnostic::Diagnostic;
+use openapiv3::OpenAPI;
+use proc_macro2::TokenStream;
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+/// What progenitor produced for one API.
+pub struct Generated {
+    pub tokens: TokenStream,
+    pub type_count: usize,
+    pub uses_futures: bool,
+}
+
+/// The settings every API is generated with: builder-style methods (named setters, so adding an
+/// optional parameter to a spec does not break callers) and one `Client` with every operation.
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
+    settings
+}
+
+pub fn generate(api_name: &str, spec: &OpenAPI) -> Result<Generated, Diagnostic> {
+    match run(spec) {
+        Ok(Ok(generated)) => Ok(generated),
+        Ok(Err(error)) => Err(explain(api_name, spec, &format!("progenitor rejected the spec: {error}"))),
+        Err(panic) => Err(explain(api_name, spec, &format!("progenitor panicked: {panic}"))),
+    }
+}
+
+/// Generates; `Err` carries a panic's message.
+fn run(spec: &OpenAPI) -> Result<Result<Generated, progenitor::Error>, String> {
+    catch_panic(|| {
+        let mut generator = Generator::new(&settings());
+        let tokens = generator.generate_tokens(spec)?;
+        let type_space = generator.get_type_space();
+        Ok(Generated { tokens, type_count: type_space.iter_types().count(), uses_futures: generator.uses_futures() })
+    })
+}
+
+/// Names the first operation that fails on its own, so the author knows where to look.
+fn explain(api_name: &str, spec: &OpenAPI, failure: &str) -> Diagnostic {
+    for (path, method, operation) in operations(spec) {
+        let mut single = spec.clone();
+        single.paths.paths.retain(|p, _| p == path);
+        if let Some(openapiv3::ReferenceOr::Item(item)) = single.paths.paths.get_mut(path) {
+            for (m, op) in item_operations_mut(item) {
+                if m != method {
+                    *op = None;
+                }
+            }
+        }
+        let fails_alone = !matches!(run(&single), Ok(Ok(_)));
+        if fails_alone {
+            let id = operation.operation_id.as_deref().unwrap_or("(no operationId)");
+            return Diagnostic::new(format!(
+                "{api_name}: generating operation `{id}` ({} {path}) failed: {failure}",
+                method.to_uppercase()
+            ))
+            .help("this spec shape is not supported by the generator; see `cargo xtask codegen --help` and the README section on supported specs");
+        }
+    }
+    Diagnostic::new(format!("{api_name}: generating the component types failed: {failure}"))
+        .help("check the schemas under `components/schemas` for shapes the generator cannot express")
+}
+
+pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {
+    let mut out = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        if let openapiv3::ReferenceOr::Item(item) = item {
+            for (method, op) in item.iter() {
+                let method = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+                    .into_iter()
+                    .find(|m| *m == method)
+                    .unwrap_or("get");
+                out.push((path.as_str(), method, op));
+            }
+        }
+    }
+    out
+}
+
+fn item_operations_mut(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+    ]
+}
+
+thread_local! {
+    /// `Some` while this thread runs [`catch_panic`]: the panic hook stores the message here
+    /// instead of printing it.
+    static CAPTURED: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f`, returning a panic as its message. The message is captured rather than printed, so
+/// the user sees one diagnostic and never a Rust backtrace. Panics on other threads print as usual.
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static INSTALL_HOOK: Once = Once::new();
+    INSTALL_HOOK.call_once(|| {
+        let default_hook = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let captured = CAPTURED.with(|slot| match slot.borrow_mut().as_mut() {
+                Some(message) => {
+                    let payload = info
+                        .payload()
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "(no message)".into());
+                    let at = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
+                    *message = Some(format!("{payload}{at}"));
+                    true
+                }
+                None => false,
+            });
+            if !captured {
+                default_hook(info);
+            }
+        }));
+    });
+    let outer = CAPTURED.with(|slot| slot.replace(Some(None)));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    let message = CAPTURED.with(|slot| slot.replace(outer)).flatten();
+    result.map_err(|_| message.unwrap_or_else(|| "(no message)".into()))
+}

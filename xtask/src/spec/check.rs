@@ -1,0 +1,279 @@
+//! Validation of a bundled spec before it reaches progenitor.
+//!
+//! Everything progenitor would reject with an unhelpful message, silently get wrong, or panic on is
+//! caught here, with the position in the source and what to write instead.
+
+use super::BundledSpec;
+use super::node::{Kind, Node};
+use crate::diagnostic::{Diagnostics, escape_pointer_token};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+pub fn check(spec: &BundledSpec) -> Result<(), Diagnostics> {
+    let mut checker = Checker { spec, doc: &spec.document, out: Diagnostics::default() };
+    checker.document();
+    checker.out.into_result()
+}
+
+struct Checker<'a> {
+    spec: &'a BundledSpec,
+    doc: &'a Node,
+    out: Diagnostics,
+}
+
+impl<'a> Checker<'a> {
+    fn report(&mut self, pointer: &str, message: impl Into<String>, help: impl Into<String>) {
+        self.out.push(self.spec.error_at(pointer, message).help(help));
+    }
+
+    fn document(&mut self) {
+        let doc = self.doc;
+        match doc.get("openapi").map(|v| &v.kind) {
+            Some(Kind::String(v)) if v.starts_with("3.0.") => {}
+            Some(Kind::String(v)) if v.starts_with("3.1") => self.report(
+                "/openapi",
+                format!("OpenAPI {v} is not supported: the generator reads OpenAPI 3.0 only"),
+                "write `openapi: 3.0.3`; express `type: [T, 'null']` as `nullable: true`",
+            ),
+            Some(_) => self.report("/openapi", "`openapi` must be a 3.0.x version string", "write `openapi: 3.0.3` (quoted or not)"),
+            None if doc.get("swagger").is_some() => self.report(
+                "/swagger",
+                "Swagger 2.0 documents are not supported",
+                "convert the document to OpenAPI 3.0.3 (`openapi: 3.0.3`, `components` instead of `definitions`)",
+            ),
+            None => self.report("", "the document has no `openapi` version", "add `openapi: 3.0.3` at the top of openapi.yaml"),
+        }
+        match doc.get("info") {
+            Some(info) if info.as_map().is_some() => {
+                for field in ["title", "version"] {
+                    if info.get(field).and_then(Node::as_str).is_none() {
+                        self.report("/info", format!("`info.{field}` is missing or not a string"), format!("add `{field}:` under `info`"));
+                    }
+                }
+            }
+            Some(_) => self.report("/info", "`info` must be an object", "give `info` a `title` and a `version`"),
+            None => self.report("", "the document has no `info`", "add `info:` with `title` and `version`"),
+        }
+        match doc.get("paths") {
+            Some(paths) if paths.as_map().is_some() => self.paths(paths),
+            Some(_) => self.report("/paths", "`paths` must be an object", "map each path template to its operations"),
+            None => self.report("", "the document has no `paths`", "add `paths:` with at least one operation"),
+        }
+        self.references(doc, String::new());
+    }
+
+    /// Every `$ref` left after bundling is local and must resolve, or typify would panic.
+    fn references(&mut self, node: &Node, pointer: String) {
+        match &node.kind {
+            Kind::Map(entries) => {
+                if let Some(target) = node.get("$ref").and_then(Node::as_str) {
+                    let resolves = target.strip_prefix('#').is_some_and(|p| self.doc.pointer(p).is_some());
+                    if !resolves {
+                        self.report(
+                            &format!("{pointer}/$ref"),
+                            format!("`$ref: {target}` points to nothing in the bundled document"),
+                            "check the name; components are case-sensitive",
+                        );
+                    }
+                }
+                for (key, value) in entries {
+                    self.references(value, format!("{pointer}/{}", escape_pointer_token(key)));
+                }
+            }
+            Kind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.references(item, format!("{pointer}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn paths(&mut self, paths: &'a Node) {
+        let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
+        for (path, item) in paths.as_map().unwrap_or_default() {
+            let item_pointer = format!("/paths/{}", escape_pointer_token(path));
+            if !path.starts_with('/') {
+                self.report(&item_pointer, format!("path `{path}` does not start with `/`"), "write paths like `/v1/items/{id}`");
+            }
+            let Some(entries) = item.as_map() else {
+                self.report(&item_pointer, "a path item must be an object", "map HTTP methods to operations");
+                continue;
+            };
+            for (method, operation) in entries {
+                if !HTTP_METHODS.contains(&method.as_str()) {
+                    continue;
+                }
+                let pointer = format!("{item_pointer}/{method}");
+                self.operation(path, item, method, operation, &pointer, &mut operation_ids);
+            }
+        }
+    }
+
+    fn operation(
+        &mut self,
+        path: &str,
+        item: &'a Node,
+        method: &str,
+        operation: &'a Node,
+        pointer: &str,
+        ids: &mut BTreeMap<String, String>,
+    ) {
+        if operation.as_map().is_none() {
+            self.report(pointer, "an operation must be an object", "give it an operationId and responses");
+            return;
+        }
+        match operation.get("operationId").and_then(Node::as_str) {
+            None => self.report(
+                pointer,
+                format!("{} {path} has no operationId", method.to_uppercase()),
+                "add `operationId: verb_noun`; it becomes the Rust method name",
+            ),
+            Some(id) => {
+                if let Some(first) = ids.get(id) {
+                    let message = format!("operationId `{id}` is already used by {first}");
+                    self.report(&format!("{pointer}/operationId"), message, "give every operation its own operationId");
+                } else {
+                    ids.insert(id.to_string(), format!("{} {path}", method.to_uppercase()));
+                }
+            }
+        }
+        self.parameters(path, item, operation, pointer);
+        if let Some(body) = operation.get("requestBody") {
+            self.request_body(body, &format!("{pointer}/requestBody"));
+        }
+        match operation.get("responses") {
+            Some(responses) if responses.as_map().is_some() => self.responses(responses, &format!("{pointer}/responses")),
+            _ => self.report(pointer, "the operation has no `responses`", "document at least the success response"),
+        }
+    }
+
+    fn parameters(&mut self, path: &str, item: &'a Node, operation: &'a Node, pointer: &str) {
+        let mut declared_path_params = BTreeSet::new();
+        let lists = [(item.get("parameters"), format!("{}/parameters", parent(pointer))), (operation.get("parameters"), format!("{pointer}/parameters"))];
+        for (list, list_pointer) in lists {
+            let Some(list) = list else { continue };
+            let Some(items) = list.as_seq() else {
+                self.report(&list_pointer, "`parameters` must be a list", "write each parameter as a list item");
+                continue;
+            };
+            for (i, parameter) in items.iter().enumerate() {
+                let param_pointer = format!("{list_pointer}/{i}");
+                let Some(parameter) = self.deref(parameter) else { continue };
+                let name = parameter.get("name").and_then(Node::as_str);
+                let location = parameter.get("in").and_then(Node::as_str);
+                match (name, location) {
+                    (Some(name), Some("path")) => {
+                        declared_path_params.insert(name.to_string());
+                        if !parameter.get("required").is_some_and(Node::is_true) {
+                            self.report(&param_pointer, format!("path parameter `{name}` is not marked required"), "add `required: true`: OpenAPI requires it for path parameters");
+                        }
+                    }
+                    (Some(name), Some("cookie")) => self.report(
+                        &param_pointer,
+                        format!("cookie parameter `{name}` cannot be generated"),
+                        "the generator supports path, query and header parameters; describe the cookie in prose",
+                    ),
+                    (Some(_), Some("query" | "header")) => {}
+                    (Some(name), other) => self.report(
+                        &param_pointer,
+                        format!("parameter `{name}` has `in: {}`", other.unwrap_or("(missing)")),
+                        "use one of path, query or header",
+                    ),
+                    (None, _) => self.report(&param_pointer, "a parameter has no `name`", "add `name:`"),
+                }
+            }
+        }
+        let in_template: BTreeSet<String> = template_params(path).into_iter().collect();
+        for missing in in_template.difference(&declared_path_params) {
+            self.report(pointer, format!("path parameter `{{{missing}}}` of `{path}` is not declared"), format!("add a parameter with `name: {missing}`, `in: path`, `required: true`"));
+        }
+        for unused in declared_path_params.difference(&in_template) {
+            self.report(pointer, format!("path parameter `{unused}` does not appear in `{path}`"), "remove it, or add `{name}` to the path template");
+        }
+    }
+
+    fn request_body(&mut self, body: &'a Node, pointer: &str) {
+        let Some(body) = self.deref(body) else { return };
+        if !body.get("required").is_some_and(Node::is_true) {
+            self.report(
+                pointer,
+                "the request body is optional, but the generator would make it required",
+                "add `required: true`, or split the operation into one with and one without a body",
+            );
+        }
+        let Some(content) = body.get("content").and_then(Node::as_map) else {
+            self.report(pointer, "the request body has no `content`", "add `content: {application/json: {schema: ...}}`");
+            return;
+        };
+        if content.len() > 1 {
+            let types: Vec<&str> = content.iter().map(|(k, _)| k.as_str()).collect();
+            self.report(
+                &format!("{pointer}/content"),
+                format!("the request body has {} media types ({}); the generator takes one", types.len(), types.join(", ")),
+                "keep one media type (usually application/json)",
+            );
+        }
+        for (media_type, _) in content {
+            if media_type.starts_with("multipart/") || media_type == "application/x-www-form-urlencoded" {
+                self.report(
+                    &format!("{pointer}/content/{}", escape_pointer_token(media_type)),
+                    format!("`{media_type}` request bodies cannot be generated"),
+                    "only JSON (and raw octet-stream) bodies are supported",
+                );
+            }
+        }
+    }
+
+    fn responses(&mut self, responses: &'a Node, pointer: &str) {
+        let mut success_types: Vec<(&str, Option<&Node>)> = Vec::new();
+        for (status, response) in responses.as_map().unwrap_or_default() {
+            let valid = status == "default" || (status.len() == 3 && (status.bytes().all(|b| b.is_ascii_digit()) || status.ends_with("XX")));
+            if !valid {
+                self.report(&format!("{pointer}/{}", escape_pointer_token(status)), format!("`{status}` is not a status code"), "use a code like 200, a range like 4XX, or `default`");
+                continue;
+            }
+            if !status.starts_with('2') {
+                continue;
+            }
+            let Some(response) = self.deref(response) else { continue };
+            let schema = response.get("content").and_then(Node::as_map).and_then(|c| c.first()).and_then(|(_, media)| media.get("schema"));
+            success_types.push((status, schema));
+        }
+        let mut distinct: Vec<Option<&Node>> = Vec::new();
+        for (_, schema) in &success_types {
+            if !distinct.contains(schema) {
+                distinct.push(*schema);
+            }
+        }
+        if distinct.len() > 1 {
+            let statuses: Vec<&str> = success_types.iter().map(|(s, _)| *s).collect();
+            self.report(
+                pointer,
+                format!("success responses {} have different bodies; a generated method returns one type", statuses.join(", ")),
+                "give every 2xx response the same schema (or none), or split the operation",
+            );
+        }
+    }
+
+    /// Follows local `$ref`s; unresolved ones are reported by `references`.
+    fn deref(&self, mut node: &'a Node) -> Option<&'a Node> {
+        for _ in 0..32 {
+            match node.get("$ref").and_then(Node::as_str) {
+                Some(target) => node = self.doc.pointer(target.strip_prefix('#')?)?,
+                None => return Some(node),
+            }
+        }
+        None
+    }
+}
+
+fn parent(pointer: &str) -> &str {
+    pointer.rsplit_once('/').map_or("", |(head, _)| head)
+}
+
+/// `/v1/{a}/x/{b}` → `["a", "b"]`.
+pub fn template_params(path: &str) -> Vec<String> {
+    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string())).collect()
+}

@@ -1,0 +1,165 @@
+//! Reading specs: discover API folders, load their YAML files, bundle them into one document each,
+//! and check what the generator cannot take.
+
+pub mod bundle;
+pub mod check;
+pub mod node;
+pub mod normalize;
+pub mod yaml;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, escape_pointer_token};
+use node::{FileId, Node, Origin};
+use std::path::{Path, PathBuf};
+
+/// The root document of every API folder; it holds info, servers, security schemes and components.
+pub const ROOT_FILE: &str = "openapi.yaml";
+
+/// One folder under `specs/`: one API, one generated crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiDir {
+    /// The folder name, e.g. `partner-center`; the crate is `<name>-client`.
+    pub name: String,
+    pub dir: PathBuf,
+}
+
+/// Lists the API folders under `specs_dir`, sorted by name.
+pub fn discover(specs_dir: &Path) -> Result<Vec<ApiDir>, Diagnostics> {
+    let display = specs_dir.display();
+    let entries = std::fs::read_dir(specs_dir).map_err(|e| {
+        Diagnostic::new(format!("cannot read the specs folder {display}: {e}"))
+            .help("run the command from the repository, which has a `specs/` folder")
+    })?;
+    let mut apis = Vec::new();
+    let mut problems = Diagnostics::default();
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !dir.join(ROOT_FILE).is_file() {
+            problems.push(
+                Diagnostic::new(format!("{} has no {ROOT_FILE}", dir.display()))
+                    .help(format!("every API folder needs a root document named {ROOT_FILE}")),
+            );
+        } else if !is_kebab_case(&name) {
+            problems.push(
+                Diagnostic::new(format!("API folder name `{name}` is not kebab-case"))
+                    .help("name the folder like `partner-center`: lowercase letters, digits and dashes"),
+            );
+        } else {
+            apis.push(ApiDir { name, dir });
+        }
+    }
+    problems.into_result()?;
+    if apis.is_empty() {
+        return Err(Diagnostic::new(format!("{display} holds no API folder"))
+            .help(format!("add a folder such as {display}/my-api/ with a {ROOT_FILE} in it"))
+            .into());
+    }
+    apis.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(apis)
+}
+
+fn is_kebab_case(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+/// The files one bundle was made from; [`FileId`]s index into it.
+#[derive(Debug, Clone, Default)]
+pub struct SourceFiles {
+    paths: Vec<PathBuf>,
+    /// Paths in messages are shown relative to this folder.
+    display_root: PathBuf,
+}
+
+impl SourceFiles {
+    pub fn new(display_root: PathBuf) -> Self {
+        SourceFiles { paths: Vec::new(), display_root }
+    }
+
+    pub fn add(&mut self, path: PathBuf) -> FileId {
+        self.paths.push(path);
+        FileId(self.paths.len() as u32 - 1)
+    }
+
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.paths[id.0 as usize]
+    }
+
+    pub fn id_of(&self, path: &Path) -> Option<FileId> {
+        self.paths.iter().position(|p| p == path).map(|i| FileId(i as u32))
+    }
+
+    /// A source file's path as shown to the user.
+    pub fn display(&self, id: FileId) -> PathBuf {
+        self.display_path(self.path(id))
+    }
+
+    /// `path` relative to the display root where possible.
+    pub fn display_path(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.display_root).unwrap_or(path).to_path_buf()
+    }
+
+    pub fn location(&self, origin: Origin, pointer: &str) -> Location {
+        Location {
+            file: self.display(origin.file),
+            line: Some(origin.line as usize),
+            column: Some(origin.column as usize),
+            pointer: pointer.to_string(),
+        }
+    }
+}
+
+/// One API's spec, bundled into a single document whose nodes still know their source positions.
+#[derive(Debug, Clone)]
+pub struct BundledSpec {
+    pub api: ApiDir,
+    pub files: SourceFiles,
+    pub document: Node,
+}
+
+impl BundledSpec {
+    /// The source position of the node at `pointer`, or of its nearest existing ancestor.
+    pub fn locate(&self, pointer: &str) -> Location {
+        let mut node = &self.document;
+        let mut walked = String::new();
+        for token in pointer.split('/').skip(1) {
+            let unescaped = token.replace("~1", "/").replace("~0", "~");
+            let next = match &node.kind {
+                node::Kind::Map(_) => node.get(&unescaped),
+                node::Kind::Seq(items) => unescaped.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(child) => {
+                    node = child;
+                    walked.push('/');
+                    walked.push_str(token);
+                }
+                None => break,
+            }
+        }
+        self.files.location(node.origin, pointer)
+    }
+
+    /// A diagnostic pointing at the node at `pointer`.
+    pub fn error_at(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(message).at(self.locate(pointer))
+    }
+}
+
+/// Builds a JSON pointer from tokens, escaping each one.
+pub fn pointer_of<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
+    tokens.into_iter().map(|t| format!("/{}", escape_pointer_token(t))).collect()
+}
+
+/// Loads, bundles and checks one API folder.
+pub fn load(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostics> {
+    let spec = bundle::bundle(api, display_root)?;
+    check::check(&spec)?;
+    Ok(spec)
+}
