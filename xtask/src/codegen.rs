@@ -13,7 +13,10 @@ pub const REGENERATE_COMMAND: &str = "cargo xtask codegen";
 
 /// The repository root: the parent of the xtask crate.
 pub fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the repository").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the repository")
+        .to_path_buf()
 }
 
 /// Loads and generates every API under `root/specs`. Fails when any API fails, reporting the
@@ -68,16 +71,32 @@ pub fn run(root: &Path, check: bool, out: &mut impl Write) -> Result<Outcome, Bo
             files.join(", ")
         )?;
     }
-    let orphans: Vec<_> = plan.drift().filter(|f| !crates.iter().any(|c| f.path.starts_with(&c.dir))).collect();
+    let orphans: Vec<_> = plan
+        .drift()
+        .filter(|f| !crates.iter().any(|c| f.path.starts_with(&c.dir)))
+        .collect();
     for orphan in &orphans {
-        writeln!(out, "{}: no spec folder generates it any more{}", orphan.path.display(), if check { "" } else { " (deleted)" })?;
+        writeln!(
+            out,
+            "{}: no spec folder generates it any more{}",
+            orphan.path.display(),
+            if check { "" } else { " (deleted)" }
+        )?;
     }
     let drift = plan.drift().count();
     if check && drift > 0 {
         write!(out, "{}", plan.diff(40))?;
-        writeln!(out, "error: {drift} generated file(s) are out of date with specs/. Run `{REGENERATE_COMMAND}` and commit the result.")?;
+        writeln!(
+            out,
+            "error: {drift} generated file(s) are out of date with specs/. Run `{REGENERATE_COMMAND}` and commit the result."
+        )?;
         return Ok(Outcome::Stale);
     }
-    writeln!(out, "{} API(s) in {:.2} s", crates.len(), started.elapsed().as_secs_f64())?;
+    writeln!(
+        out,
+        "{} API(s) in {:.2} s",
+        crates.len(),
+        started.elapsed().as_secs_f64()
+    )?;
     Ok(Outcome::Done)
 }

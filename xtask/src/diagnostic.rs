@@ -16,18 +16,23 @@ pub struct Location {
 /// One problem found in the input, reported without a backtrace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub location: Option<Location>,
+    /// Boxed: diagnostics travel in `Result`s, whose error side should stay small.
+    pub location: Option<Box<Location>>,
     pub message: String,
     pub help: Option<String>,
 }
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
-        Diagnostic { location: None, message: message.into(), help: None }
+        Diagnostic {
+            location: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

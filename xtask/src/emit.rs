@@ -52,7 +52,8 @@ impl Plan {
             let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
             entries.sort();
             for dir in entries {
-                let is_generated = fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.starts_with(GENERATED_MARKER));
+                let is_generated =
+                    fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.starts_with(GENERATED_MARKER));
                 let relative = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
                 if is_generated && !owned_dirs.contains(&relative) {
                     owned_dirs.push(relative);
@@ -67,13 +68,23 @@ impl Plan {
                 Some(old) if old == new => Change::Unchanged,
                 Some(_) => Change::Updated,
             };
-            files.push(FilePlan { path: path.clone(), change, old, new: Some(new.to_string()) });
+            files.push(FilePlan {
+                path: path.clone(),
+                change,
+                old,
+                new: Some(new.to_string()),
+            });
         }
         for dir in &owned_dirs {
             for path in walk(root, &root.join(dir))? {
                 if !desired.contains_key(&path) {
                     let old = read_if_exists(&root.join(&path))?;
-                    files.push(FilePlan { path, change: Change::Deleted, old, new: None });
+                    files.push(FilePlan {
+                        path,
+                        change: Change::Deleted,
+                        old,
+                        new: None,
+                    });
                 }
             }
         }
@@ -125,14 +136,21 @@ impl Plan {
             let new = file.new.as_deref().unwrap_or("");
             let name = file.path.display().to_string();
             let diff = similar::TextDiff::from_lines(old, new);
-            let text = diff.unified_diff().context_radius(2).header(&format!("a/{name}"), &format!("b/{name}")).to_string();
+            let text = diff
+                .unified_diff()
+                .context_radius(2)
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+                .to_string();
             let lines: Vec<&str> = text.lines().collect();
             for line in lines.iter().take(max_lines_per_file) {
                 out.push_str(line);
                 out.push('\n');
             }
             if lines.len() > max_lines_per_file {
-                out.push_str(&format!("... ({} more diff lines in {name})\n", lines.len() - max_lines_per_file));
+                out.push_str(&format!(
+                    "... ({} more diff lines in {name})\n",
+                    lines.len() - max_lines_per_file
+                ));
             }
             if lines.is_empty() {
                 let what = match file.change {
@@ -175,7 +193,10 @@ fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
     fs::write(&temporary, contents)?;
     fs::rename(&temporary, path).inspect_err(|_| {

@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use xtask::codegen::{self, Outcome};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "finops-clients tooling", disable_help_subcommand = true)]
+#[command(
+    name = "cargo xtask",
+    about = "finops-clients tooling",
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

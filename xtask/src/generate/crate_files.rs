@@ -54,7 +54,12 @@ pub fn header_text(info: &CrateInfo) -> String {
 }
 
 pub fn cargo_toml(info: &CrateInfo, deps: &[&KnownCrate]) -> String {
-    let keywords = info.keywords.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", ");
+    let keywords = info
+        .keywords
+        .iter()
+        .map(|k| format!("{k:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut out = format!(
         r#"# {header}
 [package]
@@ -129,16 +134,30 @@ pub fn readme(info: &CrateInfo) -> String {
         info.spec_dir(),
         info.spec_dir()
     );
-    let _ = writeln!(out, "## Usage\n\n```toml\n[dependencies]\n{} = \"{}\"\n```\n", info.package, info.version);
+    let _ = writeln!(
+        out,
+        "## Usage\n\n```toml\n[dependencies]\n{} = \"{}\"\n```\n",
+        info.package, info.version
+    );
     let _ = writeln!(
         out,
         "TLS uses rustls by default; build with `default-features = false, features = [\"native-tls\"]` \
          to use the platform's TLS library instead.\n"
     );
     out.push_str(&example(info));
-    let _ = writeln!(out, "## Operations\n\n| Method | Path | Rust method | Summary |\n|---|---|---|---|");
+    let _ = writeln!(
+        out,
+        "## Operations\n\n| Method | Path | Rust method | Summary |\n|---|---|---|---|"
+    );
     for op in &info.operations {
-        let _ = writeln!(out, "| {} | `{}` | [`Client::{}`] | {} |", op.method.to_uppercase(), op.path, op.rust_name, op.summary);
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | [`Client::{}`] | {} |",
+            op.method.to_uppercase(),
+            op.path,
+            op.rust_name,
+            op.summary
+        );
     }
     let _ = writeln!(out, "\n## Servers\n\n| Base URL | Description |\n|---|---|");
     for (url, description) in &info.servers {
@@ -158,7 +177,11 @@ pub fn readme(info: &CrateInfo) -> String {
              `serde_json::Value`, and the per-status body types are in [`types`].\n"
         );
         for rewrite in &info.rewrites {
-            let _ = writeln!(out, "- `{}` ({}): {}", rewrite.operation_id, rewrite.rule, rewrite.detail);
+            let _ = writeln!(
+                out,
+                "- `{}` ({}): {}",
+                rewrite.operation_id, rewrite.rule, rewrite.detail
+            );
         }
     }
     out
@@ -169,7 +192,10 @@ pub fn readme(info: &CrateInfo) -> String {
 fn example(info: &CrateInfo) -> String {
     let lib = info.lib_name();
     let env = info.token_env_var();
-    let base_url = info.servers.first().map_or("https://example.invalid", |(url, _)| url.as_str());
+    let base_url = info
+        .servers
+        .first()
+        .map_or("https://example.invalid", |(url, _)| url.as_str());
     let call = info
         .operations
         .iter()

@@ -13,22 +13,52 @@ pub struct KnownCrate {
 
 /// Every crate the generated code can refer to. `reqwest` and `progenitor-client` are always used.
 pub const KNOWN_CRATES: &[KnownCrate] = &[
-    KnownCrate { ident: "bytes", manifest_line: "bytes = { workspace = true }" },
-    KnownCrate { ident: "chrono", manifest_line: "chrono = { workspace = true }" },
-    KnownCrate { ident: "futures", manifest_line: "futures = { workspace = true }" },
-    KnownCrate { ident: "progenitor_client", manifest_line: "progenitor-client = { workspace = true }" },
-    KnownCrate { ident: "regress", manifest_line: "regress = { workspace = true }" },
-    KnownCrate { ident: "reqwest", manifest_line: "reqwest = { workspace = true }" },
-    KnownCrate { ident: "serde", manifest_line: "serde = { workspace = true }" },
-    KnownCrate { ident: "serde_json", manifest_line: "serde_json = { workspace = true }" },
-    KnownCrate { ident: "uuid", manifest_line: "uuid = { workspace = true }" },
+    KnownCrate {
+        ident: "bytes",
+        manifest_line: "bytes = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "chrono",
+        manifest_line: "chrono = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "futures",
+        manifest_line: "futures = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "progenitor_client",
+        manifest_line: "progenitor-client = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "regress",
+        manifest_line: "regress = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "reqwest",
+        manifest_line: "reqwest = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "serde",
+        manifest_line: "serde = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "serde_json",
+        manifest_line: "serde_json = { workspace = true }",
+    },
+    KnownCrate {
+        ident: "uuid",
+        manifest_line: "uuid = { workspace = true }",
+    },
 ];
 
 /// The known crates named by any path in `file`, in the order of [`KNOWN_CRATES`].
 pub fn used_crates(file: &syn::File) -> Vec<&'static KnownCrate> {
     let mut visitor = PathRoots::default();
     visitor.visit_file(file);
-    KNOWN_CRATES.iter().filter(|c| visitor.roots.contains(c.ident)).collect()
+    KNOWN_CRATES
+        .iter()
+        .filter(|c| visitor.roots.contains(c.ident))
+        .collect()
 }
 
 #[derive(Default)]
@@ -96,7 +126,10 @@ mod tests {
     use super::*;
 
     fn used(code: &str) -> Vec<&'static str> {
-        used_crates(&syn::parse_str(code).unwrap()).iter().map(|c| c.ident).collect()
+        used_crates(&syn::parse_str(code).unwrap())
+            .iter()
+            .map(|c| c.ident)
+            .collect()
     }
 
     #[test]

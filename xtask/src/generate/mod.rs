@@ -39,14 +39,21 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
     let mut document = spec.document.to_json();
     let rewrites = normalize::normalize(&mut document);
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(document).map_err(|e| {
-        let pointer: String = e.path().iter().map(|segment| format!("/{}", crate::diagnostic::escape_pointer_token(&segment.to_string()))).collect();
+        let pointer: String = e
+            .path()
+            .iter()
+            .map(|segment| format!("/{}", crate::diagnostic::escape_pointer_token(&segment.to_string())))
+            .collect();
         spec.error_at(&pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
             .help("compare the node with the OpenAPI 3.0.3 specification")
     })?;
     let info = crate_info(spec, &openapi, rewrites.clone())?;
     let generated = progenitor::generate(&spec.api.name, &openapi)?;
     let file: syn::File = syn::parse2(generated.tokens).map_err(|e| {
-        Diagnostic::new(format!("{}: progenitor produced code that does not parse: {e}", spec.api.name))
+        Diagnostic::new(format!(
+            "{}: progenitor produced code that does not parse: {e}",
+            spec.api.name
+        ))
     })?;
     let mut used = deps::used_crates(&file);
     if generated.uses_futures && !used.iter().any(|c| c.ident == "futures") {
@@ -58,7 +65,10 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
     files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(&info, &used));
     files.insert(PathBuf::from("README.md"), crate_files::readme(&info));
     files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(&info));
-    files.insert(PathBuf::from("src/generated.rs"), crate_files::generated_rs(&info, &code));
+    files.insert(
+        PathBuf::from("src/generated.rs"),
+        crate_files::generated_rs(&info, &code),
+    );
     Ok(GeneratedCrate {
         api: spec.api.name.clone(),
         package: info.package.clone(),
@@ -72,13 +82,28 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
 
 /// Crate metadata from the spec: `info`, `servers`, security schemes and the optional
 /// `info.x-rust-crate` extension (`version`, `description`, `keywords`).
-fn crate_info(spec: &BundledSpec, openapi: &openapiv3::OpenAPI, rewrites: Vec<Rewrite>) -> Result<CrateInfo, Diagnostics> {
+fn crate_info(
+    spec: &BundledSpec,
+    openapi: &openapiv3::OpenAPI,
+    rewrites: Vec<Rewrite>,
+) -> Result<CrateInfo, Diagnostics> {
     let extension = spec.document.pointer("/info/x-rust-crate");
-    let text = |key: &str| extension.and_then(|e| e.get(key)).and_then(Node::as_str).map(str::to_string);
+    let text = |key: &str| {
+        extension
+            .and_then(|e| e.get(key))
+            .and_then(Node::as_str)
+            .map(str::to_string)
+    };
     let version = text("version").unwrap_or_else(|| "0.1.0".into());
     let mut problems = Diagnostics::default();
     if !is_semver(&version) {
-        problems.push(spec.error_at("/info/x-rust-crate/version", format!("crate version `{version}` is not a semantic version")).help("write it like 0.1.0"));
+        problems.push(
+            spec.error_at(
+                "/info/x-rust-crate/version",
+                format!("crate version `{version}` is not a semantic version"),
+            )
+            .help("write it like 0.1.0"),
+        );
     }
     let keywords: Vec<String> = extension
         .and_then(|e| e.get("keywords"))
@@ -86,22 +111,45 @@ fn crate_info(spec: &BundledSpec, openapi: &openapiv3::OpenAPI, rewrites: Vec<Re
         .map(|k| k.iter().filter_map(Node::as_str).map(str::to_string).collect())
         .unwrap_or_default();
     if keywords.len() > 5 || keywords.iter().any(|k| k.len() > 20 || k.is_empty()) {
-        problems.push(spec.error_at("/info/x-rust-crate/keywords", "crates.io accepts at most 5 keywords of 1 to 20 characters").help("shorten the list"));
+        problems.push(
+            spec.error_at(
+                "/info/x-rust-crate/keywords",
+                "crates.io accepts at most 5 keywords of 1 to 20 characters",
+            )
+            .help("shorten the list"),
+        );
     }
     problems.into_result()?;
     let description = text("description").unwrap_or_else(|| format!("Typed async client for {}.", openapi.info.title));
-    let servers = openapi.servers.iter().map(|s| (s.url.clone(), s.description.clone().unwrap_or_default())).collect();
+    let servers = openapi
+        .servers
+        .iter()
+        .map(|s| (s.url.clone(), s.description.clone().unwrap_or_default()))
+        .collect();
     let security = openapi
         .components
         .iter()
         .flat_map(|c| c.security_schemes.iter())
         .map(|(name, scheme)| match scheme {
-            openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, description, .. }) => {
-                format!("`{name}`: HTTP `{scheme}` authentication. {}", description.clone().unwrap_or_default())
+            openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::HTTP {
+                scheme, description, ..
+            }) => {
+                format!(
+                    "`{name}`: HTTP `{scheme}` authentication. {}",
+                    description.clone().unwrap_or_default()
+                )
             }
-            openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location, name: key, description, .. }) => {
-                format!("`{name}`: API key in the `{key}` {location:?} parameter. {}", description.clone().unwrap_or_default()).replace("Query", "query").replace("Header", "header")
-            }
+            openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+                location,
+                name: key,
+                description,
+                ..
+            }) => format!(
+                "`{name}`: API key in the `{key}` {location:?} parameter. {}",
+                description.clone().unwrap_or_default()
+            )
+            .replace("Query", "query")
+            .replace("Header", "header"),
             _ => format!("`{name}`"),
         })
         .map(|s| s.trim_end().to_string())
@@ -109,7 +157,10 @@ fn crate_info(spec: &BundledSpec, openapi: &openapiv3::OpenAPI, rewrites: Vec<Re
     let operations = progenitor::operations(openapi)
         .into_iter()
         .map(|(path, method, op)| {
-            let pointer = format!("/paths/{}/{method}/x-codeSamples", crate::diagnostic::escape_pointer_token(path));
+            let pointer = format!(
+                "/paths/{}/{method}/x-codeSamples",
+                crate::diagnostic::escape_pointer_token(path)
+            );
             OperationInfo {
                 method: method.to_string(),
                 path: path.to_string(),
@@ -151,5 +202,8 @@ fn rust_code_sample(samples: Option<&Node>) -> Option<String> {
 fn is_semver(version: &str) -> bool {
     let core = version.split(['-', '+']).next().unwrap_or_default();
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }

@@ -20,14 +20,20 @@ pub struct Generated {
 /// optional parameter to a spec does not break callers) and one `Client` with every operation.
 fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
-    settings.with_interface(InterfaceStyle::Builder).with_tag(TagStyle::Merged);
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
     settings
 }
 
 pub fn generate(api_name: &str, spec: &OpenAPI) -> Result<Generated, Diagnostic> {
     match run(spec) {
         Ok(Ok(generated)) => Ok(generated),
-        Ok(Err(error)) => Err(explain(api_name, spec, &format!("progenitor rejected the spec: {error}"))),
+        Ok(Err(error)) => Err(explain(
+            api_name,
+            spec,
+            &format!("progenitor rejected the spec: {error}"),
+        )),
         Err(panic) => Err(explain(api_name, spec, &format!("progenitor panicked: {panic}"))),
     }
 }
@@ -38,7 +44,11 @@ fn run(spec: &OpenAPI) -> Result<Result<Generated, progenitor::Error>, String> {
         let mut generator = Generator::new(&settings());
         let tokens = generator.generate_tokens(spec)?;
         let type_space = generator.get_type_space();
-        Ok(Generated { tokens, type_count: type_space.iter_types().count(), uses_futures: generator.uses_futures() })
+        Ok(Generated {
+            tokens,
+            type_count: type_space.iter_types().count(),
+            uses_futures: generator.uses_futures(),
+        })
     })
 }
 
@@ -118,7 +128,10 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
                         .map(|s| s.to_string())
                         .or_else(|| info.payload().downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "(no message)".into());
-                    let at = info.location().map(|l| format!(" (at {}:{})", l.file(), l.line())).unwrap_or_default();
+                    let at = info
+                        .location()
+                        .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+                        .unwrap_or_default();
                     *message = Some(format!("{payload}{at}"));
                     true
                 }

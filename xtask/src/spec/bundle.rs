@@ -27,22 +27,25 @@ pub fn bundle(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnost
         diagnostics: Diagnostics::default(),
     };
     let root_path = bundler.api_dir.join(ROOT_FILE);
-    let root_id = match bundler.load(&root_path) {
-        Ok(id) => id,
-        Err(d) => return Err(d.into()),
-    };
+    let root_id = bundler.load(&root_path)?;
     let root_tree = bundler.trees[root_id.0 as usize].clone();
     if !matches!(root_tree.kind, Kind::Map(_)) {
         let location = bundler.files.location(root_tree.origin, "");
-        return Err(Diagnostic::new(format!("the root document is {}, not an object", root_tree.kind_name()))
-            .at(location)
-            .help("an OpenAPI document is a mapping with `openapi`, `info` and `paths`")
-            .into());
+        return Err(
+            Diagnostic::new(format!("the root document is {}, not an object", root_tree.kind_name()))
+                .at(location)
+                .help("an OpenAPI document is a mapping with `openapi`, `info` and `paths`")
+                .into(),
+        );
     }
     let mut document = bundler.resolve(&root_tree, root_id, String::new());
     bundler.merge_hoisted(&mut document);
     bundler.diagnostics.into_result()?;
-    Ok(BundledSpec { api: api.clone(), files: bundler.files, document })
+    Ok(BundledSpec {
+        api: api.clone(),
+        files: bundler.files,
+        document,
+    })
 }
 
 struct Bundler {
@@ -71,7 +74,12 @@ impl Bundler {
                 Ok(id)
             }
             Err(e) => {
-                let location = Location { file: self.files.display(id), line: e.line, column: e.column, pointer: e.pointer };
+                let location = Location {
+                    file: self.files.display(id),
+                    line: e.line,
+                    column: e.column,
+                    pointer: e.pointer,
+                };
                 let mut d = Diagnostic::new(e.message).at(location);
                 d.help = e.help;
                 Err(d)
@@ -99,7 +107,11 @@ impl Bundler {
                 Node::new(Kind::Map(entries), node.origin)
             }
             Kind::Seq(items) => {
-                let items = items.iter().enumerate().map(|(i, v)| self.resolve(v, file, format!("{pointer}/{i}"))).collect();
+                let items = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| self.resolve(v, file, format!("{pointer}/{i}")))
+                    .collect();
                 Node::new(Kind::Seq(items), node.origin)
             }
             _ => node.clone(),
@@ -109,12 +121,22 @@ impl Bundler {
     fn resolve_ref(&mut self, node: &Node, reference: &Node, file: FileId, pointer: String) -> Node {
         let here = format!("{pointer}/$ref");
         let Some(text) = reference.as_str() else {
-            self.error(reference, &here, format!("`$ref` must be a string, found {}", reference.kind_name()), "write the reference as a string, e.g. '#/components/schemas/Name'");
+            self.error(
+                reference,
+                &here,
+                format!("`$ref` must be a string, found {}", reference.kind_name()),
+                "write the reference as a string, e.g. '#/components/schemas/Name'",
+            );
             return node.clone();
         };
         let (file_part, fragment) = text.split_once('#').unwrap_or((text, ""));
         if !fragment.is_empty() && !fragment.starts_with('/') {
-            self.error(reference, &here, format!("`{text}` has a fragment that is not a JSON pointer"), "write the part after `#` as a JSON pointer, e.g. #/components/schemas/Name");
+            self.error(
+                reference,
+                &here,
+                format!("`{text}` has a fragment that is not a JSON pointer"),
+                "write the part after `#` as a JSON pointer, e.g. #/components/schemas/Name",
+            );
             return node.clone();
         }
         let root = FileId(0);
@@ -126,17 +148,35 @@ impl Bundler {
             file
         } else {
             if file_part.contains("://") {
-                self.error(reference, &here, format!("`{text}` refers to a remote document"), "copy what you need into the spec folder and refer to it with a relative path");
+                self.error(
+                    reference,
+                    &here,
+                    format!("`{text}` refers to a remote document"),
+                    "copy what you need into the spec folder and refer to it with a relative path",
+                );
                 return node.clone();
             }
             let base = self.files.path(file).parent().unwrap_or(Path::new("")).to_path_buf();
             let target = normalize_path(&base.join(file_part));
             if !target.starts_with(&self.api_dir) {
-                self.error(reference, &here, format!("`{text}` points outside the API folder {}", self.display_dir()), "keep every file of an API inside its folder under specs/");
+                self.error(
+                    reference,
+                    &here,
+                    format!("`{text}` points outside the API folder {}", self.display_dir()),
+                    "keep every file of an API inside its folder under specs/",
+                );
                 return node.clone();
             }
             if !target.is_file() {
-                self.error(reference, &here, format!("`{text}` refers to a file that does not exist: {}", target.strip_prefix(&self.api_dir).unwrap_or(&target).display()), "check the file name and that the path is relative to the file holding the `$ref`");
+                self.error(
+                    reference,
+                    &here,
+                    format!(
+                        "`{text}` refers to a file that does not exist: {}",
+                        target.strip_prefix(&self.api_dir).unwrap_or(&target).display()
+                    ),
+                    "check the file name and that the path is relative to the file holding the `$ref`",
+                );
                 return node.clone();
             }
             match self.load(&target) {
@@ -150,11 +190,22 @@ impl Bundler {
         let target_tree = self.trees[target_file.0 as usize].clone();
         let Some(target_node) = target_tree.pointer(fragment) else {
             let shown = self.files.display(target_file);
-            self.error(reference, &here, format!("`{text}`: {} has nothing at #{fragment}", shown.display()), "check the spelling of the pointer; names are case-sensitive");
+            self.error(
+                reference,
+                &here,
+                format!("`{text}`: {} has nothing at #{fragment}", shown.display()),
+                "check the spelling of the pointer; names are case-sensitive",
+            );
             return node.clone();
         };
         if let Some((kind, name)) = component_key(fragment) {
-            let local = Node::new(Kind::Map(vec![("$ref".into(), Node::new(Kind::String(format!("#{fragment}")), reference.origin))]), node.origin);
+            let local = Node::new(
+                Kind::Map(vec![(
+                    "$ref".into(),
+                    Node::new(Kind::String(format!("#{fragment}")), reference.origin),
+                )]),
+                node.origin,
+            );
             if target_file == root {
                 return local;
             }
@@ -168,7 +219,17 @@ impl Bundler {
             match self.hoisted.get(&key) {
                 Some(existing) if *existing != bundled => {
                     let first = self.files.location(existing.origin, fragment);
-                    self.error(target_node, fragment, format!("component `{}` is defined differently here and at {}:{}", key.1, first.file.display(), first.line.unwrap_or(0)), "define each component once, in one file, and refer to that definition");
+                    self.error(
+                        target_node,
+                        fragment,
+                        format!(
+                            "component `{}` is defined differently here and at {}:{}",
+                            key.1,
+                            first.file.display(),
+                            first.line.unwrap_or(0)
+                        ),
+                        "define each component once, in one file, and refer to that definition",
+                    );
                 }
                 Some(_) => {}
                 None => {
@@ -179,8 +240,17 @@ impl Bundler {
         }
         let target_key = (target_file, fragment.to_string());
         if self.inlining.contains(&target_key) {
-            let chain: Vec<String> = self.inlining.iter().map(|(f, p)| format!("{}#{p}", self.files.display(*f).display())).collect();
-            self.error(reference, &here, format!("`{text}` refers back to itself: {} → {text}", chain.join(" → ")), "a reference cycle can only go through a named component (#/components/...)");
+            let chain: Vec<String> = self
+                .inlining
+                .iter()
+                .map(|(f, p)| format!("{}#{p}", self.files.display(*f).display()))
+                .collect();
+            self.error(
+                reference,
+                &here,
+                format!("`{text}` refers back to itself: {} → {text}", chain.join(" → ")),
+                "a reference cycle can only go through a named component (#/components/...)",
+            );
             return node.clone();
         }
         self.inlining.push(target_key);
@@ -209,9 +279,13 @@ impl Bundler {
                     let location = self.files.location(existing.origin, &pointer);
                     let other = self.files.location(definition.origin, &pointer);
                     self.diagnostics.push(
-                        Diagnostic::new(format!("component `{name}` is defined differently here and at {}:{}", other.file.display(), other.line.unwrap_or(0)))
-                            .at(location)
-                            .help("define each component once, in one file, and refer to that definition"),
+                        Diagnostic::new(format!(
+                            "component `{name}` is defined differently here and at {}:{}",
+                            other.file.display(),
+                            other.line.unwrap_or(0)
+                        ))
+                        .at(location)
+                        .help("define each component once, in one file, and refer to that definition"),
                     );
                 }
                 continue;
@@ -229,7 +303,9 @@ impl Bundler {
 
 /// The map under `key`, created when missing; `None` when either node is not a map.
 fn entry<'a>(node: &'a mut Node, key: &str, origin: super::node::Origin) -> Option<&'a mut Node> {
-    let Kind::Map(entries) = &mut node.kind else { return None };
+    let Kind::Map(entries) = &mut node.kind else {
+        return None;
+    };
     let index = match entries.iter().position(|(k, _)| k == key) {
         Some(i) => i,
         None => {
@@ -245,7 +321,10 @@ fn entry<'a>(node: &'a mut Node, key: &str, origin: super::node::Origin) -> Opti
 fn component_key(fragment: &str) -> Option<(String, String)> {
     let mut tokens = fragment.strip_prefix("/components/")?.split('/');
     let (kind, name) = (tokens.next()?, tokens.next()?);
-    tokens.next().is_none().then(|| (kind.to_string(), name.replace("~1", "/").replace("~0", "~")))
+    tokens
+        .next()
+        .is_none()
+        .then(|| (kind.to_string(), name.replace("~1", "/").replace("~0", "~")))
 }
 
 fn escape(token: &str) -> String {

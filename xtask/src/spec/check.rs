@@ -11,7 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 pub fn check(spec: &BundledSpec) -> Result<(), Diagnostics> {
-    let mut checker = Checker { spec, doc: &spec.document, out: Diagnostics::default() };
+    let mut checker = Checker {
+        spec,
+        doc: &spec.document,
+        out: Diagnostics::default(),
+    };
     checker.document();
     checker.out.into_result()
 }
@@ -36,29 +40,57 @@ impl<'a> Checker<'a> {
                 format!("OpenAPI {v} is not supported: the generator reads OpenAPI 3.0 only"),
                 "write `openapi: 3.0.3`; express `type: [T, 'null']` as `nullable: true`",
             ),
-            Some(_) => self.report("/openapi", "`openapi` must be a 3.0.x version string", "write `openapi: 3.0.3` (quoted or not)"),
+            Some(_) => self.report(
+                "/openapi",
+                "`openapi` must be a 3.0.x version string",
+                "write `openapi: 3.0.3` (quoted or not)",
+            ),
             None if doc.get("swagger").is_some() => self.report(
                 "/swagger",
                 "Swagger 2.0 documents are not supported",
                 "convert the document to OpenAPI 3.0.3 (`openapi: 3.0.3`, `components` instead of `definitions`)",
             ),
-            None => self.report("", "the document has no `openapi` version", "add `openapi: 3.0.3` at the top of openapi.yaml"),
+            None => self.report(
+                "",
+                "the document has no `openapi` version",
+                "add `openapi: 3.0.3` at the top of openapi.yaml",
+            ),
         }
         match doc.get("info") {
             Some(info) if info.as_map().is_some() => {
                 for field in ["title", "version"] {
                     if info.get(field).and_then(Node::as_str).is_none() {
-                        self.report("/info", format!("`info.{field}` is missing or not a string"), format!("add `{field}:` under `info`"));
+                        self.report(
+                            "/info",
+                            format!("`info.{field}` is missing or not a string"),
+                            format!("add `{field}:` under `info`"),
+                        );
                     }
                 }
             }
-            Some(_) => self.report("/info", "`info` must be an object", "give `info` a `title` and a `version`"),
-            None => self.report("", "the document has no `info`", "add `info:` with `title` and `version`"),
+            Some(_) => self.report(
+                "/info",
+                "`info` must be an object",
+                "give `info` a `title` and a `version`",
+            ),
+            None => self.report(
+                "",
+                "the document has no `info`",
+                "add `info:` with `title` and `version`",
+            ),
         }
         match doc.get("paths") {
             Some(paths) if paths.as_map().is_some() => self.paths(paths),
-            Some(_) => self.report("/paths", "`paths` must be an object", "map each path template to its operations"),
-            None => self.report("", "the document has no `paths`", "add `paths:` with at least one operation"),
+            Some(_) => self.report(
+                "/paths",
+                "`paths` must be an object",
+                "map each path template to its operations",
+            ),
+            None => self.report(
+                "",
+                "the document has no `paths`",
+                "add `paths:` with at least one operation",
+            ),
         }
         self.references(doc, String::new());
     }
@@ -95,10 +127,18 @@ impl<'a> Checker<'a> {
         for (path, item) in paths.as_map().unwrap_or_default() {
             let item_pointer = format!("/paths/{}", escape_pointer_token(path));
             if !path.starts_with('/') {
-                self.report(&item_pointer, format!("path `{path}` does not start with `/`"), "write paths like `/v1/items/{id}`");
+                self.report(
+                    &item_pointer,
+                    format!("path `{path}` does not start with `/`"),
+                    "write paths like `/v1/items/{id}`",
+                );
             }
             let Some(entries) = item.as_map() else {
-                self.report(&item_pointer, "a path item must be an object", "map HTTP methods to operations");
+                self.report(
+                    &item_pointer,
+                    "a path item must be an object",
+                    "map HTTP methods to operations",
+                );
                 continue;
             };
             for (method, operation) in entries {
@@ -121,7 +161,11 @@ impl<'a> Checker<'a> {
         ids: &mut BTreeMap<String, String>,
     ) {
         if operation.as_map().is_none() {
-            self.report(pointer, "an operation must be an object", "give it an operationId and responses");
+            self.report(
+                pointer,
+                "an operation must be an object",
+                "give it an operationId and responses",
+            );
             return;
         }
         match operation.get("operationId").and_then(Node::as_str) {
@@ -133,7 +177,11 @@ impl<'a> Checker<'a> {
             Some(id) => {
                 if let Some(first) = ids.get(id) {
                     let message = format!("operationId `{id}` is already used by {first}");
-                    self.report(&format!("{pointer}/operationId"), message, "give every operation its own operationId");
+                    self.report(
+                        &format!("{pointer}/operationId"),
+                        message,
+                        "give every operation its own operationId",
+                    );
                 } else {
                     ids.insert(id.to_string(), format!("{} {path}", method.to_uppercase()));
                 }
@@ -144,30 +192,49 @@ impl<'a> Checker<'a> {
             self.request_body(body, &format!("{pointer}/requestBody"));
         }
         match operation.get("responses") {
-            Some(responses) if responses.as_map().is_some() => self.responses(responses, &format!("{pointer}/responses")),
-            _ => self.report(pointer, "the operation has no `responses`", "document at least the success response"),
+            Some(responses) if responses.as_map().is_some() => {
+                self.responses(responses, &format!("{pointer}/responses"))
+            }
+            _ => self.report(
+                pointer,
+                "the operation has no `responses`",
+                "document at least the success response",
+            ),
         }
     }
 
     fn parameters(&mut self, path: &str, item: &'a Node, operation: &'a Node, pointer: &str) {
         let mut declared_path_params = BTreeSet::new();
-        let lists = [(item.get("parameters"), format!("{}/parameters", parent(pointer))), (operation.get("parameters"), format!("{pointer}/parameters"))];
+        let lists = [
+            (item.get("parameters"), format!("{}/parameters", parent(pointer))),
+            (operation.get("parameters"), format!("{pointer}/parameters")),
+        ];
         for (list, list_pointer) in lists {
             let Some(list) = list else { continue };
             let Some(items) = list.as_seq() else {
-                self.report(&list_pointer, "`parameters` must be a list", "write each parameter as a list item");
+                self.report(
+                    &list_pointer,
+                    "`parameters` must be a list",
+                    "write each parameter as a list item",
+                );
                 continue;
             };
             for (i, parameter) in items.iter().enumerate() {
                 let param_pointer = format!("{list_pointer}/{i}");
-                let Some(parameter) = self.deref(parameter) else { continue };
+                let Some(parameter) = self.deref(parameter) else {
+                    continue;
+                };
                 let name = parameter.get("name").and_then(Node::as_str);
                 let location = parameter.get("in").and_then(Node::as_str);
                 match (name, location) {
                     (Some(name), Some("path")) => {
                         declared_path_params.insert(name.to_string());
                         if !parameter.get("required").is_some_and(Node::is_true) {
-                            self.report(&param_pointer, format!("path parameter `{name}` is not marked required"), "add `required: true`: OpenAPI requires it for path parameters");
+                            self.report(
+                                &param_pointer,
+                                format!("path parameter `{name}` is not marked required"),
+                                "add `required: true`: OpenAPI requires it for path parameters",
+                            );
                         }
                     }
                     (Some(name), Some("cookie")) => self.report(
@@ -187,10 +254,18 @@ impl<'a> Checker<'a> {
         }
         let in_template: BTreeSet<String> = template_params(path).into_iter().collect();
         for missing in in_template.difference(&declared_path_params) {
-            self.report(pointer, format!("path parameter `{{{missing}}}` of `{path}` is not declared"), format!("add a parameter with `name: {missing}`, `in: path`, `required: true`"));
+            self.report(
+                pointer,
+                format!("path parameter `{{{missing}}}` of `{path}` is not declared"),
+                format!("add a parameter with `name: {missing}`, `in: path`, `required: true`"),
+            );
         }
         for unused in declared_path_params.difference(&in_template) {
-            self.report(pointer, format!("path parameter `{unused}` does not appear in `{path}`"), "remove it, or add `{name}` to the path template");
+            self.report(
+                pointer,
+                format!("path parameter `{unused}` does not appear in `{path}`"),
+                "remove it, or add `{name}` to the path template",
+            );
         }
     }
 
@@ -204,14 +279,22 @@ impl<'a> Checker<'a> {
             );
         }
         let Some(content) = body.get("content").and_then(Node::as_map) else {
-            self.report(pointer, "the request body has no `content`", "add `content: {application/json: {schema: ...}}`");
+            self.report(
+                pointer,
+                "the request body has no `content`",
+                "add `content: {application/json: {schema: ...}}`",
+            );
             return;
         };
         if content.len() > 1 {
             let types: Vec<&str> = content.iter().map(|(k, _)| k.as_str()).collect();
             self.report(
                 &format!("{pointer}/content"),
-                format!("the request body has {} media types ({}); the generator takes one", types.len(), types.join(", ")),
+                format!(
+                    "the request body has {} media types ({}); the generator takes one",
+                    types.len(),
+                    types.join(", ")
+                ),
                 "keep one media type (usually application/json)",
             );
         }
@@ -229,16 +312,25 @@ impl<'a> Checker<'a> {
     fn responses(&mut self, responses: &'a Node, pointer: &str) {
         let mut success_types: Vec<(&str, Option<&Node>)> = Vec::new();
         for (status, response) in responses.as_map().unwrap_or_default() {
-            let valid = status == "default" || (status.len() == 3 && (status.bytes().all(|b| b.is_ascii_digit()) || status.ends_with("XX")));
+            let valid = status == "default"
+                || (status.len() == 3 && (status.bytes().all(|b| b.is_ascii_digit()) || status.ends_with("XX")));
             if !valid {
-                self.report(&format!("{pointer}/{}", escape_pointer_token(status)), format!("`{status}` is not a status code"), "use a code like 200, a range like 4XX, or `default`");
+                self.report(
+                    &format!("{pointer}/{}", escape_pointer_token(status)),
+                    format!("`{status}` is not a status code"),
+                    "use a code like 200, a range like 4XX, or `default`",
+                );
                 continue;
             }
             if !status.starts_with('2') {
                 continue;
             }
             let Some(response) = self.deref(response) else { continue };
-            let schema = response.get("content").and_then(Node::as_map).and_then(|c| c.first()).and_then(|(_, media)| media.get("schema"));
+            let schema = response
+                .get("content")
+                .and_then(Node::as_map)
+                .and_then(|c| c.first())
+                .and_then(|(_, media)| media.get("schema"));
             success_types.push((status, schema));
         }
         let mut distinct: Vec<Option<&Node>> = Vec::new();
@@ -251,7 +343,10 @@ impl<'a> Checker<'a> {
             let statuses: Vec<&str> = success_types.iter().map(|(s, _)| *s).collect();
             self.report(
                 pointer,
-                format!("success responses {} have different bodies; a generated method returns one type", statuses.join(", ")),
+                format!(
+                    "success responses {} have different bodies; a generated method returns one type",
+                    statuses.join(", ")
+                ),
                 "give every 2xx response the same schema (or none), or split the operation",
             );
         }
@@ -275,5 +370,8 @@ fn parent(pointer: &str) -> &str {
 
 /// `/v1/{a}/x/{b}` → `["a", "b"]`.
 pub fn template_params(path: &str) -> Vec<String> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string())).collect()
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
+        .collect()
 }

@@ -54,7 +54,9 @@ pub fn discover(specs_dir: &Path) -> Result<Vec<ApiDir>, Diagnostics> {
     problems.into_result()?;
     if apis.is_empty() {
         return Err(Diagnostic::new(format!("{display} holds no API folder"))
-            .help(format!("add a folder such as {display}/my-api/ with a {ROOT_FILE} in it"))
+            .help(format!(
+                "add a folder such as {display}/my-api/ with a {ROOT_FILE} in it"
+            ))
             .into());
     }
     apis.sort_by(|a, b| a.name.cmp(&b.name));
@@ -63,7 +65,9 @@ pub fn discover(specs_dir: &Path) -> Result<Vec<ApiDir>, Diagnostics> {
 
 fn is_kebab_case(name: &str) -> bool {
     !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !name.starts_with('-')
         && !name.ends_with('-')
 }
@@ -78,7 +82,10 @@ pub struct SourceFiles {
 
 impl SourceFiles {
     pub fn new(display_root: PathBuf) -> Self {
-        SourceFiles { paths: Vec::new(), display_root }
+        SourceFiles {
+            paths: Vec::new(),
+            display_root,
+        }
     }
 
     pub fn add(&mut self, path: PathBuf) -> FileId {
@@ -154,7 +161,10 @@ impl BundledSpec {
 
 /// Builds a JSON pointer from tokens, escaping each one.
 pub fn pointer_of<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
-    tokens.into_iter().map(|t| format!("/{}", escape_pointer_token(t))).collect()
+    tokens
+        .into_iter()
+        .map(|t| format!("/{}", escape_pointer_token(t)))
+        .collect()
 }
 
 /// Loads, bundles and checks one API folder.

@@ -29,11 +29,23 @@ pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
     };
     for item in paths.values_mut() {
         for method in HTTP_METHODS {
-            let Some(operation) = item.get_mut(method) else { continue };
-            let operation_id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
-            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+            let Some(operation) = item.get_mut(method) else {
+                continue;
+            };
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+                continue;
+            };
             if let Some(detail) = untype_differing_error_bodies(responses, &components) {
-                rewrites.push(Rewrite { operation_id, rule: UNTYPED_ERROR_BODIES, detail });
+                rewrites.push(Rewrite {
+                    operation_id,
+                    rule: UNTYPED_ERROR_BODIES,
+                    detail,
+                });
             }
         }
     }
@@ -46,7 +58,12 @@ fn untype_differing_error_bodies(responses: &mut serde_json::Map<String, Value>,
     for (status, response) in responses.iter() {
         if is_error(status) {
             let resolved = resolve(response, components);
-            let schema = resolved.get("content").and_then(Value::as_object).and_then(|c| c.values().next()).and_then(|m| m.get("schema")).cloned();
+            let schema = resolved
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.values().next())
+                .and_then(|m| m.get("schema"))
+                .cloned();
             bodies.push((status.clone(), schema));
         }
     }
@@ -62,7 +79,11 @@ fn untype_differing_error_bodies(responses: &mut serde_json::Map<String, Value>,
     let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
     for (status, schema) in &bodies {
         let name = match schema {
-            Some(s) => s.get("$ref").and_then(Value::as_str).map_or("inline schema", |r| r.rsplit('/').next().unwrap_or(r)).to_string(),
+            Some(s) => s
+                .get("$ref")
+                .and_then(Value::as_str)
+                .map_or("inline schema", |r| r.rsplit('/').next().unwrap_or(r))
+                .to_string(),
             None => "no body".to_string(),
         };
         match groups.iter_mut().find(|(n, _)| *n == name) {
@@ -71,17 +92,33 @@ fn untype_differing_error_bodies(responses: &mut serde_json::Map<String, Value>,
         }
     }
     for (status, _) in &bodies {
-        let description = resolve(&responses[status.as_str()], components).get("description").cloned().unwrap_or(json!(""));
-        responses.insert(status.clone(), json!({"description": description, "content": {"application/json": {"schema": {}}}}));
+        let description = resolve(&responses[status.as_str()], components)
+            .get("description")
+            .cloned()
+            .unwrap_or(json!(""));
+        responses.insert(
+            status.clone(),
+            json!({"description": description, "content": {"application/json": {"schema": {}}}}),
+        );
     }
-    let listed: Vec<String> = groups.iter().map(|(name, statuses)| format!("{} → {name}", statuses.join("/"))).collect();
+    let listed: Vec<String> = groups
+        .iter()
+        .map(|(name, statuses)| format!("{} → {name}", statuses.join("/")))
+        .collect();
     Some(listed.join(", "))
 }
 
 /// Follows a `#/components/responses/...` reference.
 fn resolve<'v>(response: &'v Value, components: &'v Value) -> &'v Value {
-    match response.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/")) {
-        Some(path) => path.split('/').try_fold(components, |v, token| v.get(token)).unwrap_or(response),
+    match response
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/components/"))
+    {
+        Some(path) => path
+            .split('/')
+            .try_fold(components, |v, token| v.get(token))
+            .unwrap_or(response),
         None => response,
     }
 }

@@ -19,7 +19,13 @@ pub struct LoadError {
 
 impl LoadError {
     fn at(marker: Marker, pointer: String, message: String) -> Self {
-        LoadError { line: Some(marker.line()), column: Some(marker.col()), pointer, message, help: None }
+        LoadError {
+            line: Some(marker.line()),
+            column: Some(marker.col()),
+            pointer,
+            message,
+            help: None,
+        }
     }
 }
 
@@ -37,11 +43,21 @@ pub fn parse(bytes: &[u8], file: FileId) -> Result<Node, LoadError> {
             help: Some("save the file as UTF-8".into()),
         }
     })?;
-    let mut builder = Builder { file, stack: Vec::new(), anchors: Vec::new(), documents: Vec::new(), error: None };
+    let mut builder = Builder {
+        file,
+        stack: Vec::new(),
+        anchors: Vec::new(),
+        documents: Vec::new(),
+        error: None,
+    };
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
         let pointer = builder.current_pointer();
-        return Err(LoadError::at(*e.marker(), pointer, format!("YAML syntax error: {}", e.info())));
+        return Err(LoadError::at(
+            *e.marker(),
+            pointer,
+            format!("YAML syntax error: {}", e.info()),
+        ));
     }
     if let Some(error) = builder.error {
         return Err(error);
@@ -66,8 +82,17 @@ pub fn parse(bytes: &[u8], file: FileId) -> Result<Node, LoadError> {
 }
 
 enum Frame {
-    Seq { items: Vec<Node>, origin: Origin, anchor: usize },
-    Map { entries: Vec<(String, Node)>, pending_key: Option<(String, Marker)>, origin: Origin, anchor: usize },
+    Seq {
+        items: Vec<Node>,
+        origin: Origin,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(String, Node)>,
+        pending_key: Option<(String, Marker)>,
+        origin: Origin,
+        anchor: usize,
+    },
 }
 
 struct Builder {
@@ -80,7 +105,11 @@ struct Builder {
 
 impl Builder {
     fn origin(&self, mark: Marker) -> Origin {
-        Origin { file: self.file, line: mark.line() as u32, column: mark.col() as u32 }
+        Origin {
+            file: self.file,
+            line: mark.line() as u32,
+            column: mark.col() as u32,
+        }
     }
 
     /// The JSON pointer of the node being built, for syntax errors in the middle of a document.
@@ -89,7 +118,10 @@ impl Builder {
         for frame in &self.stack {
             match frame {
                 Frame::Seq { items, .. } => pointer.push_str(&format!("/{}", items.len())),
-                Frame::Map { pending_key: Some((key, _)), .. } => {
+                Frame::Map {
+                    pending_key: Some((key, _)),
+                    ..
+                } => {
                     pointer.push('/');
                     pointer.push_str(&escape_pointer_token(key));
                 }
@@ -111,7 +143,9 @@ impl Builder {
         match self.stack.last_mut() {
             None => self.documents.push(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+            Some(Frame::Map {
+                entries, pending_key, ..
+            }) => match pending_key.take() {
                 Some((key, _)) => entries.push((key, node)),
                 None => {
                     let Kind::String(key) = node.kind else {
@@ -149,12 +183,18 @@ impl Builder {
                 } else if is_yaml_float(&value) {
                     let f: f64 = value.parse().unwrap_or(f64::NAN);
                     if !f.is_finite() {
-                        self.fail(mark, format!("`{value}` is not a finite number, which JSON cannot hold"));
+                        self.fail(
+                            mark,
+                            format!("`{value}` is not a finite number, which JSON cannot hold"),
+                        );
                         return None;
                     }
                     Kind::Float(f)
                 } else if matches!(value.as_str(), ".inf" | "-.inf" | "+.inf" | ".nan" | ".NaN" | ".Inf") {
-                    self.fail(mark, format!("`{value}` is not a finite number, which JSON cannot hold"));
+                    self.fail(
+                        mark,
+                        format!("`{value}` is not a finite number, which JSON cannot hold"),
+                    );
                     return None;
                 } else {
                     Kind::String(value)
@@ -201,16 +241,30 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceStart(anchor, _) => {
                 let origin = self.origin(mark);
-                self.stack.push(Frame::Seq { items: Vec::new(), origin, anchor });
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    origin,
+                    anchor,
+                });
             }
             Event::MappingStart(anchor, _) => {
                 let origin = self.origin(mark);
-                self.stack.push(Frame::Map { entries: Vec::new(), pending_key: None, origin, anchor });
+                self.stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    pending_key: None,
+                    origin,
+                    anchor,
+                });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
                     Some(Frame::Seq { items, origin, anchor }) => (Node::new(Kind::Seq(items), origin), anchor),
-                    Some(Frame::Map { entries, origin, anchor, .. }) => (Node::new(Kind::Map(entries), origin), anchor),
+                    Some(Frame::Map {
+                        entries,
+                        origin,
+                        anchor,
+                        ..
+                    }) => (Node::new(Kind::Map(entries), origin), anchor),
                     None => return,
                 };
                 self.remember_anchor(anchor, &node);
