@@ -3,6 +3,7 @@
 pub mod crate_files;
 pub mod deps;
 pub mod progenitor;
+pub mod surface;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::BundledSpec;
@@ -28,6 +29,8 @@ pub struct GeneratedCrate {
     pub operation_count: usize,
     pub type_count: usize,
     pub rewrites: Vec<Rewrite>,
+    /// The public API in a few lines; see [`surface`].
+    pub surface: String,
 }
 
 /// The package name of an API's crate.
@@ -60,6 +63,12 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
         used.extend(deps::KNOWN_CRATES.iter().filter(|c| c.ident == "futures"));
     }
     let code = prettyplease::unparse(&file);
+    let operations: Vec<surface::Operation> = info
+        .operations
+        .iter()
+        .map(|op| surface::Operation { method: op.method.clone(), path: op.path.clone(), rust_name: op.rust_name.clone() })
+        .collect();
+    let surface = surface::summarize(&operations, &file);
 
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(&info, &used));
@@ -77,6 +86,7 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
         operation_count: info.operations.len(),
         type_count: generated.type_count,
         rewrites,
+        surface,
     })
 }
 

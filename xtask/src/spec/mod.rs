@@ -3,6 +3,7 @@
 
 pub mod bundle;
 pub mod check;
+pub mod json_schema;
 pub mod node;
 pub mod normalize;
 pub mod yaml;

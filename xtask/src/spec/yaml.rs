@@ -21,7 +21,7 @@ impl LoadError {
     fn at(marker: Marker, pointer: String, message: String) -> Self {
         LoadError {
             line: Some(marker.line()),
-            column: Some(marker.col()),
+            column: Some(marker.col() + 1),
             pointer,
             message,
             help: None,
@@ -108,7 +108,8 @@ impl Builder {
         Origin {
             file: self.file,
             line: mark.line() as u32,
-            column: mark.col() as u32,
+            // yaml-rust2 counts columns from 0; editors and compilers count from 1.
+            column: mark.col() as u32 + 1,
         }
     }
 

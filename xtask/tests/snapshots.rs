@@ -1,0 +1,86 @@
+//! Pins the generator's output.
+//!
+//! - Every API under `specs/` (discovered, so a new folder is covered without editing this file):
+//!   its snapshot holds a SHA-256 digest of every generated file and the public-surface summary.
+//!   The files themselves are committed once, under `crates/`, and `committed_crates_are_fresh`
+//!   compares them byte for byte with a fresh generation.
+//! - Every fixture under `xtask/tests/fixtures/` (one small spec per generator feature): its
+//!   snapshot holds every generated file in full.
+
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use xtask::codegen::{self, REGENERATE_COMMAND};
+use xtask::emit::Plan;
+use xtask::generate::{self, CRATES_DIR, GeneratedCrate};
+use xtask::spec::{self, ApiDir};
+
+fn manifest(krate: &GeneratedCrate) -> String {
+    let mut out = format!(
+        "package: {}\noperations: {}, types: {}\nfiles:\n",
+        krate.package, krate.operation_count, krate.type_count
+    );
+    for (path, contents) in &krate.files {
+        let digest = Sha256::digest(contents.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        out.push_str(&format!("  {:<18} {:>6} lines  sha256:{hex}\n", path.display(), contents.lines().count()));
+    }
+    for rewrite in &krate.rewrites {
+        out.push_str(&format!("rewrite {} ({}): {}\n", rewrite.operation_id, rewrite.rule, rewrite.detail));
+    }
+    out.push_str(&krate.surface);
+    out
+}
+
+#[test]
+fn every_api_is_pinned() {
+    let root = codegen::project_root();
+    let crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
+    for krate in &crates {
+        insta::assert_snapshot!(format!("api__{}", krate.api), manifest(krate));
+    }
+}
+
+#[test]
+fn committed_crates_are_fresh() {
+    let root = codegen::project_root();
+    let crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
+    let plan = Plan::new(&root, &crates, Path::new(CRATES_DIR)).unwrap();
+    let stale: Vec<_> = plan.drift().map(|f| f.path.display().to_string()).collect();
+    assert!(
+        stale.is_empty(),
+        "generated files are out of date with specs/: {}\n{}\nRun `{REGENERATE_COMMAND}` and commit the result.",
+        stale.join(", "),
+        plan.diff(20)
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let root = codegen::project_root();
+    let first = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
+    let second = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.files, b.files, "two generations of {} differ", a.api);
+    }
+}
+
+#[test]
+fn every_fixture_is_pinned() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let root = codegen::project_root();
+    let apis = spec::discover(&fixtures).unwrap_or_else(|d| panic!("{d}"));
+    assert!(apis.len() >= 4, "fixtures went missing: {apis:?}");
+    for api in apis {
+        let krate = generate_fixture(&api, &root);
+        let mut text = String::new();
+        for (path, contents) in &krate.files {
+            text.push_str(&format!("==> {} <==\n{contents}\n", path.display()));
+        }
+        insta::assert_snapshot!(format!("fixture__{}", api.name), text);
+    }
+}
+
+fn generate_fixture(api: &ApiDir, root: &Path) -> GeneratedCrate {
+    let bundled = spec::load(api, root).unwrap_or_else(|d| panic!("{}: {d}", api.name));
+    generate::generate(&bundled).unwrap_or_else(|d| panic!("{}: {d}", api.name))
+}
