@@ -22,10 +22,17 @@ fn manifest(krate: &GeneratedCrate) -> String {
     for (path, contents) in &krate.files {
         let digest = Sha256::digest(contents.as_bytes());
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        out.push_str(&format!("  {:<18} {:>6} lines  sha256:{hex}\n", path.display(), contents.lines().count()));
+        out.push_str(&format!(
+            "  {:<18} {:>6} lines  sha256:{hex}\n",
+            path.display(),
+            contents.lines().count()
+        ));
     }
     for rewrite in &krate.rewrites {
-        out.push_str(&format!("rewrite {} ({}): {}\n", rewrite.operation_id, rewrite.rule, rewrite.detail));
+        out.push_str(&format!(
+            "rewrite {} ({}): {}\n",
+            rewrite.operation_id, rewrite.rule, rewrite.detail
+        ));
     }
     out.push_str(&krate.surface);
     out

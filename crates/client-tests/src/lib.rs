@@ -1,1 +1,49 @@
+//! Support for the HTTP tests of the generated clients (in `tests/`): the specs' own schemas, as
+//! JSON Schema validators, to prove that what a client sends and what a mock server answers are
+//! valid per the spec.
 
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
+use xtask::spec::{self, ApiDir, json_schema};
+
+/// The bundled spec of `api` (a folder under `specs/`) as JSON, loaded once per test binary.
+pub fn bundled_spec(api: &str) -> Value {
+    static CACHE: OnceLock<Mutex<BTreeMap<String, Value>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry(api.to_string())
+        .or_insert_with(|| {
+            let root = xtask::codegen::project_root();
+            let dir = ApiDir {
+                name: api.to_string(),
+                dir: root.join("specs").join(api),
+            };
+            spec::load(&dir, &root)
+                .unwrap_or_else(|d| panic!("{d}"))
+                .document
+                .to_json()
+        })
+        .clone()
+}
+
+/// Asserts that `instance` is valid against component schema `component` of `api`'s spec, with
+/// formats (uuid, date-time) enforced. Panics listing every violation.
+pub fn assert_matches_schema(api: &str, component: &str, instance: &Value) {
+    let schema = json_schema::component_schema(&bundled_spec(api), component);
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("schema {component} of {api} is not valid JSON Schema: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{instance} does not match {api} schema {component}:\n{}",
+        errors.join("\n")
+    );
+}

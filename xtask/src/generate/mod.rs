@@ -66,7 +66,11 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
     let operations: Vec<surface::Operation> = info
         .operations
         .iter()
-        .map(|op| surface::Operation { method: op.method.clone(), path: op.path.clone(), rust_name: op.rust_name.clone() })
+        .map(|op| surface::Operation {
+            method: op.method.clone(),
+            path: op.path.clone(),
+            rust_name: op.rust_name.clone(),
+        })
         .collect();
     let surface = surface::summarize(&operations, &file);
 

@@ -15,7 +15,13 @@ pub struct Operation {
 pub fn summarize(operations: &[Operation], file: &syn::File) -> String {
     let mut out = String::from("operations:\n");
     for op in operations {
-        let _ = writeln!(out, "  {} {} → Client::{}", op.method.to_uppercase(), op.path, op.rust_name);
+        let _ = writeln!(
+            out,
+            "  {} {} → Client::{}",
+            op.method.to_uppercase(),
+            op.path,
+            op.rust_name
+        );
     }
     out.push_str("types:\n");
     let types = file.items.iter().find_map(|item| match item {

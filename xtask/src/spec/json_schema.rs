@@ -22,13 +22,23 @@ pub fn component_schema(openapi: &Value, name: &str) -> Value {
 
 /// Converts one OpenAPI 3.0 schema object.
 pub fn convert(schema: &Value) -> Value {
-    let Some(object) = schema.as_object() else { return schema.clone() };
+    let Some(object) = schema.as_object() else {
+        return schema.clone();
+    };
     let mut out = Map::new();
     for (key, value) in object {
         let converted = match key.as_str() {
-            "$ref" => Value::String(value.as_str().unwrap_or_default().replace("#/components/schemas/", "#/$defs/")),
+            "$ref" => Value::String(
+                value
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace("#/components/schemas/", "#/$defs/"),
+            ),
             "properties" | "patternProperties" => Value::Object(
-                value.as_object().map(|p| p.iter().map(|(k, v)| (k.clone(), convert(v))).collect()).unwrap_or_default(),
+                value
+                    .as_object()
+                    .map(|p| p.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
+                    .unwrap_or_default(),
             ),
             "items" | "additionalProperties" | "not" => convert(value),
             "oneOf" | "anyOf" | "allOf" => Value::Array(value.as_array().into_iter().flatten().map(convert).collect()),

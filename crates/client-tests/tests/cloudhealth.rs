@@ -1,0 +1,131 @@
+//! cloudhealth-client against a mock CloudHealth on 127.0.0.1.
+
+use client_tests::assert_matches_schema;
+use cloudhealth_client::{Client, Error, types};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const API: &str = "cloudhealth";
+
+#[tokio::test]
+async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_rule() {
+    let server = MockServer::start().await;
+    let answer = json!({
+        "id": 1,
+        "name": "Customer markup 23",
+        "product_name": "markup",
+        "product_description": "markup",
+        "billing_rule_type": "custom",
+        "cloud": "azure",
+        "csp_customers": [1, 2],
+        "enterprise_agreements": {"1": [2]},
+        "start_month": "2019-06",
+        "frequency": "one_time",
+        "type": "charge",
+        "rate_in_percentage": 4,
+        "add_spend_as_custom_line_item": true
+    });
+    assert_matches_schema(API, "BillingRule", &answer);
+    Mock::given(method("PUT"))
+        .and(path("/v1/partner_billing_rules/1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let rule = Client::new(&server.uri())
+        .modify_billing_rule()
+        .partner_billing_rule_id(1)
+        .client_api_id(7)
+        .body_map(|rule| {
+            rule.name("Customer markup 23")
+                .add_enterprise_agreements(types::EnterpriseAgreements(HashMap::from([("1".to_string(), vec![2])])))
+                .remove_csp_customers(Some(types::CustomerSelection::Array(vec![111])))
+                .start_month(Some("2019-06".parse::<types::YearMonth>().expect("a valid month")))
+                .frequency(Some(types::Frequency::OneTime))
+                .apply_rate_in_percentage(Some(4.0))
+        })
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+
+    let requests = server.received_requests().await.expect("recording is on");
+    assert_eq!(requests.len(), 1);
+    let request = &requests[0];
+    assert_eq!(request.method.as_str(), "PUT");
+    assert_eq!(request.url.path(), "/v1/partner_billing_rules/1");
+    assert_eq!(request.url.query(), Some("client_api_id=7"));
+    let mut names: Vec<&str> = request.headers.keys().map(|k| k.as_str()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["accept", "api-version", "content-length", "content-type", "host"]
+    );
+    assert_eq!(request.headers["content-type"], "application/json");
+    let sent: Value = serde_json::from_slice(&request.body).expect("a JSON body");
+    // The page's request example (with its missing comma restored), byte for byte as JSON.
+    assert_eq!(
+        sent,
+        json!({
+            "name": "Customer markup 23",
+            "add_enterprise_agreements": {"1": [2]},
+            "remove_csp_customers": [111],
+            "start_month": "2019-06",
+            "frequency": "one_time",
+            "apply_rate_in_percentage": 4.0
+        })
+    );
+    assert_matches_schema(API, "BillingRuleUpdate", &sent);
+
+    assert_eq!(rule.id, Some(1));
+    assert_eq!(rule.name.as_deref(), Some("Customer markup 23"));
+    assert_eq!(rule.billing_rule_type, Some(types::BillingRuleType::Custom));
+    assert_eq!(rule.cloud, Some(types::Cloud::Azure));
+    assert_eq!(rule.csp_customers, [1, 2]);
+    assert_eq!(
+        rule.enterprise_agreements.as_ref().map(|ea| ea.0["1"].clone()),
+        Some(vec![2])
+    );
+    assert_eq!(
+        rule.start_month.as_ref().map(|m| m.to_string()).as_deref(),
+        Some("2019-06")
+    );
+    assert_eq!(rule.frequency, Some(types::Frequency::OneTime));
+    assert_eq!(rule.type_, Some(types::LineItemType::Charge));
+    assert_eq!(rule.rate_in_percentage, Some(4.0));
+    assert_eq!(rule.add_spend_as_custom_line_item, Some(true));
+}
+
+#[tokio::test]
+async fn an_error_decodes_into_the_cloudhealth_error_body() {
+    let server = MockServer::start().await;
+    let body = json!({"error": "Record with id 99 not found"});
+    assert_matches_schema(API, "CloudHealthError", &body);
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(&body))
+        .mount(&server)
+        .await;
+
+    let result = Client::new(&server.uri())
+        .modify_billing_rule()
+        .partner_billing_rule_id(99)
+        .body_map(|rule| rule.name("x"))
+        .send()
+        .await;
+
+    let Err(Error::ErrorResponse(response)) = result else {
+        panic!("expected an error response")
+    };
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(response.into_inner().error, "Record with id 99 not found");
+}
+
+#[tokio::test]
+async fn an_invalid_month_is_refused_before_anything_is_sent() {
+    assert!("2019-13".parse::<types::YearMonth>().is_err());
+    assert!("2019-6".parse::<types::YearMonth>().is_err());
+    assert!("2019-06".parse::<types::YearMonth>().is_ok());
+}
