@@ -159,9 +159,11 @@ pub fn readme(info: &CrateInfo) -> String {
             op.summary
         );
     }
-    let _ = writeln!(out, "\n## Servers\n\n| Base URL | Description |\n|---|---|");
-    for (url, description) in &info.servers {
-        let _ = writeln!(out, "| `{url}` | {description} |");
+    if !info.servers.is_empty() {
+        let _ = writeln!(out, "\n## Servers\n\n| Base URL | Description |\n|---|---|");
+        for (url, description) in &info.servers {
+            let _ = writeln!(out, "| `{url}` | {description} |");
+        }
     }
     if !info.security.is_empty() {
         let _ = writeln!(out, "\n## Authentication\n");

@@ -71,7 +71,7 @@ fn explain(api_name: &str, spec: &OpenAPI, failure: &str) -> Diagnostic {
                 "{api_name}: generating operation `{id}` ({} {path}) failed: {failure}",
                 method.to_uppercase()
             ))
-            .help("this spec shape is not supported by the generator; see `cargo xtask codegen --help` and the README section on supported specs");
+            .help("this spec shape is not supported by the generator; the README's \"Supported specs\" section lists what is");
         }
     }
     Diagnostic::new(format!("{api_name}: generating the component types failed: {failure}"))
@@ -107,6 +107,16 @@ fn item_operations_mut(item: &mut openapiv3::PathItem) -> [(&'static str, &mut O
     ]
 }
 
+/// `/home/u/.cargo/registry/src/index…/progenitor-impl-0.15.1/src/method.rs` →
+/// `progenitor-impl-0.15.1/src/method.rs`: the same text on every machine.
+fn crate_relative(file: &str) -> String {
+    let parts: Vec<&str> = file.split(['/', '\\']).collect();
+    match parts.iter().rposition(|p| *p == "src") {
+        Some(i) if i > 0 => parts[i - 1..].join("/"),
+        _ => file.to_string(),
+    }
+}
+
 thread_local! {
     /// `Some` while this thread runs [`catch_panic`]: the panic hook stores the message here
     /// instead of printing it.
@@ -130,7 +140,7 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
                         .unwrap_or_else(|| "(no message)".into());
                     let at = info
                         .location()
-                        .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+                        .map(|l| format!(" (at {}:{})", crate_relative(l.file()), l.line()))
                         .unwrap_or_default();
                     *message = Some(format!("{payload}{at}"));
                     true

@@ -168,14 +168,12 @@ impl Bundler {
                 return node.clone();
             }
             if !target.is_file() {
+                let looked_for = self.files.display_path(&target);
                 self.error(
                     reference,
                     &here,
-                    format!(
-                        "`{text}` refers to a file that does not exist: {}",
-                        target.strip_prefix(&self.api_dir).unwrap_or(&target).display()
-                    ),
-                    "check the file name and that the path is relative to the file holding the `$ref`",
+                    format!("`$ref: {text}`: no such file (looked for {})", looked_for.display()),
+                    "check the file name; a relative path starts from the folder of the file holding the `$ref`",
                 );
                 return node.clone();
             }
@@ -243,7 +241,10 @@ impl Bundler {
             let chain: Vec<String> = self
                 .inlining
                 .iter()
-                .map(|(f, p)| format!("{}#{p}", self.files.display(*f).display()))
+                .map(|(f, p)| {
+                    let file = self.files.display(*f).display().to_string();
+                    if p.is_empty() { file } else { format!("{file}#{p}") }
+                })
                 .collect();
             self.error(
                 reference,

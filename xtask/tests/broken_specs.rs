@@ -1,0 +1,72 @@
+//! Broken specs give one clear message each and leave `crates/` exactly as it was.
+//!
+//! Each folder under `tests/broken/` is one API folder plus `expected.txt`, the exact message.
+//! The case is copied to `specs/broken/` of a scratch repository whose `crates/` holds a generated
+//! crate that a successful run would delete; after the failed run it must still be there, unchanged.
+//!
+//! To add a case, add a folder and run `UPDATE_EXPECT=1 cargo test -p xtask --test broken_specs`,
+//! then read the `expected.txt` it wrote.
+
+use std::fs;
+use std::path::Path;
+use xtask::codegen;
+use xtask::emit::GENERATED_MARKER;
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if entry.file_name() != "expected.txt" {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_broken_spec_gives_its_expected_message_and_writes_nothing() {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
+    let mut names: Vec<_> = fs::read_dir(&cases).unwrap().flatten().map(|e| e.file_name()).collect();
+    names.sort();
+    assert!(names.len() >= 12, "cases went missing");
+    let mut failures = Vec::new();
+    for name in names {
+        let case = cases.join(&name);
+        let root = tempfile::tempdir().unwrap();
+        copy_dir(&case, &root.path().join("specs/broken"));
+        let kept = root.path().join("crates/old-client/Cargo.toml");
+        fs::create_dir_all(kept.parent().unwrap()).unwrap();
+        let kept_text = format!("{GENERATED_MARKER} from specs/old/.\n[package]\nname = \"old-client\"\n");
+        fs::write(&kept, &kept_text).unwrap();
+
+        let mut out = Vec::new();
+        let message = match codegen::run(root.path(), false, &mut out) {
+            Ok(_) => "(no error)".to_string(),
+            Err(e) => e.to_string(),
+        };
+        if std::env::var_os("UPDATE_EXPECT").is_some() {
+            fs::write(case.join("expected.txt"), format!("{}\n", message.trim_end())).unwrap();
+        }
+        let expected = fs::read_to_string(case.join("expected.txt")).unwrap_or_default();
+        if message.trim_end() != expected.trim_end() {
+            failures.push(format!(
+                "{}:\n--- expected\n{}\n--- got\n{message}",
+                name.to_string_lossy(),
+                expected.trim_end()
+            ));
+        }
+        assert_eq!(
+            fs::read_to_string(&kept).ok().as_deref(),
+            Some(kept_text.as_str()),
+            "{name:?} touched crates/"
+        );
+        let crates: Vec<_> = fs::read_dir(root.path().join("crates"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(crates.len(), 1, "{name:?} wrote into crates/: {crates:?}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
