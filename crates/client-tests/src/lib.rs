@@ -47,3 +47,17 @@ pub fn assert_matches_schema(api: &str, component: &str, instance: &Value) {
         errors.join("\n")
     );
 }
+
+/// The one request `server` received; panics when it received none or several.
+pub async fn only_request(server: &wiremock::MockServer) -> wiremock::Request {
+    let mut requests = server.received_requests().await.expect("request recording is on");
+    assert_eq!(requests.len(), 1, "expected exactly one request");
+    requests.remove(0)
+}
+
+/// The names of the headers of `request`, sorted.
+pub fn header_names(request: &wiremock::Request) -> Vec<String> {
+    let mut names: Vec<String> = request.headers.keys().map(|k| k.as_str().to_string()).collect();
+    names.sort();
+    names
+}

@@ -1,6 +1,6 @@
 //! cloudhealth-client against a mock CloudHealth on 127.0.0.1.
 
-use client_tests::assert_matches_schema;
+use client_tests::{assert_matches_schema, header_names, only_request};
 use cloudhealth_client::{Client, Error, types};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -52,16 +52,12 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
         .expect("a 200 response")
         .into_inner();
 
-    let requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1);
-    let request = &requests[0];
+    let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PUT");
     assert_eq!(request.url.path(), "/v1/partner_billing_rules/1");
     assert_eq!(request.url.query(), Some("client_api_id=7"));
-    let mut names: Vec<&str> = request.headers.keys().map(|k| k.as_str()).collect();
-    names.sort();
     assert_eq!(
-        names,
+        header_names(&request),
         ["accept", "api-version", "content-length", "content-type", "host"]
     );
     assert_eq!(request.headers["content-type"], "application/json");

@@ -1,6 +1,6 @@
 //! partner-center-client against a mock Partner Center on 127.0.0.1.
 
-use client_tests::assert_matches_schema;
+use client_tests::{assert_matches_schema, header_names, only_request};
 use partner_center_client::{Client, Error, types};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -11,24 +11,12 @@ const TENANT: &str = "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab";
 const REQUEST_ID: &str = "312b044d-dc41-4b37-a2d5-7d27322d9654";
 const CORRELATION_ID: &str = "7cb67bb7-4750-403d-ac2e-6bc44c52d52c";
 
-fn header_names(request: &Request) -> Vec<String> {
-    let mut names: Vec<String> = request.headers.keys().map(|k| k.as_str().to_string()).collect();
-    names.sort();
-    names
-}
-
 fn header<'r>(request: &'r Request, name: &str) -> &'r str {
     request
         .headers
         .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_else(|| panic!("no {name} header"))
-}
-
-async fn only_request(server: &MockServer) -> Request {
-    let mut requests = server.received_requests().await.expect("request recording is on");
-    assert_eq!(requests.len(), 1, "expected exactly one request");
-    requests.remove(0)
 }
 
 #[tokio::test]

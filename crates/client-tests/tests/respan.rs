@@ -1,6 +1,6 @@
 //! respan-client against a mock Respan on 127.0.0.1.
 
-use client_tests::assert_matches_schema;
+use client_tests::{assert_matches_schema, header_names, only_request};
 use respan_client::{Client, Error, types};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};
@@ -49,16 +49,12 @@ async fn update_customer_sends_only_the_fields_set_and_returns_the_typed_custome
         .expect("a 200 response")
         .into_inner();
 
-    let requests = server.received_requests().await.expect("recording is on");
-    assert_eq!(requests.len(), 1);
-    let request = &requests[0];
+    let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PATCH");
     assert_eq!(request.url.path(), "/api/users/acme/");
     assert_eq!(request.url.query(), Some("environment=test"));
-    let mut names: Vec<&str> = request.headers.keys().map(|k| k.as_str()).collect();
-    names.sort();
     assert_eq!(
-        names,
+        header_names(&request),
         ["accept", "api-version", "content-length", "content-type", "host"]
     );
     assert_eq!(request.headers["content-type"], "application/json");
