@@ -134,7 +134,6 @@ impl BundledSpec {
     /// The source position of the node at `pointer`, or of its nearest existing ancestor.
     pub fn locate(&self, pointer: &str) -> Location {
         let mut node = &self.document;
-        let mut walked = String::new();
         for token in pointer.split('/').skip(1) {
             let unescaped = token.replace("~1", "/").replace("~0", "~");
             let next = match &node.kind {
@@ -143,11 +142,7 @@ impl BundledSpec {
                 _ => None,
             };
             match next {
-                Some(child) => {
-                    node = child;
-                    walked.push('/');
-                    walked.push_str(token);
-                }
+                Some(child) => node = child,
                 None => break,
             }
         }
