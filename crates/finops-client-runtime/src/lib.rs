@@ -1,0 +1,41 @@
+//! Shared runtime of the finops-clients generated API clients.
+//!
+//! Generated crates hold what is specific to one API (operations, types, environments, which
+//! headers to generate); this crate holds what is the same for all of them. It knows nothing about
+//! any one API.
+//!
+//! - [`Secret`] and [`Credentials`]: tokens and API keys that never appear in `Debug` output,
+//!   errors or logs.
+//! - [`ClientSettings`]: what a generated `ClientBuilder` collects before it builds a client.
+//! - [`RetryPolicy`]: which failures are retried and how long to wait.
+//! - [`execute`]: the request loop behind every generated call.
+//! - [`Error`]: typed errors that keep the HTTP status, headers and raw body.
+//! - [`Patch`]: a PATCH body field that can be absent, `null`, or a value.
+//! - [`UnknownValue`]: what an open enum holds for a value the spec does not list.
+
+mod call;
+mod credentials;
+mod error;
+mod execute;
+mod open_enum;
+mod operation;
+mod patch;
+mod retry;
+mod settings;
+
+pub use call::{CallOptions, with_call_options};
+pub use credentials::{Credentials, Secret};
+pub use error::{ApiError, Decoded, Decoder, Error, InvalidBody, RawResponse, TransportError, finish, json};
+pub use execute::execute;
+pub use open_enum::UnknownValue;
+pub use operation::{GeneratedHeader, OperationSpec, Renewal};
+pub use patch::Patch;
+pub use retry::RetryPolicy;
+pub use settings::{BuildError, ClientConfig, ClientSettings};
+
+/// Re-exported for generated code, so generated crates need not name these crates themselves.
+#[doc(hidden)]
+pub mod __private {
+    pub use progenitor_client;
+    pub use serde_json;
+}

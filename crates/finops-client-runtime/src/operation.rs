@@ -1,0 +1,35 @@
+//! Static facts about one operation, generated from the spec and read by [`crate::execute`].
+
+/// What the request loop needs to know about one operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationSpec {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    /// The HTTP method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE).
+    pub idempotent_method: bool,
+    /// A request header that makes a non-idempotent request safe to repeat, if the API has one.
+    pub idempotency_key: Option<&'static str>,
+    /// The `Accept` header to send: the media type of the documented response bodies.
+    pub accept: Option<&'static str>,
+    /// Headers the client fills in when the caller leaves them unset.
+    pub generated_headers: &'static [GeneratedHeader],
+}
+
+/// A header whose value the client makes (a random UUID) unless the caller sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GeneratedHeader {
+    /// The header name as the spec writes it.
+    pub name: &'static str,
+    /// When a retry gets a new value.
+    pub renewal: Renewal,
+}
+
+/// When a generated header gets a new value during the retries of one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renewal {
+    /// Never: every attempt of one call carries the same value (a correlation id).
+    PerCall,
+    /// After any response; an attempt that got no response (a timeout, a reset connection) is
+    /// repeated with the same value, so the server can recognise the repeat (a request id).
+    AfterResponse,
+}
