@@ -31,7 +31,7 @@ fn manifest(krate: &GeneratedCrate) -> String {
     for rewrite in &krate.rewrites {
         out.push_str(&format!(
             "rewrite {} ({}): {}\n",
-            rewrite.operation_id, rewrite.rule, rewrite.detail
+            rewrite.target, rewrite.rule, rewrite.detail
         ));
     }
     out.push_str(&krate.surface);

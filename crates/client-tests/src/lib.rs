@@ -61,3 +61,22 @@ pub fn header_names(request: &wiremock::Request) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The value of header `name` of `request`; panics when it is missing or not text.
+pub fn header<'r>(request: &'r wiremock::Request, name: &str) -> &'r str {
+    request
+        .headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header"))
+}
+
+/// Every request `server` received, in order.
+pub async fn all_requests(server: &wiremock::MockServer) -> Vec<wiremock::Request> {
+    server.received_requests().await.expect("request recording is on")
+}
+
+/// The JSON body of `request`; panics when it is not JSON.
+pub fn json_body(request: &wiremock::Request) -> Value {
+    serde_json::from_slice(&request.body).expect("a JSON body")
+}

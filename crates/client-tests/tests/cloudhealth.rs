@@ -1,13 +1,23 @@
 //! cloudhealth-client against a mock CloudHealth on 127.0.0.1.
 
-use client_tests::{assert_matches_schema, header_names, only_request};
-use cloudhealth_client::{Client, Error, types};
+use client_tests::{all_requests, assert_matches_schema, header, header_names, only_request};
+use cloudhealth_client::errors::ModifyBillingRuleError;
+use cloudhealth_client::{Client, Error, RetryPolicy, types};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const API: &str = "cloudhealth";
+const API_KEY: &str = "ch-secret-key-1f3d";
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token(API_KEY)
+        .build()
+        .expect("valid settings")
+}
 
 #[tokio::test]
 async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_rule() {
@@ -35,7 +45,7 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
         .mount(&server)
         .await;
 
-    let rule = Client::new(&server.uri())
+    let rule = client(&server)
         .modify_billing_rule()
         .partner_billing_rule_id(1)
         .client_api_id(7)
@@ -58,9 +68,18 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
     assert_eq!(request.url.query(), Some("client_api_id=7"));
     assert_eq!(
         header_names(&request),
-        ["accept", "api-version", "content-length", "content-type", "host"]
+        [
+            "accept",
+            "authorization",
+            "content-length",
+            "content-type",
+            "host",
+            "user-agent"
+        ]
     );
-    assert_eq!(request.headers["content-type"], "application/json");
+    assert_eq!(header(&request, "authorization"), format!("Bearer {API_KEY}"));
+    assert_eq!(header(&request, "content-type"), "application/json");
+    assert_eq!(header(&request, "user-agent"), "cloudhealth-client/0.1.0");
     let sent: Value = serde_json::from_slice(&request.body).expect("a JSON body");
     // The page's request example (with its missing comma restored), byte for byte as JSON.
     assert_eq!(
@@ -105,18 +124,113 @@ async fn an_error_decodes_into_the_cloudhealth_error_body() {
         .mount(&server)
         .await;
 
-    let result = Client::new(&server.uri())
+    let error = client(&server)
         .modify_billing_rule()
         .partner_billing_rule_id(99)
         .body_map(|rule| rule.name("x"))
         .send()
-        .await;
+        .await
+        .expect_err("a 404");
 
-    let Err(Error::ErrorResponse(response)) = result else {
-        panic!("expected an error response")
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let Some(ModifyBillingRuleError::NotFound(body)) = error.api_body() else {
+        panic!("{error:?}")
     };
-    assert_eq!(response.status().as_u16(), 404);
-    assert_eq!(response.into_inner().error, "Record with id 99 not found");
+    assert_eq!(body.error, "Record with id 99 not found");
+}
+
+#[tokio::test]
+async fn the_query_api_key_and_the_client_wide_client_api_id_are_sent_and_never_printed() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(503).set_body_json(json!({"error": "maintenance"})))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key(API_KEY)
+        .client_api_id(7)
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(std::time::Duration::from_millis(10)),
+        )
+        .build()
+        .expect("valid settings");
+
+    let error = client
+        .modify_billing_rule()
+        .partner_billing_rule_id(5)
+        .body_map(|rule| rule.name("renamed"))
+        .send()
+        .await
+        .expect_err("a 503");
+
+    // 503 is always retried; each attempt carries the key and the client-wide client_api_id.
+    let requests = all_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    for request in &requests {
+        assert_eq!(
+            request.url.query(),
+            Some(format!("api_key={API_KEY}&client_api_id=7").as_str())
+        );
+        assert!(request.headers.get("authorization").is_none());
+    }
+    assert!(
+        matches!(error.api_body(), Some(ModifyBillingRuleError::ServiceUnavailable(_))),
+        "{error:?}"
+    );
+    // A call that sets client_api_id itself keeps its own value.
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "x"})))
+        .mount(&server)
+        .await;
+    let other = Client::builder()
+        .base_url(server.uri())
+        .api_key(API_KEY)
+        .client_api_id(7)
+        .build()
+        .unwrap();
+    let _ = other
+        .modify_billing_rule()
+        .partner_billing_rule_id(5)
+        .client_api_id(8)
+        .body_map(|rule| rule.name("renamed"))
+        .send()
+        .await;
+    assert_eq!(
+        only_request(&server).await.url.query(),
+        Some(format!("client_api_id=8&api_key={API_KEY}").as_str())
+    );
+
+    // The key appears in no Debug output or error message, even when the request URL held it.
+    let unreachable = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key(API_KEY)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let transport = unreachable
+        .modify_billing_rule()
+        .partner_billing_rule_id(5)
+        .body_map(|rule| rule.name("renamed"))
+        .send()
+        .await
+        .expect_err("nothing listens on port 9");
+    assert!(matches!(transport, Error::Transport(_)), "{transport:?}");
+    let bearer = Client::builder().bearer_token(API_KEY).build().unwrap();
+    for text in [
+        format!("{client:?}"),
+        format!("{bearer:?}"),
+        format!("{:?}", Client::builder().api_key(API_KEY)),
+        format!("{error:?}"),
+        error.to_string(),
+        format!("{transport:?}"),
+        transport.to_string(),
+    ] {
+        assert!(!text.contains(API_KEY), "{text}");
+    }
 }
 
 #[tokio::test]

@@ -1,57 +1,73 @@
 //! partner-center-client against a mock Partner Center on 127.0.0.1.
 
-use client_tests::{assert_matches_schema, header_names, only_request};
-use partner_center_client::{Client, Error, types};
-use serde_json::{Value, json};
+use client_tests::{all_requests, assert_matches_schema, header, header_names, json_body, only_request};
+use partner_center_client::errors::{GetOverageError, UpdateUsageBudgetError};
+use partner_center_client::types::{self, SpendingBudget};
+use partner_center_client::{CallOptions, Client, Error, RetryPolicy, Server};
+use serde_json::json;
+use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const API: &str = "partner-center";
 const TENANT: &str = "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab";
 const REQUEST_ID: &str = "312b044d-dc41-4b37-a2d5-7d27322d9654";
 const CORRELATION_ID: &str = "7cb67bb7-4750-403d-ac2e-6bc44c52d52c";
+const TOKEN: &str = "eyJ0eXAiOiJKV1Qi.pc-test-token";
 
-fn header<'r>(request: &'r Request, name: &str) -> &'r str {
-    request
-        .headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_else(|| panic!("no {name} header"))
-}
-
-#[tokio::test]
-async fn update_usage_budget_sends_the_budget_and_returns_the_typed_resource() {
-    let server = MockServer::start().await;
-    let answer = json!({
+fn budget_json() -> serde_json::Value {
+    json!({
         "amount": 100,
         "usageSpendingBudget": 100,
         "attributes": {"objectType": "SpendingBudget"},
         "links": {"self": {"uri": format!("/v1/customers/{TENANT}/usagebudget"), "method": "PATCH", "headers": []}}
-    });
+    })
+}
+
+fn client(server: &MockServer, retry: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .retry_policy(retry)
+        .build()
+        .expect("valid settings")
+}
+
+fn is_uuid(value: &str) -> bool {
+    value.parse::<uuid::Uuid>().is_ok()
+}
+
+#[tokio::test]
+async fn update_usage_budget_sends_the_documented_headers_and_returns_the_typed_resource() {
+    let server = MockServer::start().await;
+    let answer = budget_json();
     assert_matches_schema(API, "SpendingBudget", &answer);
     Mock::given(method("PATCH"))
         .and(path(format!("/v1/customers/{TENANT}/usagebudget")))
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("MS-RequestId", REQUEST_ID)
+                .insert_header("MS-CorrelationId", CORRELATION_ID)
                 .set_body_json(&answer),
         )
         .expect(1)
         .mount(&server)
         .await;
 
-    let response = Client::new(&server.uri())
+    let response = client(&server, RetryPolicy::default())
         .update_usage_budget()
         .customer_tenant_id(TENANT)
         .ms_request_id(REQUEST_ID)
         .ms_correlation_id(CORRELATION_ID)
         .x_locale("en-US")
-        .body_map(|budget| {
-            budget.amount(Some(100.0)).attributes(Some(types::ResourceAttributes {
-                etag: None,
-                object_type: Some("SpendingBudget".into()),
-            }))
-        })
+        .body(
+            SpendingBudget::new()
+                .amount(100.0)
+                .attributes(types::ResourceAttributes {
+                    etag: None,
+                    object_type: Some("SpendingBudget".into()),
+                }),
+        )
         .send()
         .await
         .expect("a 200 response");
@@ -64,21 +80,24 @@ async fn update_usage_budget_sends_the_budget_and_returns_the_typed_resource() {
         header_names(&request),
         [
             "accept",
-            "api-version",
+            "authorization",
             "content-length",
             "content-type",
             "host",
             "ms-correlationid",
             "ms-requestid",
+            "user-agent",
             "x-locale"
         ]
     );
+    assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
     assert_eq!(header(&request, "accept"), "application/json");
     assert_eq!(header(&request, "content-type"), "application/json");
-    assert_eq!(header(&request, "ms-requestid"), REQUEST_ID);
+    assert_eq!(header(&request, "ms-requestid"), REQUEST_ID, "the caller's id is kept");
     assert_eq!(header(&request, "ms-correlationid"), CORRELATION_ID);
     assert_eq!(header(&request, "x-locale"), "en-US");
-    let sent: Value = serde_json::from_slice(&request.body).expect("a JSON body");
+    assert_eq!(header(&request, "user-agent"), "partner-center-client/0.1.0");
+    let sent = json_body(&request);
     assert_eq!(
         sent,
         json!({"amount": 100.0, "attributes": {"objectType": "SpendingBudget"}})
@@ -88,8 +107,8 @@ async fn update_usage_budget_sends_the_budget_and_returns_the_typed_resource() {
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers()["ms-requestid"], REQUEST_ID);
     let budget = response.into_inner();
-    assert_eq!(budget.amount, Some(100.0));
-    assert_eq!(budget.usage_spending_budget, Some(100.0));
+    assert_eq!(budget.amount.as_value(), Some(&100.0));
+    assert_eq!(budget.usage_spending_budget.as_value(), Some(&100.0));
     assert_eq!(
         budget.attributes.and_then(|a| a.object_type).as_deref(),
         Some("SpendingBudget")
@@ -101,7 +120,7 @@ async fn update_usage_budget_sends_the_budget_and_returns_the_typed_resource() {
 }
 
 #[tokio::test]
-async fn get_overage_returns_the_typed_collection() {
+async fn get_overage_generates_request_and_correlation_ids_and_returns_the_typed_collection() {
     let server = MockServer::start().await;
     let answer = json!({
         "totalCount": 1,
@@ -123,7 +142,7 @@ async fn get_overage_returns_the_typed_collection() {
         .mount(&server)
         .await;
 
-    let overage = Client::new(&server.uri())
+    let overage = client(&server, RetryPolicy::default())
         .get_overage()
         .customer_tenant_id(TENANT)
         .send()
@@ -134,11 +153,19 @@ async fn get_overage_returns_the_typed_collection() {
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(
-        request.url.path(),
-        format!("/v1/customers/{TENANT}/subscriptions/overage")
+        header_names(&request),
+        [
+            "accept",
+            "authorization",
+            "host",
+            "ms-correlationid",
+            "ms-requestid",
+            "user-agent"
+        ]
     );
-    assert_eq!(header_names(&request), ["accept", "api-version", "host"]);
-    assert_eq!(header(&request, "api-version"), "v1");
+    assert!(is_uuid(header(&request, "ms-requestid")));
+    assert!(is_uuid(header(&request, "ms-correlationid")));
+    assert_ne!(header(&request, "ms-requestid"), header(&request, "ms-correlationid"));
     assert!(request.body.is_empty());
 
     assert_eq!(overage.total_count, Some(1));
@@ -150,21 +177,21 @@ async fn get_overage_returns_the_typed_collection() {
     assert_eq!(item.partner_id.as_deref(), Some("1234"));
     assert_eq!(item.type_.as_deref(), Some("PhoneServices"));
     assert_eq!(item.overage_enabled, Some(true));
-    assert_eq!(
-        overage.attributes.as_ref().and_then(|a| a.object_type.as_deref()),
-        Some("Collection")
-    );
 }
 
 #[tokio::test]
-async fn error_bodies_keep_status_and_decode_into_the_spec_types() {
+async fn the_standard_error_body_and_the_throttling_body_each_decode_by_status() {
     let server = MockServer::start().await;
     let not_found = json!({"code": 3000, "description": "Customer not found.", "data": [], "source": "PartnerFD"});
     let throttled = json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 57 seconds."});
     assert_matches_schema(API, "PartnerCenterError", &not_found);
     assert_matches_schema(API, "ThrottlingError", &throttled);
     Mock::given(path(format!("/v1/customers/{TENANT}/subscriptions/overage")))
-        .respond_with(ResponseTemplate::new(404).set_body_json(&not_found))
+        .respond_with(
+            ResponseTemplate::new(404)
+                .insert_header("MS-RequestId", REQUEST_ID)
+                .set_body_json(&not_found),
+        )
         .mount(&server)
         .await;
     Mock::given(path(format!("/v1/customers/{TENANT}/usagebudget")))
@@ -175,32 +202,221 @@ async fn error_bodies_keep_status_and_decode_into_the_spec_types() {
         )
         .mount(&server)
         .await;
-    let client = Client::new(&server.uri());
+    let client = client(&server, RetryPolicy::disabled());
 
-    let Err(Error::ErrorResponse(response)) = client.get_overage().customer_tenant_id(TENANT).send().await else {
-        panic!("expected an error response");
+    let error = client
+        .get_overage()
+        .customer_tenant_id(TENANT)
+        .send()
+        .await
+        .expect_err("a 404");
+    assert_eq!(error.header("ms-requestid"), Some(REQUEST_ID));
+    let Some(GetOverageError::NotFound(body)) = error.api_body() else {
+        panic!("{error:?}")
     };
-    assert_eq!(response.status().as_u16(), 404);
-    let error: types::PartnerCenterError = serde_json::from_value(response.into_inner()).expect("the standard body");
-    assert!(matches!(error.code, types::ErrorCode::Int64(3000)));
-    assert_eq!(error.description.to_string(), "Customer not found.");
-    assert_eq!(error.source.as_deref(), Some("PartnerFD"));
+    assert!(matches!(body.code, types::ErrorCode::Int64(3000)));
+    assert_eq!(body.description.to_string(), "Customer not found.");
+    assert_eq!(body.source.as_deref(), Some("PartnerFD"));
 
-    let result = client
+    let error = client
         .update_usage_budget()
         .customer_tenant_id(TENANT)
-        .body_map(|b| b.amount(Some(1.0)))
+        .body(SpendingBudget::new().amount(1.0))
         .send()
-        .await;
-    let Err(Error::ErrorResponse(response)) = result else {
-        panic!("expected an error response")
+        .await
+        .expect_err("a 429");
+    assert_eq!(error.header("retry-after"), Some("57"));
+    let Some(UpdateUsageBudgetError::TooManyRequests(body)) = error.api_body() else {
+        panic!("{error:?}")
     };
-    assert_eq!(response.status().as_u16(), 429);
-    assert_eq!(response.headers()["retry-after"], "57");
-    let error: types::ThrottlingError = serde_json::from_value(response.into_inner()).expect("the 429 body");
-    assert_eq!(error.status_code, Some(429));
+    assert_eq!(body.status_code, Some(429));
     assert_eq!(
-        error.message.as_deref(),
+        body.message.as_deref(),
         Some("Rate limit is exceeded. Try again in 57 seconds.")
     );
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_retried_once_after_about_a_second() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_body_json(
+                    json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 1 seconds."}),
+                ),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(budget_json()))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+
+    let started = Instant::now();
+    let budget = client(&server, RetryPolicy::default())
+        .update_usage_budget()
+        .customer_tenant_id(TENANT)
+        .body(SpendingBudget::new().amount(100.0))
+        .send()
+        .await
+        .expect("the retry succeeds");
+    let elapsed = started.elapsed();
+    assert_eq!(budget.status().as_u16(), 200);
+
+    let requests = all_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    // The one wait honoured Retry-After: 1. (A lower bound only; the upper one is generous.)
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    // A new MS-RequestId after a response; the same MS-CorrelationId for the whole call.
+    assert_ne!(
+        header(&requests[0], "ms-requestid"),
+        header(&requests[1], "ms-requestid")
+    );
+    assert_eq!(
+        header(&requests[0], "ms-correlationid"),
+        header(&requests[1], "ms-correlationid")
+    );
+    assert_eq!(json_body(&requests[0]), json_body(&requests[1]));
+}
+
+#[tokio::test]
+async fn a_429_storm_stops_after_the_configured_attempts_with_the_last_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "0")
+                .set_body_json(json!({"statusCode": 429, "message": "Rate limit is exceeded."})),
+        )
+        .expect(4)
+        .mount(&server)
+        .await;
+
+    let error = client(&server, RetryPolicy::default().max_attempts(4))
+        .get_overage()
+        .customer_tenant_id(TENANT)
+        .send()
+        .await
+        .expect_err("every attempt is throttled");
+    let Some(GetOverageError::TooManyRequests(body)) = error.api_body() else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.message.as_deref(), Some("Rate limit is exceeded."));
+    let requests = all_requests(&server).await;
+    assert_eq!(requests.len(), 4);
+    let ids: std::collections::BTreeSet<&str> = requests.iter().map(|r| header(r, "ms-requestid")).collect();
+    assert_eq!(ids.len(), 4, "a new MS-RequestId after each response");
+}
+
+#[tokio::test]
+async fn a_timed_out_attempt_is_repeated_with_the_same_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(budget_json())
+                .set_delay(Duration::from_secs(3)),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(budget_json()))
+        .with_priority(2)
+        .mount(&server)
+        .await;
+
+    // PATCH is not idempotent, but the MS-RequestId idempotency key makes the repeat safe.
+    client(
+        &server,
+        RetryPolicy::default().initial_backoff(Duration::from_millis(10)),
+    )
+    .update_usage_budget()
+    .customer_tenant_id(TENANT)
+    .body(SpendingBudget::new().amount(5.0))
+    .send_with(CallOptions::new().timeout(Duration::from_millis(300)))
+    .await
+    .expect("the second attempt succeeds");
+
+    let requests = all_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        header(&requests[0], "ms-requestid"),
+        header(&requests[1], "ms-requestid")
+    );
+    assert_eq!(
+        header(&requests[0], "ms-correlationid"),
+        header(&requests[1], "ms-correlationid")
+    );
+}
+
+#[tokio::test]
+async fn a_502_on_an_idempotent_get_is_retried_and_a_500_is_not() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(502).set_body_json(json!({"code": "BadGateway", "description": "upstream"})),
+        )
+        .expect(3)
+        .mount(&server)
+        .await;
+    let error = client(
+        &server,
+        RetryPolicy::default().initial_backoff(Duration::from_millis(10)),
+    )
+    .get_overage()
+    .customer_tenant_id(TENANT)
+    .send()
+    .await
+    .expect_err("every attempt fails");
+    let Some(GetOverageError::BadGateway(body)) = error.api_body() else {
+        panic!("{error:?}")
+    };
+    assert!(matches!(&body.code, types::ErrorCode::String(code) if code == "BadGateway"));
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"code": 1, "description": "oops"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server, RetryPolicy::default())
+        .get_overage()
+        .customer_tenant_id(TENANT)
+        .send()
+        .await
+        .expect_err("a 500");
+}
+
+#[tokio::test]
+async fn servers_come_from_the_spec() {
+    assert_eq!(Server::default(), Server::Global);
+    assert_eq!(Server::Global.base_url(), "https://api.partnercenter.microsoft.com");
+    assert_eq!(
+        Server::China.base_url(),
+        "https://partner.partnercenterapi.microsoftonline.cn"
+    );
+    // An unreachable server: the error names no URL (whose query could hold a key) and no token.
+    let error = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .bearer_token(TOKEN)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap()
+        .get_overage()
+        .customer_tenant_id(TENANT)
+        .send()
+        .await
+        .expect_err("nothing listens on port 9");
+    assert!(matches!(&error, Error::Transport(t) if t.is_connect()), "{error:?}");
+    for text in [error.to_string(), format!("{error:?}")] {
+        assert!(!text.contains(TOKEN) && !text.contains("http://"), "{text}");
+    }
 }

@@ -1,17 +1,27 @@
 //! respan-client against a mock Respan on 127.0.0.1.
 
-use client_tests::{assert_matches_schema, header_names, only_request};
-use respan_client::{Client, Error, types};
-use serde_json::{Value, json};
+use client_tests::{assert_matches_schema, header, header_names, json_body, only_request};
+use respan_client::errors::UpdateCustomerError;
+use respan_client::types::{self, BudgetDuration, CustomerUpdate};
+use respan_client::{Client, Error, RetryPolicy};
+use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const API: &str = "respan";
+const TOKEN: &str = "rsp-test-token-5b7c";
 
-#[tokio::test]
-async fn update_customer_sends_only_the_fields_set_and_returns_the_typed_customer() {
-    let server = MockServer::start().await;
-    let answer = json!({
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("valid settings")
+}
+
+fn customer_json() -> serde_json::Value {
+    json!({
         "id": "cus_8f2a",
         "name": "Acme",
         "email": "billing@acme.example",
@@ -25,7 +35,22 @@ async fn update_customer_sends_only_the_fields_set_and_returns_the_typed_custome
         "period_end": null,
         "budget_duration": "monthly",
         "updated_at": "2026-11-20T09:30:00Z"
-    });
+    })
+}
+
+async fn answering(status: u16, body: serde_json::Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn update_customer_sends_exactly_the_documented_headers_and_the_fields_set() {
+    let server = MockServer::start().await;
+    let answer = customer_json();
     assert_matches_schema(API, "Customer", &answer);
     Mock::given(method("PATCH"))
         .and(path("/api/users/acme/"))
@@ -35,15 +60,15 @@ async fn update_customer_sends_only_the_fields_set_and_returns_the_typed_custome
         .mount(&server)
         .await;
 
-    let customer = Client::new(&server.uri())
+    let customer = client(&server)
         .update_customer()
         .customer_identifier("acme")
         .environment(types::Environment::Test)
-        .body_map(|update| {
-            update
-                .period_budget(Some(100.0))
-                .budget_duration(Some(types::BudgetDuration::Monthly))
-        })
+        .body(
+            CustomerUpdate::new()
+                .period_budget(100.0)
+                .budget_duration(BudgetDuration::Monthly),
+        )
         .send()
         .await
         .expect("a 200 response")
@@ -55,10 +80,20 @@ async fn update_customer_sends_only_the_fields_set_and_returns_the_typed_custome
     assert_eq!(request.url.query(), Some("environment=test"));
     assert_eq!(
         header_names(&request),
-        ["accept", "api-version", "content-length", "content-type", "host"]
+        [
+            "accept",
+            "authorization",
+            "content-length",
+            "content-type",
+            "host",
+            "user-agent"
+        ]
     );
-    assert_eq!(request.headers["content-type"], "application/json");
-    let sent: Value = serde_json::from_slice(&request.body).expect("a JSON body");
+    assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
+    assert_eq!(header(&request, "accept"), "application/json");
+    assert_eq!(header(&request, "content-type"), "application/json");
+    assert_eq!(header(&request, "user-agent"), concat!("respan-client/", "0.1.0"));
+    let sent = json_body(&request);
     assert_eq!(sent, json!({"period_budget": 100.0, "budget_duration": "monthly"}));
     assert_matches_schema(API, "CustomerUpdate", &sent);
 
@@ -68,7 +103,7 @@ async fn update_customer_sends_only_the_fields_set_and_returns_the_typed_custome
     assert_eq!(customer.period_budget, Some(100.0));
     assert_eq!(customer.total_budget, None);
     assert_eq!(customer.total_period_usage, Some(12.5));
-    assert_eq!(customer.budget_duration, Some(types::BudgetDuration::Monthly));
+    assert_eq!(customer.budget_duration, Some(BudgetDuration::Monthly));
     assert_eq!(
         customer.period_start.map(|t| t.to_rfc3339()).as_deref(),
         Some("2026-11-01T00:00:00+00:00")
@@ -77,27 +112,266 @@ async fn update_customer_sends_only_the_fields_set_and_returns_the_typed_custome
 }
 
 #[tokio::test]
-async fn a_validation_error_keeps_its_field_messages() {
-    let server = MockServer::start().await;
-    let invalid = json!({"detail": "Invalid input.", "errors": {"period_budget": ["Must be positive."]}});
-    assert_matches_schema(API, "ValidationError", &invalid);
-    Mock::given(method("PATCH"))
-        .respond_with(ResponseTemplate::new(422).set_body_json(&invalid))
-        .mount(&server)
-        .await;
+async fn patch_fields_are_left_out_sent_as_null_or_sent_with_a_value() {
+    let cases = [
+        (CustomerUpdate::new().name("Acme"), json!({"name": "Acme"})),
+        (
+            CustomerUpdate::new().name("Acme").clear_period_budget(),
+            json!({"name": "Acme", "period_budget": null}),
+        ),
+        (
+            CustomerUpdate::new().name("Acme").period_budget(250.5),
+            json!({"name": "Acme", "period_budget": 250.5}),
+        ),
+        (
+            CustomerUpdate::new()
+                .clear_total_budget()
+                .clear_email()
+                .clear_name()
+                .clear_period_end(),
+            json!({"total_budget": null, "email": null, "name": null, "period_end": null}),
+        ),
+    ];
+    for (update, expected) in cases {
+        let server = answering(200, customer_json()).await;
+        client(&server)
+            .update_customer()
+            .customer_identifier("acme")
+            .body(update.clone())
+            .send()
+            .await
+            .expect("a 200 response");
+        let sent = json_body(&only_request(&server).await);
+        assert_eq!(sent, expected, "{update:?}");
+        assert_matches_schema(API, "CustomerUpdate", &sent);
+        let decoded: CustomerUpdate = serde_json::from_value(sent).expect("the body decodes back");
+        assert_eq!(decoded, update);
+    }
+}
 
-    let result = Client::new(&server.uri())
+#[tokio::test]
+async fn enum_values_the_spec_does_not_list_are_kept_and_sent_back_unchanged() {
+    let mut answer = customer_json();
+    answer["budget_duration"] = json!("yearly");
+    answer["environment"] = json!("staging");
+    let server = answering(200, answer).await;
+
+    let customer = client(&server)
         .update_customer()
         .customer_identifier("acme")
-        .body_map(|update| update.period_budget(Some(-1.0)))
+        .body(CustomerUpdate::new())
         .send()
-        .await;
+        .await
+        .expect("an unknown enum value is not an error")
+        .into_inner();
 
-    let Err(Error::ErrorResponse(response)) = result else {
-        panic!("expected an error response")
+    let duration = customer.budget_duration.expect("a budget duration");
+    assert!(
+        matches!(&duration, BudgetDuration::Unknown(v) if v.as_str() == "yearly"),
+        "{duration:?}"
+    );
+    assert_eq!(duration.to_string(), "yearly");
+    assert_eq!(serde_json::to_value(&duration).unwrap(), json!("yearly"));
+    assert_eq!(serde_json::to_value(customer.environment).unwrap(), json!("staging"));
+    // A listed value never lands in `Unknown`, however it was made.
+    assert_eq!("monthly".parse::<BudgetDuration>(), Ok(BudgetDuration::Monthly));
+    assert_eq!(
+        serde_json::from_value::<BudgetDuration>(json!("weekly")).unwrap(),
+        BudgetDuration::Weekly
+    );
+
+    // Sent back as received.
+    let server = answering(200, customer_json()).await;
+    client(&server)
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new().budget_duration(duration))
+        .send()
+        .await
+        .expect("a 200 response");
+    assert_eq!(
+        json_body(&only_request(&server).await),
+        json!({"budget_duration": "yearly"})
+    );
+}
+
+#[tokio::test]
+async fn each_error_status_decodes_into_its_own_body_type() {
+    let not_found = json!({"detail": "Not found."});
+    let invalid = json!({"detail": "Invalid input.", "errors": {"period_budget": ["Must be positive."]}});
+    let limited = json!({"detail": "Rate limit exceeded", "retry_after": 30});
+    assert_matches_schema(API, "ErrorDetail", &not_found);
+    assert_matches_schema(API, "ValidationError", &invalid);
+    assert_matches_schema(API, "RateLimitError", &limited);
+
+    let server = answering(404, not_found).await;
+    let error = client(&server)
+        .update_customer()
+        .customer_identifier("ghost")
+        .body(CustomerUpdate::new())
+        .send()
+        .await
+        .expect_err("a 404");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    let Error::Api(api) = &error else { panic!("{error:?}") };
+    let UpdateCustomerError::NotFound(body) = &api.body else {
+        panic!("{api:?}")
     };
-    assert_eq!(response.status().as_u16(), 422);
-    let error: types::ValidationError = serde_json::from_value(response.into_inner()).expect("the 422 body");
-    assert_eq!(error.detail, "Invalid input.");
-    assert_eq!(error.errors["period_budget"], ["Must be positive."]);
+    assert_eq!(body.detail, "Not found.");
+    assert_eq!(
+        error.to_string(),
+        "the server answered 404 Not Found: NotFound(ErrorDetail { detail: \"Not found.\" })"
+    );
+
+    let server = answering(422, invalid).await;
+    let error = client(&server)
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new().period_budget(-1.0))
+        .send()
+        .await
+        .expect_err("a 422");
+    let Some(UpdateCustomerError::UnprocessableEntity(body)) = error.api_body() else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.detail, "Invalid input.");
+    assert_eq!(body.errors["period_budget"], ["Must be positive."]);
+
+    let server = answering(429, limited).await;
+    let error = client(&server)
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new())
+        .send()
+        .await
+        .expect_err("a 429");
+    let Some(UpdateCustomerError::TooManyRequests(body)) = error.api_body() else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.detail, "Rate limit exceeded");
+    assert_eq!(body.retry_after, Some(30));
+}
+
+#[tokio::test]
+async fn empty_malformed_and_undocumented_responses_keep_their_status() {
+    // A documented error status with an empty body.
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(500).insert_header("x-request-id", "r-1"))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new())
+        .send()
+        .await
+        .expect_err("a 500");
+    let Error::InvalidBody(invalid) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(invalid.status.as_u16(), 500);
+    assert!(invalid.body.is_empty());
+    assert_eq!(error.header("x-request-id"), Some("r-1"));
+    assert_eq!(
+        error.to_string(),
+        "the server answered 500 Internal Server Error with an empty body where one was expected"
+    );
+
+    // A success status with a truncated body.
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(r#"{"id": "cus_8f2a", "name": "Ac"#, "application/json"))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new())
+        .send()
+        .await
+        .expect_err("a truncated body");
+    let Error::InvalidBody(invalid) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(invalid.status.as_u16(), 200);
+    assert_eq!(&invalid.body[..], br#"{"id": "cus_8f2a", "name": "Ac"#);
+    assert!(invalid.source.is_eof(), "{}", invalid.source);
+
+    // A status the spec does not document, with a body that is not JSON.
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(418).set_body_string("short and stout"))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new())
+        .send()
+        .await
+        .expect_err("a 418");
+    let Error::UnexpectedStatus(raw) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(raw.status.as_u16(), 418);
+    assert_eq!(&raw.body[..], b"short and stout");
+}
+
+#[tokio::test]
+async fn a_500_on_a_non_idempotent_call_is_not_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"detail": "boom"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .retry_policy(RetryPolicy::default().max_attempts(5))
+        .build()
+        .unwrap();
+    let error = client
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new())
+        .send()
+        .await
+        .expect_err("a 500");
+    assert!(
+        matches!(error.api_body(), Some(UpdateCustomerError::InternalServerError(_))),
+        "{error:?}"
+    );
+
+    // A 502 is not retried either: PATCH is not idempotent and Respan has no idempotency key.
+    let server = answering(502, json!({})).await;
+    Client::builder()
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::default().max_attempts(5))
+        .build()
+        .unwrap()
+        .update_customer()
+        .customer_identifier("acme")
+        .body(CustomerUpdate::new())
+        .send()
+        .await
+        .expect_err("a 502");
+    assert_eq!(client_tests::all_requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn servers_come_from_the_spec() {
+    use respan_client::Server;
+    assert_eq!(Server::default(), Server::Default);
+    assert_eq!(Server::Default.base_url(), "https://api.respan.ai");
+    assert_eq!(Server::Legacy.base_url(), "https://api.keywordsai.co");
+    let error = Client::builder()
+        .base_url("api.respan.ai")
+        .build()
+        .expect_err("no scheme");
+    assert_eq!(
+        error.to_string(),
+        "cannot build the client: the base URL `api.respan.ai` is not a URL: relative URL without a base"
+    );
 }

@@ -7,6 +7,9 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    pub use crate::models::{
+        BillingRuleType, Cloud, Frequency, LineItemType, RuleScope, SupportTier,
+    };
     ///A partner billing rule.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BillingRule {
@@ -14,15 +17,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_spend_as_custom_line_item: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub billing_rule_type: ::std::option::Option<BillingRuleType>,
+        pub billing_rule_type: ::std::option::Option<crate::models::BillingRuleType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cloud: ::std::option::Option<Cloud>,
+        pub cloud: ::std::option::Option<crate::models::Cloud>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub csp_customers: ::std::vec::Vec<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub frequency: ::std::option::Option<Frequency>,
+        pub frequency: ::std::option::Option<crate::models::Frequency>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -35,72 +38,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rate_in_percentage: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rule_scope: ::std::option::Option<RuleScope>,
+        pub rule_scope: ::std::option::Option<crate::models::RuleScope>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_month: ::std::option::Option<YearMonth>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub target_customers: ::std::vec::Vec<i64>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<LineItemType>,
+        pub type_: ::std::option::Option<crate::models::LineItemType>,
     }
     impl BillingRule {
         pub fn builder() -> builder::BillingRule {
             Default::default()
-        }
-    }
-    ///Kind of billing rule; `support` exists for AWS only.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum BillingRuleType {
-        #[serde(rename = "custom")]
-        Custom,
-        #[serde(rename = "support")]
-        Support,
-    }
-    impl ::std::fmt::Display for BillingRuleType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Custom => f.write_str("custom"),
-                Self::Support => f.write_str("support"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for BillingRuleType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "custom" => Ok(Self::Custom),
-                "support" => Ok(Self::Support),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BillingRuleType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for BillingRuleType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///Changes to an existing billing rule. Only `name` is required; fields left out keep their stored values. `cloud`, `billing_rule_type` and `rule_action` cannot be changed.
@@ -128,7 +76,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flat_fee_cost: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub frequency: ::std::option::Option<Frequency>,
+        pub frequency: ::std::option::Option<crate::models::Frequency>,
         ///Unique name of the billing rule.
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -146,72 +94,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remove_target_customers: ::std::option::Option<CustomerSelection>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rule_scope: ::std::option::Option<RuleScope>,
+        pub rule_scope: ::std::option::Option<crate::models::RuleScope>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_month: ::std::option::Option<YearMonth>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub support_tier: ::std::option::Option<SupportTier>,
+        pub support_tier: ::std::option::Option<crate::models::SupportTier>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<LineItemType>,
+        pub type_: ::std::option::Option<crate::models::LineItemType>,
     }
     impl BillingRuleUpdate {
         pub fn builder() -> builder::BillingRuleUpdate {
             Default::default()
-        }
-    }
-    ///Cloud the billing rule applies to.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum Cloud {
-        #[serde(rename = "aws")]
-        Aws,
-        #[serde(rename = "azure")]
-        Azure,
-    }
-    impl ::std::fmt::Display for Cloud {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Aws => f.write_str("aws"),
-                Self::Azure => f.write_str("azure"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Cloud {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "aws" => Ok(Self::Aws),
-                "azure" => Ok(Self::Azure),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Cloud {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Cloud {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///The CloudHealth error body.
@@ -328,116 +221,6 @@ pub mod types {
             Self(value)
         }
     }
-    ///Whether a custom line item applies once or every month.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum Frequency {
-        #[serde(rename = "one_time")]
-        OneTime,
-        #[serde(rename = "recurring")]
-        Recurring,
-    }
-    impl ::std::fmt::Display for Frequency {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::OneTime => f.write_str("one_time"),
-                Self::Recurring => f.write_str("recurring"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Frequency {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "one_time" => Ok(Self::OneTime),
-                "recurring" => Ok(Self::Recurring),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Frequency {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Frequency {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///Whether a custom line item is a charge or a credit.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum LineItemType {
-        #[serde(rename = "charge")]
-        Charge,
-        #[serde(rename = "credit")]
-        Credit,
-    }
-    impl ::std::fmt::Display for LineItemType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Charge => f.write_str("charge"),
-                Self::Credit => f.write_str("credit"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for LineItemType {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "charge" => Ok(Self::Charge),
-                "credit" => Ok(Self::Credit),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for LineItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for LineItemType {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Custom tier pricing: the greater of a flat fee and a percentage of monthly AWS spend in four spend ranges.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PricingInfo {
@@ -451,120 +234,6 @@ pub mod types {
     impl PricingInfo {
         pub fn builder() -> builder::PricingInfo {
             Default::default()
-        }
-    }
-    ///Scope of an AWS Support billing rule.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum RuleScope {
-        #[serde(rename = "per_account")]
-        PerAccount,
-        #[serde(rename = "per_billing_family")]
-        PerBillingFamily,
-    }
-    impl ::std::fmt::Display for RuleScope {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::PerAccount => f.write_str("per_account"),
-                Self::PerBillingFamily => f.write_str("per_billing_family"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for RuleScope {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "per_account" => Ok(Self::PerAccount),
-                "per_billing_family" => Ok(Self::PerBillingFamily),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RuleScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for RuleScope {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    ///AWS Support tier.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum SupportTier {
-        #[serde(rename = "developer")]
-        Developer,
-        #[serde(rename = "business")]
-        Business,
-        #[serde(rename = "enterprise")]
-        Enterprise,
-    }
-    impl ::std::fmt::Display for SupportTier {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Developer => f.write_str("developer"),
-                Self::Business => f.write_str("business"),
-                Self::Enterprise => f.write_str("enterprise"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for SupportTier {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "developer" => Ok(Self::Developer),
-                "business" => Ok(Self::Business),
-                "enterprise" => Ok(Self::Enterprise),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for SupportTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for SupportTier {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///A month, as `YYYY-MM`.
@@ -634,11 +303,11 @@ pub mod types {
                 ::std::string::String,
             >,
             billing_rule_type: ::std::result::Result<
-                ::std::option::Option<super::BillingRuleType>,
+                ::std::option::Option<crate::models::BillingRuleType>,
                 ::std::string::String,
             >,
             cloud: ::std::result::Result<
-                ::std::option::Option<super::Cloud>,
+                ::std::option::Option<crate::models::Cloud>,
                 ::std::string::String,
             >,
             csp_customers: ::std::result::Result<
@@ -650,7 +319,7 @@ pub mod types {
                 ::std::string::String,
             >,
             frequency: ::std::result::Result<
-                ::std::option::Option<super::Frequency>,
+                ::std::option::Option<crate::models::Frequency>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -671,7 +340,7 @@ pub mod types {
                 ::std::string::String,
             >,
             rule_scope: ::std::result::Result<
-                ::std::option::Option<super::RuleScope>,
+                ::std::option::Option<crate::models::RuleScope>,
                 ::std::string::String,
             >,
             start_month: ::std::result::Result<
@@ -683,7 +352,7 @@ pub mod types {
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::LineItemType>,
+                ::std::option::Option<crate::models::LineItemType>,
                 ::std::string::String,
             >,
         }
@@ -726,7 +395,7 @@ pub mod types {
             pub fn billing_rule_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::BillingRuleType>,
+                    ::std::option::Option<crate::models::BillingRuleType>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -741,7 +410,7 @@ pub mod types {
             }
             pub fn cloud<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Cloud>>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::models::Cloud>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cloud = value
@@ -781,7 +450,9 @@ pub mod types {
             }
             pub fn frequency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Frequency>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::Frequency>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.frequency = value
@@ -855,7 +526,9 @@ pub mod types {
             }
             pub fn rule_scope<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RuleScope>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::RuleScope>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.rule_scope = value
@@ -893,7 +566,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::LineItemType>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::LineItemType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -986,7 +661,7 @@ pub mod types {
                 ::std::string::String,
             >,
             frequency: ::std::result::Result<
-                ::std::option::Option<super::Frequency>,
+                ::std::option::Option<crate::models::Frequency>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1015,7 +690,7 @@ pub mod types {
                 ::std::string::String,
             >,
             rule_scope: ::std::result::Result<
-                ::std::option::Option<super::RuleScope>,
+                ::std::option::Option<crate::models::RuleScope>,
                 ::std::string::String,
             >,
             start_month: ::std::result::Result<
@@ -1023,11 +698,11 @@ pub mod types {
                 ::std::string::String,
             >,
             support_tier: ::std::result::Result<
-                ::std::option::Option<super::SupportTier>,
+                ::std::option::Option<crate::models::SupportTier>,
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<super::LineItemType>,
+                ::std::option::Option<crate::models::LineItemType>,
                 ::std::string::String,
             >,
         }
@@ -1176,7 +851,9 @@ pub mod types {
             }
             pub fn frequency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Frequency>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::Frequency>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.frequency = value
@@ -1286,7 +963,9 @@ pub mod types {
             }
             pub fn rule_scope<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::RuleScope>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::RuleScope>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.rule_scope = value
@@ -1310,7 +989,9 @@ pub mod types {
             }
             pub fn support_tier<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::SupportTier>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::SupportTier>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.support_tier = value
@@ -1322,7 +1003,9 @@ pub mod types {
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::LineItemType>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::LineItemType>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
@@ -1554,37 +1237,23 @@ Version: 1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::finops_client_runtime::ClientConfig,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
-    }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    /// Used by `ClientBuilder::build`, which checks the settings first.
+    pub(crate) fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::finops_client_runtime::ClientConfig,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::finops_client_runtime::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "1"
     }
@@ -1594,11 +1263,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::finops_client_runtime::ClientConfig {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::finops_client_runtime::ClientConfig>,
+    {}
+};
 impl Client {
     /**Modify an existing billing rule
 
@@ -1625,6 +1300,7 @@ let response = client.modify_billing_rule()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -1697,10 +1373,10 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
-        pub async fn send(
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
             self,
-        ) -> Result<ResponseValue<types::BillingRule>, Error<types::CloudHealthError>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, partner_billing_rule_id, client_api_id, body } = self;
             let partner_billing_rule_id = partner_billing_rule_id
                 .map_err(Error::InvalidRequest)?;
@@ -1714,22 +1390,11 @@ pub mod builder {
                 "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
                 partner_billing_rule_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .query(
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
@@ -1744,70 +1409,6 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                408u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

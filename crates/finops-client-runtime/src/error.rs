@@ -153,7 +153,11 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 r.body.len()
             ),
             Error::InvalidBody(b) if b.body.is_empty() => {
-                write!(f, "the server answered {} with an empty body where one was expected", b.status)
+                write!(
+                    f,
+                    "the server answered {} with an empty body where one was expected",
+                    b.status
+                )
             }
             Error::InvalidBody(b) => write!(
                 f,
@@ -192,13 +196,18 @@ pub type Decoder<T, E> = fn(StatusCode, &[u8]) -> Option<Result<Decoded<T, E>, s
 /// `UnexpectedResponse`, and `decode` (generated from the spec's responses) chooses the body type
 /// by status. That keeps the status and headers on every outcome, lets error bodies differ by
 /// status, and turns an unreadable body into [`Error::InvalidBody`] rather than a panic.
-pub async fn finish<T, E>(sent: Result<ResponseValue<()>, SendError<()>>, decode: Decoder<T, E>) -> Result<ResponseValue<T>, Error<E>> {
+pub async fn finish<R, T, E>(
+    sent: Result<ResponseValue<R>, SendError<()>>,
+    decode: Decoder<T, E>,
+) -> Result<ResponseValue<T>, Error<E>> {
     let response = match sent {
         Err(SendError::UnexpectedResponse(response)) => response,
         Err(SendError::InvalidRequest(message)) | Err(SendError::Custom(message)) => {
             return Err(Error::InvalidRequest(message));
         }
-        Err(SendError::CommunicationError(e)) | Err(SendError::InvalidUpgrade(e)) | Err(SendError::ResponseBodyError(e)) => {
+        Err(SendError::CommunicationError(e))
+        | Err(SendError::InvalidUpgrade(e))
+        | Err(SendError::ResponseBodyError(e)) => {
             return Err(Error::Transport(e.into()));
         }
         // The request code documents no responses, so it never decodes one itself.
@@ -210,14 +219,15 @@ pub async fn finish<T, E>(sent: Result<ResponseValue<()>, SendError<()>>, decode
     };
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| Error::Transport(e.into()))?;
+    let body = response.bytes().await.map_err(|e| Error::Transport(e.into()))?;
     match decode(status, &body) {
         None => Err(Error::UnexpectedStatus(RawResponse { status, headers, body })),
         Some(Ok(Decoded::Success(value))) => Ok(ResponseValue::new(value, status, headers)),
-        Some(Ok(Decoded::Failure(error))) => Err(Error::Api(ApiError { status, headers, body: error })),
+        Some(Ok(Decoded::Failure(error))) => Err(Error::Api(ApiError {
+            status,
+            headers,
+            body: error,
+        })),
         Some(Err(source)) => Err(Error::InvalidBody(InvalidBody {
             status,
             headers,

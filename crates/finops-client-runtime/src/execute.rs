@@ -53,7 +53,10 @@ pub async fn execute(
         );
         let sent_at = Instant::now();
         let result = http.execute(request).instrument(span.clone()).await;
-        span.record("duration_ms", u64::try_from(sent_at.elapsed().as_millis()).unwrap_or(u64::MAX));
+        span.record(
+            "duration_ms",
+            u64::try_from(sent_at.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
         let outcome = match &result {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
@@ -92,16 +95,16 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
         headers.insert(AUTHORIZATION, authorization.clone());
     }
     headers.insert(USER_AGENT, config.user_agent.clone());
-    if let Some(accept) = operation.accept {
-        if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static(accept));
-        }
+    if let Some(accept) = operation.accept
+        && !headers.contains_key(ACCEPT)
+    {
+        headers.insert(ACCEPT, HeaderValue::from_static(accept));
     }
     for header in operation.generated_headers {
-        if let Ok(name) = HeaderName::from_bytes(header.name.as_bytes()) {
-            if !headers.contains_key(&name) {
-                headers.insert(name, new_uuid());
-            }
+        if let Ok(name) = HeaderName::from_bytes(header.name.as_bytes())
+            && !headers.contains_key(&name)
+        {
+            headers.insert(name, new_uuid());
         }
     }
     let mut query: Vec<(&str, &str)> = Vec::new();
@@ -112,7 +115,10 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
         query.push((name, value.expose()));
     }
     let present: Vec<String> = request.url().query_pairs().map(|(name, _)| name.into_owned()).collect();
-    let missing: Vec<&(&str, &str)> = query.iter().filter(|(name, _)| !present.iter().any(|p| p == name)).collect();
+    let missing: Vec<&(&str, &str)> = query
+        .iter()
+        .filter(|(name, _)| !present.iter().any(|p| p == name))
+        .collect();
     if !missing.is_empty() {
         let mut pairs = request.url_mut().query_pairs_mut();
         for (name, value) in missing {

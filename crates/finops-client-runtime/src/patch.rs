@@ -71,7 +71,12 @@ mod tests {
         for (body, json) in [
             (Body { budget: Patch::Absent }, "{}"),
             (Body { budget: Patch::Null }, r#"{"budget":null}"#),
-            (Body { budget: Patch::Value(5.5) }, r#"{"budget":5.5}"#),
+            (
+                Body {
+                    budget: Patch::Value(5.5),
+                },
+                r#"{"budget":5.5}"#,
+            ),
         ] {
             assert_eq!(serde_json::to_string(&body).unwrap(), json);
             assert_eq!(serde_json::from_str::<Body>(json).unwrap(), body);

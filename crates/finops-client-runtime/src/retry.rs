@@ -111,10 +111,7 @@ impl RetryPolicy {
     /// `initial_backoff * 2^(attempt - 1)`, capped at `max_backoff`.
     fn backoff(&self, attempt: u32) -> Duration {
         let exponent = attempt.saturating_sub(1).min(20);
-        let full = self
-            .initial_backoff
-            .saturating_mul(1 << exponent)
-            .min(self.max_backoff);
+        let full = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
         let half = full / 2;
         let jitter_nanos = fastrand::u64(0..=u64::try_from(half.as_nanos()).unwrap_or(u64::MAX));
         half + Duration::from_nanos(jitter_nanos)
@@ -145,7 +142,13 @@ mod tests {
         map
     }
 
-    fn delay(policy: &RetryPolicy, status: u16, safe: bool, attempt: u32, retry_after: Option<&str>) -> Option<Duration> {
+    fn delay(
+        policy: &RetryPolicy,
+        status: u16,
+        safe: bool,
+        attempt: u32,
+        retry_after: Option<&str>,
+    ) -> Option<Duration> {
         let headers = headers(retry_after);
         policy.next_delay(
             Outcome::Response(StatusCode::from_u16(status).unwrap(), &headers),
@@ -175,8 +178,16 @@ mod tests {
     fn no_response_is_retried_only_when_safe() {
         let policy = RetryPolicy::default();
         let now = SystemTime::now();
-        assert!(policy.next_delay(Outcome::NoResponse, false, 1, Duration::ZERO, now).is_none());
-        assert!(policy.next_delay(Outcome::NoResponse, true, 1, Duration::ZERO, now).is_some());
+        assert!(
+            policy
+                .next_delay(Outcome::NoResponse, false, 1, Duration::ZERO, now)
+                .is_none()
+        );
+        assert!(
+            policy
+                .next_delay(Outcome::NoResponse, true, 1, Duration::ZERO, now)
+                .is_some()
+        );
     }
 
     #[test]
@@ -196,10 +207,15 @@ mod tests {
 
     #[test]
     fn attempts_and_total_time_are_bounded() {
-        let policy = RetryPolicy::default().max_attempts(2).max_elapsed(Duration::from_secs(10));
+        let policy = RetryPolicy::default()
+            .max_attempts(2)
+            .max_elapsed(Duration::from_secs(10));
         assert!(delay(&policy, 429, false, 1, Some("1")).is_some());
         assert!(delay(&policy, 429, false, 2, Some("1")).is_none());
-        assert!(delay(&policy, 429, false, 1, Some("11")).is_none(), "wait beyond max_elapsed");
+        assert!(
+            delay(&policy, 429, false, 1, Some("11")).is_none(),
+            "wait beyond max_elapsed"
+        );
         assert!(delay(&RetryPolicy::disabled(), 429, true, 1, None).is_none());
     }
 

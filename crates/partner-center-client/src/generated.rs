@@ -7,6 +7,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    pub use crate::models::SpendingBudget;
     ///Error code; the service sends numbers (e.g. 3000) and, on some paths, strings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -225,28 +226,6 @@ pub mod types {
     }
     impl ResourceLinks {
         pub fn builder() -> builder::ResourceLinks {
-            Default::default()
-        }
-    }
-    ///A customer's usage spending budget.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct SpendingBudget {
-        ///Budget amount; null when no budget is allocated.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub amount: ::std::option::Option<f64>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attributes: ::std::option::Option<ResourceAttributes>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub links: ::std::option::Option<ResourceLinks>,
-        ///Budget amount as echoed by the service.
-        #[serde(
-            rename = "usageSpendingBudget",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub usage_spending_budget: ::std::option::Option<f64>,
-    }
-    impl SpendingBudget {
-        pub fn builder() -> builder::SpendingBudget {
             Default::default()
         }
     }
@@ -934,112 +913,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct SpendingBudget {
-            amount: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            attributes: ::std::result::Result<
-                ::std::option::Option<super::ResourceAttributes>,
-                ::std::string::String,
-            >,
-            links: ::std::result::Result<
-                ::std::option::Option<super::ResourceLinks>,
-                ::std::string::String,
-            >,
-            usage_spending_budget: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for SpendingBudget {
-            fn default() -> Self {
-                Self {
-                    amount: Ok(Default::default()),
-                    attributes: Ok(Default::default()),
-                    links: Ok(Default::default()),
-                    usage_spending_budget: Ok(Default::default()),
-                }
-            }
-        }
-        impl SpendingBudget {
-            pub fn amount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.amount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for amount: {e}")
-                    });
-                self
-            }
-            pub fn attributes<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ResourceAttributes>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attributes = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attributes: {e}")
-                    });
-                self
-            }
-            pub fn links<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.links = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for links: {e}")
-                    });
-                self
-            }
-            pub fn usage_spending_budget<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usage_spending_budget = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for usage_spending_budget: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SpendingBudget> for super::SpendingBudget {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SpendingBudget,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    amount: value.amount?,
-                    attributes: value.attributes?,
-                    links: value.links?,
-                    usage_spending_budget: value.usage_spending_budget?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::SpendingBudget> for SpendingBudget {
-            fn from(value: super::SpendingBudget) -> Self {
-                Self {
-                    amount: Ok(value.amount),
-                    attributes: Ok(value.attributes),
-                    links: Ok(value.links),
-                    usage_spending_budget: Ok(value.usage_spending_budget),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ThrottlingError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1146,37 +1019,23 @@ Version: v1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::finops_client_runtime::ClientConfig,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
-    }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    /// Used by `ClientBuilder::build`, which checks the settings first.
+    pub(crate) fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::finops_client_runtime::ClientConfig,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::finops_client_runtime::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "v1"
     }
@@ -1186,11 +1045,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::finops_client_runtime::ClientConfig {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::finops_client_runtime::ClientConfig>,
+    {}
+};
 impl Client {
     /**Get a customer's subscription overage
 
@@ -1201,9 +1066,9 @@ Sends a `GET` request to `/v1/customers/{customer-tenant-id}/subscriptions/overa
 Arguments:
 - `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
 - `ms_contract_version`: API contract version. The service assumes `v1` when absent.
-- `ms_correlation_id`: Tracing ID, new for each logical call.
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
-- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 ```ignore
 let response = client.get_overage()
@@ -1228,9 +1093,9 @@ Sends a `PATCH` request to `/v1/customers/{customer-tenant-id}/usagebudget`
 Arguments:
 - `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
 - `ms_contract_version`: API contract version. The service assumes `v1` when absent.
-- `ms_correlation_id`: Tracing ID, new for each logical call.
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
-- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 - `body`: The full spending budget resource.
 ```ignore
@@ -1252,6 +1117,7 @@ let response = client.update_usage_budget()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -1362,13 +1228,10 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v1/customers/{customer-tenant-id}/subscriptions/overage`
-        pub async fn send(
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
             self,
-        ) -> Result<
-            ResponseValue<types::OverageCollection>,
-            Error<::serde_json::Value>,
-        > {
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self {
                 client,
                 customer_tenant_id,
@@ -1391,13 +1254,6 @@ pub mod builder {
                 customer_tenant_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = ms_contract_version {
                 header_map.append("MS-Contract-Version", value.to_string().try_into()?);
             }
@@ -1418,15 +1274,7 @@ pub mod builder {
                 header_map.append("X-Locale", value.to_string().try_into()?);
             }
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "get_overage",
             };
@@ -1435,56 +1283,6 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1501,7 +1299,7 @@ pub mod builder {
         ms_partner_center_application: Result<Option<::std::string::String>, String>,
         ms_request_id: Result<Option<::uuid::Uuid>, String>,
         x_locale: Result<Option<::std::string::String>, String>,
-        body: Result<types::builder::SpendingBudget, String>,
+        body: Result<crate::models::SpendingBudget, String>,
     }
     impl<'a> UpdateUsageBudget<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1515,7 +1313,7 @@ pub mod builder {
                 ms_partner_center_application: Ok(None),
                 ms_request_id: Ok(None),
                 x_locale: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn customer_tenant_id<V>(mut self, value: V) -> Self
@@ -1597,32 +1395,20 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::SpendingBudget>,
-            <V as std::convert::TryInto<
-                types::SpendingBudget,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<crate::models::SpendingBudget>,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `SpendingBudget` for body failed: {}", s)
+                .map_err(|_| {
+                    "conversion to `crate :: models :: SpendingBudget` for body failed"
+                        .to_string()
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::SpendingBudget,
-            ) -> types::builder::SpendingBudget,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PATCH` request to `/v1/customers/{customer-tenant-id}/usagebudget`
-        pub async fn send(
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
             self,
-        ) -> Result<ResponseValue<types::SpendingBudget>, Error<::serde_json::Value>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self {
                 client,
                 customer_tenant_id,
@@ -1641,23 +1427,12 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
             let x_locale = x_locale.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::SpendingBudget::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/customers/{}/usagebudget", client.baseurl, encode_path(&
                 customer_tenant_id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             if let Some(value) = ms_contract_version {
                 header_map.append("MS-Contract-Version", value.to_string().try_into()?);
             }
@@ -1681,10 +1456,6 @@ pub mod builder {
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .headers(header_map)
                 .build()?;
@@ -1696,70 +1467,6 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                403u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                409u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                412u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                503u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

@@ -7,70 +7,12 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Budget renewal period.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum BudgetDuration {
-        #[serde(rename = "daily")]
-        Daily,
-        #[serde(rename = "weekly")]
-        Weekly,
-        #[serde(rename = "monthly")]
-        Monthly,
-    }
-    impl ::std::fmt::Display for BudgetDuration {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Daily => f.write_str("daily"),
-                Self::Weekly => f.write_str("weekly"),
-                Self::Monthly => f.write_str("monthly"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for BudgetDuration {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "daily" => Ok(Self::Daily),
-                "weekly" => Ok(Self::Weekly),
-                "monthly" => Ok(Self::Monthly),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for BudgetDuration {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for BudgetDuration {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
+    pub use crate::models::{BudgetDuration, Environment, CustomerUpdate};
     ///A customer as returned by the detail endpoints.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub budget_duration: ::std::option::Option<BudgetDuration>,
+        pub budget_duration: ::std::option::Option<crate::models::BudgetDuration>,
         ///Your unique identifier for the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_identifier: ::std::option::Option<::std::string::String>,
@@ -78,7 +20,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub environment: ::std::option::Option<Environment>,
+        pub environment: ::std::option::Option<crate::models::Environment>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<CustomerId>,
         ///Customer display name.
@@ -133,98 +75,6 @@ pub mod types {
             Self::Int64(value)
         }
     }
-    ///Fields to change. An absent field is left unchanged; an explicit null clears it.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct CustomerUpdate {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub budget_duration: ::std::option::Option<BudgetDuration>,
-        ///Customer email address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
-        ///Markup applied to usage reports, e.g. 30 reports usage 30% higher. The service assumes 0.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub markup_percentage: ::std::option::Option<f64>,
-        ///Custom key-value metadata.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ///Customer display name.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-        ///Spending budget per period in USD; null removes the limit.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub period_budget: ::std::option::Option<f64>,
-        ///Custom end of the budget period; defaults to period_start plus budget_duration.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        ///Custom start of the budget period.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub period_start: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
-        ///Total lifetime spending budget in USD; null removes the limit.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_budget: ::std::option::Option<f64>,
-    }
-    impl CustomerUpdate {
-        pub fn builder() -> builder::CustomerUpdate {
-            Default::default()
-        }
-    }
-    ///Customer environment.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum Environment {
-        #[serde(rename = "prod")]
-        Prod,
-        #[serde(rename = "test")]
-        Test,
-    }
-    impl ::std::fmt::Display for Environment {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Prod => f.write_str("prod"),
-                Self::Test => f.write_str("test"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Environment {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "prod" => Ok(Self::Prod),
-                "test" => Ok(Self::Test),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Environment {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Environment {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Error body of most failures.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ErrorDetail {
@@ -275,7 +125,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Customer {
             budget_duration: ::std::result::Result<
-                ::std::option::Option<super::BudgetDuration>,
+                ::std::option::Option<crate::models::BudgetDuration>,
                 ::std::string::String,
             >,
             customer_identifier: ::std::result::Result<
@@ -287,7 +137,7 @@ pub mod types {
                 ::std::string::String,
             >,
             environment: ::std::result::Result<
-                ::std::option::Option<super::Environment>,
+                ::std::option::Option<crate::models::Environment>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -349,7 +199,9 @@ pub mod types {
         impl Customer {
             pub fn budget_duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::BudgetDuration>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::BudgetDuration>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.budget_duration = value
@@ -389,7 +241,9 @@ pub mod types {
             }
             pub fn environment<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Environment>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::Environment>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.environment = value
@@ -554,213 +408,6 @@ pub mod types {
                     total_budget: Ok(value.total_budget),
                     total_period_usage: Ok(value.total_period_usage),
                     updated_at: Ok(value.updated_at),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerUpdate {
-            budget_duration: ::std::result::Result<
-                ::std::option::Option<super::BudgetDuration>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            markup_percentage: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            metadata: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            period_budget: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-            period_end: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            period_start: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            total_budget: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerUpdate {
-            fn default() -> Self {
-                Self {
-                    budget_duration: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    markup_percentage: Ok(Default::default()),
-                    metadata: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    period_budget: Ok(Default::default()),
-                    period_end: Ok(Default::default()),
-                    period_start: Ok(Default::default()),
-                    total_budget: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerUpdate {
-            pub fn budget_duration<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::BudgetDuration>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.budget_duration = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for budget_duration: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn markup_percentage<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.markup_percentage = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for markup_percentage: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn metadata<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metadata = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metadata: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn period_budget<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.period_budget = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for period_budget: {e}")
-                    });
-                self
-            }
-            pub fn period_end<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.period_end = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for period_end: {e}")
-                    });
-                self
-            }
-            pub fn period_start<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.period_start = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for period_start: {e}")
-                    });
-                self
-            }
-            pub fn total_budget<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_budget = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_budget: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerUpdate> for super::CustomerUpdate {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerUpdate,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    budget_duration: value.budget_duration?,
-                    email: value.email?,
-                    markup_percentage: value.markup_percentage?,
-                    metadata: value.metadata?,
-                    name: value.name?,
-                    period_budget: value.period_budget?,
-                    period_end: value.period_end?,
-                    period_start: value.period_start?,
-                    total_budget: value.total_budget?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerUpdate> for CustomerUpdate {
-            fn from(value: super::CustomerUpdate) -> Self {
-                Self {
-                    budget_duration: Ok(value.budget_duration),
-                    email: Ok(value.email),
-                    markup_percentage: Ok(value.markup_percentage),
-                    metadata: Ok(value.metadata),
-                    name: Ok(value.name),
-                    period_budget: Ok(value.period_budget),
-                    period_end: Ok(value.period_end),
-                    period_start: Ok(value.period_start),
-                    total_budget: Ok(value.total_budget),
                 }
             }
         }
@@ -975,37 +622,23 @@ Version: 1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: ::finops_client_runtime::ClientConfig,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
-    }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    /// Used by `ClientBuilder::build`, which checks the settings first.
+    pub(crate) fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: ::finops_client_runtime::ClientConfig,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<::finops_client_runtime::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "1"
     }
@@ -1015,11 +648,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &::finops_client_runtime::ClientConfig {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<::finops_client_runtime::ClientConfig>,
+    {}
+};
 impl Client {
     /**Update a customer
 
@@ -1046,6 +685,7 @@ let response = client.update_customer()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    #[allow(unused_imports)]
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -1059,8 +699,8 @@ pub mod builder {
     pub struct UpdateCustomer<'a> {
         client: &'a super::Client,
         customer_identifier: Result<::std::string::String, String>,
-        environment: Result<Option<types::Environment>, String>,
-        body: Result<types::builder::CustomerUpdate, String>,
+        environment: Result<Option<crate::models::Environment>, String>,
+        body: Result<crate::models::CustomerUpdate, String>,
     }
     impl<'a> UpdateCustomer<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1070,7 +710,7 @@ pub mod builder {
                     "customer_identifier was not initialized".to_string(),
                 ),
                 environment: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                body: Err("body was not initialized".to_string()),
             }
         }
         pub fn customer_identifier<V>(mut self, value: V) -> Self
@@ -1087,73 +727,47 @@ pub mod builder {
         }
         pub fn environment<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::Environment>,
+            V: std::convert::TryInto<crate::models::Environment>,
         {
             self.environment = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `Environment` for environment failed".to_string()
+                    "conversion to `crate :: models :: Environment` for environment failed"
+                        .to_string()
                 });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CustomerUpdate>,
-            <V as std::convert::TryInto<
-                types::CustomerUpdate,
-            >>::Error: std::fmt::Display,
+            V: std::convert::TryInto<crate::models::CustomerUpdate>,
         {
             self.body = value
                 .try_into()
-                .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `CustomerUpdate` for body failed: {}", s)
+                .map_err(|_| {
+                    "conversion to `crate :: models :: CustomerUpdate` for body failed"
+                        .to_string()
                 });
             self
         }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CustomerUpdate,
-            ) -> types::builder::CustomerUpdate,
-        {
-            self.body = self.body.map(f);
-            self
-        }
-        ///Sends a `PATCH` request to `/api/users/{customer_identifier}/`
-        pub async fn send(
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
             self,
-        ) -> Result<ResponseValue<types::Customer>, Error<::serde_json::Value>> {
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, customer_identifier, environment, body } = self;
             let customer_identifier = customer_identifier
                 .map_err(Error::InvalidRequest)?;
             let environment = environment.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CustomerUpdate::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
                 .json(&body)
                 .query(&progenitor_client::QueryParam::new("environment", &environment))
                 .headers(header_map)
@@ -1166,49 +780,6 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                422u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
-                500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
-                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

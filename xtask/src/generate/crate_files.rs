@@ -2,6 +2,7 @@
 //! and `src/lib.rs`.
 
 use super::deps::KnownCrate;
+use super::model::{ApiModel, CredentialModel};
 use crate::spec::normalize::Rewrite;
 use std::fmt::Write as _;
 
@@ -20,6 +21,7 @@ pub struct CrateInfo {
     pub security: Vec<String>,
     pub operations: Vec<OperationInfo>,
     pub rewrites: Vec<Rewrite>,
+    pub model: ApiModel,
 }
 
 pub struct OperationInfo {
@@ -36,8 +38,19 @@ impl CrateInfo {
         self.package.replace('-', "_")
     }
 
-    fn token_env_var(&self) -> String {
-        format!("{}_TOKEN", self.api.to_uppercase().replace('-', "_"))
+    fn env_prefix(&self) -> String {
+        self.api.to_uppercase().replace('-', "_")
+    }
+
+    /// The builder call that sets the API's main credential, e.g. `.bearer_token(token)`.
+    fn credential_call(&self) -> String {
+        match self.model.credentials.first() {
+            Some(CredentialModel::Bearer { .. }) => ".bearer_token(token)".into(),
+            Some(CredentialModel::QueryApiKey { parameter, .. }) => {
+                format!(".{}(token)", super::client_rs::rust_ident(parameter))
+            }
+            None => String::new(),
+        }
     }
 
     fn spec_dir(&self) -> String {
@@ -60,7 +73,7 @@ pub fn cargo_toml(info: &CrateInfo, deps: &[&KnownCrate]) -> String {
         .map(|k| format!("{k:?}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut out = format!(
+    format!(
         r#"# {header}
 [package]
 name = "{package}"
@@ -83,40 +96,111 @@ rustls = ["reqwest/rustls"]
 native-tls = ["reqwest/native-tls"]
 
 [dependencies]
+{dependencies}
+[dev-dependencies]
+# The examples' async runtime.
+tokio = {{ workspace = true }}
 "#,
         header = header_text(info),
         package = info.package,
         version = info.version,
         description = info.description.replace('"', "\\\""),
-    );
-    for dep in deps {
-        out.push_str(dep.manifest_line);
-        out.push('\n');
-    }
-    out
+        dependencies = deps
+            .iter()
+            .map(|d| format!("{}\n", d.manifest_line))
+            .collect::<String>(),
+    )
 }
 
-pub fn lib_rs(info: &CrateInfo) -> String {
+pub fn lib_rs(info: &CrateInfo, has_models: bool) -> String {
+    let models = if has_models {
+        "#[rustfmt::skip]\nmod models;\n"
+    } else {
+        ""
+    };
     format!(
         r#"// {header}
 #![doc = include_str!("../README.md")]
 
-// The generated module is formatted by prettyplease when it is written, and skipped by rustfmt,
+// Generated modules are formatted by prettyplease when they are written, and skipped by rustfmt,
 // whose output would depend on the toolchain version.
 #[rustfmt::skip]
+mod client;
+#[rustfmt::skip]
+pub mod errors;
+#[rustfmt::skip]
 mod generated;
+{models}#[rustfmt::skip]
+mod send;
 
+pub use client::*;
+pub use finops_client_runtime::{{
+    ApiError, BuildError, CallOptions, Error, InvalidBody, Patch, RawResponse, RetryPolicy, Secret, TransportError,
+    UnknownValue,
+}};
 pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`
-/// (headers, proxies, TLS roots) against the same version.
+/// (proxies, TLS roots) against the same version.
 pub use reqwest;
 "#,
         header = header_text(info)
     )
 }
 
-pub fn generated_rs(info: &CrateInfo, code: &str) -> String {
+/// A generated Rust module: the header, then the code.
+pub fn rust_file(info: &CrateInfo, code: &str) -> String {
     format!("// {}\n\n{code}", header_text(info))
+}
+
+/// `examples/<operation>.rs`: the operation's Rust code sample as a program that reads its base
+/// URL and credential from the environment.
+pub fn example_rs(info: &CrateInfo, op: &OperationInfo) -> Option<String> {
+    let sample = op.rust_sample.as_deref()?;
+    let prefix = info.env_prefix();
+    let body: String = sample
+        .trim_end()
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {line}\n")
+            }
+        })
+        .collect();
+    Some(format!(
+        r#"// {header}
+
+//! Calls `{rust_name}` ({method} {path}) and prints the result.
+//!
+//! ```sh
+//! {prefix}_TOKEN=... [{prefix}_BASE_URL=http://127.0.0.1:8080] cargo run -p {package} --example {rust_name}
+//! ```
+
+use {lib}::Client;
+
+// The body is the spec's code sample, kept as written there.
+#[rustfmt::skip]
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {{
+    let token = std::env::var("{prefix}_TOKEN").map_err(|_| "set {prefix}_TOKEN")?;
+    let mut builder = Client::builder(){credential};
+    if let Ok(base_url) = std::env::var("{prefix}_BASE_URL") {{
+        builder = builder.base_url(base_url);
+    }}
+    let client = builder.build()?;
+
+{body}    Ok(())
+}}
+"#,
+        header = header_text(info),
+        rust_name = op.rust_name,
+        method = op.method.to_uppercase(),
+        path = op.path,
+        package = info.package,
+        lib = info.lib_name(),
+        credential = info.credential_call(),
+    ))
 }
 
 pub fn readme(info: &CrateInfo) -> String {
@@ -171,20 +255,75 @@ pub fn readme(info: &CrateInfo) -> String {
             let _ = writeln!(out, "- {scheme}");
         }
     }
+    out.push_str(&behaviour(info));
     if !info.rewrites.is_empty() {
         let _ = writeln!(
             out,
-            "\n## Where the generated types differ from the spec\n\n\
-             These operations declare different error bodies per status; the generated error type is \
-             `serde_json::Value`, and the per-status body types are in [`types`].\n"
+            "\n## Names the generator chose\n\n\
+             Responses are decoded by status into named types, so inline response schemas got names:\n"
         );
         for rewrite in &info.rewrites {
-            let _ = writeln!(
-                out,
-                "- `{}` ({}): {}",
-                rewrite.operation_id, rewrite.rule, rewrite.detail
-            );
+            let _ = writeln!(out, "- `{}` ({}): {}", rewrite.target, rewrite.rule, rewrite.detail);
         }
+    }
+    out
+}
+
+/// What the client does beyond sending the request, with the spec facts it comes from.
+fn behaviour(info: &CrateInfo) -> String {
+    let mut out = String::from(
+        "\n## Behaviour\n\n\
+         - **Retries**: 429 and 503 are always retried; 408, 502, 504 and failures without a response only \
+         when repeating is safe (an idempotent method or an idempotency key). The wait is `Retry-After` \
+         (seconds or HTTP-date) when sent, else exponential backoff with jitter; attempts and total time are \
+         bounded. Configure with `ClientBuilder::retry_policy` or per call with `send_with`.\n\
+         - **Errors**: `send` returns [`Error`]; each documented error status decodes into the operation's \
+         enum in [`errors`], and every error that follows a response keeps its status, headers and body.\n\
+         - **Secrets**: tokens and API keys never appear in `Debug` output, errors or `tracing` fields.\n\
+         - **Tracing**: each attempt runs in a `finops_request` span with the operation id, attempt, \
+         status and duration.\n",
+    );
+    let generated: Vec<String> = {
+        let mut names: Vec<String> = Vec::new();
+        for op in &info.model.operations {
+            for (name, _) in &op.generated_headers {
+                if !names.contains(name) {
+                    names.push(name.clone());
+                }
+            }
+        }
+        names
+    };
+    if !generated.is_empty() {
+        let _ = writeln!(
+            out,
+            "- **Request ids**: {} are filled with a new UUID unless you set them; see each header's \
+             renewal rule in the spec.",
+            generated
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if !info.model.open_enums.is_empty() {
+        let _ = writeln!(
+            out,
+            "- **Open enums**: {} keep a value the spec does not list in `Unknown` and send it back unchanged.",
+            info.model
+                .open_enums
+                .iter()
+                .map(|e| format!("[`types::{}`]", e.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    for body in &info.model.patch_bodies {
+        let _ = writeln!(
+            out,
+            "- **PATCH fields**: the nullable fields of [`types::{}`] are [`Patch`] values: left out, `null`, or a value.",
+            body.name
+        );
     }
     out
 }
@@ -193,11 +332,7 @@ pub fn readme(info: &CrateInfo) -> String {
 /// Rust `x-codeSamples` entry. It is compiled as a doctest (the README is the crate's docs).
 fn example(info: &CrateInfo) -> String {
     let lib = info.lib_name();
-    let env = info.token_env_var();
-    let base_url = info
-        .servers
-        .first()
-        .map_or("https://example.invalid", |(url, _)| url.as_str());
+    let env = format!("{}_TOKEN", info.env_prefix());
     let call = info
         .operations
         .iter()
@@ -209,21 +344,17 @@ fn example(info: &CrateInfo) -> String {
 
 ```rust,no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {{
-use {lib}::{{reqwest, Client}};
+use {lib}::Client;
 
 let token = std::env::var("{env}")?;
-let mut auth = reqwest::header::HeaderValue::from_str(&format!("Bearer {{token}}"))?;
-auth.set_sensitive(true);
-let mut headers = reqwest::header::HeaderMap::new();
-headers.insert(reqwest::header::AUTHORIZATION, auth);
-let http = reqwest::Client::builder().default_headers(headers).build()?;
-let client = Client::new_with_client("{base_url}", http);
+let client = Client::builder(){credential}.build()?;
 
 {call}
 # Ok(())
 # }}
 ```
 
-"#
+"#,
+        credential = info.credential_call(),
     )
 }

@@ -22,6 +22,10 @@ pub const KNOWN_CRATES: &[KnownCrate] = &[
         manifest_line: "chrono = { workspace = true }",
     },
     KnownCrate {
+        ident: "finops_client_runtime",
+        manifest_line: "finops-client-runtime = { workspace = true }",
+    },
+    KnownCrate {
         ident: "futures",
         manifest_line: "futures = { workspace = true }",
     },

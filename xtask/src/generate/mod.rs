@@ -1,8 +1,13 @@
 //! From a bundled spec to the files of one client crate, in memory.
 
+pub mod client_rs;
 pub mod crate_files;
 pub mod deps;
+pub mod model;
+pub mod models_rs;
+pub mod postprocess;
 pub mod progenitor;
+pub mod responses;
 pub mod surface;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -50,19 +55,59 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
         spec.error_at(&pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
             .help("compare the node with the OpenAPI 3.0.3 specification")
     })?;
-    let info = crate_info(spec, &openapi, rewrites.clone())?;
-    let generated = progenitor::generate(&spec.api.name, &openapi)?;
-    let file: syn::File = syn::parse2(generated.tokens).map_err(|e| {
-        Diagnostic::new(format!(
-            "{}: progenitor produced code that does not parse: {e}",
-            spec.api.name
-        ))
-    })?;
-    let mut used = deps::used_crates(&file);
+    let model = model::read(&spec.api.name, &openapi)?;
+    let info = crate_info(spec, &openapi, &model, rewrites.clone())?;
+    let generated = progenitor::generate(
+        &spec.api.name,
+        &progenitor::request_only(&openapi),
+        &progenitor::settings(&model),
+    )?;
+    let unparsable = |what: &str, e: syn::Error| {
+        Diagnostic::new(format!("{}: the generated {what} does not parse: {e}", spec.api.name))
+    };
+    let mut file: syn::File = syn::parse2(generated.tokens).map_err(|e| unparsable("progenitor code", e))?;
+    let replaced: Vec<String> = model
+        .open_enums
+        .iter()
+        .map(|e| e.name.clone())
+        .chain(model.patch_bodies.iter().map(|b| b.name.clone()))
+        .collect();
+    postprocess::apply(&mut file, info.operations.len(), &replaced)
+        .map_err(|e| Diagnostic::new(format!("{}: {e}", spec.api.name)))?;
+
+    let mut modules = vec![
+        ("src/generated.rs", file),
+        (
+            "src/client.rs",
+            syn::parse2(client_rs::tokens(&model)).map_err(|e| unparsable("client module", e))?,
+        ),
+        (
+            "src/errors.rs",
+            syn::parse2(responses::errors_tokens(&model)).map_err(|e| unparsable("errors module", e))?,
+        ),
+        (
+            "src/send.rs",
+            syn::parse2(responses::send_tokens(&model)).map_err(|e| unparsable("send module", e))?,
+        ),
+    ];
+    if !replaced.is_empty() {
+        modules.push((
+            "src/models.rs",
+            syn::parse2(models_rs::tokens(&model)).map_err(|e| unparsable("models module", e))?,
+        ));
+    }
+    let mut used: Vec<&deps::KnownCrate> = Vec::new();
+    for (_, module) in &modules {
+        for dep in deps::used_crates(module) {
+            if !used.iter().any(|u| u.ident == dep.ident) {
+                used.push(dep);
+            }
+        }
+    }
     if generated.uses_futures && !used.iter().any(|c| c.ident == "futures") {
         used.extend(deps::KNOWN_CRATES.iter().filter(|c| c.ident == "futures"));
     }
-    let code = prettyplease::unparse(&file);
+    used.sort_by_key(|c| deps::KNOWN_CRATES.iter().position(|k| k.ident == c.ident));
     let operations: Vec<surface::Operation> = info
         .operations
         .iter()
@@ -72,16 +117,26 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
             rust_name: op.rust_name.clone(),
         })
         .collect();
-    let surface = surface::summarize(&operations, &file);
+    let surface = surface::summarize(&operations, &modules.iter().map(|(_, m)| m).collect::<Vec<_>>());
 
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(&info, &used));
     files.insert(PathBuf::from("README.md"), crate_files::readme(&info));
-    files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(&info));
     files.insert(
-        PathBuf::from("src/generated.rs"),
-        crate_files::generated_rs(&info, &code),
+        PathBuf::from("src/lib.rs"),
+        crate_files::lib_rs(&info, !replaced.is_empty()),
     );
+    for (path, module) in &modules {
+        files.insert(
+            PathBuf::from(path),
+            crate_files::rust_file(&info, &prettyplease::unparse(module)),
+        );
+    }
+    for op in &info.operations {
+        if let Some(example) = crate_files::example_rs(&info, op) {
+            files.insert(PathBuf::from(format!("examples/{}.rs", op.rust_name)), example);
+        }
+    }
     Ok(GeneratedCrate {
         api: spec.api.name.clone(),
         package: info.package.clone(),
@@ -99,6 +154,7 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
 fn crate_info(
     spec: &BundledSpec,
     openapi: &openapiv3::OpenAPI,
+    model: &model::ApiModel,
     rewrites: Vec<Rewrite>,
 ) -> Result<CrateInfo, Diagnostics> {
     let extension = spec.document.pointer("/info/x-rust-crate");
@@ -196,6 +252,7 @@ fn crate_info(
         security,
         operations,
         rewrites,
+        model: model.clone(),
     })
 }
 

@@ -1,10 +1,12 @@
 //! Runs progenitor on one API, turning its panics and errors into diagnostics that name the
 //! operation being generated.
 
+use super::model::ApiModel;
 use crate::diagnostic::Diagnostic;
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use quote::quote;
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
@@ -16,32 +18,74 @@ pub struct Generated {
     pub uses_futures: bool,
 }
 
-/// The settings every API is generated with: builder-style methods (named setters, so adding an
-/// optional parameter to a spec does not break callers) and one `Client` with every operation.
-fn settings() -> GenerationSettings {
+/// The settings an API is generated with:
+/// - builder-style methods (named setters, so adding an optional parameter does not break
+///   callers) and one `Client` with every operation;
+/// - the runtime's `ClientConfig` inside the `Client`, and a `ClientHooks` implementation that the
+///   crate's `client.rs` must provide (it sends through `finops_client_runtime::execute`);
+/// - open enums and three-state PATCH bodies from `models.rs` in place of typify's types.
+pub fn settings(model: &ApiModel) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote!(::finops_client_runtime::ClientConfig))
+        .with_hooks(HooksMode::Expected);
+    for open_enum in &model.open_enums {
+        settings.with_replacement(
+            &open_enum.name,
+            format!("crate::models::{}", open_enum.name),
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    for body in &model.patch_bodies {
+        settings.with_replacement(
+            &body.name,
+            format!("crate::models::{}", body.name),
+            [TypeImpl::Default].into_iter(),
+        );
+    }
     settings
 }
 
-pub fn generate(api_name: &str, spec: &OpenAPI) -> Result<Generated, Diagnostic> {
-    match run(spec) {
+/// The spec as progenitor sees it: without responses, so its request code hands every response
+/// back whole and the runtime decodes it by status (see `finops_client_runtime::finish`).
+pub fn request_only(spec: &OpenAPI) -> OpenAPI {
+    let mut spec = spec.clone();
+    for item in spec.paths.paths.values_mut() {
+        if let openapiv3::ReferenceOr::Item(item) = item {
+            for (_, operation) in item_operations_mut(item) {
+                if let Some(operation) = operation {
+                    operation.responses = openapiv3::Responses::default();
+                }
+            }
+        }
+    }
+    spec
+}
+
+pub fn generate(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings) -> Result<Generated, Diagnostic> {
+    match run(spec, settings) {
         Ok(Ok(generated)) => Ok(generated),
         Ok(Err(error)) => Err(explain(
             api_name,
             spec,
+            settings,
             &format!("progenitor rejected the spec: {error}"),
         )),
-        Err(panic) => Err(explain(api_name, spec, &format!("progenitor panicked: {panic}"))),
+        Err(panic) => Err(explain(
+            api_name,
+            spec,
+            settings,
+            &format!("progenitor panicked: {panic}"),
+        )),
     }
 }
 
 /// Generates; `Err` carries a panic's message.
-fn run(spec: &OpenAPI) -> Result<Result<Generated, progenitor::Error>, String> {
+fn run(spec: &OpenAPI, settings: &GenerationSettings) -> Result<Result<Generated, progenitor::Error>, String> {
     catch_panic(|| {
-        let mut generator = Generator::new(&settings());
+        let mut generator = Generator::new(settings);
         let tokens = generator.generate_tokens(spec)?;
         let type_space = generator.get_type_space();
         Ok(Generated {
@@ -53,7 +97,12 @@ fn run(spec: &OpenAPI) -> Result<Result<Generated, progenitor::Error>, String> {
 }
 
 /// Names the first operation that fails on its own, so the author knows where to look.
-fn explain(api_name: &str, spec: &OpenAPI, failure: &str) -> Diagnostic {
+fn explain(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings, failure: &str) -> Diagnostic {
+    let mut types_only = spec.clone();
+    types_only.paths.paths.clear();
+    if !matches!(run(&types_only, settings), Ok(Ok(_))) {
+        return types_failed(api_name, failure);
+    }
     for (path, method, operation) in operations(spec) {
         let mut single = spec.clone();
         single.paths.paths.retain(|p, _| p == path);
@@ -64,7 +113,7 @@ fn explain(api_name: &str, spec: &OpenAPI, failure: &str) -> Diagnostic {
                 }
             }
         }
-        let fails_alone = !matches!(run(&single), Ok(Ok(_)));
+        let fails_alone = !matches!(run(&single, settings), Ok(Ok(_)));
         if fails_alone {
             let id = operation.operation_id.as_deref().unwrap_or("(no operationId)");
             return Diagnostic::new(format!(
@@ -74,6 +123,10 @@ fn explain(api_name: &str, spec: &OpenAPI, failure: &str) -> Diagnostic {
             .help("this spec shape is not supported by the generator; the README's \"Supported specs\" section lists what is");
         }
     }
+    types_failed(api_name, failure)
+}
+
+fn types_failed(api_name: &str, failure: &str) -> Diagnostic {
     Diagnostic::new(format!("{api_name}: generating the component types failed: {failure}"))
         .help("check the schemas under `components/schemas` for shapes the generator cannot express")
 }
@@ -138,6 +191,11 @@ pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
                         .map(|s| s.to_string())
                         .or_else(|| info.payload().downcast_ref::<String>().cloned())
                         .unwrap_or_else(|| "(no message)".into());
+                    // Panic messages may carry multi-line Debug dumps; the first line says what failed.
+                    let payload = match payload.lines().next() {
+                        Some(first) if payload.contains('\n') => format!("{} …", first.trim_end()),
+                        _ => payload,
+                    };
                     let at = info
                         .location()
                         .map(|l| format!(" (at {}:{})", crate_relative(l.file()), l.line()))

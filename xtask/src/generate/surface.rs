@@ -12,7 +12,9 @@ pub struct Operation {
     pub rust_name: String,
 }
 
-pub fn summarize(operations: &[Operation], file: &syn::File) -> String {
+/// `files` are the crate's generated modules; public structs and enums of `types` (progenitor's),
+/// `errors` and `models` are listed.
+pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
     let mut out = String::from("operations:\n");
     for op in operations {
         let _ = writeln!(
@@ -24,16 +26,27 @@ pub fn summarize(operations: &[Operation], file: &syn::File) -> String {
         );
     }
     out.push_str("types:\n");
-    let types = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    });
-    for item in types.into_iter().flatten() {
+    let mut items: Vec<&syn::Item> = Vec::new();
+    for file in files {
+        for item in &file.items {
+            match item {
+                syn::Item::Mod(m) if m.ident == "types" => {
+                    items.extend(m.content.iter().flat_map(|(_, inner)| inner.iter()));
+                }
+                syn::Item::Mod(_) => {}
+                other => items.push(other),
+            }
+        }
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for item in items {
+        let mut out = String::new();
         match item {
             syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
                 let fields: Vec<String> = s
                     .fields
                     .iter()
+                    .filter(|f| matches!(f.vis, syn::Visibility::Public(_)))
                     .map(|f| match &f.ident {
                         Some(name) => format!("{name}: {}", short_type(&f.ty)),
                         None => short_type(&f.ty),
@@ -57,14 +70,19 @@ pub fn summarize(operations: &[Operation], file: &syn::File) -> String {
             }
             _ => {}
         }
+        lines.push(out);
     }
-    out
+    lines.sort();
+    lines.concat()
 }
 
 /// `::std::option::Option<::std::string::String>` → `Option<String>`.
 fn short_type(ty: &syn::Type) -> String {
     let mut text = ty.to_token_stream().to_string().replace(' ', "");
     for prefix in [
+        "::finops_client_runtime::",
+        "crate::models::",
+        "crate::types::",
         "::std::option::",
         "::std::string::",
         "::std::vec::",

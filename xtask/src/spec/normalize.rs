@@ -1,124 +1,150 @@
-//! Documented rewrites that turn a valid spec into one progenitor can generate.
+//! Documented rewrites applied to a valid spec before generation.
 //!
 //! Each rewrite is named, recorded, and shown in the generated crate's README, so a reader can see
-//! where the generated client's types differ from the spec. Nothing here changes what goes over the
-//! wire.
+//! where a generated name comes from. Nothing here changes what goes over the wire.
 
 use super::check::HTTP_METHODS;
-use serde_json::{Value, json};
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value, json};
 
-/// One rewrite applied to one operation.
+/// One rewrite applied to one operation or component.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rewrite {
-    pub operation_id: String,
+    /// The operation or component rewritten.
+    pub target: String,
     pub rule: &'static str,
     pub detail: String,
 }
 
-/// Rule `untyped-error-bodies`: progenitor gives an operation one error type and panics when error
-/// responses declare different bodies. Such operations get `serde_json::Value` as their error type;
-/// the per-status body types are still generated (they are components) for callers to decode into.
-pub const UNTYPED_ERROR_BODIES: &str = "untyped-error-bodies";
+/// Rule `named-response-bodies`: responses are decoded by status into component types, so an
+/// inline response schema becomes a component named after its operation and status
+/// (`GetThingResponse`, `GetThingNotFound`) or after its response component.
+pub const NAMED_RESPONSE_BODIES: &str = "named-response-bodies";
 
 /// Applies every rewrite to `document` (the bundled spec as JSON) and returns what was done.
 pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
-    let components = document.get("components").cloned().unwrap_or(Value::Null);
     let mut rewrites = Vec::new();
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return rewrites;
-    };
-    for item in paths.values_mut() {
-        for method in HTTP_METHODS {
-            let Some(operation) = item.get_mut(method) else {
-                continue;
-            };
-            let operation_id = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string();
-            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
-                continue;
-            };
-            if let Some(detail) = untype_differing_error_bodies(responses, &components) {
+    let mut hoisted: Vec<(String, Value)> = Vec::new();
+    let mut taken: Vec<String> = document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+
+    if let Some(responses) = document
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, response) in responses.iter_mut() {
+            if let Some(schema) = take_inline_schema(response, &unique(&name.to_upper_camel_case(), &mut taken)) {
                 rewrites.push(Rewrite {
-                    operation_id,
-                    rule: UNTYPED_ERROR_BODIES,
-                    detail,
+                    target: format!("components/responses/{name}"),
+                    rule: NAMED_RESPONSE_BODIES,
+                    detail: format!("body type `{}`", schema.0),
                 });
+                hoisted.push(schema);
+            }
+        }
+    }
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut() {
+            for method in HTTP_METHODS {
+                let Some(operation) = item.get_mut(method) else {
+                    continue;
+                };
+                let id = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+                    continue;
+                };
+                for (status, response) in responses.iter_mut() {
+                    let suffix = status_suffix(status);
+                    let name = unique(&format!("{}{suffix}", id.to_upper_camel_case()), &mut taken);
+                    if let Some(schema) = take_inline_schema(response, &name) {
+                        rewrites.push(Rewrite {
+                            target: id.clone(),
+                            rule: NAMED_RESPONSE_BODIES,
+                            detail: format!("{status} body type `{}`", schema.0),
+                        });
+                        hoisted.push(schema);
+                    }
+                }
+            }
+        }
+    }
+    if !hoisted.is_empty() {
+        let components = document
+            .as_object_mut()
+            .map(|d| d.entry("components").or_insert_with(|| json!({})));
+        if let Some(schemas) = components
+            .and_then(Value::as_object_mut)
+            .map(|c| c.entry("schemas").or_insert_with(|| Value::Object(Map::new())))
+            .and_then(Value::as_object_mut)
+        {
+            for (name, schema) in hoisted {
+                schemas.insert(name, schema);
             }
         }
     }
     rewrites
 }
 
-fn untype_differing_error_bodies(responses: &mut serde_json::Map<String, Value>, components: &Value) -> Option<String> {
-    let is_error = |status: &str| status == "default" || status.starts_with('4') || status.starts_with('5');
-    let mut bodies: Vec<(String, Option<Value>)> = Vec::new();
-    for (status, response) in responses.iter() {
-        if is_error(status) {
-            let resolved = resolve(response, components);
-            let schema = resolved
-                .get("content")
-                .and_then(Value::as_object)
-                .and_then(|c| c.values().next())
-                .and_then(|m| m.get("schema"))
-                .cloned();
-            bodies.push((status.clone(), schema));
-        }
-    }
-    let mut distinct: Vec<&Option<Value>> = Vec::new();
-    for (_, schema) in &bodies {
-        if !distinct.contains(&schema) {
-            distinct.push(schema);
-        }
-    }
-    if distinct.len() <= 1 {
+/// Replaces an inline body schema of `response` by a `$ref` to `name`, returning the schema.
+fn take_inline_schema(response: &mut Value, name: &str) -> Option<(String, Value)> {
+    let content = response.get_mut("content")?.as_object_mut()?;
+    let media = content.values_mut().next()?;
+    let schema = media.get_mut("schema")?;
+    if schema.get("$ref").is_some() {
         return None;
     }
-    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
-    for (status, schema) in &bodies {
-        let name = match schema {
-            Some(s) => s
-                .get("$ref")
-                .and_then(Value::as_str)
-                .map_or("inline schema", |r| r.rsplit('/').next().unwrap_or(r))
-                .to_string(),
-            None => "no body".to_string(),
-        };
-        match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, statuses)) => statuses.push(status),
-            None => groups.push((name, vec![status])),
-        }
-    }
-    for (status, _) in &bodies {
-        let description = resolve(&responses[status.as_str()], components)
-            .get("description")
-            .cloned()
-            .unwrap_or(json!(""));
-        responses.insert(
-            status.clone(),
-            json!({"description": description, "content": {"application/json": {"schema": {}}}}),
-        );
-    }
-    let listed: Vec<String> = groups
-        .iter()
-        .map(|(name, statuses)| format!("{} → {name}", statuses.join("/")))
-        .collect();
-    Some(listed.join(", "))
+    let inline = std::mem::replace(schema, json!({"$ref": format!("#/components/schemas/{name}")}));
+    Some((name.to_string(), inline))
 }
 
-/// Follows a `#/components/responses/...` reference.
-fn resolve<'v>(response: &'v Value, components: &'v Value) -> &'v Value {
-    match response
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/"))
-    {
-        Some(path) => path
-            .split('/')
-            .try_fold(components, |v, token| v.get(token))
-            .unwrap_or(response),
-        None => response,
+fn status_suffix(status: &str) -> String {
+    match status {
+        s if s.starts_with('2') => "Response".into(),
+        "default" => "Error".into(),
+        s => format!("Status{s}"),
+    }
+}
+
+fn unique(base: &str, taken: &mut Vec<String>) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.push(name.clone());
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_response_schemas_become_components() {
+        let mut doc = json!({
+            "paths": {"/t": {"get": {"operationId": "get_thing", "responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "string"}}}},
+                "404": {"description": "no", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/E"}}}}
+            }}}},
+            "components": {"schemas": {"E": {"type": "object"}, "GetThingResponse": {"type": "integer"}}}
+        });
+        let rewrites = normalize(&mut doc);
+        assert_eq!(rewrites.len(), 1);
+        assert_eq!(
+            doc.pointer("/paths/~1t/get/responses/200/content/application~1json/schema/$ref"),
+            Some(&json!("#/components/schemas/GetThingResponse2"))
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/GetThingResponse2"),
+            Some(&json!({"type": "string"}))
+        );
     }
 }

@@ -1,0 +1,183 @@
+//! Edits of progenitor's syntax tree, each one named and checked: if progenitor's output stops
+//! matching what a pass expects, generation fails instead of silently skipping the pass.
+
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+
+/// What the passes found; each count must match the spec for the output to be trusted.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// `api-version` header insertions removed.
+    pub api_version_headers: usize,
+    /// Builder `send` methods renamed to the crate-private `send_unchecked`.
+    pub sends: usize,
+    /// `Client::new` removed (it panics when the TLS backend cannot start).
+    pub client_new: usize,
+    /// `200..=299 => Ok(ResponseValue::stream(response))` arms removed, so every response
+    /// reaches `finops_client_runtime::finish` whole.
+    pub success_streams: usize,
+}
+
+/// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
+pub fn apply(file: &mut syn::File, operations: usize, models: &[String]) -> Result<Applied, String> {
+    let mut pass = Passes::default();
+    pass.visit_file_mut(file);
+    if !models.is_empty() {
+        let types = file
+            .items
+            .iter_mut()
+            .find_map(|item| match item {
+                syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+                _ => None,
+            })
+            .ok_or("progenitor's output has no `types` module")?;
+        let names: Vec<syn::Ident> = models
+            .iter()
+            .map(|m| syn::Ident::new(m, proc_macro2::Span::call_site()))
+            .collect();
+        types.1.insert(
+            0,
+            // Open enums and three-state PATCH bodies, defined in the crate's `models` module.
+            syn::parse_quote! {
+                pub use crate::models::{#(#names),*};
+            },
+        );
+    }
+    let expected = Applied {
+        api_version_headers: operations,
+        sends: operations,
+        client_new: 1,
+        success_streams: operations,
+    };
+    if pass.applied != expected {
+        return Err(format!(
+            "progenitor's output no longer matches the generator's edits: expected {expected:?}, found {:?}",
+            pass.applied
+        ));
+    }
+    Ok(pass.applied)
+}
+
+#[derive(Default)]
+struct Passes {
+    applied: Applied,
+    /// Inside the top-level `builder` module, where the operation builders live.
+    in_builder: bool,
+}
+
+impl VisitMut for Passes {
+    fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
+        if self.in_builder {
+            let before = expr.arms.len();
+            expr.arms.retain(|arm| {
+                !(arm.pat.to_token_stream().to_string() == "200 ..= 299"
+                    && arm
+                        .body
+                        .to_token_stream()
+                        .to_string()
+                        .contains("ResponseValue :: stream"))
+            });
+            self.applied.success_streams += before - expr.arms.len();
+        }
+        syn::visit_mut::visit_expr_match_mut(self, expr);
+    }
+
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        let outer = self.in_builder;
+        self.in_builder = module.ident == "builder" && !outer;
+        if self.in_builder {
+            // progenitor imports `types` whether or not a builder names it; without response
+            // types, some APIs' builders do not.
+            for item in module.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+                if let syn::Item::Use(import) = item
+                    && import.tree.to_token_stream().to_string() == "super :: types"
+                {
+                    import.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+                }
+            }
+        }
+        syn::visit_mut::visit_item_mod_mut(self, module);
+        self.in_builder = outer;
+    }
+
+    /// Drops `header_map.append(HeaderName::from_static("api-version"), ...)`: progenitor sends
+    /// `info.version` in a header no API of ours documents.
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !is_api_version_header(stmt));
+        self.applied.api_version_headers += before - block.stmts.len();
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let self_ty = item.self_ty.to_token_stream().to_string();
+        if item.trait_.is_none() && self_ty == "Client" {
+            let before = item.items.len();
+            item.items
+                .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+            self.applied.client_new += before - item.items.len();
+            for i in &mut item.items {
+                if let syn::ImplItem::Fn(f) = i
+                    && f.sig.ident == "new_with_client"
+                {
+                    f.vis = syn::parse_quote!(pub(crate));
+                    f.attrs.retain(|a| !a.path().is_ident("doc"));
+                    f.attrs.push(syn::parse_quote!(
+                        #[doc = " Used by `ClientBuilder::build`, which checks the settings first."]
+                    ));
+                }
+            }
+        }
+        if item.trait_.is_none() && self.in_builder {
+            for i in &mut item.items {
+                if let syn::ImplItem::Fn(f) = i
+                    && f.sig.ident == "send"
+                    && f.sig.asyncness.is_some()
+                {
+                    syn::visit_mut::visit_impl_item_fn_mut(self, f);
+                    drop_needless_mut(f);
+                    f.sig.ident = syn::Ident::new("send_unchecked", f.sig.ident.span());
+                    f.vis = syn::parse_quote!(pub(crate));
+                    f.attrs.retain(|a| !a.path().is_ident("doc"));
+                    f.attrs.push(syn::parse_quote!(
+                        #[doc = " Builds and sends the request; `send` decodes the response."]
+                    ));
+                    self.applied.sends += 1;
+                }
+            }
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// `let mut header_map = ...;` → `let header_map = ...;` when nothing is appended any more.
+fn drop_needless_mut(function: &mut syn::ImplItemFn) {
+    if function
+        .block
+        .to_token_stream()
+        .to_string()
+        .contains("header_map . append")
+    {
+        return;
+    }
+    for stmt in &mut function.block.stmts {
+        if let syn::Stmt::Local(local) = stmt
+            && let syn::Pat::Ident(ident) = &mut local.pat
+            && ident.ident == "header_map"
+        {
+            ident.mutability = None;
+        }
+    }
+}
+
+fn is_api_version_header(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && call.args.first().is_some_and(|name| {
+            name.to_token_stream()
+                .to_string()
+                .contains("from_static (\"api-version\")")
+        })
+}

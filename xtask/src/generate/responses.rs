@@ -1,0 +1,153 @@
+//! `src/errors.rs` (one error enum per operation, a variant per documented error status) and
+//! `src/send.rs` (each operation's `send`, which decodes the response by status).
+
+use super::client_rs::doc_lines;
+use super::model::{ApiModel, OperationModel, StatusKey};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The error enum's name for an operation: `UpdateCustomerError`.
+pub fn error_enum(op: &OperationModel) -> String {
+    format!("{}Error", op.builder)
+}
+
+pub fn errors_tokens(model: &ApiModel) -> TokenStream {
+    let enums = model.operations.iter().map(|op| {
+        let name = format_ident!("{}", error_enum(op));
+        let doc = doc_lines(&[
+            &format!(
+                "An error response documented for [`Client::{}`](crate::Client::{}), decoded by status.",
+                op.rust_name, op.rust_name
+            ),
+            "A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.",
+        ]);
+        let variants = op.errors.iter().map(|error| {
+            let variant = format_ident!("{}", error.variant);
+            let doc = doc_lines(&[&format!("`{}`: {}", error.status.label(), error.description)]);
+            match &error.body {
+                Some(body) => {
+                    let body = format_ident!("{}", body_type(body));
+                    quote!(#doc #variant(crate::types::#body))
+                }
+                None => quote!(#doc #variant),
+            }
+        });
+        quote! {
+            #doc
+            #[derive(Debug, Clone)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#variants),*
+            }
+        }
+    });
+    quote! {
+        //! One error enum per operation: a variant for each documented error status, holding that
+        //! status's body type.
+        #(#enums)*
+    }
+}
+
+pub fn send_tokens(model: &ApiModel) -> TokenStream {
+    let impls = model.operations.iter().map(send_impl);
+    quote! {
+        //! `send` and `send_with` for every operation: the request goes out through the
+        //! runtime's request loop, and the response is decoded by status.
+
+        use crate::{builder, errors, ResponseValue};
+        use ::finops_client_runtime::{CallOptions, Decoded, Error};
+
+        #(#impls)*
+    }
+}
+
+fn send_impl(op: &OperationModel) -> TokenStream {
+    let builder = format_ident!("{}", op.builder);
+    let error = format_ident!("{}", error_enum(op));
+    let decode = format_ident!("decode_{}", op.rust_name);
+    let success = match &op.success_body {
+        Some(body) => {
+            let body = format_ident!("{}", body_type(body));
+            quote!(crate::types::#body)
+        }
+        None => quote!(()),
+    };
+    let send_doc = doc_lines(&[
+        &format!(
+            "Sends `{} {}` and decodes the response.",
+            op.method.to_uppercase(),
+            op.path
+        ),
+        &format!(
+            "Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::{}`]; every error keeps the response status and headers.",
+            error_enum(op)
+        ),
+    ]);
+    let mut arms: Vec<(StatusKey, TokenStream)> = Vec::new();
+    for status in &op.success {
+        let value = match &op.success_body {
+            Some(_) => quote!(::finops_client_runtime::json(body).map(Decoded::Success)),
+            None => quote!(Ok(Decoded::Success(()))),
+        };
+        arms.push((*status, value));
+    }
+    for e in &op.errors {
+        let variant = format_ident!("{}", e.variant);
+        let value = match &e.body {
+            Some(_) => {
+                quote!(::finops_client_runtime::json(body).map(|b| Decoded::Failure(errors::#error::#variant(b))))
+            }
+            None => quote!(Ok(Decoded::Failure(errors::#error::#variant))),
+        };
+        arms.push((e.status, value));
+    }
+    arms.sort_by_key(|(status, _)| *status);
+    let has_default = arms.iter().any(|(s, _)| *s == StatusKey::Default);
+    let arms = arms.iter().map(|(status, value)| {
+        let pattern = match status {
+            StatusKey::Code(code) => quote!(#code),
+            StatusKey::Range(class) => {
+                let (low, high) = (class * 100, class * 100 + 99);
+                quote!(#low..=#high)
+            }
+            StatusKey::Default => quote!(_),
+        };
+        quote!(#pattern => #value,)
+    });
+    let fallback = (!has_default).then(|| quote!(_ => return None,));
+    let uses_body = op.success_body.is_some() || op.errors.iter().any(|e| e.body.is_some());
+    let body_param = if uses_body { quote!(body) } else { quote!(_body) };
+    quote! {
+        impl builder::#builder<'_> {
+            #send_doc
+            pub async fn send(self) -> Result<ResponseValue<#success>, Error<errors::#error>> {
+                ::finops_client_runtime::finish(self.send_unchecked().await, #decode).await
+            }
+
+            /// [`Self::send`] with per-call options: a timeout, a retry policy.
+            pub async fn send_with(
+                self,
+                options: CallOptions,
+            ) -> Result<ResponseValue<#success>, Error<errors::#error>> {
+                ::finops_client_runtime::with_call_options(options, self.send()).await
+            }
+        }
+
+        /// The body type of each documented status; `None` for the others.
+        fn #decode(
+            status: ::reqwest::StatusCode,
+            #body_param: &[u8],
+        ) -> Option<Result<Decoded<#success, errors::#error>, ::serde_json::Error>> {
+            Some(match status.as_u16() {
+                #(#arms)*
+                #fallback
+            })
+        }
+    }
+}
+
+/// typify's name for a component schema.
+pub fn body_type(component: &str) -> String {
+    use heck::ToUpperCamelCase;
+    component.to_upper_camel_case()
+}
