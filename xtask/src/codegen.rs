@@ -43,6 +43,7 @@ pub fn generate_all(root: &Path) -> Result<Vec<GeneratedCrate>, Diagnostics> {
 }
 
 /// What a codegen run found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Files are up to date (check) or were written (write).
     Done,

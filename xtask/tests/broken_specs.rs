@@ -29,7 +29,7 @@ fn every_broken_spec_gives_its_expected_message_and_writes_nothing() {
     let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
     let mut names: Vec<_> = fs::read_dir(&cases).unwrap().flatten().map(|e| e.file_name()).collect();
     names.sort();
-    assert!(names.len() >= 12, "cases went missing");
+    assert!(names.len() >= 28, "cases went missing");
     let mut failures = Vec::new();
     for name in names {
         let case = cases.join(&name);
@@ -69,4 +69,34 @@ fn every_broken_spec_gives_its_expected_message_and_writes_nothing() {
         assert_eq!(crates.len(), 1, "{name:?} wrote into crates/: {crates:?}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn an_empty_specs_folder_is_an_error_and_deletes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("specs")).unwrap();
+    let kept = root.path().join("crates/old-client/Cargo.toml");
+    fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    let kept_text = format!("{GENERATED_MARKER} from specs/old/.\n[package]\nname = \"old-client\"\n");
+    fs::write(&kept, &kept_text).unwrap();
+
+    let error = codegen::run(root.path(), false, &mut Vec::new()).expect_err("no API to generate");
+    let message = error.to_string().replace(&root.path().display().to_string(), "<root>");
+    assert_eq!(
+        message.trim_end(),
+        "error: <root>/specs holds no API folder\n  help: add a folder such as <root>/specs/my-api/ holding its openapi.yaml"
+    );
+    assert_eq!(fs::read_to_string(&kept).unwrap(), kept_text);
+}
+
+#[test]
+fn an_api_folder_without_a_root_document_is_an_error() {
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("specs/half-done/operations")).unwrap();
+    let error = codegen::run(root.path(), false, &mut Vec::new()).expect_err("no openapi.yaml");
+    let message = error.to_string().replace(&root.path().display().to_string(), "<root>");
+    assert_eq!(
+        message.trim_end(),
+        "error: <root>/specs/half-done has no openapi.yaml\n  help: every API folder needs a root document named openapi.yaml"
+    );
 }

@@ -55,7 +55,7 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
         spec.error_at(&pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
             .help("compare the node with the OpenAPI 3.0.3 specification")
     })?;
-    let model = model::read(&spec.api.name, &openapi)?;
+    let model = model::read(spec, &openapi)?;
     let info = crate_info(spec, &openapi, &model, rewrites.clone())?;
     let generated = progenitor::generate(
         &spec.api.name,

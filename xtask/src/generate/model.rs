@@ -9,7 +9,8 @@
 //! - parameter `x-idempotency-key: true`: a request carrying this header is safe to repeat.
 //! - query parameter `x-client-default: true`: the client builder can set it for every call.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
+use crate::spec::BundledSpec;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Response, Schema, SchemaKind, SecurityScheme, Type};
 use std::collections::BTreeSet;
@@ -196,8 +197,9 @@ fn reason(code: u16) -> Option<&'static str> {
 }
 
 /// Reads the model; `openapi` is the normalized spec (every response body is a component `$ref`).
-pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
-    let fail = |message: String| Diagnostic::new(format!("{api}: {message}"));
+/// Errors point into `spec`'s files.
+pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
+    let fail = |pointer: &str, message: String| spec.error_at(pointer, message);
     let components = openapi.components.clone().unwrap_or_default();
 
     let mut environments = Vec::new();
@@ -216,8 +218,11 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
             });
         let variant = name.to_upper_camel_case();
         if environments.iter().any(|e: &EnvironmentModel| e.variant == variant) {
-            return Err(fail(format!("two servers are named `{variant}`"))
-                .help("give each server a distinct `x-environment` name"));
+            return Err(fail(
+                &format!("/servers/{index}"),
+                format!("two servers are named `{variant}`"),
+            )
+            .help("give each server a distinct `x-environment` name"));
         }
         environments.push(EnvironmentModel {
             variant,
@@ -245,9 +250,10 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
                 description: description.clone().unwrap_or_default(),
             },
             _ => {
-                return Err(fail(format!(
-                    "security scheme `{name}` is neither HTTP bearer nor an API key in the query"
-                ))
+                return Err(fail(
+                    &format!("/components/securitySchemes/{}", esc(name)),
+                    format!("security scheme `{name}` is neither HTTP bearer nor an API key in the query"),
+                )
                 .help("the client builder supports `type: http, scheme: bearer` and `type: apiKey, in: query`"));
             }
         };
@@ -255,8 +261,11 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
             .iter()
             .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&credential))
         {
-            return Err(fail(format!("security scheme `{name}` repeats a kind of credential"))
-                .help("declare at most one bearer scheme and one query API key scheme"));
+            return Err(fail(
+                &format!("/components/securitySchemes/{}", esc(name)),
+                format!("security scheme `{name}` repeats a kind of credential"),
+            )
+            .help("declare at most one bearer scheme and one query API key scheme"));
         }
         credentials.push(credential);
     }
@@ -267,9 +276,16 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
         let id = operation.operation_id.clone().unwrap_or_default();
         let mut generated_headers = Vec::new();
         let mut idempotency_key = None;
-        for parameter in &operation.parameters {
-            let Some(parameter) = resolve_parameter(parameter, &components) else {
+        let operation_pointer = format!("/paths/{}/{method}", esc(path));
+        for (index, reference) in operation.parameters.iter().enumerate() {
+            let Some(parameter) = resolve_parameter(reference, &components) else {
                 continue;
+            };
+            let parameter_pointer = match reference {
+                ReferenceOr::Reference { reference } => {
+                    format!("/components/parameters/{}", esc(component_name(reference)))
+                }
+                ReferenceOr::Item(_) => format!("{operation_pointer}/parameters/{index}"),
             };
             let data = parameter.parameter_data_ref();
             if data.extensions.get("x-idempotency-key").and_then(|v| v.as_bool()) == Some(true) {
@@ -280,29 +296,33 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
                     Some("per-call") => Renewal::PerCall,
                     Some("after-response") => Renewal::AfterResponse,
                     other => {
-                        return Err(
-                            fail(format!("parameter `{}`: `x-generated.renewal` is {other:?}", data.name))
-                                .help("write `renewal: per-call` or `renewal: after-response`"),
-                        );
+                        return Err(fail(
+                            &format!("{parameter_pointer}/x-generated"),
+                            format!("parameter `{}`: `x-generated.renewal` is {other:?}", data.name),
+                        )
+                        .help("write `renewal: per-call` or `renewal: after-response`"));
                     }
                 };
                 if !matches!(parameter, Parameter::Header { .. })
                     || generated.get("value").and_then(|v| v.as_str()) != Some("uuid")
                 {
-                    return Err(fail(format!(
-                        "parameter `{}`: `x-generated` needs a header and `value: uuid`",
-                        data.name
-                    ))
+                    return Err(fail(
+                        &format!("{parameter_pointer}/x-generated"),
+                        format!(
+                            "parameter `{}`: `x-generated` needs a header and `value: uuid`",
+                            data.name
+                        ),
+                    )
                     .help("only header parameters with `value: uuid` can be generated"));
                 }
                 generated_headers.push((data.name.clone(), renewal));
             }
             if data.extensions.get("x-client-default").and_then(|v| v.as_bool()) == Some(true) {
                 if !matches!(parameter, Parameter::Query { .. }) {
-                    return Err(fail(format!(
-                        "parameter `{}`: `x-client-default` needs a query parameter",
-                        data.name
-                    ))
+                    return Err(fail(
+                        &format!("{parameter_pointer}/x-client-default"),
+                        format!("parameter `{}`: `x-client-default` needs a query parameter", data.name),
+                    )
                     .help("move the extension to a query parameter"));
                 }
                 if !client_defaults.iter().any(|d| d.parameter == data.name) {
@@ -324,10 +344,13 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
             .map(|r| ("default".to_string(), r))
             .chain(operation.responses.responses.iter().map(|(k, r)| (k.to_string(), r)));
         for (key, response) in responses {
-            let status = StatusKey::parse(&key)
-                .ok_or_else(|| fail(format!("operation `{id}`: response key `{key}` is not a status")))?;
+            let response_pointer = format!("{operation_pointer}/responses/{}", esc(&key));
+            let status = StatusKey::parse(&key).ok_or_else(|| {
+                fail(&response_pointer, format!("response key `{key}` is not a status"))
+                    .help("write a status code (`404`), a range (`4XX`) or `default`")
+            })?;
             let response = resolve_response(response, &components)
-                .ok_or_else(|| fail(format!("operation `{id}`: response `{key}` is a dangling reference")))?;
+                .ok_or_else(|| fail(&response_pointer, format!("response `{key}` is a dangling reference")))?;
             let body = match response.content.iter().next() {
                 None => None,
                 Some((media_type, content)) => {
@@ -338,9 +361,11 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
                         Some(ReferenceOr::Reference { reference }) => Some(component_name(reference).to_string()),
                         None => None,
                         Some(ReferenceOr::Item(_)) => {
-                            return Err(fail(format!(
-                                "operation `{id}`: response `{key}` has an inline schema after normalization"
-                            )));
+                            return Err(fail(
+                                &response_pointer,
+                                format!("response `{key}` has an inline schema after normalization"),
+                            )
+                            .help("a generator bug: the `named-response-bodies` rewrite names every response schema"));
                         }
                     }
                 }
@@ -380,8 +405,9 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
             if string.enumeration.is_empty() {
                 continue;
             }
+            let schema_pointer = format!("/components/schemas/{}", esc(name));
             if schema.schema_data.nullable {
-                return Err(fail(format!("enum schema `{name}` is nullable"))
+                return Err(fail(&schema_pointer, format!("enum schema `{name}` is nullable"))
                     .help("keep component enums non-nullable; make the property that uses it optional"));
             }
             let mut values = Vec::new();
@@ -389,9 +415,10 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
             for value in string.enumeration.iter().flatten() {
                 let variant = enum_variant(value);
                 if !variants.insert(variant.clone()) || variant == "Unknown" {
-                    return Err(fail(format!(
-                        "enum `{name}`: value `{value}` gives the variant name `{variant}` twice"
-                    ))
+                    return Err(fail(
+                        &format!("{schema_pointer}/enum"),
+                        format!("enum `{name}`: value `{value}` gives the variant name `{variant}` twice"),
+                    )
                     .help("enum values must differ by more than case and punctuation, and `Unknown` is reserved"));
                 }
                 values.push((value.clone(), variant));
@@ -423,7 +450,7 @@ pub fn read(api: &str, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
         let Some(ReferenceOr::Item(schema)) = components.schemas.get(name) else {
             continue;
         };
-        if let Some(patch) = patch_body(api, name, schema, &components, &open_enums)? {
+        if let Some(patch) = patch_body(spec, name, schema, &components, &open_enums)? {
             patch_bodies.push(patch);
         }
     }
@@ -450,7 +477,7 @@ fn enum_variant(value: &str) -> String {
 
 /// A three-state struct for `schema`, if any of its properties is optional and nullable.
 fn patch_body(
-    api: &str,
+    spec: &BundledSpec,
     name: &str,
     schema: &Schema,
     components: &openapiv3::Components,
@@ -486,9 +513,10 @@ fn patch_body(
                     .map_err(|e| format!("`{text}` is not a Rust type: {e}"))
             })
             .map_err(|why| {
-                Diagnostic::new(format!(
-                    "{api}: property `{json_name}` of PATCH body `{name}` cannot be a three-state field: {why}"
-                ))
+                spec.error_at(
+                    &format!("/components/schemas/{}/properties/{}", esc(name), esc(json_name)),
+                    format!("property `{json_name}` of PATCH body `{name}` cannot be a three-state field: {why}"),
+                )
                 .help("give the property a plain type or `$ref` a component schema")
             })?;
         let description = match property {

@@ -27,8 +27,12 @@ pub fn bundle(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnost
         diagnostics: Diagnostics::default(),
     };
     let root_path = bundler.api_dir.join(ROOT_FILE);
-    let root_id = bundler.load(&root_path)?;
-    let root_tree = bundler.trees[root_id.0 as usize].clone();
+    let root_id = bundler
+        .load(&root_path)
+        .map_err(|d| Diagnostics(d.into_iter().collect()))?;
+    let Some(Some(root_tree)) = bundler.trees.get(root_id.0 as usize).cloned() else {
+        return Err(Diagnostic::new(format!("{} could not be loaded", root_path.display())).into());
+    };
     if !matches!(root_tree.kind, Kind::Map(_)) {
         let location = bundler.files.location(root_tree.origin, "");
         return Err(
@@ -51,7 +55,9 @@ pub fn bundle(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnost
 struct Bundler {
     api_dir: PathBuf,
     files: SourceFiles,
-    trees: Vec<Node>,
+    /// The parsed tree of each loaded file, by `FileId`; `None` for a file that failed to parse
+    /// (its error is reported once, the first time it is loaded).
+    trees: Vec<Option<Node>>,
     /// Components copied in from other files: (kind, name) → definition.
     hoisted: BTreeMap<(String, String), Node>,
     /// Components being copied right now (a component may refer to itself).
@@ -62,15 +68,20 @@ struct Bundler {
 }
 
 impl Bundler {
-    fn load(&mut self, path: &Path) -> Result<FileId, Diagnostic> {
+    /// Loads `path` once. `Err(None)`: it failed before and its error is already reported.
+    fn load(&mut self, path: &Path) -> Result<FileId, Option<Diagnostic>> {
         if let Some(id) = self.files.id_of(path) {
-            return Ok(id);
+            return match self.trees.get(id.0 as usize) {
+                Some(Some(_)) => Ok(id),
+                _ => Err(None),
+            };
         }
-        let bytes = std::fs::read(path).map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", path.display())))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| Some(Diagnostic::new(format!("cannot read {}: {e}", path.display()))))?;
         let id = self.files.add(path.to_path_buf());
         match yaml::parse(&bytes, id) {
             Ok(tree) => {
-                self.trees.push(tree);
+                self.trees.push(Some(tree));
                 Ok(id)
             }
             Err(e) => {
@@ -82,7 +93,8 @@ impl Bundler {
                 };
                 let mut d = Diagnostic::new(e.message).at(location);
                 d.help = e.help;
-                Err(d)
+                self.trees.push(None);
+                Err(Some(d))
             }
         }
     }
@@ -180,12 +192,14 @@ impl Bundler {
             match self.load(&target) {
                 Ok(id) => id,
                 Err(d) => {
-                    self.diagnostics.push(d);
+                    self.diagnostics.0.extend(d);
                     return node.clone();
                 }
             }
         };
-        let target_tree = self.trees[target_file.0 as usize].clone();
+        let Some(Some(target_tree)) = self.trees.get(target_file.0 as usize).cloned() else {
+            return node.clone();
+        };
         let Some(target_node) = target_tree.pointer(fragment) else {
             let shown = self.files.display(target_file);
             self.error(

@@ -93,6 +93,52 @@ impl<'a> Checker<'a> {
             ),
         }
         self.references(doc, String::new());
+        self.defaults(doc, String::new(), false);
+    }
+
+    /// Walks the document; in every schema, a `default` must match the schema, or typify fails
+    /// (or, for a replaced enum, the wrong value would be documented).
+    fn defaults(&mut self, node: &Node, pointer: String, is_schema: bool) {
+        let Some(entries) = node.as_map() else {
+            if let Some(items) = node.as_seq() {
+                for (i, item) in items.iter().enumerate() {
+                    self.defaults(item, format!("{pointer}/{i}"), false);
+                }
+            }
+            return;
+        };
+        if is_schema
+            && let Some(default) = node.get("default")
+            && let Some(problem) = default_problem(node, default)
+        {
+            self.report(
+                &format!("{pointer}/default"),
+                format!("the default {problem}"),
+                "make the default a value the schema accepts, or state the service's default in the description",
+            );
+        }
+        for (key, value) in entries {
+            let child = format!("{pointer}/{}", escape_pointer_token(key));
+            if key.starts_with("x-") || key == "example" || key == "examples" || key == "default" || key == "enum" {
+                continue;
+            }
+            let schema_map = (is_schema && key == "properties") || child == "/components/schemas";
+            let schema_list = is_schema && matches!(key.as_str(), "allOf" | "oneOf" | "anyOf");
+            if schema_map || schema_list {
+                let children: Vec<(String, &Node)> = match (value.as_map(), value.as_seq()) {
+                    (Some(map), _) => map.iter().map(|(k, v)| (escape_pointer_token(k), v)).collect(),
+                    (_, Some(seq)) => seq.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+                    _ => Vec::new(),
+                };
+                for (token, schema) in children {
+                    self.defaults(schema, format!("{child}/{token}"), true);
+                }
+                continue;
+            }
+            let child_is_schema =
+                key == "schema" || (is_schema && matches!(key.as_str(), "items" | "not" | "additionalProperties"));
+            self.defaults(value, child, child_is_schema);
+        }
     }
 
     /// Every `$ref` left after bundling is local and must resolve, or typify would panic.
@@ -369,6 +415,64 @@ fn parent(pointer: &str) -> &str {
 }
 
 /// `/v1/{a}/x/{b}` → `["a", "b"]`.
+/// Why `default` does not fit `schema` (its type, `nullable`, `enum`, bounds), if it does not.
+fn default_problem(schema: &Node, default: &Node) -> Option<String> {
+    let shown = || serde_json::to_string(&default.to_json()).unwrap_or_default();
+    if matches!(default.kind, Kind::Null) {
+        return (!schema.get("nullable").is_some_and(Node::is_true))
+            .then(|| "is null, but the schema is not `nullable: true`".to_string());
+    }
+    let fits = match schema.get("type").and_then(Node::as_str) {
+        Some("string") => matches!(default.kind, Kind::String(_)),
+        Some("integer") => matches!(default.kind, Kind::Int(_)),
+        Some("number") => matches!(default.kind, Kind::Int(_) | Kind::Float(_)),
+        Some("boolean") => matches!(default.kind, Kind::Bool(_)),
+        Some("array") => matches!(default.kind, Kind::Seq(_)),
+        Some("object") => matches!(default.kind, Kind::Map(_)),
+        _ => true,
+    };
+    if !fits {
+        let ty = schema.get("type").and_then(Node::as_str).unwrap_or_default();
+        return Some(format!(
+            "{} is {}, but the schema's type is {ty}",
+            shown(),
+            default.kind_name()
+        ));
+    }
+    if let Some(values) = schema.get("enum").and_then(Node::as_seq)
+        && !values.iter().any(|v| v == default)
+    {
+        let listed: Vec<String> = values
+            .iter()
+            .map(|v| serde_json::to_string(&v.to_json()).unwrap_or_default())
+            .collect();
+        return Some(format!(
+            "{} is not one of the enum values {}",
+            shown(),
+            listed.join(", ")
+        ));
+    }
+    let number = match default.kind {
+        Kind::Int(i) => Some(i as f64),
+        Kind::Float(f) => Some(f),
+        _ => None,
+    };
+    let bound = |key: &str| match schema.get(key).map(|n| &n.kind) {
+        Some(Kind::Int(i)) => Some(*i as f64),
+        Some(Kind::Float(f)) => Some(*f),
+        _ => None,
+    };
+    if let Some(n) = number {
+        if bound("minimum").is_some_and(|min| n < min) {
+            return Some(format!("{} is below the schema's minimum", shown()));
+        }
+        if bound("maximum").is_some_and(|max| n > max) {
+            return Some(format!("{} is above the schema's maximum", shown()));
+        }
+    }
+    None
+}
+
 pub fn template_params(path: &str) -> Vec<String> {
     path.split('{')
         .skip(1)

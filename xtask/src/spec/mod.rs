@@ -56,7 +56,7 @@ pub fn discover(specs_dir: &Path) -> Result<Vec<ApiDir>, Diagnostics> {
     if apis.is_empty() {
         return Err(Diagnostic::new(format!("{display} holds no API folder"))
             .help(format!(
-                "add a folder such as {display}/my-api/ with a {ROOT_FILE} in it"
+                "add a folder such as {display}/my-api/ holding its {ROOT_FILE}"
             ))
             .into());
     }

@@ -53,11 +53,9 @@ pub fn parse(bytes: &[u8], file: FileId) -> Result<Node, LoadError> {
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
         let pointer = builder.current_pointer();
-        return Err(LoadError::at(
-            *e.marker(),
-            pointer,
-            format!("YAML syntax error: {}", e.info()),
-        ));
+        let mut error = LoadError::at(*e.marker(), pointer, format!("YAML syntax error: {}", e.info()));
+        error.help = Some("fix the YAML here: look for a missing bracket, quote or colon, or wrong indentation".into());
+        return Err(error);
     }
     if let Some(error) = builder.error {
         return Err(error);
@@ -132,10 +130,12 @@ impl Builder {
         pointer
     }
 
-    fn fail(&mut self, mark: Marker, message: String) {
+    fn fail(&mut self, mark: Marker, message: String, help: &str) {
         if self.error.is_none() {
             let pointer = self.current_pointer();
-            self.error = Some(LoadError::at(mark, pointer, message));
+            let mut error = LoadError::at(mark, pointer, message);
+            error.help = Some(help.to_string());
+            self.error = Some(error);
         }
     }
 
@@ -151,12 +151,20 @@ impl Builder {
                 None => {
                     let Kind::String(key) = node.kind else {
                         let found = node.kind_name();
-                        self.fail(mark, format!("a mapping key must be a string, found {found}"));
+                        self.fail(
+                            mark,
+                            format!("a mapping key must be a string, found {found}"),
+                            "write the key as a plain word or a quoted string",
+                        );
                         return;
                     };
                     if entries.iter().any(|(k, _)| *k == key) {
                         let message = format!("duplicate key `{key}`");
-                        self.fail(mark, message);
+                        self.fail(
+                            mark,
+                            message,
+                            "keep one of the two entries; YAML readers would silently keep only one",
+                        );
                         return;
                     }
                     *pending_key = Some((key, mark));
@@ -187,6 +195,7 @@ impl Builder {
                         self.fail(
                             mark,
                             format!("`{value}` is not a finite number, which JSON cannot hold"),
+                            "write a finite number, or quote the value to make it a string",
                         );
                         return None;
                     }
@@ -195,6 +204,7 @@ impl Builder {
                     self.fail(
                         mark,
                         format!("`{value}` is not a finite number, which JSON cannot hold"),
+                        "write a finite number, or quote the value to make it a string",
                     );
                     return None;
                 } else {
@@ -276,7 +286,11 @@ impl MarkedEventReceiver for Builder {
                     let node = node.clone();
                     self.deliver(node, mark);
                 }
-                None => self.fail(mark, "alias to an unknown anchor".into()),
+                None => self.fail(
+                    mark,
+                    "alias to an unknown anchor".into(),
+                    "define the anchor (`&name`) before the alias (`*name`) that uses it",
+                ),
             },
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd => {}
         }
