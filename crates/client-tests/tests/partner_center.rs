@@ -2,7 +2,7 @@
 
 use client_tests::{all_requests, assert_matches_schema, header, header_names, json_body, only_request};
 use partner_center_client::errors::{GetOverageError, UpdateUsageBudgetError};
-use partner_center_client::types::{self, SpendingBudget};
+use partner_center_client::types::{self, SpendingBudgetUpdate};
 use partner_center_client::{CallOptions, Client, Error, RetryPolicy, Server};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -61,7 +61,7 @@ async fn update_usage_budget_sends_the_documented_headers_and_returns_the_typed_
         .ms_correlation_id(CORRELATION_ID)
         .x_locale("en-US")
         .body(
-            SpendingBudget::new()
+            SpendingBudgetUpdate::new()
                 .amount(100.0)
                 .attributes(types::ResourceAttributes {
                     etag: None,
@@ -102,13 +102,13 @@ async fn update_usage_budget_sends_the_documented_headers_and_returns_the_typed_
         sent,
         json!({"amount": 100.0, "attributes": {"objectType": "SpendingBudget"}})
     );
-    assert_matches_schema(API, "SpendingBudget", &sent);
+    assert_matches_schema(API, "SpendingBudgetUpdate", &sent);
 
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers()["ms-requestid"], REQUEST_ID);
     let budget = response.into_inner();
-    assert_eq!(budget.amount.as_value(), Some(&100.0));
-    assert_eq!(budget.usage_spending_budget.as_value(), Some(&100.0));
+    assert_eq!(budget.amount, Some(100.0));
+    assert_eq!(budget.usage_spending_budget, Some(100.0));
     assert_eq!(
         budget.attributes.and_then(|a| a.object_type).as_deref(),
         Some("SpendingBudget")
@@ -221,7 +221,7 @@ async fn the_standard_error_body_and_the_throttling_body_each_decode_by_status()
     let error = client
         .update_usage_budget()
         .customer_tenant_id(TENANT)
-        .body(SpendingBudget::new().amount(1.0))
+        .body(SpendingBudgetUpdate::new().amount(1.0))
         .send()
         .await
         .expect_err("a 429");
@@ -261,7 +261,7 @@ async fn a_429_with_retry_after_is_retried_once_after_about_a_second() {
     let budget = client(&server, RetryPolicy::default())
         .update_usage_budget()
         .customer_tenant_id(TENANT)
-        .body(SpendingBudget::new().amount(100.0))
+        .body(SpendingBudgetUpdate::new().amount(100.0))
         .send()
         .await
         .expect("the retry succeeds");
@@ -340,7 +340,7 @@ async fn a_timed_out_attempt_is_repeated_with_the_same_request_id() {
     )
     .update_usage_budget()
     .customer_tenant_id(TENANT)
-    .body(SpendingBudget::new().amount(5.0))
+    .body(SpendingBudgetUpdate::new().amount(5.0))
     .send_with(CallOptions::new().timeout(Duration::from_millis(300)))
     .await
     .expect("the second attempt succeeds");

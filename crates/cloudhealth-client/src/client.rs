@@ -138,7 +138,28 @@ impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for
 /// What the request loop needs to know about each operation, from the spec.
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
+        id: "create_billing_rule",
+        idempotent_method: false,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
+        id: "get_billing_rule",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
         id: "modify_billing_rule",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
+        id: "delete_billing_rule",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),

@@ -2,12 +2,87 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+/// An error response documented for [`Client::create_billing_rule`](crate::Client::create_billing_rule), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum CreateBillingRuleError {
+    /// `400`: CloudHealth error.
+    BadRequest(crate::types::CloudHealthError),
+    /// `401`: CloudHealth error.
+    Unauthorized(crate::types::CloudHealthError),
+    /// `403`: CloudHealth error.
+    Forbidden(crate::types::CloudHealthError),
+    /// `404`: CloudHealth error.
+    NotFound(crate::types::CloudHealthError),
+    /// `408`: CloudHealth error.
+    RequestTimeout(crate::types::CloudHealthError),
+    /// `422`: CloudHealth error.
+    UnprocessableEntity(crate::types::CloudHealthError),
+    /// `429`: CloudHealth error.
+    TooManyRequests(crate::types::CloudHealthError),
+    /// `500`: CloudHealth error.
+    InternalServerError(crate::types::CloudHealthError),
+    /// `503`: CloudHealth error.
+    ServiceUnavailable(crate::types::CloudHealthError),
+}
+/// An error response documented for [`Client::get_billing_rule`](crate::Client::get_billing_rule), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum GetBillingRuleError {
+    /// `400`: CloudHealth error.
+    BadRequest(crate::types::CloudHealthError),
+    /// `401`: CloudHealth error.
+    Unauthorized(crate::types::CloudHealthError),
+    /// `403`: CloudHealth error.
+    Forbidden(crate::types::CloudHealthError),
+    /// `404`: CloudHealth error.
+    NotFound(crate::types::CloudHealthError),
+    /// `408`: CloudHealth error.
+    RequestTimeout(crate::types::CloudHealthError),
+    /// `422`: CloudHealth error.
+    UnprocessableEntity(crate::types::CloudHealthError),
+    /// `429`: CloudHealth error.
+    TooManyRequests(crate::types::CloudHealthError),
+    /// `500`: CloudHealth error.
+    InternalServerError(crate::types::CloudHealthError),
+    /// `503`: CloudHealth error.
+    ServiceUnavailable(crate::types::CloudHealthError),
+}
 /// An error response documented for [`Client::modify_billing_rule`](crate::Client::modify_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ModifyBillingRuleError {
+    /// `400`: CloudHealth error.
+    BadRequest(crate::types::CloudHealthError),
+    /// `401`: CloudHealth error.
+    Unauthorized(crate::types::CloudHealthError),
+    /// `403`: CloudHealth error.
+    Forbidden(crate::types::CloudHealthError),
+    /// `404`: CloudHealth error.
+    NotFound(crate::types::CloudHealthError),
+    /// `408`: CloudHealth error.
+    RequestTimeout(crate::types::CloudHealthError),
+    /// `422`: CloudHealth error.
+    UnprocessableEntity(crate::types::CloudHealthError),
+    /// `429`: CloudHealth error.
+    TooManyRequests(crate::types::CloudHealthError),
+    /// `500`: CloudHealth error.
+    InternalServerError(crate::types::CloudHealthError),
+    /// `503`: CloudHealth error.
+    ServiceUnavailable(crate::types::CloudHealthError),
+}
+/// An error response documented for [`Client::delete_billing_rule`](crate::Client::delete_billing_rule), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum DeleteBillingRuleError {
     /// `400`: CloudHealth error.
     BadRequest(crate::types::CloudHealthError),
     /// `401`: CloudHealth error.

@@ -8,7 +8,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     pub use crate::models::{
-        BillingRuleType, Cloud, Frequency, LineItemType, RuleScope, SupportTier,
+        BillingRuleType, Cloud, Frequency, LineItemType, RuleAction, RuleScope,
+        SupportTier,
     };
     ///A partner billing rule.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -48,6 +49,65 @@ pub mod types {
     }
     impl BillingRule {
         pub fn builder() -> builder::BillingRule {
+            Default::default()
+        }
+    }
+    ///A new billing rule. `cloud`, `billing_rule_type` and `rule_action` are fixed at creation.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BillingRuleCreate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub add_csp_customers: ::std::option::Option<CustomerSelection>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub add_enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
+        ///Azure `spend_ratio` rules: apply the percentage once to the main subscription (true) or to each line item (false, the service's default).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub add_spend_ratio_as_custom_line_item: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub add_target_customers: ::std::option::Option<CustomerSelection>,
+        ///Amount of a custom line item with rule action `flat_fee`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub apply_flat_fee_cost: ::std::option::Option<f64>,
+        ///Percentage of spend of a custom line item with rule action `spend_ratio`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub apply_rate_in_percentage: ::std::option::Option<f64>,
+        pub billing_rule_type: crate::models::BillingRuleType,
+        ///Discount of an AWS support rule with rule action `percentage_discount`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub charge_percentage_discount: ::std::option::Option<f64>,
+        pub cloud: crate::models::Cloud,
+        ///Flat fee of an AWS support rule with rule action `flat_fee`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flat_fee_cost: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub frequency: ::std::option::Option<crate::models::Frequency>,
+        ///Unique name of the billing rule.
+        pub name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pricing_info: ::std::option::Option<PricingInfo>,
+        ///Product description shown on the line item.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_description: ::std::option::Option<::std::string::String>,
+        ///Product name shown as a line item on the customer's bill.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub product_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remove_csp_customers: ::std::option::Option<CustomerSelection>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remove_enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub remove_target_customers: ::std::option::Option<CustomerSelection>,
+        pub rule_action: crate::models::RuleAction,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_scope: ::std::option::Option<crate::models::RuleScope>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_month: ::std::option::Option<YearMonth>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub support_tier: ::std::option::Option<crate::models::SupportTier>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::models::LineItemType>,
+    }
+    impl BillingRuleCreate {
+        pub fn builder() -> builder::BillingRuleCreate {
             Default::default()
         }
     }
@@ -236,7 +296,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///A month, as `YYYY-MM`.
+    ///A month, as `YYYY-MM`. The service assumes the current month when a rule is created without one.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct YearMonth(::std::string::String);
@@ -622,6 +682,512 @@ pub mod types {
                     rule_scope: Ok(value.rule_scope),
                     start_month: Ok(value.start_month),
                     target_customers: Ok(value.target_customers),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BillingRuleCreate {
+            add_csp_customers: ::std::result::Result<
+                ::std::option::Option<super::CustomerSelection>,
+                ::std::string::String,
+            >,
+            add_enterprise_agreements: ::std::result::Result<
+                ::std::option::Option<super::EnterpriseAgreements>,
+                ::std::string::String,
+            >,
+            add_spend_ratio_as_custom_line_item: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            add_target_customers: ::std::result::Result<
+                ::std::option::Option<super::CustomerSelection>,
+                ::std::string::String,
+            >,
+            apply_flat_fee_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            apply_rate_in_percentage: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            billing_rule_type: ::std::result::Result<
+                crate::models::BillingRuleType,
+                ::std::string::String,
+            >,
+            charge_percentage_discount: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            cloud: ::std::result::Result<crate::models::Cloud, ::std::string::String>,
+            flat_fee_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            frequency: ::std::result::Result<
+                ::std::option::Option<crate::models::Frequency>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            pricing_info: ::std::result::Result<
+                ::std::option::Option<super::PricingInfo>,
+                ::std::string::String,
+            >,
+            product_description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            product_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            remove_csp_customers: ::std::result::Result<
+                ::std::option::Option<super::CustomerSelection>,
+                ::std::string::String,
+            >,
+            remove_enterprise_agreements: ::std::result::Result<
+                ::std::option::Option<super::EnterpriseAgreements>,
+                ::std::string::String,
+            >,
+            remove_target_customers: ::std::result::Result<
+                ::std::option::Option<super::CustomerSelection>,
+                ::std::string::String,
+            >,
+            rule_action: ::std::result::Result<
+                crate::models::RuleAction,
+                ::std::string::String,
+            >,
+            rule_scope: ::std::result::Result<
+                ::std::option::Option<crate::models::RuleScope>,
+                ::std::string::String,
+            >,
+            start_month: ::std::result::Result<
+                ::std::option::Option<super::YearMonth>,
+                ::std::string::String,
+            >,
+            support_tier: ::std::result::Result<
+                ::std::option::Option<crate::models::SupportTier>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::models::LineItemType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BillingRuleCreate {
+            fn default() -> Self {
+                Self {
+                    add_csp_customers: Ok(Default::default()),
+                    add_enterprise_agreements: Ok(Default::default()),
+                    add_spend_ratio_as_custom_line_item: Ok(Default::default()),
+                    add_target_customers: Ok(Default::default()),
+                    apply_flat_fee_cost: Ok(Default::default()),
+                    apply_rate_in_percentage: Ok(Default::default()),
+                    billing_rule_type: Err(
+                        "no value supplied for billing_rule_type".to_string(),
+                    ),
+                    charge_percentage_discount: Ok(Default::default()),
+                    cloud: Err("no value supplied for cloud".to_string()),
+                    flat_fee_cost: Ok(Default::default()),
+                    frequency: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    pricing_info: Ok(Default::default()),
+                    product_description: Ok(Default::default()),
+                    product_name: Ok(Default::default()),
+                    remove_csp_customers: Ok(Default::default()),
+                    remove_enterprise_agreements: Ok(Default::default()),
+                    remove_target_customers: Ok(Default::default()),
+                    rule_action: Err("no value supplied for rule_action".to_string()),
+                    rule_scope: Ok(Default::default()),
+                    start_month: Ok(Default::default()),
+                    support_tier: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl BillingRuleCreate {
+            pub fn add_csp_customers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerSelection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.add_csp_customers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for add_csp_customers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn add_enterprise_agreements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EnterpriseAgreements>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.add_enterprise_agreements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for add_enterprise_agreements: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn add_spend_ratio_as_custom_line_item<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.add_spend_ratio_as_custom_line_item = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for add_spend_ratio_as_custom_line_item: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn add_target_customers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerSelection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.add_target_customers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for add_target_customers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn apply_flat_fee_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.apply_flat_fee_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for apply_flat_fee_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn apply_rate_in_percentage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.apply_rate_in_percentage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for apply_rate_in_percentage: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_rule_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::models::BillingRuleType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_rule_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_rule_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn charge_percentage_discount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.charge_percentage_discount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for charge_percentage_discount: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cloud<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::models::Cloud>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cloud = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cloud: {e}")
+                    });
+                self
+            }
+            pub fn flat_fee_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flat_fee_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flat_fee_cost: {e}")
+                    });
+                self
+            }
+            pub fn frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::Frequency>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.frequency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for frequency: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn pricing_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PricingInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pricing_info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pricing_info: {e}")
+                    });
+                self
+            }
+            pub fn product_description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for product_description: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn product_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.product_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for product_name: {e}")
+                    });
+                self
+            }
+            pub fn remove_csp_customers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerSelection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remove_csp_customers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remove_csp_customers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn remove_enterprise_agreements<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::EnterpriseAgreements>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remove_enterprise_agreements = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remove_enterprise_agreements: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn remove_target_customers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerSelection>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.remove_target_customers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for remove_target_customers: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn rule_action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::models::RuleAction>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_action: {e}")
+                    });
+                self
+            }
+            pub fn rule_scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::RuleScope>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_scope = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_scope: {e}")
+                    });
+                self
+            }
+            pub fn start_month<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::YearMonth>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_month = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_month: {e}")
+                    });
+                self
+            }
+            pub fn support_tier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::SupportTier>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_tier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for support_tier: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::LineItemType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BillingRuleCreate> for super::BillingRuleCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BillingRuleCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    add_csp_customers: value.add_csp_customers?,
+                    add_enterprise_agreements: value.add_enterprise_agreements?,
+                    add_spend_ratio_as_custom_line_item: value
+                        .add_spend_ratio_as_custom_line_item?,
+                    add_target_customers: value.add_target_customers?,
+                    apply_flat_fee_cost: value.apply_flat_fee_cost?,
+                    apply_rate_in_percentage: value.apply_rate_in_percentage?,
+                    billing_rule_type: value.billing_rule_type?,
+                    charge_percentage_discount: value.charge_percentage_discount?,
+                    cloud: value.cloud?,
+                    flat_fee_cost: value.flat_fee_cost?,
+                    frequency: value.frequency?,
+                    name: value.name?,
+                    pricing_info: value.pricing_info?,
+                    product_description: value.product_description?,
+                    product_name: value.product_name?,
+                    remove_csp_customers: value.remove_csp_customers?,
+                    remove_enterprise_agreements: value.remove_enterprise_agreements?,
+                    remove_target_customers: value.remove_target_customers?,
+                    rule_action: value.rule_action?,
+                    rule_scope: value.rule_scope?,
+                    start_month: value.start_month?,
+                    support_tier: value.support_tier?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BillingRuleCreate> for BillingRuleCreate {
+            fn from(value: super::BillingRuleCreate) -> Self {
+                Self {
+                    add_csp_customers: Ok(value.add_csp_customers),
+                    add_enterprise_agreements: Ok(value.add_enterprise_agreements),
+                    add_spend_ratio_as_custom_line_item: Ok(
+                        value.add_spend_ratio_as_custom_line_item,
+                    ),
+                    add_target_customers: Ok(value.add_target_customers),
+                    apply_flat_fee_cost: Ok(value.apply_flat_fee_cost),
+                    apply_rate_in_percentage: Ok(value.apply_rate_in_percentage),
+                    billing_rule_type: Ok(value.billing_rule_type),
+                    charge_percentage_discount: Ok(value.charge_percentage_discount),
+                    cloud: Ok(value.cloud),
+                    flat_fee_cost: Ok(value.flat_fee_cost),
+                    frequency: Ok(value.frequency),
+                    name: Ok(value.name),
+                    pricing_info: Ok(value.pricing_info),
+                    product_description: Ok(value.product_description),
+                    product_name: Ok(value.product_name),
+                    remove_csp_customers: Ok(value.remove_csp_customers),
+                    remove_enterprise_agreements: Ok(value.remove_enterprise_agreements),
+                    remove_target_customers: Ok(value.remove_target_customers),
+                    rule_action: Ok(value.rule_action),
+                    rule_scope: Ok(value.rule_scope),
+                    start_month: Ok(value.start_month),
+                    support_tier: Ok(value.support_tier),
                     type_: Ok(value.type_),
                 }
             }
@@ -1275,6 +1841,44 @@ const _: () = {
     {}
 };
 impl Client {
+    /**Create a billing rule
+
+Creates a partner billing rule: a custom line item, or (AWS only) an AWS Support charge rule.
+
+Sends a `POST` request to `/v1/partner_billing_rules`
+
+Arguments:
+- `client_api_id`: Act on behalf of this customer (partners only).
+- `body`
+```ignore
+let response = client.create_billing_rule()
+    .client_api_id(client_api_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_billing_rule(&self) -> builder::CreateBillingRule<'_> {
+        builder::CreateBillingRule::new(self)
+    }
+    /**Get a billing rule
+
+Returns one partner billing rule.
+
+Sends a `GET` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
+
+Arguments:
+- `partner_billing_rule_id`: ID of the billing rule.
+- `client_api_id`: Act on behalf of this customer (partners only).
+```ignore
+let response = client.get_billing_rule()
+    .partner_billing_rule_id(partner_billing_rule_id)
+    .client_api_id(client_api_id)
+    .send()
+    .await;
+```*/
+    pub fn get_billing_rule(&self) -> builder::GetBillingRule<'_> {
+        builder::GetBillingRule::new(self)
+    }
     /**Modify an existing billing rule
 
 Changes an existing partner billing rule. The rule's cloud, billing rule type and rule action cannot be changed.
@@ -1296,6 +1900,25 @@ let response = client.modify_billing_rule()
     pub fn modify_billing_rule(&self) -> builder::ModifyBillingRule<'_> {
         builder::ModifyBillingRule::new(self)
     }
+    /**Delete a billing rule
+
+Deletes one partner billing rule.
+
+Sends a `DELETE` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
+
+Arguments:
+- `partner_billing_rule_id`: ID of the billing rule.
+- `client_api_id`: Act on behalf of this customer (partners only).
+```ignore
+let response = client.delete_billing_rule()
+    .partner_billing_rule_id(partner_billing_rule_id)
+    .client_api_id(client_api_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_billing_rule(&self) -> builder::DeleteBillingRule<'_> {
+        builder::DeleteBillingRule::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -1307,6 +1930,166 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::create_billing_rule`]
+
+[`Client::create_billing_rule`]: super::Client::create_billing_rule*/
+    #[derive(Debug, Clone)]
+    pub struct CreateBillingRule<'a> {
+        client: &'a super::Client,
+        client_api_id: Result<Option<i64>, String>,
+        body: Result<types::builder::BillingRuleCreate, String>,
+    }
+    impl<'a> CreateBillingRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                client_api_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn client_api_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.client_api_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for client_api_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BillingRuleCreate>,
+            <V as std::convert::TryInto<
+                types::BillingRuleCreate,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `BillingRuleCreate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BillingRuleCreate,
+            ) -> types::builder::BillingRuleCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, client_api_id, body } = self;
+            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BillingRuleCreate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/partner_billing_rules", client.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .query(
+                    &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_billing_rule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_billing_rule`]
+
+[`Client::get_billing_rule`]: super::Client::get_billing_rule*/
+    #[derive(Debug, Clone)]
+    pub struct GetBillingRule<'a> {
+        client: &'a super::Client,
+        partner_billing_rule_id: Result<i64, String>,
+        client_api_id: Result<Option<i64>, String>,
+    }
+    impl<'a> GetBillingRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                partner_billing_rule_id: Err(
+                    "partner_billing_rule_id was not initialized".to_string(),
+                ),
+                client_api_id: Ok(None),
+            }
+        }
+        pub fn partner_billing_rule_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.partner_billing_rule_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for partner_billing_rule_id failed".to_string()
+                });
+            self
+        }
+        pub fn client_api_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.client_api_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for client_api_id failed".to_string());
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, partner_billing_rule_id, client_api_id } = self;
+            let partner_billing_rule_id = partner_billing_rule_id
+                .map_err(Error::InvalidRequest)?;
+            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
+                partner_billing_rule_id.to_string()),
+            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(
+                    &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_billing_rule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::modify_billing_rule`]
 
 [`Client::modify_billing_rule`]: super::Client::modify_billing_rule*/
@@ -1403,6 +2186,80 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "modify_billing_rule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_billing_rule`]
+
+[`Client::delete_billing_rule`]: super::Client::delete_billing_rule*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteBillingRule<'a> {
+        client: &'a super::Client,
+        partner_billing_rule_id: Result<i64, String>,
+        client_api_id: Result<Option<i64>, String>,
+    }
+    impl<'a> DeleteBillingRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                partner_billing_rule_id: Err(
+                    "partner_billing_rule_id was not initialized".to_string(),
+                ),
+                client_api_id: Ok(None),
+            }
+        }
+        pub fn partner_billing_rule_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.partner_billing_rule_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for partner_billing_rule_id failed".to_string()
+                });
+            self
+        }
+        pub fn client_api_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.client_api_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for client_api_id failed".to_string());
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, partner_billing_rule_id, client_api_id } = self;
+            let partner_billing_rule_id = partner_billing_rule_id
+                .map_err(Error::InvalidRequest)?;
+            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
+                partner_billing_rule_id.to_string()),
+            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .query(
+                    &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_billing_rule",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

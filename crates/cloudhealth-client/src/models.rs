@@ -131,7 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for Cloud {
         Ok(Self::from_wire(&value))
     }
 }
-/// Whether a custom line item applies once or every month.
+/// Whether a custom line item applies once or every month. The service assumes `one_time` when a rule is created without one.
 ///
 /// Open: a value the spec does not list decodes into `Unknown` and is sent back unchanged, so match with a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -196,7 +196,7 @@ impl<'de> ::serde::Deserialize<'de> for Frequency {
         Ok(Self::from_wire(&value))
     }
 }
-/// Whether a custom line item is a charge or a credit.
+/// Whether a custom line item is a charge or a credit. The service assumes `charge` when a rule is created without one.
 ///
 /// Open: a value the spec does not list decodes into `Unknown` and is sent back unchanged, so match with a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -261,7 +261,88 @@ impl<'de> ::serde::Deserialize<'de> for LineItemType {
         Ok(Self::from_wire(&value))
     }
 }
-/// Scope of an AWS Support billing rule.
+/// What the rule does. Custom line items: `flat_fee`, `spend_ratio`. AWS Support rules: `flat_fee`, `list_price`, `percentage_discount`, `suppress_charge`, `custom_tier`.
+///
+/// Open: a value the spec does not list decodes into `Unknown` and is sent back unchanged, so match with a wildcard arm.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum RuleAction {
+    /// `flat_fee`
+    FlatFee,
+    /// `spend_ratio`
+    SpendRatio,
+    /// `list_price`
+    ListPrice,
+    /// `percentage_discount`
+    PercentageDiscount,
+    /// `suppress_charge`
+    SuppressCharge,
+    /// `custom_tier`
+    CustomTier,
+    /// A value the spec does not list, kept as received.
+    Unknown(::finops_client_runtime::UnknownValue),
+}
+impl RuleAction {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FlatFee => "flat_fee",
+            Self::SpendRatio => "spend_ratio",
+            Self::ListPrice => "list_price",
+            Self::PercentageDiscount => "percentage_discount",
+            Self::SuppressCharge => "suppress_charge",
+            Self::CustomTier => "custom_tier",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "flat_fee" => Self::FlatFee,
+            "spend_ratio" => Self::SpendRatio,
+            "list_price" => Self::ListPrice,
+            "percentage_discount" => Self::PercentageDiscount,
+            "suppress_charge" => Self::SuppressCharge,
+            "custom_tier" => Self::CustomTier,
+            other => {
+                Self::Unknown(
+                    ::finops_client_runtime::UnknownValue::__new(other.to_string()),
+                )
+            }
+        }
+    }
+}
+impl ::std::fmt::Display for RuleAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::std::str::FromStr for RuleAction {
+    type Err = ::std::convert::Infallible;
+    /// Never fails: a value the spec does not list becomes `Unknown`.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from_wire(value))
+    }
+}
+impl ::serde::Serialize for RuleAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RuleAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from_wire(&value))
+    }
+}
+/// Scope of an AWS Support billing rule. The service assumes `per_account` when a rule is created without one.
 ///
 /// Open: a value the spec does not list decodes into `Unknown` and is sent back unchanged, so match with a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -326,7 +407,7 @@ impl<'de> ::serde::Deserialize<'de> for RuleScope {
         Ok(Self::from_wire(&value))
     }
 }
-/// AWS Support tier.
+/// AWS Support tier. The service assumes `developer` when a rule is created without one.
 ///
 /// Open: a value the spec does not list decodes into `Unknown` and is sent back unchanged, so match with a wildcard arm.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

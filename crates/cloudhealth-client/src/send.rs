@@ -4,6 +4,199 @@
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
 use ::finops_client_runtime::{CallOptions, Decoded, Error};
+impl builder::CreateBillingRule<'_> {
+    /// Sends `POST /v1/partner_billing_rules` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::CreateBillingRuleError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::BillingRule>,
+        Error<errors::CreateBillingRuleError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_create_billing_rule,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::BillingRule>,
+        Error<errors::CreateBillingRuleError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_create_billing_rule(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Result<
+        Decoded<crate::types::BillingRule, errors::CreateBillingRuleError>,
+        ::serde_json::Error,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
+            201u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::BadRequest(b),
+                    ))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::Unauthorized(b),
+                    ))
+            }
+            403u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::Forbidden(b),
+                    ))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::NotFound(b),
+                    ))
+            }
+            408u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::RequestTimeout(b),
+                    ))
+            }
+            422u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::UnprocessableEntity(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::InternalServerError(b),
+                    ))
+            }
+            503u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::CreateBillingRuleError::ServiceUnavailable(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
+impl builder::GetBillingRule<'_> {
+    /// Sends `GET /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetBillingRuleError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::BillingRule>,
+        Error<errors::GetBillingRuleError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_get_billing_rule,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::BillingRule>,
+        Error<errors::GetBillingRuleError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_get_billing_rule(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Result<
+        Decoded<crate::types::BillingRule, errors::GetBillingRuleError>,
+        ::serde_json::Error,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetBillingRuleError::BadRequest(b),
+                    ))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetBillingRuleError::Unauthorized(b),
+                    ))
+            }
+            403u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetBillingRuleError::Forbidden(b)))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetBillingRuleError::NotFound(b)))
+            }
+            408u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetBillingRuleError::RequestTimeout(b),
+                    ))
+            }
+            422u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetBillingRuleError::UnprocessableEntity(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetBillingRuleError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetBillingRuleError::InternalServerError(b),
+                    ))
+            }
+            503u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetBillingRuleError::ServiceUnavailable(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
 impl builder::ModifyBillingRule<'_> {
     /// Sends `PUT /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
     ///
@@ -96,6 +289,94 @@ fn decode_modify_billing_rule(
                 ::finops_client_runtime::json(body)
                     .map(|b| Decoded::Failure(
                         errors::ModifyBillingRuleError::ServiceUnavailable(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
+impl builder::DeleteBillingRule<'_> {
+    /// Sends `DELETE /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteBillingRuleError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<errors::DeleteBillingRuleError>> {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_delete_billing_rule,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<ResponseValue<()>, Error<errors::DeleteBillingRuleError>> {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_delete_billing_rule(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<Result<Decoded<(), errors::DeleteBillingRuleError>, ::serde_json::Error>> {
+    Some(
+        match status.as_u16() {
+            200u16 => Ok(Decoded::Success(())),
+            204u16 => Ok(Decoded::Success(())),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::BadRequest(b),
+                    ))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::Unauthorized(b),
+                    ))
+            }
+            403u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::Forbidden(b),
+                    ))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::NotFound(b),
+                    ))
+            }
+            408u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::RequestTimeout(b),
+                    ))
+            }
+            422u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::UnprocessableEntity(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::InternalServerError(b),
+                    ))
+            }
+            503u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteBillingRuleError::ServiceUnavailable(b),
                     ))
             }
             _ => return None,

@@ -24,7 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let budget = client
         .update_usage_budget()
         .customer_tenant_id(tenant.parse::<uuid::Uuid>()?)
-        .body(partner_center_client::types::SpendingBudget::new().amount(100.0))
+        .body(partner_center_client::types::SpendingBudgetUpdate::new().amount(100.0))
         .send()
         .await?;
     println!("budget: {:?}", budget.amount);

@@ -141,6 +141,38 @@ const OPERATIONS: &[OperationSpec] = &[
         ],
     },
     OperationSpec {
+        id: "update_overage",
+        idempotent_method: true,
+        idempotency_key: Some("MS-RequestId"),
+        accept: Some("application/json"),
+        generated_headers: &[
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-RequestId",
+                renewal: ::finops_client_runtime::Renewal::AfterResponse,
+            },
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-CorrelationId",
+                renewal: ::finops_client_runtime::Renewal::PerCall,
+            },
+        ],
+    },
+    OperationSpec {
+        id: "get_usage_budget",
+        idempotent_method: true,
+        idempotency_key: Some("MS-RequestId"),
+        accept: Some("application/json"),
+        generated_headers: &[
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-RequestId",
+                renewal: ::finops_client_runtime::Renewal::AfterResponse,
+            },
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-CorrelationId",
+                renewal: ::finops_client_runtime::Renewal::PerCall,
+            },
+        ],
+    },
+    OperationSpec {
         id: "update_usage_budget",
         idempotent_method: false,
         idempotency_key: Some("MS-RequestId"),

@@ -39,6 +39,80 @@ pub enum GetOverageError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+/// An error response documented for [`Client::update_overage`](crate::Client::update_overage), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum UpdateOverageError {
+    /// `400`: Partner Center error.
+    BadRequest(crate::types::PartnerCenterError),
+    /// `401`: Partner Center error.
+    Unauthorized(crate::types::PartnerCenterError),
+    /// `403`: Partner Center error.
+    Forbidden(crate::types::PartnerCenterError),
+    /// `404`: Partner Center error.
+    NotFound(crate::types::PartnerCenterError),
+    /// `405`: Partner Center error.
+    MethodNotAllowed(crate::types::PartnerCenterError),
+    /// `406`: Partner Center error.
+    NotAcceptable(crate::types::PartnerCenterError),
+    /// `408`: Partner Center error.
+    RequestTimeout(crate::types::PartnerCenterError),
+    /// `409`: Partner Center error.
+    Conflict(crate::types::PartnerCenterError),
+    /// `412`: Partner Center error.
+    PreconditionFailed(crate::types::PartnerCenterError),
+    /// `429`: Throttled; wait for `Retry-After` seconds before retrying.
+    TooManyRequests(crate::types::ThrottlingError),
+    /// `500`: Partner Center error.
+    InternalServerError(crate::types::PartnerCenterError),
+    /// `501`: Partner Center error.
+    NotImplemented(crate::types::PartnerCenterError),
+    /// `502`: Partner Center error.
+    BadGateway(crate::types::PartnerCenterError),
+    /// `503`: Partner Center error.
+    ServiceUnavailable(crate::types::PartnerCenterError),
+    /// `504`: Partner Center error.
+    GatewayTimeout(crate::types::PartnerCenterError),
+}
+/// An error response documented for [`Client::get_usage_budget`](crate::Client::get_usage_budget), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum GetUsageBudgetError {
+    /// `400`: Partner Center error.
+    BadRequest(crate::types::PartnerCenterError),
+    /// `401`: Partner Center error.
+    Unauthorized(crate::types::PartnerCenterError),
+    /// `403`: Partner Center error.
+    Forbidden(crate::types::PartnerCenterError),
+    /// `404`: Partner Center error.
+    NotFound(crate::types::PartnerCenterError),
+    /// `405`: Partner Center error.
+    MethodNotAllowed(crate::types::PartnerCenterError),
+    /// `406`: Partner Center error.
+    NotAcceptable(crate::types::PartnerCenterError),
+    /// `408`: Partner Center error.
+    RequestTimeout(crate::types::PartnerCenterError),
+    /// `409`: Partner Center error.
+    Conflict(crate::types::PartnerCenterError),
+    /// `412`: Partner Center error.
+    PreconditionFailed(crate::types::PartnerCenterError),
+    /// `429`: Throttled; wait for `Retry-After` seconds before retrying.
+    TooManyRequests(crate::types::ThrottlingError),
+    /// `500`: Partner Center error.
+    InternalServerError(crate::types::PartnerCenterError),
+    /// `501`: Partner Center error.
+    NotImplemented(crate::types::PartnerCenterError),
+    /// `502`: Partner Center error.
+    BadGateway(crate::types::PartnerCenterError),
+    /// `503`: Partner Center error.
+    ServiceUnavailable(crate::types::PartnerCenterError),
+    /// `504`: Partner Center error.
+    GatewayTimeout(crate::types::PartnerCenterError),
+}
 /// An error response documented for [`Client::update_usage_budget`](crate::Client::update_usage_budget), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.

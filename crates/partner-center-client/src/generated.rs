@@ -7,7 +7,28 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    pub use crate::models::SpendingBudget;
+    pub use crate::models::SpendingBudgetUpdate;
+    ///Resource group for the overage resources.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AzureResourceGroup {
+        ///Azure region, e.g. `westus`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub location: ::std::option::Option<::std::string::String>,
+        ///Tags applied to the resource group.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub tags: ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::string::String,
+        >,
+    }
+    impl AzureResourceGroup {
+        pub fn builder() -> builder::AzureResourceGroup {
+            Default::default()
+        }
+    }
     ///Error code; the service sends numbers (e.g. 3000) and, on some paths, strings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -123,6 +144,32 @@ pub mod types {
             Default::default()
         }
     }
+    ///Turns overage on or off for one Azure entitlement.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OverageUpdate {
+        ///Azure entitlement (subscription) ID.
+        #[serde(rename = "azureEntitlementId")]
+        pub azure_entitlement_id: ::uuid::Uuid,
+        #[serde(
+            rename = "azureResourceGroup",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub azure_resource_group: ::std::option::Option<AzureResourceGroup>,
+        ///Whether overage is enabled.
+        #[serde(rename = "overageEnabled")]
+        pub overage_enabled: bool,
+        ///MPN ID of the reseller of record (indirect model only).
+        #[serde(
+            rename = "partnerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub partner_id: ::std::option::Option<::std::string::String>,
+    }
+    impl OverageUpdate {
+        pub fn builder() -> builder::OverageUpdate {
+            Default::default()
+        }
+    }
     ///The standard Partner Center error body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PartnerCenterError {
@@ -229,6 +276,28 @@ pub mod types {
             Default::default()
         }
     }
+    ///A customer's usage spending budget.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct SpendingBudget {
+        ///Budget amount; null when no budget is allocated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+        ///Budget amount as echoed by the service.
+        #[serde(
+            rename = "usageSpendingBudget",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub usage_spending_budget: ::std::option::Option<f64>,
+    }
+    impl SpendingBudget {
+        pub fn builder() -> builder::SpendingBudget {
+            Default::default()
+        }
+    }
     ///Body of a 429 response (differs from the standard error body).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ThrottlingError {
@@ -247,6 +316,78 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AzureResourceGroup {
+            location: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::string::String,
+                >,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AzureResourceGroup {
+            fn default() -> Self {
+                Self {
+                    location: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl AzureResourceGroup {
+            pub fn location<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.location = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for location: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AzureResourceGroup> for super::AzureResourceGroup {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AzureResourceGroup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    location: value.location?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AzureResourceGroup> for AzureResourceGroup {
+            fn from(value: super::AzureResourceGroup) -> Self {
+                Self {
+                    location: Ok(value.location),
+                    tags: Ok(value.tags),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct KeyValuePair {
             key: ::std::result::Result<
@@ -667,6 +808,117 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct OverageUpdate {
+            azure_entitlement_id: ::std::result::Result<
+                ::uuid::Uuid,
+                ::std::string::String,
+            >,
+            azure_resource_group: ::std::result::Result<
+                ::std::option::Option<super::AzureResourceGroup>,
+                ::std::string::String,
+            >,
+            overage_enabled: ::std::result::Result<bool, ::std::string::String>,
+            partner_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OverageUpdate {
+            fn default() -> Self {
+                Self {
+                    azure_entitlement_id: Err(
+                        "no value supplied for azure_entitlement_id".to_string(),
+                    ),
+                    azure_resource_group: Ok(Default::default()),
+                    overage_enabled: Err(
+                        "no value supplied for overage_enabled".to_string(),
+                    ),
+                    partner_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl OverageUpdate {
+            pub fn azure_entitlement_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.azure_entitlement_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for azure_entitlement_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn azure_resource_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::AzureResourceGroup>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.azure_resource_group = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for azure_resource_group: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn overage_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.overage_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for overage_enabled: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn partner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.partner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for partner_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OverageUpdate> for super::OverageUpdate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OverageUpdate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    azure_entitlement_id: value.azure_entitlement_id?,
+                    azure_resource_group: value.azure_resource_group?,
+                    overage_enabled: value.overage_enabled?,
+                    partner_id: value.partner_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OverageUpdate> for OverageUpdate {
+            fn from(value: super::OverageUpdate) -> Self {
+                Self {
+                    azure_entitlement_id: Ok(value.azure_entitlement_id),
+                    azure_resource_group: Ok(value.azure_resource_group),
+                    overage_enabled: Ok(value.overage_enabled),
+                    partner_id: Ok(value.partner_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PartnerCenterError {
             code: ::std::result::Result<super::ErrorCode, ::std::string::String>,
             data: ::std::result::Result<
@@ -913,6 +1165,112 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SpendingBudget {
+            amount: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+            usage_spending_budget: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SpendingBudget {
+            fn default() -> Self {
+                Self {
+                    amount: Ok(Default::default()),
+                    attributes: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    usage_spending_budget: Ok(Default::default()),
+                }
+            }
+        }
+        impl SpendingBudget {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn usage_spending_budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usage_spending_budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for usage_spending_budget: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SpendingBudget> for super::SpendingBudget {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SpendingBudget,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    attributes: value.attributes?,
+                    links: value.links?,
+                    usage_spending_budget: value.usage_spending_budget?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SpendingBudget> for SpendingBudget {
+            fn from(value: super::SpendingBudget) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    attributes: Ok(value.attributes),
+                    links: Ok(value.links),
+                    usage_spending_budget: Ok(value.usage_spending_budget),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ThrottlingError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1083,6 +1441,62 @@ let response = client.get_overage()
 ```*/
     pub fn get_overage(&self) -> builder::GetOverage<'_> {
         builder::GetOverage::new(self)
+    }
+    /**Turn a customer's subscription overage on or off
+
+Sets whether overage is enabled for one of the customer's Azure entitlements.
+
+Sends a `PUT` request to `/v1/customers/{customer-tenant-id}/subscriptions/overage`
+
+Arguments:
+- `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
+- `ms_contract_version`: API contract version. The service assumes `v1` when absent.
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
+- `ms_partner_center_application`: Name of the calling application, for diagnostics.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
+- `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
+- `body`
+```ignore
+let response = client.update_overage()
+    .customer_tenant_id(customer_tenant_id)
+    .ms_contract_version(ms_contract_version)
+    .ms_correlation_id(ms_correlation_id)
+    .ms_partner_center_application(ms_partner_center_application)
+    .ms_request_id(ms_request_id)
+    .x_locale(x_locale)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_overage(&self) -> builder::UpdateOverage<'_> {
+        builder::UpdateOverage::new(self)
+    }
+    /**Get a customer's usage spending budget
+
+Returns the spending budget allocated for the customer's usage.
+
+Sends a `GET` request to `/v1/customers/{customer-tenant-id}/usagebudget`
+
+Arguments:
+- `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
+- `ms_contract_version`: API contract version. The service assumes `v1` when absent.
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
+- `ms_partner_center_application`: Name of the calling application, for diagnostics.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
+- `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
+```ignore
+let response = client.get_usage_budget()
+    .customer_tenant_id(customer_tenant_id)
+    .ms_contract_version(ms_contract_version)
+    .ms_correlation_id(ms_correlation_id)
+    .ms_partner_center_application(ms_partner_center_application)
+    .ms_request_id(ms_request_id)
+    .x_locale(x_locale)
+    .send()
+    .await;
+```*/
+    pub fn get_usage_budget(&self) -> builder::GetUsageBudget<'_> {
+        builder::GetUsageBudget::new(self)
     }
     /**Update a customer's usage spending budget
 
@@ -1287,6 +1701,367 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::update_overage`]
+
+[`Client::update_overage`]: super::Client::update_overage*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateOverage<'a> {
+        client: &'a super::Client,
+        customer_tenant_id: Result<::uuid::Uuid, String>,
+        ms_contract_version: Result<Option<::std::string::String>, String>,
+        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        ms_partner_center_application: Result<Option<::std::string::String>, String>,
+        ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        x_locale: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::OverageUpdate, String>,
+    }
+    impl<'a> UpdateOverage<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_tenant_id: Err(
+                    "customer_tenant_id was not initialized".to_string(),
+                ),
+                ms_contract_version: Ok(None),
+                ms_correlation_id: Ok(None),
+                ms_partner_center_application: Ok(None),
+                ms_request_id: Ok(None),
+                x_locale: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.customer_tenant_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for customer_tenant_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_contract_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_contract_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_contract_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_correlation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_correlation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_correlation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_partner_center_application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_partner_center_application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_partner_center_application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_locale failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OverageUpdate>,
+            <V as std::convert::TryInto<types::OverageUpdate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OverageUpdate` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OverageUpdate,
+            ) -> types::builder::OverageUpdate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self {
+                client,
+                customer_tenant_id,
+                ms_contract_version,
+                ms_correlation_id,
+                ms_partner_center_application,
+                ms_request_id,
+                x_locale,
+                body,
+            } = self;
+            let customer_tenant_id = customer_tenant_id.map_err(Error::InvalidRequest)?;
+            let ms_contract_version = ms_contract_version
+                .map_err(Error::InvalidRequest)?;
+            let ms_correlation_id = ms_correlation_id.map_err(Error::InvalidRequest)?;
+            let ms_partner_center_application = ms_partner_center_application
+                .map_err(Error::InvalidRequest)?;
+            let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
+            let x_locale = x_locale.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OverageUpdate::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/customers/{}/subscriptions/overage", client.baseurl, encode_path(&
+                customer_tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+            if let Some(value) = ms_contract_version {
+                header_map.append("MS-Contract-Version", value.to_string().try_into()?);
+            }
+            if let Some(value) = ms_correlation_id {
+                header_map.append("MS-CorrelationId", value.to_string().try_into()?);
+            }
+            if let Some(value) = ms_partner_center_application {
+                header_map
+                    .append(
+                        "MS-PartnerCenter-Application",
+                        value.to_string().try_into()?,
+                    );
+            }
+            if let Some(value) = ms_request_id {
+                header_map.append("MS-RequestId", value.to_string().try_into()?);
+            }
+            if let Some(value) = x_locale {
+                header_map.append("X-Locale", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_overage",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_usage_budget`]
+
+[`Client::get_usage_budget`]: super::Client::get_usage_budget*/
+    #[derive(Debug, Clone)]
+    pub struct GetUsageBudget<'a> {
+        client: &'a super::Client,
+        customer_tenant_id: Result<::uuid::Uuid, String>,
+        ms_contract_version: Result<Option<::std::string::String>, String>,
+        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        ms_partner_center_application: Result<Option<::std::string::String>, String>,
+        ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        x_locale: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetUsageBudget<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_tenant_id: Err(
+                    "customer_tenant_id was not initialized".to_string(),
+                ),
+                ms_contract_version: Ok(None),
+                ms_correlation_id: Ok(None),
+                ms_partner_center_application: Ok(None),
+                ms_request_id: Ok(None),
+                x_locale: Ok(None),
+            }
+        }
+        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.customer_tenant_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for customer_tenant_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_contract_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_contract_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_contract_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_correlation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_correlation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_correlation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_partner_center_application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_partner_center_application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_partner_center_application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_locale failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self {
+                client,
+                customer_tenant_id,
+                ms_contract_version,
+                ms_correlation_id,
+                ms_partner_center_application,
+                ms_request_id,
+                x_locale,
+            } = self;
+            let customer_tenant_id = customer_tenant_id.map_err(Error::InvalidRequest)?;
+            let ms_contract_version = ms_contract_version
+                .map_err(Error::InvalidRequest)?;
+            let ms_correlation_id = ms_correlation_id.map_err(Error::InvalidRequest)?;
+            let ms_partner_center_application = ms_partner_center_application
+                .map_err(Error::InvalidRequest)?;
+            let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
+            let x_locale = x_locale.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/customers/{}/usagebudget", client.baseurl, encode_path(&
+                customer_tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+            if let Some(value) = ms_contract_version {
+                header_map.append("MS-Contract-Version", value.to_string().try_into()?);
+            }
+            if let Some(value) = ms_correlation_id {
+                header_map.append("MS-CorrelationId", value.to_string().try_into()?);
+            }
+            if let Some(value) = ms_partner_center_application {
+                header_map
+                    .append(
+                        "MS-PartnerCenter-Application",
+                        value.to_string().try_into()?,
+                    );
+            }
+            if let Some(value) = ms_request_id {
+                header_map.append("MS-RequestId", value.to_string().try_into()?);
+            }
+            if let Some(value) = x_locale {
+                header_map.append("X-Locale", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "get_usage_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::update_usage_budget`]
 
 [`Client::update_usage_budget`]: super::Client::update_usage_budget*/
@@ -1299,7 +2074,7 @@ pub mod builder {
         ms_partner_center_application: Result<Option<::std::string::String>, String>,
         ms_request_id: Result<Option<::uuid::Uuid>, String>,
         x_locale: Result<Option<::std::string::String>, String>,
-        body: Result<crate::models::SpendingBudget, String>,
+        body: Result<crate::models::SpendingBudgetUpdate, String>,
     }
     impl<'a> UpdateUsageBudget<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1395,12 +2170,12 @@ pub mod builder {
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::models::SpendingBudget>,
+            V: std::convert::TryInto<crate::models::SpendingBudgetUpdate>,
         {
             self.body = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: models :: SpendingBudget` for body failed"
+                    "conversion to `crate :: models :: SpendingBudgetUpdate` for body failed"
                         .to_string()
                 });
             self

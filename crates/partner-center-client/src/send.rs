@@ -121,6 +121,258 @@ fn decode_get_overage(
         },
     )
 }
+impl builder::UpdateOverage<'_> {
+    /// Sends `PUT /v1/customers/{customer-tenant-id}/subscriptions/overage` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateOverageError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::Overage>,
+        Error<errors::UpdateOverageError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_update_overage,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::Overage>,
+        Error<errors::UpdateOverageError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_update_overage(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Result<
+        Decoded<crate::types::Overage, errors::UpdateOverageError>,
+        ::serde_json::Error,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::UpdateOverageError::BadRequest(b)))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::Unauthorized(b),
+                    ))
+            }
+            403u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::UpdateOverageError::Forbidden(b)))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::UpdateOverageError::NotFound(b)))
+            }
+            405u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::MethodNotAllowed(b),
+                    ))
+            }
+            406u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::NotAcceptable(b),
+                    ))
+            }
+            408u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::RequestTimeout(b),
+                    ))
+            }
+            409u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::UpdateOverageError::Conflict(b)))
+            }
+            412u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::PreconditionFailed(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::InternalServerError(b),
+                    ))
+            }
+            501u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::NotImplemented(b),
+                    ))
+            }
+            502u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::UpdateOverageError::BadGateway(b)))
+            }
+            503u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::ServiceUnavailable(b),
+                    ))
+            }
+            504u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::UpdateOverageError::GatewayTimeout(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
+impl builder::GetUsageBudget<'_> {
+    /// Sends `GET /v1/customers/{customer-tenant-id}/usagebudget` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetUsageBudgetError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::SpendingBudget>,
+        Error<errors::GetUsageBudgetError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_get_usage_budget,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::SpendingBudget>,
+        Error<errors::GetUsageBudgetError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_get_usage_budget(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Result<
+        Decoded<crate::types::SpendingBudget, errors::GetUsageBudgetError>,
+        ::serde_json::Error,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::BadRequest(b),
+                    ))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::Unauthorized(b),
+                    ))
+            }
+            403u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetUsageBudgetError::Forbidden(b)))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetUsageBudgetError::NotFound(b)))
+            }
+            405u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::MethodNotAllowed(b),
+                    ))
+            }
+            406u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::NotAcceptable(b),
+                    ))
+            }
+            408u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::RequestTimeout(b),
+                    ))
+            }
+            409u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetUsageBudgetError::Conflict(b)))
+            }
+            412u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::PreconditionFailed(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::InternalServerError(b),
+                    ))
+            }
+            501u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::NotImplemented(b),
+                    ))
+            }
+            502u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::BadGateway(b),
+                    ))
+            }
+            503u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::ServiceUnavailable(b),
+                    ))
+            }
+            504u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetUsageBudgetError::GatewayTimeout(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
 impl builder::UpdateUsageBudget<'_> {
     /// Sends `PATCH /v1/customers/{customer-tenant-id}/usagebudget` and decodes the response.
     ///

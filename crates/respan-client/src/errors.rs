@@ -2,6 +2,63 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+/// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListCustomersError {
+    /// `400`: Error with a message.
+    BadRequest(crate::types::ErrorDetail),
+    /// `401`: Error with a message.
+    Unauthorized(crate::types::ErrorDetail),
+    /// `404`: Error with a message.
+    NotFound(crate::types::ErrorDetail),
+    /// `422`: The request body failed validation.
+    UnprocessableEntity(crate::types::ValidationError),
+    /// `429`: Rate limited (60 requests per minute per organization on the users API).
+    TooManyRequests(crate::types::RateLimitError),
+    /// `500`: Error with a message.
+    InternalServerError(crate::types::ErrorDetail),
+}
+/// An error response documented for [`Client::get_customer`](crate::Client::get_customer), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum GetCustomerError {
+    /// `400`: Error with a message.
+    BadRequest(crate::types::ErrorDetail),
+    /// `401`: Error with a message.
+    Unauthorized(crate::types::ErrorDetail),
+    /// `404`: Error with a message.
+    NotFound(crate::types::ErrorDetail),
+    /// `422`: The request body failed validation.
+    UnprocessableEntity(crate::types::ValidationError),
+    /// `429`: Rate limited (60 requests per minute per organization on the users API).
+    TooManyRequests(crate::types::RateLimitError),
+    /// `500`: Error with a message.
+    InternalServerError(crate::types::ErrorDetail),
+}
+/// An error response documented for [`Client::delete_customer`](crate::Client::delete_customer), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum DeleteCustomerError {
+    /// `400`: Error with a message.
+    BadRequest(crate::types::ErrorDetail),
+    /// `401`: Error with a message.
+    Unauthorized(crate::types::ErrorDetail),
+    /// `404`: Error with a message.
+    NotFound(crate::types::ErrorDetail),
+    /// `422`: The request body failed validation.
+    UnprocessableEntity(crate::types::ValidationError),
+    /// `429`: Rate limited (60 requests per minute per organization on the users API).
+    TooManyRequests(crate::types::RateLimitError),
+    /// `500`: Error with a message.
+    InternalServerError(crate::types::ErrorDetail),
+}
 /// An error response documented for [`Client::update_customer`](crate::Client::update_customer), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.

@@ -55,6 +55,18 @@ pub mod types {
             Default::default()
         }
     }
+    ///Filters of a customer list request.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CustomerFilters {
+        ///Conditions on customer fields, as documented by Respan's filter syntax.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub filters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    impl CustomerFilters {
+        pub fn builder() -> builder::CustomerFilters {
+            Default::default()
+        }
+    }
     ///Server-side customer ID; a string today, an integer in older responses.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
@@ -73,6 +85,27 @@ pub mod types {
     impl ::std::convert::From<i64> for CustomerId {
         fn from(value: i64) -> Self {
             Self::Int64(value)
+        }
+    }
+    ///One page of customers. The shape is inferred (Django REST framework pagination); extra properties are admitted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CustomerList {
+        ///Number of customers matching the filters, on all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///URL of the next page; null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page; null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The customers on this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub results: ::std::vec::Vec<Customer>,
+    }
+    impl CustomerList {
+        pub fn builder() -> builder::CustomerList {
+            Default::default()
         }
     }
     ///Error body of most failures.
@@ -412,6 +445,151 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomerFilters {
+            filters: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerFilters {
+            fn default() -> Self {
+                Self {
+                    filters: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerFilters {
+            pub fn filters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filters = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for filters: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerFilters> for super::CustomerFilters {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerFilters,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { filters: value.filters? })
+            }
+        }
+        impl ::std::convert::From<super::CustomerFilters> for CustomerFilters {
+            fn from(value: super::CustomerFilters) -> Self {
+                Self { filters: Ok(value.filters) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::Customer>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Customer>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerList> for super::CustomerList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerList> for CustomerList {
+            fn from(value: super::CustomerList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorDetail {
             detail: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -660,6 +838,69 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List customers
+
+Returns one page of the organization's customers, filtered and sorted.
+
+Sends a `POST` request to `/api/users/list/`
+
+Arguments:
+- `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
+- `page`: Page number, from 1.
+- `page_size`: Customers per page, at most 1000.
+- `sort_by`: Field to sort by; prefix with `-` for descending order.
+- `body`
+```ignore
+let response = client.list_customers()
+    .environment(environment)
+    .page(page)
+    .page_size(page_size)
+    .sort_by(sort_by)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn list_customers(&self) -> builder::ListCustomers<'_> {
+        builder::ListCustomers::new(self)
+    }
+    /**Get a customer
+
+Returns a customer with its budget settings and current period usage.
+
+Sends a `GET` request to `/api/users/{customer_identifier}/`
+
+Arguments:
+- `customer_identifier`: Your unique identifier for the customer.
+- `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
+```ignore
+let response = client.get_customer()
+    .customer_identifier(customer_identifier)
+    .environment(environment)
+    .send()
+    .await;
+```*/
+    pub fn get_customer(&self) -> builder::GetCustomer<'_> {
+        builder::GetCustomer::new(self)
+    }
+    /**Delete a customer
+
+Deletes a customer and its budget settings.
+
+Sends a `DELETE` request to `/api/users/{customer_identifier}/`
+
+Arguments:
+- `customer_identifier`: Your unique identifier for the customer.
+- `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
+```ignore
+let response = client.delete_customer()
+    .customer_identifier(customer_identifier)
+    .environment(environment)
+    .send()
+    .await;
+```*/
+    pub fn delete_customer(&self) -> builder::DeleteCustomer<'_> {
+        builder::DeleteCustomer::new(self)
+    }
     /**Update a customer
 
 Updates a customer's profile and budget settings. Customers are created automatically from usage; this endpoint configures them afterwards.
@@ -692,6 +933,296 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_customers`]
+
+[`Client::list_customers`]: super::Client::list_customers*/
+    #[derive(Debug, Clone)]
+    pub struct ListCustomers<'a> {
+        client: &'a super::Client,
+        environment: Result<Option<crate::models::Environment>, String>,
+        page: Result<Option<::std::num::NonZeroU32>, String>,
+        page_size: Result<Option<::std::num::NonZeroU32>, String>,
+        sort_by: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::CustomerFilters, String>,
+    }
+    impl<'a> ListCustomers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                environment: Ok(None),
+                page: Ok(None),
+                page_size: Ok(None),
+                sort_by: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn environment<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::models::Environment>,
+        {
+            self.environment = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: models :: Environment` for environment failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for page_size failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for sort_by failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CustomerFilters>,
+            <V as std::convert::TryInto<
+                types::CustomerFilters,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `CustomerFilters` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CustomerFilters,
+            ) -> types::builder::CustomerFilters,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, environment, page, page_size, sort_by, body } = self;
+            let environment = environment.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CustomerFilters::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/users/list/", client.baseurl,);
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("environment", &environment))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
+                .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_customers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_customer`]
+
+[`Client::get_customer`]: super::Client::get_customer*/
+    #[derive(Debug, Clone)]
+    pub struct GetCustomer<'a> {
+        client: &'a super::Client,
+        customer_identifier: Result<::std::string::String, String>,
+        environment: Result<Option<crate::models::Environment>, String>,
+    }
+    impl<'a> GetCustomer<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_identifier: Err(
+                    "customer_identifier was not initialized".to_string(),
+                ),
+                environment: Ok(None),
+            }
+        }
+        pub fn customer_identifier<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_identifier = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_identifier failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn environment<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::models::Environment>,
+        {
+            self.environment = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: models :: Environment` for environment failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, customer_identifier, environment } = self;
+            let customer_identifier = customer_identifier
+                .map_err(Error::InvalidRequest)?;
+            let environment = environment.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
+                .to_string()),
+            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("environment", &environment))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_customer",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_customer`]
+
+[`Client::delete_customer`]: super::Client::delete_customer*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteCustomer<'a> {
+        client: &'a super::Client,
+        customer_identifier: Result<::std::string::String, String>,
+        environment: Result<Option<crate::models::Environment>, String>,
+    }
+    impl<'a> DeleteCustomer<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_identifier: Err(
+                    "customer_identifier was not initialized".to_string(),
+                ),
+                environment: Ok(None),
+            }
+        }
+        pub fn customer_identifier<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_identifier = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_identifier failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn environment<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::models::Environment>,
+        {
+            self.environment = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: models :: Environment` for environment failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, customer_identifier, environment } = self;
+            let customer_identifier = customer_identifier
+                .map_err(Error::InvalidRequest)?;
+            let environment = environment.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
+                .to_string()),
+            );
+            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .query(&progenitor_client::QueryParam::new("environment", &environment))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_customer",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::update_customer`]
 
 [`Client::update_customer`]: super::Client::update_customer*/

@@ -4,6 +4,215 @@
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
 use ::finops_client_runtime::{CallOptions, Decoded, Error};
+impl builder::ListCustomers<'_> {
+    /// Sends `POST /api/users/list/` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerList>,
+        Error<errors::ListCustomersError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_customers,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerList>,
+        Error<errors::ListCustomersError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_list_customers(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Result<
+        Decoded<crate::types::CustomerList, errors::ListCustomersError>,
+        ::serde_json::Error,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::ListCustomersError::BadRequest(b)))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::ListCustomersError::Unauthorized(b),
+                    ))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::ListCustomersError::NotFound(b)))
+            }
+            422u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::ListCustomersError::UnprocessableEntity(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::ListCustomersError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::ListCustomersError::InternalServerError(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
+impl builder::GetCustomer<'_> {
+    /// Sends `GET /api/users/{customer_identifier}/` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCustomerError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::GetCustomerError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_customer)
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::GetCustomerError>> {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_get_customer(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Result<
+        Decoded<crate::types::Customer, errors::GetCustomerError>,
+        ::serde_json::Error,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetCustomerError::BadRequest(b)))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetCustomerError::Unauthorized(b)))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::GetCustomerError::NotFound(b)))
+            }
+            422u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetCustomerError::UnprocessableEntity(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetCustomerError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::GetCustomerError::InternalServerError(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
+impl builder::DeleteCustomer<'_> {
+    /// Sends `DELETE /api/users/{customer_identifier}/` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteCustomerError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<()>, Error<errors::DeleteCustomerError>> {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_delete_customer,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<ResponseValue<()>, Error<errors::DeleteCustomerError>> {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+fn decode_delete_customer(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<Result<Decoded<(), errors::DeleteCustomerError>, ::serde_json::Error>> {
+    Some(
+        match status.as_u16() {
+            200u16 => Ok(Decoded::Success(())),
+            204u16 => Ok(Decoded::Success(())),
+            400u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteCustomerError::BadRequest(b),
+                    ))
+            }
+            401u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteCustomerError::Unauthorized(b),
+                    ))
+            }
+            404u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(errors::DeleteCustomerError::NotFound(b)))
+            }
+            422u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteCustomerError::UnprocessableEntity(b),
+                    ))
+            }
+            429u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteCustomerError::TooManyRequests(b),
+                    ))
+            }
+            500u16 => {
+                ::finops_client_runtime::json(body)
+                    .map(|b| Decoded::Failure(
+                        errors::DeleteCustomerError::InternalServerError(b),
+                    ))
+            }
+            _ => return None,
+        },
+    )
+}
 impl builder::UpdateCustomer<'_> {
     /// Sends `PATCH /api/users/{customer_identifier}/` and decodes the response.
     ///
