@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_customers()
         .page_size(100)
         .sort_by("-total_period_usage")
-        .body_map(|body| body.filters(serde_json::Map::new()))
+        .body_map(|body| body.filters(serde_json::Map::new())) // no filter: every customer
         .send()
         .await?;
     for customer in &page.results {

@@ -55,11 +55,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Filters of a customer list request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    ///Filters of a customer list request; `{"filters": {}}` lists every customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerFilters {
         ///Conditions on customer fields, as documented by Respan's filter syntax.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub filters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CustomerFilters {
@@ -454,7 +453,7 @@ pub mod types {
         impl ::std::default::Default for CustomerFilters {
             fn default() -> Self {
                 Self {
-                    filters: Ok(Default::default()),
+                    filters: Err("no value supplied for filters".to_string()),
                 }
             }
         }
