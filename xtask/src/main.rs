@@ -24,6 +24,12 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write each API's bundled spec as one JSON file (for validators and reviewers).
+    Bundle {
+        /// Folder to write `<api>.json` into, relative to the repository root.
+        #[arg(long, default_value = xtask::bundle_cmd::DEFAULT_OUT)]
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -39,5 +45,15 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Bundle { out } => {
+            match xtask::bundle_cmd::run(&root, &root.join(out), &mut std::io::stdout().lock()) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("{error}");
+                    eprintln!("nothing was written");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
