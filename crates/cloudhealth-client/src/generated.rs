@@ -13,6 +13,7 @@ pub mod types {
     };
     ///A partner billing rule.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingRule {
         ///Sent as `add_spend_ratio_as_custom_line_item`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -54,6 +55,7 @@ pub mod types {
     }
     ///A new billing rule. `cloud`, `billing_rule_type` and `rule_action` are fixed at creation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingRuleCreate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_csp_customers: ::std::option::Option<CustomerSelection>,
@@ -113,6 +115,7 @@ pub mod types {
     }
     ///Changes to an existing billing rule. Only `name` is required; fields left out keep their stored values. `cloud`, `billing_rule_type` and `rule_action` cannot be changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingRuleUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_csp_customers: ::std::option::Option<CustomerSelection>,
@@ -169,6 +172,7 @@ pub mod types {
     }
     ///The CloudHealth error body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CloudHealthError {
         ///What went wrong.
         pub error: ::std::string::String,
@@ -181,6 +185,7 @@ pub mod types {
     ///Client API IDs of customers, or the string `all`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum CustomerSelection {
         Array(::std::vec::Vec<i64>),
         String(CustomerSelectionString),
@@ -208,6 +213,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum CustomerSelectionString {
         #[serde(rename = "all")]
         All,
@@ -249,6 +255,7 @@ pub mod types {
     ///Azure EA IDs keyed by the EA's client API ID.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct EnterpriseAgreements(
         pub ::std::collections::HashMap<::std::string::String, ::std::vec::Vec<i64>>,
     );
@@ -283,6 +290,7 @@ pub mod types {
     }
     ///Custom tier pricing: the greater of a flat fee and a percentage of monthly AWS spend in four spend ranges.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PricingInfo {
         ///Flat fee charged when the percentage of spend is lower, e.g. 100.
         pub min_fee: f64,
@@ -299,6 +307,7 @@ pub mod types {
     ///A month, as `YYYY-MM`. The service assumes the current month when a rule is created without one.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct YearMonth(::std::string::String);
     impl ::std::ops::Deref for YearMonth {
         type Target = ::std::string::String;

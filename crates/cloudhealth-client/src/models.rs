@@ -55,6 +55,28 @@ impl ::serde::Serialize for BillingRuleType {
         serializer.serialize_str(self.as_str())
     }
 }
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for BillingRuleType {
+    fn schema_name() -> ::std::string::String {
+        "BillingRuleType".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("custom"),
+                    ::serde_json::Value::from("support")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BillingRuleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -118,6 +140,27 @@ impl ::serde::Serialize for Cloud {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for Cloud {
+    fn schema_name() -> ::std::string::String {
+        "Cloud".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("aws"), ::serde_json::Value::from("azure")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for Cloud {
@@ -185,6 +228,28 @@ impl ::serde::Serialize for Frequency {
         serializer.serialize_str(self.as_str())
     }
 }
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for Frequency {
+    fn schema_name() -> ::std::string::String {
+        "Frequency".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("one_time"),
+                    ::serde_json::Value::from("recurring")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Frequency {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -248,6 +313,28 @@ impl ::serde::Serialize for LineItemType {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for LineItemType {
+    fn schema_name() -> ::std::string::String {
+        "LineItemType".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("charge"),
+                    ::serde_json::Value::from("credit")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for LineItemType {
@@ -331,6 +418,32 @@ impl ::serde::Serialize for RuleAction {
         serializer.serialize_str(self.as_str())
     }
 }
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for RuleAction {
+    fn schema_name() -> ::std::string::String {
+        "RuleAction".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("flat_fee"),
+                    ::serde_json::Value::from("spend_ratio"),
+                    ::serde_json::Value::from("list_price"),
+                    ::serde_json::Value::from("percentage_discount"),
+                    ::serde_json::Value::from("suppress_charge"),
+                    ::serde_json::Value::from("custom_tier")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for RuleAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -394,6 +507,28 @@ impl ::serde::Serialize for RuleScope {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for RuleScope {
+    fn schema_name() -> ::std::string::String {
+        "RuleScope".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("per_account"),
+                    ::serde_json::Value::from("per_billing_family")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for RuleScope {
@@ -463,6 +598,29 @@ impl ::serde::Serialize for SupportTier {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for SupportTier {
+    fn schema_name() -> ::std::string::String {
+        "SupportTier".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("developer"),
+                    ::serde_json::Value::from("business"),
+                    ::serde_json::Value::from("enterprise")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
     }
 }
 impl<'de> ::serde::Deserialize<'de> for SupportTier {

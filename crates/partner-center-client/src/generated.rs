@@ -10,6 +10,7 @@ pub mod types {
     pub use crate::models::SpendingBudgetUpdate;
     ///Resource group for the overage resources.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct AzureResourceGroup {
         ///Azure region, e.g. `westus`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32,6 +33,7 @@ pub mod types {
     ///Error code; the service sends numbers (e.g. 3000) and, on some paths, strings.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum ErrorCode {
         Int64(i64),
         String(::std::string::String),
@@ -51,6 +53,7 @@ pub mod types {
     }
     ///`KeyValuePair`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct KeyValuePair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
@@ -64,6 +67,7 @@ pub mod types {
     }
     ///A link to a related resource.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Link {
         ///Headers to send.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -82,6 +86,7 @@ pub mod types {
     }
     ///Overage status of one Azure entitlement.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Overage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<ResourceAttributes>,
@@ -116,6 +121,7 @@ pub mod types {
     }
     ///A collection of overage records.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OverageCollection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<ResourceAttributes>,
@@ -135,6 +141,7 @@ pub mod types {
     }
     ///`OverageLinks`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OverageLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub overage: ::std::option::Option<Link>,
@@ -146,6 +153,7 @@ pub mod types {
     }
     ///Turns overage on or off for one Azure entitlement.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OverageUpdate {
         ///Azure entitlement (subscription) ID.
         #[serde(rename = "azureEntitlementId")]
@@ -172,6 +180,7 @@ pub mod types {
     }
     ///The standard Partner Center error body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PartnerCenterError {
         pub code: ErrorCode,
         ///Additional data.
@@ -191,6 +200,7 @@ pub mod types {
     ///What went wrong.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PartnerCenterErrorDescription(::std::string::String);
     impl ::std::ops::Deref for PartnerCenterErrorDescription {
         type Target = ::std::string::String;
@@ -245,6 +255,7 @@ pub mod types {
     }
     ///Metadata common to Partner Center resources.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceAttributes {
         ///Entity tag for optimistic concurrency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -263,6 +274,7 @@ pub mod types {
     }
     ///Navigation links of a resource.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<Link>,
@@ -278,6 +290,7 @@ pub mod types {
     }
     ///A customer's usage spending budget.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SpendingBudget {
         ///Budget amount; null when no budget is allocated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -300,6 +313,7 @@ pub mod types {
     }
     ///Body of a 429 response (differs from the standard error body).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ThrottlingError {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,

@@ -5,6 +5,7 @@
 ///
 /// Fields of type [`Patch`](::finops_client_runtime::Patch) have three states: left out (the server keeps its value), `null` (the server clears it), or a value. Each has a setter and a `clear_` method; a field not touched is left out.
 #[derive(Debug, Clone, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SpendingBudgetUpdate {
     /// Budget amount; null removes the budget.
     #[serde(default, skip_serializing_if = "::finops_client_runtime::Patch::is_absent")]

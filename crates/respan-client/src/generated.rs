@@ -10,6 +10,7 @@ pub mod types {
     pub use crate::models::{BudgetDuration, Environment, CustomerUpdate};
     ///A customer as returned by the detail endpoints.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Customer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub budget_duration: ::std::option::Option<crate::models::BudgetDuration>,
@@ -57,6 +58,7 @@ pub mod types {
     }
     ///Filters of a customer list request; `{"filters": {}}` lists every customer.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomerFilters {
         ///Conditions on customer fields, as documented by Respan's filter syntax.
         pub filters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -69,6 +71,7 @@ pub mod types {
     ///Server-side customer ID; a string today, an integer in older responses.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub enum CustomerId {
         String(::std::string::String),
         Int64(i64),
@@ -88,6 +91,7 @@ pub mod types {
     }
     ///One page of customers. The shape is inferred (Django REST framework pagination); extra properties are admitted.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomerList {
         ///Number of customers matching the filters, on all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -109,6 +113,7 @@ pub mod types {
     }
     ///Error body of most failures.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ErrorDetail {
         ///What went wrong.
         pub detail: ::std::string::String,
@@ -120,6 +125,7 @@ pub mod types {
     }
     ///Error body of a 429 response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct RateLimitError {
         ///What went wrong.
         pub detail: ::std::string::String,
@@ -134,6 +140,7 @@ pub mod types {
     }
     ///Error body of a 422 response.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ValidationError {
         ///What went wrong.
         pub detail: ::std::string::String,

@@ -59,6 +59,29 @@ impl ::serde::Serialize for BudgetDuration {
         serializer.serialize_str(self.as_str())
     }
 }
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for BudgetDuration {
+    fn schema_name() -> ::std::string::String {
+        "BudgetDuration".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("daily"),
+                    ::serde_json::Value::from("weekly"),
+                    ::serde_json::Value::from("monthly")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for BudgetDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -124,6 +147,27 @@ impl ::serde::Serialize for Environment {
         serializer.serialize_str(self.as_str())
     }
 }
+/// Described with the values the spec lists; others are accepted too.
+#[cfg(feature = "schemars")]
+impl ::schemars::JsonSchema for Environment {
+    fn schema_name() -> ::std::string::String {
+        "Environment".to_string()
+    }
+    fn json_schema(
+        _: &mut ::schemars::gen::SchemaGenerator,
+    ) -> ::schemars::schema::Schema {
+        ::schemars::schema::SchemaObject {
+            instance_type: Some(::schemars::schema::InstanceType::String.into()),
+            enum_values: Some(
+                vec![
+                    ::serde_json::Value::from("prod"), ::serde_json::Value::from("test")
+                ],
+            ),
+            ..Default::default()
+        }
+            .into()
+    }
+}
 impl<'de> ::serde::Deserialize<'de> for Environment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -139,6 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for Environment {
 ///
 /// Fields of type [`Patch`](::finops_client_runtime::Patch) have three states: left out (the server keeps its value), `null` (the server clears it), or a value. Each has a setter and a `clear_` method; a field not touched is left out.
 #[derive(Debug, Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CustomerUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub budget_duration: ::std::option::Option<crate::models::BudgetDuration>,

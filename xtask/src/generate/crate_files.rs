@@ -66,7 +66,16 @@ pub fn header_text(info: &CrateInfo) -> String {
     )
 }
 
-pub fn cargo_toml(info: &CrateInfo, deps: &[&KnownCrate]) -> String {
+/// `schemars`: the crate has `schemars::JsonSchema` derives behind its optional `schemars` feature.
+pub fn cargo_toml(info: &CrateInfo, deps: &[&KnownCrate], schemars: bool) -> String {
+    let (schemars_feature, schemars_dependency) = if schemars {
+        (
+            "# `schemars::JsonSchema` for every type in `types`.\nschemars = [\"dep:schemars\", \"finops-client-runtime/schemars\"]\n",
+            "schemars = { workspace = true, optional = true }\n",
+        )
+    } else {
+        ("", "")
+    };
     let keywords = info
         .keywords
         .iter()
@@ -94,9 +103,9 @@ default = ["rustls"]
 rustls = ["reqwest/rustls"]
 # TLS through the platform's native library (OpenSSL on Linux).
 native-tls = ["reqwest/native-tls"]
-
+{schemars_feature}
 [dependencies]
-{dependencies}
+{dependencies}{schemars_dependency}
 [dev-dependencies]
 # The examples' async runtime.
 tokio = {{ workspace = true }}

@@ -72,7 +72,7 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
         .map(|e| e.name.clone())
         .chain(model.patch_bodies.iter().map(|b| b.name.clone()))
         .collect();
-    postprocess::apply(&mut file, info.operations.len(), &replaced)
+    let applied = postprocess::apply(&mut file, info.operations.len(), &replaced)
         .map_err(|e| Diagnostic::new(format!("{}: {e}", spec.api.name)))?;
 
     let mut modules = vec![
@@ -120,7 +120,10 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
     let surface = surface::summarize(&operations, &modules.iter().map(|(_, m)| m).collect::<Vec<_>>());
 
     let mut files = BTreeMap::new();
-    files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(&info, &used));
+    files.insert(
+        PathBuf::from("Cargo.toml"),
+        crate_files::cargo_toml(&info, &used, applied.schemars_derives > 0 || !replaced.is_empty()),
+    );
     files.insert(PathBuf::from("README.md"), crate_files::readme(&info));
     files.insert(
         PathBuf::from("src/lib.rs"),

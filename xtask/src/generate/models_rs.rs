@@ -19,6 +19,8 @@ pub fn tokens(model: &ApiModel) -> TokenStream {
 
 fn open_enum(e: &OpenEnum) -> TokenStream {
     let name = format_ident!("{}", e.name);
+    let name_text = &e.name;
+    let values: Vec<&String> = e.values.iter().map(|(value, _)| value).collect();
     let doc = doc_lines(&[
         e.description.as_deref().unwrap_or_default(),
         "Open: a value the spec does not list decodes into `Unknown` and is sent back unchanged, \
@@ -82,6 +84,23 @@ fn open_enum(e: &OpenEnum) -> TokenStream {
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
+            }
+        }
+
+        /// Described with the values the spec lists; others are accepted too.
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::string::String {
+                #name_text.to_string()
+            }
+
+            fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                ::schemars::schema::SchemaObject {
+                    instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                    enum_values: Some(vec![#(::serde_json::Value::from(#values)),*]),
+                    ..Default::default()
+                }
+                .into()
             }
         }
 
@@ -188,6 +207,7 @@ fn patch_body(body: &PatchBody) -> TokenStream {
     quote! {
         #doc
         #[derive(#(#derives),*)]
+        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
         pub struct #name {
             #(#fields,)*
         }

@@ -16,6 +16,8 @@ pub struct Applied {
     /// `200..=299 => Ok(ResponseValue::stream(response))` arms removed, so every response
     /// reaches `finops_client_runtime::finish` whole.
     pub success_streams: usize,
+    /// `schemars::JsonSchema` derives moved behind the crate's optional `schemars` feature.
+    pub schemars_derives: usize,
 }
 
 /// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
@@ -48,6 +50,7 @@ pub fn apply(file: &mut syn::File, operations: usize, models: &[String]) -> Resu
         sends: operations,
         client_new: 1,
         success_streams: operations,
+        schemars_derives: pass.applied.schemars_derives,
     };
     if pass.applied != expected {
         return Err(format!(
@@ -66,6 +69,36 @@ struct Passes {
 }
 
 impl VisitMut for Passes {
+    /// `#[derive(.., schemars::JsonSchema)]` → the derive without it, plus
+    /// `#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]`: schemars is an optional
+    /// dependency of generated crates.
+    fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
+        let mut gated = false;
+        for attr in attrs.iter_mut() {
+            if !attr.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(paths) =
+                attr.parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            let before = paths.len();
+            let kept: Vec<&syn::Path> = paths
+                .iter()
+                .filter(|p| p.to_token_stream().to_string() != "schemars :: JsonSchema")
+                .collect();
+            if kept.len() != before {
+                *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+                gated = true;
+            }
+        }
+        if gated {
+            attrs.push(syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]));
+            self.applied.schemars_derives += 1;
+        }
+    }
+
     fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
         if self.in_builder {
             let before = expr.arms.len();

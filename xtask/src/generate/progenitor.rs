@@ -30,7 +30,8 @@ pub fn settings(model: &ApiModel) -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote!(::finops_client_runtime::ClientConfig))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        .with_derive("schemars::JsonSchema");
     for open_enum in &model.open_enums {
         settings.with_replacement(
             &open_enum.name,
