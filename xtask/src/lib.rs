@@ -9,4 +9,5 @@ pub mod codegen;
 pub mod diagnostic;
 pub mod emit;
 pub mod generate;
+pub mod review;
 pub mod spec;

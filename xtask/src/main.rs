@@ -24,12 +24,30 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Check every spec against the house rules (rule id, severity, file:line, JSON pointer).
+    /// Exits non-zero when a rule with severity `error` fails.
+    Lint,
+    /// Compare each API's spec at a git revision with the working tree, as a Markdown report.
+    Diff {
+        /// The revision to compare with, e.g. `main` or `HEAD~1`.
+        #[arg(long)]
+        base: String,
+        /// Exit non-zero when a change of this level (or worse) is found.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
     /// Write each API's bundled spec as one JSON file (for validators and reviewers).
     Bundle {
         /// Folder to write `<api>.json` into, relative to the repository root.
         #[arg(long, default_value = xtask::bundle_cmd::DEFAULT_OUT)]
         out: std::path::PathBuf,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Warning,
 }
 
 fn main() -> ExitCode {
@@ -45,6 +63,8 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Lint => lint(&root),
+        Command::Diff { base, fail_on } => diff(&root, &base, fail_on),
         Command::Bundle { out } => {
             match xtask::bundle_cmd::run(&root, &root.join(out), &mut std::io::stdout().lock()) {
                 Ok(_) => ExitCode::SUCCESS,
@@ -56,4 +76,58 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn lint(root: &std::path::Path) -> ExitCode {
+    use xtask::review::lint::{self, Severity};
+    let apis = match xtask::spec::discover(&root.join("specs")) {
+        Ok(apis) => apis,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (mut errors, mut warnings) = (0, 0);
+    for api in &apis {
+        let findings = match xtask::spec::load(api, root) {
+            Ok(spec) => lint::lint(&spec),
+            Err(diagnostics) => lint::load_failures(diagnostics),
+        };
+        for finding in &findings {
+            println!("{finding}");
+        }
+        let api_errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+        errors += api_errors;
+        warnings += findings.len() - api_errors;
+        println!(
+            "{:<16} {api_errors} error(s), {} warning(s)",
+            api.name,
+            findings.len() - api_errors
+        );
+    }
+    println!("{} API(s): {errors} error(s), {warnings} warning(s)", apis.len());
+    if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn diff(root: &std::path::Path, base: &str, fail_on: Option<FailOn>) -> ExitCode {
+    use xtask::review::{diff::Level, report};
+    let changes = match report::compare(root, base) {
+        Ok(changes) => changes,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    print!("{}", report::markdown(base, &changes));
+    let worst = changes.iter().flat_map(|c| &c.findings).map(|f| f.level).min();
+    let fails = matches!(
+        (fail_on, worst),
+        (Some(FailOn::Breaking), Some(Level::Breaking))
+            | (Some(FailOn::Warning), Some(Level::Breaking | Level::Warning))
+    );
+    if fails { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

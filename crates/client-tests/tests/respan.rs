@@ -92,7 +92,7 @@ async fn update_customer_sends_exactly_the_documented_headers_and_the_fields_set
     assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
     assert_eq!(header(&request, "accept"), "application/json");
     assert_eq!(header(&request, "content-type"), "application/json");
-    assert_eq!(header(&request, "user-agent"), concat!("respan-client/", "0.1.0"));
+    assert_eq!(header(&request, "user-agent"), concat!("respan-client/", "0.2.0"));
     let sent = json_body(&request);
     assert_eq!(sent, json!({"period_budget": 100.0, "budget_duration": "monthly"}));
     assert_matches_schema(API, "CustomerUpdate", &sent);

@@ -212,6 +212,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
     ))
 }
 
+/// `API.md`: the public API in a few lines per item, so a pull request's diff of this file shows
+/// what changed for Rust users.
+pub fn api_md(info: &CrateInfo, surface: &str) -> String {
+    format!(
+        "<!-- {} -->\n\n# {} public API\n\nOperations (method, path, `Client` method, success type / error enum) and the public types \
+         with their fields or variants.\n\n```text\n{surface}```\n",
+        header_text(info),
+        info.package
+    )
+}
+
 pub fn readme(info: &CrateInfo) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<!-- {} -->\n", header_text(info));

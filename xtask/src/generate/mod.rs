@@ -108,13 +108,18 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
         used.extend(deps::KNOWN_CRATES.iter().filter(|c| c.ident == "futures"));
     }
     used.sort_by_key(|c| deps::KNOWN_CRATES.iter().position(|k| k.ident == c.ident));
-    let operations: Vec<surface::Operation> = info
+    let operations: Vec<surface::Operation> = model
         .operations
         .iter()
         .map(|op| surface::Operation {
             method: op.method.clone(),
             path: op.path.clone(),
             rust_name: op.rust_name.clone(),
+            returns: op
+                .success_body
+                .as_deref()
+                .map_or_else(|| "()".to_string(), responses::body_type),
+            error: responses::error_enum(op),
         })
         .collect();
     let surface = surface::summarize(&operations, &modules.iter().map(|(_, m)| m).collect::<Vec<_>>());
@@ -135,6 +140,7 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
             crate_files::rust_file(&info, &prettyplease::unparse(module)),
         );
     }
+    files.insert(PathBuf::from("API.md"), crate_files::api_md(&info, &surface));
     for op in &info.operations {
         if let Some(example) = crate_files::example_rs(&info, op) {
             files.insert(PathBuf::from(format!("examples/{}.rs", op.rust_name)), example);

@@ -10,6 +10,9 @@ pub struct Operation {
     pub method: String,
     pub path: String,
     pub rust_name: String,
+    /// The success body type (`()` for none) and the error enum of `send`.
+    pub returns: String,
+    pub error: String,
 }
 
 /// `files` are the crate's generated modules; public structs and enums of `types` (progenitor's),
@@ -19,10 +22,12 @@ pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
     for op in operations {
         let _ = writeln!(
             out,
-            "  {} {} → Client::{}",
+            "  {} {} → Client::{} → {} / errors::{}",
             op.method.to_uppercase(),
             op.path,
-            op.rust_name
+            op.rust_name,
+            op.returns,
+            op.error
         );
     }
     out.push_str("types:\n");
@@ -40,7 +45,7 @@ pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
     }
     let mut lines: Vec<String> = Vec::new();
     for item in items {
-        let mut out = String::new();
+        let mut text = String::new();
         match item {
             syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
                 let fields: Vec<String> = s
@@ -52,7 +57,10 @@ pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
                         None => short_type(&f.ty),
                     })
                     .collect();
-                let _ = writeln!(out, "  struct {} {{ {} }}", s.ident, fields.join(", "));
+                let _ = writeln!(text, "  struct {}", s.ident);
+                for field in fields {
+                    let _ = writeln!(text, "    {field}");
+                }
             }
             syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
                 let variants: Vec<String> = e
@@ -66,14 +74,18 @@ pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
                         }
                     })
                     .collect();
-                let _ = writeln!(out, "  enum {} {{ {} }}", e.ident, variants.join(", "));
+                let _ = writeln!(text, "  enum {}", e.ident);
+                for variant in variants {
+                    let _ = writeln!(text, "    {variant}");
+                }
             }
             _ => {}
         }
-        lines.push(out);
+        lines.push(text);
     }
     lines.sort();
-    lines.concat()
+    out.push_str(&lines.concat());
+    out
 }
 
 /// `::std::option::Option<::std::string::String>` → `Option<String>`.

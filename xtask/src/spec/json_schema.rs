@@ -20,6 +20,27 @@ pub fn component_schema(openapi: &Value, name: &str) -> Value {
     })
 }
 
+/// A JSON Schema document validating against `schema` (any schema of `openapi`, inline or a
+/// `$ref`), with every component available under `$defs`.
+pub fn schema_document(openapi: &Value, schema: &Value) -> Value {
+    let mut document = match convert(schema) {
+        Value::Object(map) => map,
+        other => {
+            let mut map = Map::new();
+            map.insert("allOf".into(), json!([other]));
+            map
+        }
+    };
+    let defs: Map<String, Value> = openapi
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| schemas.iter().map(|(k, v)| (k.clone(), convert(v))).collect())
+        .unwrap_or_default();
+    document.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    document.insert("$defs".into(), Value::Object(defs));
+    Value::Object(document)
+}
+
 /// Converts one OpenAPI 3.0 schema object.
 pub fn convert(schema: &Value) -> Value {
     let Some(object) = schema.as_object() else {
