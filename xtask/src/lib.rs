@@ -4,6 +4,7 @@
 //! `emit` touch the disk):
 //! `spec::discover` → `spec::bundle` → `spec::check` → `spec::normalize` → `generate` → `emit`.
 
+pub mod bench;
 pub mod bundle_cmd;
 pub mod codegen;
 pub mod diagnostic;

@@ -36,6 +36,19 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
+    /// Measure generation (per stage, and scaling against raw progenitor), `--check` latency and
+    /// client overhead; write BENCHMARKS.md and benchmarks/scaling.svg.
+    Bench {
+        /// Skip the 2,000-operation spec and the client benchmark.
+        #[arg(long)]
+        quick: bool,
+    },
+    /// One measured run of `bench` (internal).
+    #[command(hide = true)]
+    BenchWorker {
+        /// `ours <root>` or `baseline <bundled.json> <out.rs>`.
+        args: Vec<String>,
+    },
     /// Write each API's bundled spec as one JSON file (for validators and reviewers).
     Bundle {
         /// Folder to write `<api>.json` into, relative to the repository root.
@@ -64,6 +77,32 @@ fn main() -> ExitCode {
             }
         },
         Command::Lint => lint(&root),
+        Command::Bench { quick } => match xtask::bench::run(&root, quick) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::BenchWorker { args } => {
+            let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+                ["ours", root] => xtask::bench::worker::ours(std::path::Path::new(root)),
+                ["baseline", bundled, out] => {
+                    xtask::bench::worker::baseline(std::path::Path::new(bundled), std::path::Path::new(out))
+                }
+                _ => Err("usage: bench-worker ours <root> | baseline <bundled.json> <out.rs>".into()),
+            };
+            match result {
+                Ok(value) => {
+                    println!("{value}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Diff { base, fail_on } => diff(&root, &base, fail_on),
         Command::Bundle { out } => {
             match xtask::bundle_cmd::run(&root, &root.join(out), &mut std::io::stdout().lock()) {

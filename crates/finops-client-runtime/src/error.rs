@@ -217,8 +217,10 @@ pub async fn finish<R, T, E>(
             ));
         }
     };
+    let mut response = response;
     let status = response.status();
-    let headers = response.headers().clone();
+    // Taken, not cloned: the body is read from the response without them.
+    let headers = std::mem::take(response.headers_mut());
     let body = response.bytes().await.map_err(|e| Error::Transport(e.into()))?;
     match decode(status, &body) {
         None => Err(Error::UnexpectedStatus(RawResponse { status, headers, body })),

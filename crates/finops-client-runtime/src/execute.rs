@@ -114,6 +114,9 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
     for (name, value) in &config.default_query {
         query.push((name, value.expose()));
     }
+    if query.is_empty() {
+        return;
+    }
     let present: Vec<String> = request.url().query_pairs().map(|(name, _)| name.into_owned()).collect();
     let missing: Vec<&(&str, &str)> = query
         .iter()

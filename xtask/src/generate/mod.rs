@@ -43,7 +43,30 @@ pub fn package_name(api: &str) -> String {
     format!("{api}-client")
 }
 
+/// Time spent in each stage of [`generate`], for `cargo xtask bench`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageTimes {
+    /// Normalize the spec and read the model.
+    pub normalize: std::time::Duration,
+    /// progenitor and typify.
+    pub progenitor: std::time::Duration,
+    /// Syntax-tree edits and the client layer (client.rs, errors.rs, send.rs, models.rs).
+    pub client_layer: std::time::Duration,
+    /// prettyplease and the other crate files.
+    pub format: std::time::Duration,
+}
+
 pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
+    generate_timed(spec, &mut StageTimes::default())
+}
+
+/// [`generate`], adding the time of each stage to `times`.
+pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<GeneratedCrate, Diagnostics> {
+    let mut lap = std::time::Instant::now();
+    let mut split = |slot: &mut std::time::Duration| {
+        *slot += lap.elapsed();
+        lap = std::time::Instant::now();
+    };
     let mut document = spec.document.to_json();
     let rewrites = normalize::normalize(&mut document);
     let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(document).map_err(|e| {
@@ -57,11 +80,13 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
     })?;
     let model = model::read(spec, &openapi)?;
     let info = crate_info(spec, &openapi, &model, rewrites.clone())?;
+    split(&mut times.normalize);
     let generated = progenitor::generate(
         &spec.api.name,
         &progenitor::request_only(&openapi),
         &progenitor::settings(&model),
     )?;
+    split(&mut times.progenitor);
     let unparsable = |what: &str, e: syn::Error| {
         Diagnostic::new(format!("{}: the generated {what} does not parse: {e}", spec.api.name))
     };
@@ -96,6 +121,7 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
             syn::parse2(models_rs::tokens(&model)).map_err(|e| unparsable("models module", e))?,
         ));
     }
+    split(&mut times.client_layer);
     let mut used: Vec<&deps::KnownCrate> = Vec::new();
     for (_, module) in &modules {
         for dep in deps::used_crates(module) {
@@ -146,6 +172,7 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
             files.insert(PathBuf::from(format!("examples/{}.rs", op.rust_name)), example);
         }
     }
+    split(&mut times.format);
     Ok(GeneratedCrate {
         api: spec.api.name.clone(),
         package: info.package.clone(),

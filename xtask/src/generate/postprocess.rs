@@ -143,8 +143,10 @@ impl VisitMut for Passes {
     }
 
     fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
-        let self_ty = item.self_ty.to_token_stream().to_string();
-        if item.trait_.is_none() && self_ty == "Client" {
+        // Inner edits (the `api-version` lines) first: `drop_needless_mut` looks at what is left.
+        syn::visit_mut::visit_item_impl_mut(self, item);
+        let is_client = matches!(&*item.self_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident("Client"));
+        if item.trait_.is_none() && is_client {
             let before = item.items.len();
             item.items
                 .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
@@ -167,7 +169,6 @@ impl VisitMut for Passes {
                     && f.sig.ident == "send"
                     && f.sig.asyncness.is_some()
                 {
-                    syn::visit_mut::visit_impl_item_fn_mut(self, f);
                     drop_needless_mut(f);
                     f.sig.ident = syn::Ident::new("send_unchecked", f.sig.ident.span());
                     f.vis = syn::parse_quote!(pub(crate));
@@ -179,18 +180,22 @@ impl VisitMut for Passes {
                 }
             }
         }
-        syn::visit_mut::visit_item_impl_mut(self, item);
     }
 }
 
 /// `let mut header_map = ...;` → `let header_map = ...;` when nothing is appended any more.
 fn drop_needless_mut(function: &mut syn::ImplItemFn) {
-    if function
-        .block
-        .to_token_stream()
-        .to_string()
-        .contains("header_map . append")
-    {
+    struct FindsAppend(bool);
+    impl<'ast> syn::visit::Visit<'ast> for FindsAppend {
+        fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+            let on_header_map = matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"));
+            self.0 |= on_header_map && call.method == "append";
+            syn::visit::visit_expr_method_call(self, call);
+        }
+    }
+    let mut finds = FindsAppend(false);
+    syn::visit::Visit::visit_block(&mut finds, &function.block);
+    if finds.0 {
         return;
     }
     for stmt in &mut function.block.stmts {

@@ -1,0 +1,104 @@
+//! Client overhead: requests per second through the generated `respan-client` (retries and
+//! tracing on, not triggered) against the same request made with `reqwest` directly, both
+//! decoding the same JSON into the same type, against one loopback server in this process.
+//!
+//! Run: `cargo bench -p client-tests --bench client_overhead` (or as part of `cargo xtask bench`).
+//! Prints one JSON line: {"raw_rps": [...], "client_rps": [...]} with one entry per round.
+
+use respan_client::types::Customer;
+use std::time::Instant;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const BODY: &str = r#"{"id":"cus_8f2a","name":"Acme","email":"billing@acme.example","customer_identifier":"acme","environment":"prod","total_budget":null,"period_budget":100,"organization_name":"Example Org","total_period_usage":12.5,"period_start":"2026-11-01T00:00:00Z","period_end":null,"budget_duration":"monthly","updated_at":"2026-11-20T09:30:00Z"}"#;
+const REQUESTS: usize = 2000;
+const ROUNDS: usize = 7;
+
+/// A keep-alive HTTP/1.1 server answering every request with `BODY`.
+async fn serve(listener: TcpListener) {
+    let response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}",
+        BODY.len()
+    );
+    loop {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let response = response.clone();
+        tokio::spawn(async move {
+            let mut buffer = Vec::with_capacity(4096);
+            let mut chunk = [0u8; 4096];
+            loop {
+                let Ok(n) = socket.read(&mut chunk).await else { return };
+                if n == 0 {
+                    return;
+                }
+                buffer.extend_from_slice(&chunk[..n]);
+                // Requests here have no body: each ends with an empty line.
+                while let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                    buffer.drain(..end + 4);
+                    if socket.write_all(response.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(serve(listener));
+
+    let http = reqwest::Client::new();
+    let client = respan_client::Client::builder()
+        .base_url(&base)
+        .bearer_token("bench-token")
+        .http_client(http.clone())
+        .build()
+        .unwrap();
+    let url = format!("{base}/api/users/acme/");
+
+    let raw = || async {
+        let response = http
+            .get(&url)
+            .header("authorization", "Bearer bench-token")
+            .header("accept", "application/json")
+            .header("user-agent", "respan-client/0.2.0")
+            .send()
+            .await
+            .unwrap();
+        let bytes = response.bytes().await.unwrap();
+        let customer: Customer = serde_json::from_slice(&bytes).unwrap();
+        assert!(customer.customer_identifier.is_some());
+    };
+    let generated = || async {
+        let customer = client.get_customer().customer_identifier("acme").send().await.unwrap();
+        assert!(customer.customer_identifier.is_some());
+    };
+
+    // Warm up both paths (connection, allocator).
+    for _ in 0..200 {
+        raw().await;
+        generated().await;
+    }
+    let (mut raw_rps, mut client_rps) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        for _ in 0..REQUESTS {
+            raw().await;
+        }
+        raw_rps.push(REQUESTS as f64 / t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        for _ in 0..REQUESTS {
+            generated().await;
+        }
+        client_rps.push(REQUESTS as f64 / t.elapsed().as_secs_f64());
+    }
+    println!(
+        "{}",
+        serde_json::json!({"requests_per_round": REQUESTS, "raw_rps": raw_rps, "client_rps": client_rps})
+    );
+}

@@ -1,0 +1,373 @@
+//! `cargo xtask bench`: generation cost per stage against raw progenitor, scaling with spec size
+//! (time and peak memory, with a plot), `--check` latency, and client overhead against raw
+//! reqwest. Writes `BENCHMARKS.md` and `benchmarks/scaling.svg`.
+//!
+//! Each measurement runs in a child process (`cargo xtask bench-worker ...`), so its peak memory
+//! is its own; the median of several runs is reported.
+
+pub mod svg;
+pub mod synthetic;
+pub mod worker;
+
+use crate::spec;
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Sizes of the synthetic specs, in operations.
+pub const SIZES: [usize; 4] = [10, 100, 500, 2000];
+
+/// One input measured both ways.
+struct Input {
+    operations: usize,
+    /// A root with `specs/<api>/` (ours).
+    root: PathBuf,
+    /// The bundled spec as raw progenitor can take it (baseline).
+    bundled: PathBuf,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn run_worker(args: &[&str]) -> Result<Value, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let output = Command::new(exe)
+        .arg("bench-worker")
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())
+}
+
+/// Median of each numeric field over `runs` runs of the worker.
+fn measure(args: &[&str], runs: usize) -> Result<Value, String> {
+    let results: Vec<Value> = (0..runs).map(|_| run_worker(args)).collect::<Result<_, _>>()?;
+    let mut out = serde_json::Map::new();
+    for key in results[0].as_object().into_iter().flat_map(|o| o.keys()) {
+        let values: Vec<f64> = results.iter().filter_map(|r| r[key].as_f64()).collect();
+        out.insert(key.clone(), serde_json::json!(median(values)));
+    }
+    Ok(Value::Object(out))
+}
+
+/// The bundled spec with responses raw progenitor panics on removed: error responses whose bodies
+/// differ from each other (progenitor gives an operation one error type).
+fn baseline_spec(mut document: Value) -> Value {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return document;
+    };
+    for item in paths.values_mut() {
+        for method in crate::spec::check::HTTP_METHODS {
+            let Some(responses) = item
+                .pointer_mut(&format!("/{method}/responses"))
+                .and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            let bodies: std::collections::BTreeSet<String> = responses
+                .iter()
+                .filter(|(k, _)| !k.starts_with('2'))
+                .map(|(_, v)| v.to_string())
+                .collect();
+            if bodies.len() > 1 {
+                responses.retain(|k, _| k.starts_with('2'));
+            }
+        }
+    }
+    document
+}
+
+fn prepare(scratch: &Path, name: &str, spec_dir: Option<&Path>, synthetic: Option<usize>) -> Result<Input, String> {
+    let root = scratch.join(name);
+    let api_dir = root.join("specs").join(name);
+    std::fs::create_dir_all(&api_dir).map_err(|e| e.to_string())?;
+    if let Some(source) = spec_dir {
+        copy_dir(source, &api_dir).map_err(|e| e.to_string())?;
+    }
+    if let Some(n) = synthetic {
+        let text = serde_json::to_string_pretty(&synthetic::spec(n)).map_err(|e| e.to_string())?;
+        std::fs::write(api_dir.join(spec::ROOT_FILE), text).map_err(|e| e.to_string())?;
+    }
+    let api = spec::ApiDir {
+        name: name.to_string(),
+        dir: api_dir,
+    };
+    let bundled = spec::load(&api, &root).map_err(|d| d.to_string())?;
+    let operations = crate::generate::progenitor::operations(
+        &serde_json::from_value(bundled.document.to_json()).map_err(|e| e.to_string())?,
+    )
+    .len();
+    let path = scratch.join(format!("{name}.baseline.json"));
+    let text = serde_json::to_string(&baseline_spec(bundled.document.to_json())).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    Ok(Input {
+        operations,
+        root,
+        bundled: path,
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+fn f(value: &Value, key: &str) -> f64 {
+    value[key].as_f64().unwrap_or(f64::NAN)
+}
+
+/// Runs everything and writes the report. `quick` skips the largest size and the client bench.
+pub fn run(root: &Path, quick: bool) -> Result<(), String> {
+    let profile = if cfg!(debug_assertions) {
+        "dev (opt-level 1 for dependencies)"
+    } else {
+        "release"
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let scratch = std::env::temp_dir().join(format!("xtask-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    let mut report = String::new();
+    let _ = writeln!(
+        report,
+        "# Benchmarks\n\nMeasured by `cargo xtask bench` (xtask built in the {profile} profile) on a machine with \
+         {cores} cores. Each figure is the median of the runs stated; every run is a separate process. \
+         Regenerate with the same command; it rewrites this file and `benchmarks/scaling.svg`.\n"
+    );
+
+    // 1. Stages, real specs.
+    eprintln!("bench: stages on the real specs");
+    let apis = spec::discover(&root.join("specs")).map_err(|d| d.to_string())?;
+    let _ = writeln!(
+        report,
+        "## 1. Generation cost per stage (real specs)\n\nOurs: `cargo xtask codegen`'s pipeline (load and bundle, check, normalize and model, \
+         progenitor, client layer, format, write). Baseline: raw progenitor (builder interface) and prettyplease on the same bundled spec, \
+         read from one JSON file; the error responses raw progenitor cannot take (bodies that differ by status) are removed from its input. \
+         5 runs each. Goal: ours ≤ 1.15× the baseline.\n\n\
+         | API | ops | load | check | normalize | progenitor | client layer | format | write | **ours total** | baseline total | ratio |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    let (mut ours_sum, mut base_sum) = (0.0, 0.0);
+    for api in &apis {
+        let input = prepare(&scratch, &api.name, Some(&api.dir), None)?;
+        let ours = measure(&["ours", &input.root.display().to_string()], 5)?;
+        let out = scratch.join(format!("{}.rs", api.name));
+        let base = measure(
+            &[
+                "baseline",
+                &input.bundled.display().to_string(),
+                &out.display().to_string(),
+            ],
+            5,
+        )?;
+        ours_sum += f(&ours, "total_ms");
+        base_sum += f(&base, "total_ms");
+        let _ = writeln!(
+            report,
+            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} | **{:.1}** | {:.1} | {:.2}× |",
+            api.name,
+            input.operations,
+            f(&ours, "load_ms"),
+            f(&ours, "check_ms"),
+            f(&ours, "normalize_ms"),
+            f(&ours, "progenitor_ms"),
+            f(&ours, "client_layer_ms"),
+            f(&ours, "format_ms"),
+            f(&ours, "write_ms"),
+            f(&ours, "total_ms"),
+            f(&base, "total_ms"),
+            f(&ours, "total_ms") / f(&base, "total_ms"),
+        );
+    }
+    let _ = writeln!(
+        report,
+        "| **all** | | | | | | | | | **{ours_sum:.1}** | {base_sum:.1} | {:.2}× |\n\nTimes in ms.\n",
+        ours_sum / base_sum
+    );
+
+    // --check latency.
+    eprintln!("bench: codegen --check");
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut check_times = Vec::new();
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        let status = Command::new(&exe)
+            .args(["codegen", "--check"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !status.status.success() {
+            return Err("`codegen --check` failed: generated files are stale".into());
+        }
+        check_times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let check = median(check_times);
+    let _ = writeln!(
+        report,
+        "`cargo xtask codegen --check` with nothing stale, whole process, binary already built: **{check:.0} ms** (median of 5; goal ≤ 1,000 ms).\n"
+    );
+
+    // 2. Scaling.
+    eprintln!("bench: scaling");
+    let sizes: Vec<usize> = SIZES.iter().copied().filter(|&s| !(quick && s > 500)).collect();
+    let _ = writeln!(
+        report,
+        "## 2. Scaling with spec size (synthetic specs)\n\nSynthetic specs (`xtask/src/bench/synthetic.rs`): per resource a GET, PATCH, DELETE and POST with path, \
+         query and header parameters, request bodies, a nested object, a shared enum, nullable and date-time fields, and four error responses \
+         sharing one body (so raw progenitor takes the same spec). 3 runs each.\n\n\
+         | ops | ours ms | baseline ms | time ratio | ours ms/op | ours peak RSS MiB | baseline peak RSS MiB | RSS ratio | ours lines | baseline lines |\n\
+         |---|---|---|---|---|---|---|---|---|---|"
+    );
+    let mut points = Vec::new();
+    let mut stages = Vec::new();
+    for &size in &sizes {
+        eprintln!("bench: {size} operations");
+        let name = format!("synthetic-{size}");
+        let input = prepare(&scratch, &name, None, Some(size))?;
+        let ours = measure(&["ours", &input.root.display().to_string()], 3)?;
+        let out = scratch.join(format!("{name}.rs"));
+        let base = measure(
+            &[
+                "baseline",
+                &input.bundled.display().to_string(),
+                &out.display().to_string(),
+            ],
+            3,
+        )?;
+        let (ot, bt) = (f(&ours, "total_ms"), f(&base, "total_ms"));
+        let (om, bm) = (f(&ours, "peak_rss_kib") / 1024.0, f(&base, "peak_rss_kib") / 1024.0);
+        let _ = writeln!(
+            report,
+            "| {size} | {ot:.0} | {bt:.0} | {:.2}× | {:.2} | {om:.0} | {bm:.0} | {:.2}× | {:.0} | {:.0} |",
+            ot / bt,
+            ot / size as f64,
+            om / bm,
+            f(&ours, "lines"),
+            f(&base, "lines"),
+        );
+        stages.push(format!(
+            "| {size} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            f(&ours, "load_ms"),
+            f(&ours, "check_ms"),
+            f(&ours, "normalize_ms"),
+            f(&ours, "progenitor_ms"),
+            f(&ours, "client_layer_ms"),
+            f(&ours, "format_ms"),
+            f(&ours, "write_ms"),
+            f(&base, "load_ms"),
+            f(&base, "progenitor_ms"),
+            f(&base, "format_ms"),
+        ));
+        points.push(svg::Point {
+            operations: size,
+            ours_ms: ot,
+            baseline_ms: bt,
+            ours_mib: om,
+            baseline_mib: bm,
+        });
+    }
+    let _ = writeln!(
+        report,
+        "\nWhere the time goes (ms): ours by stage, and the baseline's parse, progenitor and prettyplease.\n\n\
+         | ops | load | check | normalize | progenitor | client layer | format | write | baseline parse | baseline progenitor | baseline format |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|\n{}",
+        stages.join("\n")
+    );
+    if let (Some(p100), Some(last)) = (points.iter().find(|p| p.operations == 100), points.last()) {
+        let _ = writeln!(
+            report,
+            "\nTime per operation at {} ops is {:.2}× that at 100 ops (goal ≤ 1.5×).\n",
+            last.operations,
+            (last.ours_ms / last.operations as f64) / (p100.ours_ms / 100.0)
+        );
+    }
+    std::fs::create_dir_all(root.join("benchmarks")).map_err(|e| e.to_string())?;
+    std::fs::write(root.join("benchmarks/scaling.svg"), svg::plot(&points)).map_err(|e| e.to_string())?;
+    let _ = writeln!(
+        report,
+        "![generation time and peak memory against operation count](benchmarks/scaling.svg)\n"
+    );
+
+    // 4. Client overhead.
+    if !quick {
+        eprintln!("bench: client overhead (cargo bench -p client-tests --bench client_overhead)");
+        let output = Command::new(env!("CARGO"))
+            .args(["bench", "-q", "-p", "client-tests", "--bench", "client_overhead"])
+            .current_dir(root)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+        }
+        let line = String::from_utf8_lossy(&output.stdout);
+        let result: Value = serde_json::from_str(line.lines().last().unwrap_or_default()).map_err(|e| e.to_string())?;
+        let series = |key: &str| -> Vec<f64> {
+            result[key]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default()
+        };
+        let (raw, client) = (median(series("raw_rps")), median(series("client_rps")));
+        let _ = writeln!(
+            report,
+            "## 4. Client overhead\n\n`cargo bench -p client-tests --bench client_overhead` (release): `respan-client`'s `get_customer().send()` \
+             (default retry policy, tracing spans, typed error decoding; nothing triggered) against the same GET made with `reqwest` directly \
+             and the same JSON decoded into the same type, sequentially on one keep-alive connection to a loopback server in the same process. \
+             Rounds of {} requests, alternating, median of {} rounds.\n\n\
+             | raw reqwest req/s | generated client req/s | ratio | goal |\n|---|---|---|---|\n| {raw:.0} | {client:.0} | {:.3}× | ≥ 0.95× |\n",
+            result["requests_per_round"],
+            series("raw_rps").len(),
+            client / raw
+        );
+    }
+    report.push_str(READING);
+    std::fs::write(root.join("BENCHMARKS.md"), report).map_err(|e| e.to_string())?;
+    let _ = std::fs::remove_dir_all(&scratch);
+    eprintln!("bench: wrote BENCHMARKS.md and benchmarks/scaling.svg");
+    Ok(())
+}
+
+/// What the figures mean, and what would close the goals they miss.
+const READING: &str = "## Reading the results
+
+- **Generation time against raw progenitor** (goal ≤ 1.15×) is missed. The gap has two parts. First,
+  a fixed cost of about 20 ms per API. It pays for reading YAML with source positions, the checks,
+  and the four client-layer modules (`client.rs`, `errors.rs`, `send.rs`, `models.rs`), which are
+  parsed and printed by syn and prettyplease like progenitor's output. This dominates the small real
+  specs (about 2×). Second, at scale, a ratio of 1.3–1.55× (runs vary on this 2-core machine): ours emits about 15% more code (typed
+  errors, a decoder per operation, API.md) and edits progenitor's syntax tree. What would close it:
+  build the client-layer modules as syn trees directly instead of quoting and parsing them again;
+  generate the APIs in parallel (each API is independent; the machine has 2 cores); profile the
+  `client layer` stage, which holds the parse of progenitor's tokens.
+- **Scaling** is linear (time per operation at 2,000 ops against 100 ops, goal ≤ 1.5×). Peak memory
+  stays below the baseline at every size: raw progenitor keeps every response type, while ours
+  decodes responses in its own smaller layer.
+- **Build profile**: dependencies are built with `opt-level = 1` in the dev profile, and so is the
+  xtask itself (`[profile.dev.package.xtask]`). On the xtask this cut load, check and normalize by
+  about 40% at 100 operations, for about 50 s of extra build time once, so it is adopted.
+- **Client overhead** (goal ≥ 0.95×) is missed (0.87–0.94× across runs here) on loopback, where one request takes
+  about 50 µs. The extra time per call comes from:
+  - cloning the request for a possible retry;
+  - creating the `tracing` span;
+  - progenitor's builder checking each parameter;
+  - decoding through the by-status response path.
+  Against a real API (tens of ms per request) the difference is below 0.1%. What would close it:
+  clone the request only when a retry will happen (keep the body bytes instead), and skip span fields
+  when no subscriber is listening.
+- **Compile cost of a generated crate against progenitor's `generate_api!` macro** (item 3) is not
+  measured yet. It needs a scratch workspace with progenitor's macro feature.
+";
