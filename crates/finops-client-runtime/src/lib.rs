@@ -32,10 +32,3 @@ pub use operation::{GeneratedHeader, OperationSpec, Renewal};
 pub use patch::Patch;
 pub use retry::RetryPolicy;
 pub use settings::{BuildError, ClientConfig, ClientSettings};
-
-/// Re-exported for generated code, so generated crates need not name these crates themselves.
-#[doc(hidden)]
-pub mod __private {
-    pub use progenitor_client;
-    pub use serde_json;
-}
