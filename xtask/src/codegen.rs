@@ -2,10 +2,12 @@
 
 use crate::diagnostic::Diagnostics;
 use crate::emit::Plan;
-use crate::generate::{self, CRATES_DIR, GeneratedCrate};
+use crate::generate::{self, CRATES_DIR, GeneratedCrate, StageTimes};
 use crate::spec;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// The command users run to bring generated files up to date.
@@ -22,24 +24,74 @@ pub fn project_root() -> PathBuf {
 /// Loads and generates every API under `root/specs`. Fails when any API fails, reporting the
 /// problems of every API, not only the first.
 pub fn generate_all(root: &Path) -> Result<Vec<GeneratedCrate>, Diagnostics> {
+    generate_all_timed(root).map(|(crates, _)| crates)
+}
+
+/// [`generate_all`], with the time each stage took summed over the APIs. APIs are independent,
+/// so they are generated on as many threads as the machine has cores; the results, and so the
+/// files, do not depend on which thread finishes first.
+pub fn generate_all_timed(root: &Path) -> Result<(Vec<GeneratedCrate>, StageTimes), Diagnostics> {
     let apis = spec::discover(&root.join("specs"))?;
     let show_progress = std::io::stderr().is_terminal() && apis.len() > 1;
-    let mut crates = Vec::new();
-    let mut problems = Diagnostics::default();
-    for (i, api) in apis.iter().enumerate() {
-        if show_progress {
-            eprint!("\rgenerating {} ({}/{})…\x1b[K", api.name, i + 1, apis.len());
+    let next = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<ApiResult>>> = apis.iter().map(|_| Mutex::new(None)).collect();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(apis.len());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(api) = apis.get(index) else { break };
+                    let result = generate_one(api, root);
+                    *results[index].lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+                    let done = finished.fetch_add(1, Ordering::Relaxed) + 1;
+                    if show_progress {
+                        eprint!(
+                            "\rgenerating: {done}/{} APIs done (last: {})…\x1b[K",
+                            apis.len(),
+                            api.name
+                        );
+                    }
+                }
+            });
         }
-        match spec::load(api, root).and_then(|bundled| generate::generate(&bundled)) {
-            Ok(krate) => crates.push(krate),
-            Err(errors) => problems.0.extend(errors.0),
-        }
-    }
+    });
     if show_progress {
         eprint!("\r\x1b[K");
     }
+    let mut crates = Vec::new();
+    let mut times = StageTimes::default();
+    let mut problems = Diagnostics::default();
+    for result in results {
+        match result.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(Ok((krate, api_times))) => {
+                crates.push(krate);
+                times += api_times;
+            }
+            Some(Err(errors)) => problems.0.extend(errors.0),
+            None => {}
+        }
+    }
     problems.into_result()?;
-    Ok(crates)
+    Ok((crates, times))
+}
+
+type ApiResult = Result<(GeneratedCrate, StageTimes), Diagnostics>;
+
+/// One API from its folder to its crate in memory.
+fn generate_one(api: &spec::ApiDir, root: &Path) -> ApiResult {
+    let mut times = StageTimes::default();
+    let started = Instant::now();
+    let bundled = spec::bundle::bundle(api, root)?;
+    times.load += started.elapsed();
+    let started = Instant::now();
+    spec::check::check(&bundled)?;
+    times.check += started.elapsed();
+    let krate = generate::generate_timed(&bundled, &mut times)?;
+    Ok((krate, times))
 }
 
 /// What a codegen run found.

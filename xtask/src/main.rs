@@ -46,7 +46,8 @@ enum Command {
     /// One measured run of `bench` (internal).
     #[command(hide = true)]
     BenchWorker {
-        /// `ours <root>` or `baseline <bundled.json> <out.rs>`.
+        /// `ours <root>`, `baseline <bundled.json> <out.rs>`, or `synthetic <operations> <scratch>`
+        /// (write a synthetic input to profile by hand).
         args: Vec<String>,
     },
     /// Write each API's bundled spec as one JSON file (for validators and reviewers).
@@ -90,7 +91,14 @@ fn main() -> ExitCode {
                 ["baseline", bundled, out] => {
                     xtask::bench::worker::baseline(std::path::Path::new(bundled), std::path::Path::new(out))
                 }
-                _ => Err("usage: bench-worker ours <root> | baseline <bundled.json> <out.rs>".into()),
+                ["synthetic", operations, scratch] => operations
+                    .parse()
+                    .map_err(|_| format!("not a number of operations: {operations}"))
+                    .and_then(|n| xtask::bench::synthetic_input(std::path::Path::new(scratch), n)),
+                _ => Err(
+                    "usage: bench-worker ours <root> | baseline <bundled.json> <out.rs> | synthetic <operations> <scratch>"
+                        .into(),
+                ),
             };
             match result {
                 Ok(value) => {

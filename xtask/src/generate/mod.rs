@@ -18,6 +18,7 @@ use crate_files::{CrateInfo, OperationInfo};
 use heck::ToSnakeCase;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 /// Where generated crates live, relative to the repository root.
 pub const CRATES_DIR: &str = "crates";
@@ -43,17 +44,56 @@ pub fn package_name(api: &str) -> String {
     format!("{api}-client")
 }
 
-/// Time spent in each stage of [`generate`], for `cargo xtask bench`.
+/// Time spent in each stage of [`generate`], for `cargo xtask bench`. The client layer runs on a
+/// second thread beside progenitor, so the stages add up to more than the wall time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StageTimes {
+    /// Read the YAML files and bundle them into one document.
+    pub load: Duration,
+    /// The generator's checks of the bundled spec.
+    pub check: Duration,
     /// Normalize the spec and read the model.
-    pub normalize: std::time::Duration,
+    pub normalize: Duration,
     /// progenitor and typify.
-    pub progenitor: std::time::Duration,
-    /// Syntax-tree edits and the client layer (client.rs, errors.rs, send.rs, models.rs).
-    pub client_layer: std::time::Duration,
-    /// prettyplease and the other crate files.
-    pub format: std::time::Duration,
+    pub progenitor: Duration,
+    /// Parse progenitor's tokens, apply the syntax-tree edits, print `generated.rs`.
+    pub progenitor_tree: Duration,
+    /// Build and print the client layer (client.rs, errors.rs, send.rs, models.rs), on its own thread.
+    pub client_layer: Duration,
+    /// Cargo.toml, README.md, API.md, lib.rs and the examples.
+    pub crate_files: Duration,
+}
+
+impl std::ops::AddAssign for StageTimes {
+    fn add_assign(&mut self, other: Self) {
+        self.load += other.load;
+        self.check += other.check;
+        self.normalize += other.normalize;
+        self.progenitor += other.progenitor;
+        self.progenitor_tree += other.progenitor_tree;
+        self.client_layer += other.client_layer;
+        self.crate_files += other.crate_files;
+    }
+}
+
+/// A Rust module as printed, with what `Cargo.toml` and `API.md` need from its syntax tree.
+/// Syntax trees cannot cross threads, so a module is printed where it was built.
+struct PrintedModule {
+    path: &'static str,
+    code: String,
+    crates: Vec<&'static deps::KnownCrate>,
+    type_entries: Vec<String>,
+}
+
+impl PrintedModule {
+    fn new(path: &'static str, file: &syn::File) -> Self {
+        PrintedModule {
+            path,
+            code: prettyplease::unparse(file),
+            crates: deps::used_crates(file),
+            type_entries: surface::type_entries(file),
+        }
+    }
 }
 
 pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
@@ -62,72 +102,44 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
 
 /// [`generate`], adding the time of each stage to `times`.
 pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<GeneratedCrate, Diagnostics> {
-    let mut lap = std::time::Instant::now();
-    let mut split = |slot: &mut std::time::Duration| {
-        *slot += lap.elapsed();
-        lap = std::time::Instant::now();
-    };
+    let started = Instant::now();
     let mut document = spec.document.to_json();
     let rewrites = normalize::normalize(&mut document);
-    let openapi: openapiv3::OpenAPI = serde_path_to_error::deserialize(document).map_err(|e| {
-        let pointer: String = e
-            .path()
-            .iter()
-            .map(|segment| format!("/{}", crate::diagnostic::escape_pointer_token(&segment.to_string())))
-            .collect();
-        spec.error_at(&pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
-            .help("compare the node with the OpenAPI 3.0.3 specification")
-    })?;
+    let openapi = to_openapi(spec, document)?;
     let model = model::read(spec, &openapi)?;
     let info = crate_info(spec, &openapi, &model, rewrites.clone())?;
-    split(&mut times.normalize);
-    let generated = progenitor::generate(
-        &spec.api.name,
-        &progenitor::request_only(&openapi),
-        &progenitor::settings(&model),
-    )?;
-    split(&mut times.progenitor);
-    let unparsable = |what: &str, e: syn::Error| {
-        Diagnostic::new(format!("{}: the generated {what} does not parse: {e}", spec.api.name))
-    };
-    let mut file: syn::File = syn::parse2(generated.tokens).map_err(|e| unparsable("progenitor code", e))?;
+    times.normalize += started.elapsed();
+
     let replaced: Vec<String> = model
         .open_enums
         .iter()
         .map(|e| e.name.clone())
         .chain(model.patch_bodies.iter().map(|b| b.name.clone()))
         .collect();
-    let applied = postprocess::apply(&mut file, info.operations.len(), &replaced)
-        .map_err(|e| Diagnostic::new(format!("{}: {e}", spec.api.name)))?;
+    let api = spec.api.name.as_str();
+    // The client layer needs only the model, so it is built while progenitor runs.
+    let (progenitor_output, client_layer) = std::thread::scope(|scope| {
+        let client_layer = scope.spawn(|| {
+            let started = Instant::now();
+            let modules = client_layer(api, &model, !replaced.is_empty());
+            (modules, started.elapsed())
+        });
+        let progenitor_output = progenitor_module(api, &openapi, &model, info.operations.len(), &replaced, times);
+        let client_layer = client_layer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (progenitor_output, client_layer)
+    });
+    let (generated, applied, generated_module) = progenitor_output?;
+    times.client_layer += client_layer.1;
+    let mut modules = vec![generated_module];
+    modules.extend(client_layer.0?);
 
-    let mut modules = vec![
-        ("src/generated.rs", file),
-        (
-            "src/client.rs",
-            syn::parse2(client_rs::tokens(&model)).map_err(|e| unparsable("client module", e))?,
-        ),
-        (
-            "src/errors.rs",
-            syn::parse2(responses::errors_tokens(&model)).map_err(|e| unparsable("errors module", e))?,
-        ),
-        (
-            "src/send.rs",
-            syn::parse2(responses::send_tokens(&model)).map_err(|e| unparsable("send module", e))?,
-        ),
-    ];
-    if !replaced.is_empty() {
-        modules.push((
-            "src/models.rs",
-            syn::parse2(models_rs::tokens(&model)).map_err(|e| unparsable("models module", e))?,
-        ));
-    }
-    split(&mut times.client_layer);
+    let started = Instant::now();
     let mut used: Vec<&deps::KnownCrate> = Vec::new();
-    for (_, module) in &modules {
-        for dep in deps::used_crates(module) {
-            if !used.iter().any(|u| u.ident == dep.ident) {
-                used.push(dep);
-            }
+    for dep in modules.iter().flat_map(|m| &m.crates) {
+        if !used.iter().any(|u| u.ident == dep.ident) {
+            used.push(dep);
         }
     }
     if generated.uses_futures && !used.iter().any(|c| c.ident == "futures") {
@@ -148,7 +160,13 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
             error: responses::error_enum(op),
         })
         .collect();
-    let surface = surface::summarize(&operations, &modules.iter().map(|(_, m)| m).collect::<Vec<_>>());
+    let surface = surface::summarize(
+        &operations,
+        modules
+            .iter_mut()
+            .flat_map(|m| std::mem::take(&mut m.type_entries))
+            .collect(),
+    );
 
     let mut files = BTreeMap::new();
     files.insert(
@@ -160,11 +178,8 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
         PathBuf::from("src/lib.rs"),
         crate_files::lib_rs(&info, !replaced.is_empty()),
     );
-    for (path, module) in &modules {
-        files.insert(
-            PathBuf::from(path),
-            crate_files::rust_file(&info, &prettyplease::unparse(module)),
-        );
+    for module in &modules {
+        files.insert(PathBuf::from(module.path), crate_files::rust_file(&info, &module.code));
     }
     files.insert(PathBuf::from("API.md"), crate_files::api_md(&info, &surface));
     for op in &info.operations {
@@ -172,7 +187,7 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
             files.insert(PathBuf::from(format!("examples/{}.rs", op.rust_name)), example);
         }
     }
-    split(&mut times.format);
+    times.crate_files += started.elapsed();
     Ok(GeneratedCrate {
         api: spec.api.name.clone(),
         package: info.package.clone(),
@@ -183,6 +198,74 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
         rewrites,
         surface,
     })
+}
+
+/// The normalized document as `openapiv3` types. Deserializing with a path tracker is slower,
+/// so it runs only to explain a failure.
+fn to_openapi(spec: &BundledSpec, document: serde_json::Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    use serde::Deserialize as _;
+    if let Ok(openapi) = openapiv3::OpenAPI::deserialize(&document) {
+        return Ok(openapi);
+    }
+    let error = match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document) {
+        Ok(openapi) => return Ok(openapi),
+        Err(error) => error,
+    };
+    let pointer: String = error
+        .path()
+        .iter()
+        .map(|segment| format!("/{}", crate::diagnostic::escape_pointer_token(&segment.to_string())))
+        .collect();
+    Err(spec
+        .error_at(&pointer, format!("not a valid OpenAPI 3.0 document: {}", error.inner()))
+        .help("compare the node with the OpenAPI 3.0.3 specification"))
+}
+
+fn unparsable(api: &str, what: &str, error: syn::Error) -> Diagnostic {
+    Diagnostic::new(format!("{api}: the generated {what} does not parse: {error}"))
+}
+
+/// progenitor's output for the spec without responses, edited by [`postprocess`] and printed as
+/// `src/generated.rs`.
+fn progenitor_module(
+    api: &str,
+    openapi: &openapiv3::OpenAPI,
+    model: &model::ApiModel,
+    operation_count: usize,
+    replaced: &[String],
+    times: &mut StageTimes,
+) -> Result<(progenitor::Generated, postprocess::Applied, PrintedModule), Diagnostics> {
+    let started = Instant::now();
+    let mut generated = progenitor::generate(api, &progenitor::request_only(openapi), &progenitor::settings(model))?;
+    times.progenitor += started.elapsed();
+    let started = Instant::now();
+    let mut file: syn::File =
+        syn::parse2(std::mem::take(&mut generated.tokens)).map_err(|e| unparsable(api, "progenitor code", e))?;
+    let applied =
+        postprocess::apply(&mut file, operation_count, replaced).map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
+    let module = PrintedModule::new("src/generated.rs", &file);
+    times.progenitor_tree += started.elapsed();
+    Ok((generated, applied, module))
+}
+
+/// The modules generated from the model alone: `client.rs`, `errors.rs`, `send.rs`, and
+/// `models.rs` when the spec has open enums or PATCH bodies.
+fn client_layer(api: &str, model: &model::ApiModel, has_models: bool) -> Result<Vec<PrintedModule>, Diagnostic> {
+    let mut sources = vec![
+        ("src/client.rs", "client module", client_rs::tokens(model)),
+        ("src/errors.rs", "errors module", responses::errors_tokens(model)),
+        ("src/send.rs", "send module", responses::send_tokens(model)),
+    ];
+    if has_models {
+        sources.push(("src/models.rs", "models module", models_rs::tokens(model)));
+    }
+    sources
+        .into_iter()
+        .map(|(path, what, tokens)| {
+            let file: syn::File = syn::parse2(tokens).map_err(|e| unparsable(api, what, e))?;
+            Ok(PrintedModule::new(path, &file))
+        })
+        .collect()
 }
 
 /// Crate metadata from the spec: `info`, `servers`, security schemes and the optional

@@ -111,8 +111,9 @@ pub struct PatchBody {
 pub struct PatchField {
     pub json_name: String,
     pub rust_name: String,
-    /// The field's type without `Option`/`Patch`, as a Rust type.
-    pub rust_type: proc_macro2::TokenStream,
+    /// The field's type without `Option`/`Patch`: Rust source, checked to parse as a type. Text
+    /// rather than tokens so the model can be shared with the thread that builds the client layer.
+    pub rust_type: String,
     pub kind: FieldKind,
     pub description: Option<String>,
 }
@@ -509,7 +510,7 @@ fn patch_body(
         let rust_type = rust_type(property, components, open_enums)
             .and_then(|text| {
                 syn::parse_str::<syn::Type>(&text)
-                    .map(|ty| quote::ToTokens::to_token_stream(&ty))
+                    .map(|_| text.clone())
                     .map_err(|e| format!("`{text}` is not a Rust type: {e}"))
             })
             .map_err(|why| {

@@ -122,10 +122,7 @@ fn patch_body(body: &PatchBody) -> TokenStream {
          and a `clear_` method; a field not touched is left out.",
     ]);
     let has_required = body.fields.iter().any(|f| f.kind == FieldKind::Required);
-    let comparable = !body
-        .fields
-        .iter()
-        .any(|f| f.rust_type.to_string().contains("crate :: types ::"));
+    let comparable = !body.fields.iter().any(|f| f.rust_type.contains("crate::types::"));
     let mut derives = vec![quote!(Debug), quote!(Clone)];
     if !has_required {
         derives.push(quote!(Default));
@@ -142,7 +139,8 @@ fn patch_body(body: &PatchBody) -> TokenStream {
     let mut required_inits = Vec::new();
     for field in &body.fields {
         let ident = format_ident!("{}", field.rust_name);
-        let ty = &field.rust_type;
+        let ty: syn::Type =
+            syn::parse_str(&field.rust_type).expect("checked to be a Rust type when the model was read");
         let json = &field.json_name;
         let rename = (field.rust_name != field.json_name).then(|| quote!(#[serde(rename = #json)]));
         let doc = doc_lines(&[field.description.as_deref().unwrap_or_default()]);

@@ -15,9 +15,8 @@ pub struct Operation {
     pub error: String,
 }
 
-/// `files` are the crate's generated modules; public structs and enums of `types` (progenitor's),
-/// `errors` and `models` are listed.
-pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
+/// The summary: `operations`, then the `type_entries` of every module, sorted.
+pub fn summarize(operations: &[Operation], mut type_entries: Vec<String>) -> String {
     let mut out = String::from("operations:\n");
     for op in operations {
         let _ = writeln!(
@@ -31,19 +30,25 @@ pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
         );
     }
     out.push_str("types:\n");
+    type_entries.sort();
+    out.push_str(&type_entries.concat());
+    out
+}
+
+/// One entry per public struct or enum of a generated module (looking inside `mod types`,
+/// progenitor's), each listing its public fields or variants one per line.
+pub fn type_entries(file: &syn::File) -> Vec<String> {
     let mut items: Vec<&syn::Item> = Vec::new();
-    for file in files {
-        for item in &file.items {
-            match item {
-                syn::Item::Mod(m) if m.ident == "types" => {
-                    items.extend(m.content.iter().flat_map(|(_, inner)| inner.iter()));
-                }
-                syn::Item::Mod(_) => {}
-                other => items.push(other),
+    for item in &file.items {
+        match item {
+            syn::Item::Mod(m) if m.ident == "types" => {
+                items.extend(m.content.iter().flat_map(|(_, inner)| inner.iter()));
             }
+            syn::Item::Mod(_) => {}
+            other => items.push(other),
         }
     }
-    let mut lines: Vec<String> = Vec::new();
+    let mut entries = Vec::new();
     for item in items {
         let mut text = String::new();
         match item {
@@ -81,11 +86,9 @@ pub fn summarize(operations: &[Operation], files: &[&syn::File]) -> String {
             }
             _ => {}
         }
-        lines.push(text);
+        entries.push(text);
     }
-    lines.sort();
-    out.push_str(&lines.concat());
-    out
+    entries
 }
 
 /// `::std::option::Option<::std::string::String>` → `Option<String>`.

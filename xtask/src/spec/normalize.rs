@@ -6,6 +6,7 @@
 use super::check::HTTP_METHODS;
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
+use std::collections::HashSet;
 
 /// One rewrite applied to one operation or component.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +26,7 @@ pub const NAMED_RESPONSE_BODIES: &str = "named-response-bodies";
 pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
     let mut rewrites = Vec::new();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
-    let mut taken: Vec<String> = document
+    let mut taken: HashSet<String> = document
         .pointer("/components/schemas")
         .and_then(Value::as_object)
         .map(|s| s.keys().cloned().collect())
@@ -36,7 +37,7 @@ pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
         .and_then(Value::as_object_mut)
     {
         for (name, response) in responses.iter_mut() {
-            if let Some(schema) = take_inline_schema(response, &unique(&name.to_upper_camel_case(), &mut taken)) {
+            if let Some(schema) = take_inline_schema(response, || unique(&name.to_upper_camel_case(), &mut taken)) {
                 rewrites.push(Rewrite {
                     target: format!("components/responses/{name}"),
                     rule: NAMED_RESPONSE_BODIES,
@@ -61,9 +62,13 @@ pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
                     continue;
                 };
                 for (status, response) in responses.iter_mut() {
-                    let suffix = status_suffix(status);
-                    let name = unique(&format!("{}{suffix}", id.to_upper_camel_case()), &mut taken);
-                    if let Some(schema) = take_inline_schema(response, &name) {
+                    let name = || {
+                        unique(
+                            &format!("{}{}", id.to_upper_camel_case(), status_suffix(status)),
+                            &mut taken,
+                        )
+                    };
+                    if let Some(schema) = take_inline_schema(response, name) {
                         rewrites.push(Rewrite {
                             target: id.clone(),
                             rule: NAMED_RESPONSE_BODIES,
@@ -92,16 +97,18 @@ pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
     rewrites
 }
 
-/// Replaces an inline body schema of `response` by a `$ref` to `name`, returning the schema.
-fn take_inline_schema(response: &mut Value, name: &str) -> Option<(String, Value)> {
+/// Replaces an inline body schema of `response` by a `$ref` to a component named by `name`
+/// (called only then, so only hoisted schemas take a name), returning the name and the schema.
+fn take_inline_schema(response: &mut Value, name: impl FnOnce() -> String) -> Option<(String, Value)> {
     let content = response.get_mut("content")?.as_object_mut()?;
     let media = content.values_mut().next()?;
     let schema = media.get_mut("schema")?;
     if schema.get("$ref").is_some() {
         return None;
     }
+    let name = name();
     let inline = std::mem::replace(schema, json!({"$ref": format!("#/components/schemas/{name}")}));
-    Some((name.to_string(), inline))
+    Some((name, inline))
 }
 
 fn status_suffix(status: &str) -> String {
@@ -112,14 +119,14 @@ fn status_suffix(status: &str) -> String {
     }
 }
 
-fn unique(base: &str, taken: &mut Vec<String>) -> String {
+fn unique(base: &str, taken: &mut HashSet<String>) -> String {
     let mut name = base.to_string();
     let mut n = 2;
     while taken.contains(&name) {
         name = format!("{base}{n}");
         n += 1;
     }
-    taken.push(name.clone());
+    taken.insert(name.clone());
     name
 }
 
