@@ -5,6 +5,7 @@
 //! Each measurement runs in a child process (`cargo xtask bench-worker ...`), so its peak memory
 //! is its own; the median of several runs is reported.
 
+pub mod compile;
 pub mod svg;
 pub mod synthetic;
 pub mod worker;
@@ -194,9 +195,14 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         )
     };
     let mut total_ops = 0;
+    let mut compile_inputs = Vec::new();
     for api in &apis {
         let input = prepare(&scratch, &api.name, Some(&api.dir), None)?;
         total_ops += input.operations;
+        compile_inputs.push(compile::Api {
+            name: api.name.clone(),
+            baseline_spec: input.bundled.clone(),
+        });
         let ours = measure(&["ours", &input.root.display().to_string()], 5)?;
         let out = scratch.join(format!("{}.rs", api.name));
         let base = measure(
@@ -340,6 +346,11 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         report,
         "![generation time and peak memory against operation count](benchmarks/scaling.svg)\n"
     );
+
+    // 3. Compile cost.
+    if !quick {
+        report.push_str(&compile::run(root, &scratch, &compile_inputs)?);
+    }
 
     // 4. Client overhead.
     if !quick {
