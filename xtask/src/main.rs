@@ -39,9 +39,12 @@ enum Command {
     /// Measure generation (per stage, and scaling against raw progenitor), `--check` latency and
     /// client overhead; write BENCHMARKS.md and benchmarks/scaling.svg.
     Bench {
-        /// Skip the 2,000-operation spec and the client benchmark.
+        /// Skip the 2,000-operation spec, the compile cost and the client benchmark.
         #[arg(long)]
         quick: bool,
+        /// Measure one section and print it, leaving BENCHMARKS.md alone.
+        #[arg(long, value_enum)]
+        only: Option<xtask::bench::Section>,
     },
     /// One measured run of `bench` (internal).
     #[command(hide = true)]
@@ -78,7 +81,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Lint => lint(&root),
-        Command::Bench { quick } => match xtask::bench::run(&root, quick) {
+        Command::Bench { quick, only } => match xtask::bench::run(&root, quick, only) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {error}");

@@ -164,12 +164,21 @@ fn set_up(root: &Path, work: &Path, apis: &[Api]) -> Result<(), String> {
         let dir = work.join("macro").join(macro_package(&api.name));
         std::fs::create_dir_all(dir.join("src")).map_err(io)?;
         std::fs::copy(&api.baseline_spec, dir.join("spec.json")).map_err(io)?;
+        let spec_text = std::fs::read_to_string(&api.baseline_spec).map_err(io)?;
+        // The generated code names these crates at the crate root: `progenitor_client` from nested
+        // modules, `regress` for `pattern`.
+        let regress = if spec_text.contains("\"pattern\"") {
+            "regress = { workspace = true }\n"
+        } else {
+            ""
+        };
         std::fs::write(
             dir.join("Cargo.toml"),
             format!(
                 "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
                  [dependencies]\n\
                  progenitor = {{ workspace = true, features = [\"macro\"] }}\n\
+                 progenitor-client = {{ workspace = true }}\n{regress}\
                  futures = {{ workspace = true }}\n\
                  reqwest = {{ workspace = true, features = [\"json\", \"query\", \"stream\", \"rustls\"] }}\n\
                  serde = {{ workspace = true }}\n\
@@ -190,7 +199,14 @@ fn set_up(root: &Path, work: &Path, apis: &[Api]) -> Result<(), String> {
 }
 
 fn cargo(work: &Path, target: &str) -> Command {
-    let mut command = Command::new(env!("CARGO"));
+    let cargo = Path::new(env!("CARGO"));
+    let mut command = Command::new(cargo);
+    // Some registry crates carry a `rust-toolchain.toml`; a rustup `rustc` proxy run in their
+    // folder would switch toolchains. The compiler beside this cargo is the one to measure.
+    let rustc = cargo.with_file_name(format!("rustc{}", std::env::consts::EXE_SUFFIX));
+    if rustc.is_file() {
+        command.env("RUSTC", rustc);
+    }
     command
         .current_dir(work)
         .env("CARGO_TARGET_DIR", work.join(target))
@@ -234,7 +250,16 @@ fn clean_crate_build(work: &Path, target: &str, package: &str) -> Result<f64, St
 /// Distinct crates the packages build on, themselves excluded.
 fn dependency_count(work: &Path, packages: &[String]) -> Result<usize, String> {
     let mut command = cargo(work, OURS_TARGET);
-    command.args(["tree", "--quiet", "-e", "normal,build", "--prefix", "none", "--format", "{p}"]);
+    command.args([
+        "tree",
+        "--quiet",
+        "-e",
+        "normal,build",
+        "--prefix",
+        "none",
+        "--format",
+        "{p}",
+    ]);
     for package in packages {
         command.args(["-p", package]);
     }
@@ -320,7 +345,11 @@ impl OneLineEdit {
         if let Some(description) = spec.pointer_mut(&self.json_pointer) {
             *description = Value::String(format!("{} (edit {n})", self.original_text));
         }
-        std::fs::write(&self.json_file, serde_json::to_string(&spec).map_err(|e| e.to_string())?).map_err(io)
+        std::fs::write(
+            &self.json_file,
+            serde_json::to_string(&spec).map_err(|e| e.to_string())?,
+        )
+        .map_err(io)
     }
 }
 

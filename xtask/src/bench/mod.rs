@@ -143,8 +143,21 @@ fn f(value: &Value, key: &str) -> f64 {
     value[key].as_f64().unwrap_or(f64::NAN)
 }
 
-/// Runs everything and writes the report. `quick` skips the largest size and the client bench.
-pub fn run(root: &Path, quick: bool) -> Result<(), String> {
+/// A part of the report that can be measured alone (`cargo xtask bench --only <section>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Section {
+    /// Generation per stage, `--check` latency, scaling (items 1 and 2).
+    Generation,
+    /// Compile cost against `generate_api!` (item 3).
+    Compile,
+    /// Client overhead against raw reqwest (item 4).
+    Client,
+}
+
+/// Runs the benchmarks and writes `BENCHMARKS.md` and the plot. `quick` skips the largest
+/// synthetic size, the compile cost and the client bench. With `only`, measures that section,
+/// prints it, and leaves the files alone.
+pub fn run(root: &Path, quick: bool, only: Option<Section>) -> Result<(), String> {
     let profile = if cfg!(debug_assertions) {
         "dev (opt-level 1 for dependencies)"
     } else {
@@ -162,9 +175,48 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
          Regenerate with the same command; it rewrites this file and `benchmarks/scaling.svg`.\n"
     );
 
-    // 1. Stages, real specs.
-    eprintln!("bench: stages on the real specs");
     let apis = spec::discover(&root.join("specs")).map_err(|d| d.to_string())?;
+    let mut inputs = Vec::new();
+    for api in &apis {
+        inputs.push((api.name.clone(), prepare(&scratch, &api.name, Some(&api.dir), None)?));
+    }
+    let wants = |section: Section| only.is_none_or(|o| o == section);
+    if wants(Section::Generation) {
+        generation(root, &scratch, &inputs, quick, &mut report)?;
+    }
+    if wants(Section::Compile) && !quick {
+        let apis: Vec<compile::Api> = inputs
+            .iter()
+            .map(|(name, input)| compile::Api {
+                name: name.clone(),
+                baseline_spec: input.bundled.clone(),
+            })
+            .collect();
+        report.push_str(&compile::run(root, &scratch, &apis)?);
+    }
+    if wants(Section::Client) && !quick {
+        client(root, &mut report)?;
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    if only.is_some() {
+        print!("{report}");
+        return Ok(());
+    }
+    report.push_str(READING);
+    std::fs::write(root.join("BENCHMARKS.md"), report).map_err(|e| e.to_string())?;
+    eprintln!("bench: wrote BENCHMARKS.md and benchmarks/scaling.svg");
+    Ok(())
+}
+
+/// Items 1 and 2: stages on the real specs, `--check` latency, and scaling; writes the plot.
+fn generation(
+    root: &Path,
+    scratch: &Path,
+    inputs: &[(String, Input)],
+    quick: bool,
+    report: &mut String,
+) -> Result<(), String> {
+    eprintln!("bench: stages on the real specs");
     let _ = writeln!(
         report,
         "## 1. Generation cost per stage (real specs)\n\nOurs: `cargo xtask codegen`'s pipeline: load and bundle, check, normalize and model, \
@@ -195,16 +247,10 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         )
     };
     let mut total_ops = 0;
-    let mut compile_inputs = Vec::new();
-    for api in &apis {
-        let input = prepare(&scratch, &api.name, Some(&api.dir), None)?;
+    for (name, input) in inputs {
         total_ops += input.operations;
-        compile_inputs.push(compile::Api {
-            name: api.name.clone(),
-            baseline_spec: input.bundled.clone(),
-        });
         let ours = measure(&["ours", &input.root.display().to_string()], 5)?;
-        let out = scratch.join(format!("{}.rs", api.name));
+        let out = scratch.join(format!("{name}.rs"));
         let base = measure(
             &[
                 "baseline",
@@ -219,7 +265,7 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
             report,
             "{}",
             stage_row(
-                &api.name,
+                name,
                 input.operations.to_string(),
                 &ours,
                 f(&base, "total_ms"),
@@ -347,47 +393,40 @@ pub fn run(root: &Path, quick: bool) -> Result<(), String> {
         "![generation time and peak memory against operation count](benchmarks/scaling.svg)\n"
     );
 
-    // 3. Compile cost.
-    if !quick {
-        report.push_str(&compile::run(root, &scratch, &compile_inputs)?);
-    }
+    Ok(())
+}
 
-    // 4. Client overhead.
-    if !quick {
-        eprintln!("bench: client overhead (cargo bench -p client-tests --bench client_overhead)");
-        let output = Command::new(env!("CARGO"))
-            .args(["bench", "-q", "-p", "client-tests", "--bench", "client_overhead"])
-            .current_dir(root)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !output.status.success() {
-            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-        }
-        let line = String::from_utf8_lossy(&output.stdout);
-        let result: Value = serde_json::from_str(line.lines().last().unwrap_or_default()).map_err(|e| e.to_string())?;
-        let series = |key: &str| -> Vec<f64> {
-            result[key]
-                .as_array()
-                .map(|a| a.iter().filter_map(Value::as_f64).collect())
-                .unwrap_or_default()
-        };
-        let (raw, client) = (median(series("raw_rps")), median(series("client_rps")));
-        let _ = writeln!(
-            report,
-            "## 4. Client overhead\n\n`cargo bench -p client-tests --bench client_overhead` (release): `respan-client`'s `get_customer().send()` \
+/// Item 4: runs the client benchmark (release build) and reports it.
+fn client(root: &Path, report: &mut String) -> Result<(), String> {
+    eprintln!("bench: client overhead (cargo bench -p client-tests --bench client_overhead)");
+    let output = Command::new(env!("CARGO"))
+        .args(["bench", "-q", "-p", "client-tests", "--bench", "client_overhead"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let line = String::from_utf8_lossy(&output.stdout);
+    let result: Value = serde_json::from_str(line.lines().last().unwrap_or_default()).map_err(|e| e.to_string())?;
+    let series = |key: &str| -> Vec<f64> {
+        result[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let (raw, client) = (median(series("raw_rps")), median(series("client_rps")));
+    let _ = writeln!(
+        report,
+        "## 4. Client overhead\n\n`cargo bench -p client-tests --bench client_overhead` (release): `respan-client`'s `get_customer().send()` \
              (default retry policy, tracing spans, typed error decoding; nothing triggered) against the same GET made with `reqwest` directly \
              and the same JSON decoded into the same type, sequentially on one keep-alive connection to a loopback server in the same process. \
              Rounds of {} requests, alternating, median of {} rounds.\n\n\
              | raw reqwest req/s | generated client req/s | ratio | goal |\n|---|---|---|---|\n| {raw:.0} | {client:.0} | {:.3}× | ≥ 0.95× |\n",
-            result["requests_per_round"],
-            series("raw_rps").len(),
-            client / raw
-        );
-    }
-    report.push_str(READING);
-    std::fs::write(root.join("BENCHMARKS.md"), report).map_err(|e| e.to_string())?;
-    let _ = std::fs::remove_dir_all(&scratch);
-    eprintln!("bench: wrote BENCHMARKS.md and benchmarks/scaling.svg");
+        result["requests_per_round"],
+        series("raw_rps").len(),
+        client / raw
+    );
     Ok(())
 }
 
