@@ -32,6 +32,7 @@ impl builder::CreateBillingRule<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_create_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -131,6 +132,7 @@ impl builder::GetBillingRule<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_get_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -225,6 +227,7 @@ impl builder::ModifyBillingRule<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_modify_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -317,6 +320,7 @@ impl builder::DeleteBillingRule<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_delete_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],

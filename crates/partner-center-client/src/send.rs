@@ -29,6 +29,7 @@ impl builder::GetOverage<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_get_overage(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -149,6 +150,7 @@ impl builder::UpdateOverage<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_update_overage(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -273,6 +275,7 @@ impl builder::GetUsageBudget<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_get_usage_budget(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -401,6 +404,7 @@ impl builder::UpdateUsageBudget<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_update_usage_budget(
     status: ::reqwest::StatusCode,
     body: &[u8],

@@ -32,6 +32,7 @@ impl builder::ListCustomers<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_list_customers(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -99,6 +100,7 @@ impl builder::GetCustomer<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_get_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -167,6 +169,7 @@ impl builder::DeleteCustomer<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_delete_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
@@ -241,6 +244,7 @@ impl builder::UpdateCustomer<'_> {
     }
 }
 /// The body type of each documented status; `None` for the others.
+#[inline]
 fn decode_update_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],

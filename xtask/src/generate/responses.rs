@@ -117,6 +117,9 @@ fn send_impl(op: &OperationModel) -> TokenStream {
     let fallback = (!has_default).then(|| quote!(_ => return None,));
     let uses_body = op.success_body.is_some() || op.errors.iter().any(|e| e.body.is_some());
     let body_param = if uses_body { quote!(body) } else { quote!(_body) };
+    // The decoder is `#[inline]` so that it is compiled where an operation is called, like
+    // progenitor's async methods, not with the client crate: a program compiles the JSON decoding
+    // of the operations it uses, and the crate itself builds as fast as `generate_api!`'s output.
     quote! {
         impl builder::#builder<'_> {
             #send_doc
@@ -134,6 +137,7 @@ fn send_impl(op: &OperationModel) -> TokenStream {
         }
 
         /// The body type of each documented status; `None` for the others.
+        #[inline]
         fn #decode(
             status: ::reqwest::StatusCode,
             #body_param: &[u8],
