@@ -2,17 +2,24 @@
 //! tracing on, not triggered) against the same request made with `reqwest` directly, both
 //! decoding the same JSON into the same type, against one loopback server in this process.
 //!
+//! The hand-written call sets the same per-request timeout as the client's default (60 s): a
+//! timeout arms a timer on every request, and both sides should pay for it. A second hand-written
+//! call without a timeout shows what that costs.
+//!
 //! Run: `cargo bench -p client-tests --bench client_overhead` (or as part of `cargo xtask bench`).
-//! Prints one JSON line: {"raw_rps": [...], "client_rps": [...]} with one entry per round.
+//! Prints one JSON line: {"raw_rps": [...], "raw_no_timeout_rps": [...], "client_rps": [...]},
+//! one entry per round.
 
 use respan_client::types::Customer;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 const BODY: &str = r#"{"id":"cus_8f2a","name":"Acme","email":"billing@acme.example","customer_identifier":"acme","environment":"prod","total_budget":null,"period_budget":100,"organization_name":"Example Org","total_period_usage":12.5,"period_start":"2026-11-01T00:00:00Z","period_end":null,"budget_duration":"monthly","updated_at":"2026-11-20T09:30:00Z"}"#;
 const REQUESTS: usize = 2000;
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 9;
+/// The client's default per-attempt timeout, set on the hand-written call too.
+const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A keep-alive HTTP/1.1 server answering every request with `BODY`.
 async fn serve(listener: TcpListener) {
@@ -59,46 +66,60 @@ async fn main() {
         .http_client(http.clone())
         .build()
         .unwrap();
-    let url = format!("{base}/api/users/acme/");
-
-    let raw = || async {
-        let response = http
-            .get(&url)
-            .header("authorization", "Bearer bench-token")
-            .header("accept", "application/json")
-            .header("user-agent", "respan-client/0.2.0")
-            .send()
-            .await
-            .unwrap();
-        let bytes = response.bytes().await.unwrap();
-        let customer: Customer = serde_json::from_slice(&bytes).unwrap();
-        assert!(customer.customer_identifier.is_some());
+    let raw = |timeout: Option<Duration>| {
+        let (http, base) = (&http, &base);
+        async move {
+            let mut request = http
+                .get(format!("{base}/api/users/{}/", "acme"))
+                .header("authorization", "Bearer bench-token")
+                .header("accept", "application/json")
+                .header("user-agent", "respan-client/0.2.0");
+            if let Some(timeout) = timeout {
+                request = request.timeout(timeout);
+            }
+            let response = request.send().await.unwrap();
+            let bytes = response.bytes().await.unwrap();
+            let customer: Customer = serde_json::from_slice(&bytes).unwrap();
+            assert!(customer.customer_identifier.is_some());
+        }
     };
     let generated = || async {
         let customer = client.get_customer().customer_identifier("acme").send().await.unwrap();
         assert!(customer.customer_identifier.is_some());
     };
 
-    // Warm up both paths (connection, allocator).
+    // Warm up every path (connection, allocator).
     for _ in 0..200 {
-        raw().await;
+        raw(Some(TIMEOUT)).await;
+        raw(None).await;
         generated().await;
     }
-    let (mut raw_rps, mut client_rps) = (Vec::new(), Vec::new());
+    let rate = |started: Instant| REQUESTS as f64 / started.elapsed().as_secs_f64();
+    let (mut raw_rps, mut raw_no_timeout_rps, mut client_rps) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let t = Instant::now();
         for _ in 0..REQUESTS {
-            raw().await;
+            raw(Some(TIMEOUT)).await;
         }
-        raw_rps.push(REQUESTS as f64 / t.elapsed().as_secs_f64());
+        raw_rps.push(rate(t));
         let t = Instant::now();
         for _ in 0..REQUESTS {
             generated().await;
         }
-        client_rps.push(REQUESTS as f64 / t.elapsed().as_secs_f64());
+        client_rps.push(rate(t));
+        let t = Instant::now();
+        for _ in 0..REQUESTS {
+            raw(None).await;
+        }
+        raw_no_timeout_rps.push(rate(t));
     }
     println!(
         "{}",
-        serde_json::json!({"requests_per_round": REQUESTS, "raw_rps": raw_rps, "client_rps": client_rps})
+        serde_json::json!({
+            "requests_per_round": REQUESTS,
+            "raw_rps": raw_rps,
+            "raw_no_timeout_rps": raw_no_timeout_rps,
+            "client_rps": client_rps,
+        })
     );
 }

@@ -2002,16 +2002,11 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/partner_billing_rules", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .query(
+            let mut request = ::finops_client_runtime::query(
+                    client.client.post(url).json(&body),
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_billing_rule",
@@ -2077,15 +2072,11 @@ pub mod builder {
                 "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
                 partner_billing_rule_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(
+            let mut request = ::finops_client_runtime::query(
+                    client.client.get(url),
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_billing_rule",
@@ -2182,16 +2173,11 @@ pub mod builder {
                 "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
                 partner_billing_rule_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .json(&body)
-                .query(
+            let mut request = ::finops_client_runtime::query(
+                    client.client.put(url).json(&body),
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "modify_billing_rule",
@@ -2257,15 +2243,11 @@ pub mod builder {
                 "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
                 partner_billing_rule_id.to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .query(
+            let mut request = ::finops_client_runtime::query(
+                    client.client.delete(url),
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_billing_rule",

@@ -39,8 +39,13 @@ pub async fn execute(
     let started = Instant::now();
     let mut attempt = 1;
     loop {
-        // A streaming body cannot be sent twice; such a request gets one attempt.
-        let next = request.try_clone();
+        // The copy a retry would send; none for the last attempt allowed. A streaming body
+        // cannot be sent twice: such a request gets one attempt.
+        let next = if attempt < policy.attempts() {
+            request.try_clone()
+        } else {
+            None
+        };
         let span = tracing::info_span!(
             "finops_request",
             operation = operation.id,

@@ -20,6 +20,7 @@ mod execute;
 mod open_enum;
 mod operation;
 mod patch;
+mod query;
 mod retry;
 mod settings;
 
@@ -30,5 +31,6 @@ pub use execute::execute;
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
 pub use patch::Patch;
+pub use query::query;
 pub use retry::RetryPolicy;
 pub use settings::{BuildError, ClientConfig, ClientSettings};

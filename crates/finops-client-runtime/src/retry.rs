@@ -92,17 +92,18 @@ impl RetryPolicy {
         if attempt >= self.max_attempts {
             return None;
         }
-        let (retryable, retry_after) = match outcome {
+        let retry_after = match outcome {
             Outcome::Response(status, headers) => {
                 let always = matches!(status.as_u16(), 429 | 503);
                 let if_safe = matches!(status.as_u16(), 408 | 502 | 504);
-                (always || (if_safe && repeat_is_safe), retry_after(headers, now))
+                if !(always || (if_safe && repeat_is_safe)) {
+                    return None;
+                }
+                retry_after(headers, now)
             }
-            Outcome::NoResponse => (repeat_is_safe, None),
+            Outcome::NoResponse if repeat_is_safe => None,
+            Outcome::NoResponse => return None,
         };
-        if !retryable {
-            return None;
-        }
         let delay = retry_after.unwrap_or_else(|| self.backoff(attempt));
         (elapsed + delay <= self.max_elapsed).then_some(delay)
     }

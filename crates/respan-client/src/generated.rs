@@ -1053,17 +1053,23 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/users/list/", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("environment", &environment))
-                .query(&progenitor_client::QueryParam::new("page", &page))
-                .query(&progenitor_client::QueryParam::new("page_size", &page_size))
-                .query(&progenitor_client::QueryParam::new("sort_by", &sort_by))
-                .headers(header_map)
+            let mut request = ::finops_client_runtime::query(
+                    ::finops_client_runtime::query(
+                        ::finops_client_runtime::query(
+                            ::finops_client_runtime::query(
+                                client.client.post(url).json(&body),
+                                &progenitor_client::QueryParam::new(
+                                    "environment",
+                                    &environment,
+                                ),
+                            ),
+                            &progenitor_client::QueryParam::new("page", &page),
+                        ),
+                        &progenitor_client::QueryParam::new("page_size", &page_size),
+                    ),
+                    &progenitor_client::QueryParam::new("sort_by", &sort_by),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_customers",
@@ -1133,13 +1139,11 @@ pub mod builder {
                 "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
                 .to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .query(&progenitor_client::QueryParam::new("environment", &environment))
-                .headers(header_map)
+            let mut request = ::finops_client_runtime::query(
+                    client.client.get(url),
+                    &progenitor_client::QueryParam::new("environment", &environment),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_customer",
@@ -1209,13 +1213,11 @@ pub mod builder {
                 "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
                 .to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .query(&progenitor_client::QueryParam::new("environment", &environment))
-                .headers(header_map)
+            let mut request = ::finops_client_runtime::query(
+                    client.client.delete(url),
+                    &progenitor_client::QueryParam::new("environment", &environment),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_customer",
@@ -1300,14 +1302,11 @@ pub mod builder {
                 "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
                 .to_string()),
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new("environment", &environment))
-                .headers(header_map)
+            let mut request = ::finops_client_runtime::query(
+                    client.client.patch(url).json(&body),
+                    &progenitor_client::QueryParam::new("environment", &environment),
+                )
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_customer",

@@ -18,6 +18,11 @@ pub struct Applied {
     pub success_streams: usize,
     /// `schemars::JsonSchema` derives moved behind the crate's optional `schemars` feature.
     pub schemars_derives: usize,
+    /// `.query(..)` calls routed through `finops_client_runtime::query`, which leaves the URL
+    /// alone for an unset optional parameter.
+    pub query_calls: usize,
+    /// Empty header maps no longer built and merged into the request.
+    pub empty_header_maps: usize,
 }
 
 /// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
@@ -51,6 +56,8 @@ pub fn apply(file: &mut syn::File, operations: usize, models: &[String]) -> Resu
         client_new: 1,
         success_streams: operations,
         schemars_derives: pass.applied.schemars_derives,
+        query_calls: pass.applied.query_calls,
+        empty_header_maps: pass.applied.empty_header_maps,
     };
     if pass.applied != expected {
         return Err(format!(
@@ -96,6 +103,23 @@ impl VisitMut for Passes {
         if gated {
             attrs.push(syn::parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]));
             self.applied.schemars_derives += 1;
+        }
+    }
+
+    /// `request.query(&param)` → `::finops_client_runtime::query(request, &param)` in builders.
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if !self.in_builder {
+            return;
+        }
+        if let syn::Expr::MethodCall(call) = expr
+            && call.method == "query"
+            && call.args.len() == 1
+        {
+            let receiver = &call.receiver;
+            let params = &call.args[0];
+            *expr = syn::parse_quote!(::finops_client_runtime::query(#receiver, #params));
+            self.applied.query_calls += 1;
         }
     }
 
@@ -169,7 +193,7 @@ impl VisitMut for Passes {
                     && f.sig.ident == "send"
                     && f.sig.asyncness.is_some()
                 {
-                    drop_needless_mut(f);
+                    self.applied.empty_header_maps += drop_empty_header_map(f);
                     f.sig.ident = syn::Ident::new("send_unchecked", f.sig.ident.span());
                     f.vis = syn::parse_quote!(pub(crate));
                     f.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -183,8 +207,10 @@ impl VisitMut for Passes {
     }
 }
 
-/// `let mut header_map = ...;` → `let header_map = ...;` when nothing is appended any more.
-fn drop_needless_mut(function: &mut syn::ImplItemFn) {
+/// When nothing is appended to `header_map` any more (the `api-version` line was its only use),
+/// drops `let mut header_map = ...;` and `.headers(header_map)`: merging an empty map costs every
+/// call an allocation. Returns how many maps it dropped (0 or 1).
+fn drop_empty_header_map(function: &mut syn::ImplItemFn) -> usize {
     struct FindsAppend(bool);
     impl<'ast> syn::visit::Visit<'ast> for FindsAppend {
         fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
@@ -193,19 +219,36 @@ fn drop_needless_mut(function: &mut syn::ImplItemFn) {
             syn::visit::visit_expr_method_call(self, call);
         }
     }
+    struct DropsMerge(usize);
+    impl VisitMut for DropsMerge {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && matches!(&call.args[0], syn::Expr::Path(p) if p.path.is_ident("header_map"))
+            {
+                *expr = (*call.receiver).clone();
+                self.0 += 1;
+            }
+        }
+    }
     let mut finds = FindsAppend(false);
     syn::visit::Visit::visit_block(&mut finds, &function.block);
     if finds.0 {
-        return;
+        return 0;
     }
-    for stmt in &mut function.block.stmts {
-        if let syn::Stmt::Local(local) = stmt
-            && let syn::Pat::Ident(ident) = &mut local.pat
-            && ident.ident == "header_map"
-        {
-            ident.mutability = None;
-        }
+    let before = function.block.stmts.len();
+    function.block.stmts.retain(|stmt| {
+        !matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(ident) if ident.ident == "header_map"))
+    });
+    if function.block.stmts.len() == before {
+        return 0;
     }
+    let mut merges = DropsMerge(0);
+    merges.visit_block_mut(&mut function.block);
+    merges.0
 }
 
 fn is_api_version_header(stmt: &syn::Stmt) -> bool {
