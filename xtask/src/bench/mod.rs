@@ -325,7 +325,7 @@ fn generation(
     for &size in &sizes {
         eprintln!("bench: {size} operations");
         let name = format!("synthetic-{size}");
-        let input = prepare(&scratch, &name, None, Some(size))?;
+        let input = prepare(scratch, &name, None, Some(size))?;
         let ours = measure(&["ours", &input.root.display().to_string()], 3)?;
         let out = scratch.join(format!("{name}.rs"));
         let base = measure(
