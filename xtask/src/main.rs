@@ -36,10 +36,12 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
     },
-    /// Measure generation (per stage, and scaling against raw progenitor), `--check` latency and
-    /// client overhead; write BENCHMARKS.md and benchmarks/scaling.svg.
+    /// Measure generation (per stage, and scaling against raw progenitor), `--check` latency,
+    /// compile cost (against generate_api!) and client overhead; write BENCHMARKS.md and
+    /// benchmarks/scaling.svg.
     Bench {
-        /// Skip the 2,000-operation spec, the compile cost and the client benchmark.
+        /// Skip the 2,000-operation spec, the compile cost and the client benchmark, and print the
+        /// results instead of writing them.
         #[arg(long)]
         quick: bool,
         /// Measure one section and print it, leaving BENCHMARKS.md alone.
