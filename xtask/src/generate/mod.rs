@@ -241,8 +241,9 @@ fn progenitor_module(
     let started = Instant::now();
     let mut file: syn::File =
         syn::parse2(std::mem::take(&mut generated.tokens)).map_err(|e| unparsable(api, "progenitor code", e))?;
-    let applied =
-        postprocess::apply(&mut file, operation_count, replaced).map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
+    let parameters = progenitor::parameter_counts(openapi);
+    let applied = postprocess::apply(&mut file, operation_count, parameters, replaced)
+        .map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
     let module = PrintedModule::new("src/generated.rs", &file);
     times.progenitor_tree += started.elapsed();
     Ok((generated, applied, module))

@@ -25,8 +25,22 @@ pub struct Applied {
     pub empty_header_maps: usize,
 }
 
+/// Parameters of the spec that the passes expect to find in progenitor's output.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ParameterCounts {
+    /// Query parameters over all operations.
+    pub query: usize,
+    /// Operations with no header parameter: their header map stays empty.
+    pub operations_without_headers: usize,
+}
+
 /// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
-pub fn apply(file: &mut syn::File, operations: usize, models: &[String]) -> Result<Applied, String> {
+pub fn apply(
+    file: &mut syn::File,
+    operations: usize,
+    parameters: ParameterCounts,
+    models: &[String],
+) -> Result<Applied, String> {
     let mut pass = Passes::default();
     pass.visit_file_mut(file);
     if !models.is_empty() {
@@ -56,8 +70,8 @@ pub fn apply(file: &mut syn::File, operations: usize, models: &[String]) -> Resu
         client_new: 1,
         success_streams: operations,
         schemars_derives: pass.applied.schemars_derives,
-        query_calls: pass.applied.query_calls,
-        empty_header_maps: pass.applied.empty_header_maps,
+        query_calls: parameters.query,
+        empty_header_maps: parameters.operations_without_headers,
     };
     if pass.applied != expected {
         return Err(format!(

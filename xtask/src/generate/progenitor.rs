@@ -148,6 +148,46 @@ pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operat
     out
 }
 
+/// What progenitor's request code holds per the spec: one `.query(..)` per query parameter, and
+/// a header map with nothing appended for each operation without header parameters.
+pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
+    use openapiv3::{Parameter, ReferenceOr};
+    let resolve = |parameter: &'_ ReferenceOr<Parameter>| -> Option<Parameter> {
+        match parameter {
+            ReferenceOr::Item(item) => Some(item.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                match spec.components.as_ref()?.parameters.get(name)? {
+                    ReferenceOr::Item(item) => Some(item.clone()),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    };
+    let mut counts = super::postprocess::ParameterCounts::default();
+    for item in spec.paths.paths.values() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (_, operation) in item.iter() {
+            // Operation-level parameters override path-level ones of the same name and location.
+            let mut seen = std::collections::BTreeMap::new();
+            for parameter in item.parameters.iter().chain(&operation.parameters).filter_map(resolve) {
+                let location = match &parameter {
+                    Parameter::Query { .. } => "query",
+                    Parameter::Header { .. } => "header",
+                    Parameter::Path { .. } => "path",
+                    Parameter::Cookie { .. } => "cookie",
+                };
+                seen.insert((location, parameter.parameter_data_ref().name.clone()), ());
+            }
+            counts.query += seen.keys().filter(|(location, _)| *location == "query").count();
+            if !seen.keys().any(|(location, _)| *location == "header") {
+                counts.operations_without_headers += 1;
+            }
+        }
+    }
+    counts
+}
+
 fn item_operations_mut(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
     [
         ("get", &mut item.get),
