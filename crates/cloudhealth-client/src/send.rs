@@ -3,7 +3,7 @@
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
-use ::finops_client_runtime::{CallOptions, Decoded, Error};
+use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
 impl builder::CreateBillingRule<'_> {
     /// Sends `POST /v1/partner_billing_rules` and decodes the response.
     ///
@@ -36,70 +36,20 @@ impl builder::CreateBillingRule<'_> {
 fn decode_create_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::BillingRule, errors::CreateBillingRuleError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::BillingRule, errors::CreateBillingRuleError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            201u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::Unauthorized(b),
-                    ))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::Forbidden(b),
-                    ))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::NotFound(b),
-                    ))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::RequestTimeout(b),
-                    ))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::InternalServerError(b),
-                    ))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::CreateBillingRuleError::ServiceUnavailable(b),
-                    ))
-            }
+            200u16 => success(body),
+            201u16 => success(body),
+            400u16 => failure(body, errors::CreateBillingRuleError::BadRequest),
+            401u16 => failure(body, errors::CreateBillingRuleError::Unauthorized),
+            403u16 => failure(body, errors::CreateBillingRuleError::Forbidden),
+            404u16 => failure(body, errors::CreateBillingRuleError::NotFound),
+            408u16 => failure(body, errors::CreateBillingRuleError::RequestTimeout),
+            422u16 => failure(body, errors::CreateBillingRuleError::UnprocessableEntity),
+            429u16 => failure(body, errors::CreateBillingRuleError::TooManyRequests),
+            500u16 => failure(body, errors::CreateBillingRuleError::InternalServerError),
+            503u16 => failure(body, errors::CreateBillingRuleError::ServiceUnavailable),
             _ => return None,
         },
     )
@@ -136,65 +86,19 @@ impl builder::GetBillingRule<'_> {
 fn decode_get_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::BillingRule, errors::GetBillingRuleError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::BillingRule, errors::GetBillingRuleError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetBillingRuleError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetBillingRuleError::Unauthorized(b),
-                    ))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetBillingRuleError::Forbidden(b)))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetBillingRuleError::NotFound(b)))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetBillingRuleError::RequestTimeout(b),
-                    ))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetBillingRuleError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetBillingRuleError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetBillingRuleError::InternalServerError(b),
-                    ))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetBillingRuleError::ServiceUnavailable(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::GetBillingRuleError::BadRequest),
+            401u16 => failure(body, errors::GetBillingRuleError::Unauthorized),
+            403u16 => failure(body, errors::GetBillingRuleError::Forbidden),
+            404u16 => failure(body, errors::GetBillingRuleError::NotFound),
+            408u16 => failure(body, errors::GetBillingRuleError::RequestTimeout),
+            422u16 => failure(body, errors::GetBillingRuleError::UnprocessableEntity),
+            429u16 => failure(body, errors::GetBillingRuleError::TooManyRequests),
+            500u16 => failure(body, errors::GetBillingRuleError::InternalServerError),
+            503u16 => failure(body, errors::GetBillingRuleError::ServiceUnavailable),
             _ => return None,
         },
     )
@@ -231,69 +135,19 @@ impl builder::ModifyBillingRule<'_> {
 fn decode_modify_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::BillingRule, errors::ModifyBillingRuleError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::BillingRule, errors::ModifyBillingRuleError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::Unauthorized(b),
-                    ))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::Forbidden(b),
-                    ))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::NotFound(b),
-                    ))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::RequestTimeout(b),
-                    ))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::InternalServerError(b),
-                    ))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ModifyBillingRuleError::ServiceUnavailable(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::ModifyBillingRuleError::BadRequest),
+            401u16 => failure(body, errors::ModifyBillingRuleError::Unauthorized),
+            403u16 => failure(body, errors::ModifyBillingRuleError::Forbidden),
+            404u16 => failure(body, errors::ModifyBillingRuleError::NotFound),
+            408u16 => failure(body, errors::ModifyBillingRuleError::RequestTimeout),
+            422u16 => failure(body, errors::ModifyBillingRuleError::UnprocessableEntity),
+            429u16 => failure(body, errors::ModifyBillingRuleError::TooManyRequests),
+            500u16 => failure(body, errors::ModifyBillingRuleError::InternalServerError),
+            503u16 => failure(body, errors::ModifyBillingRuleError::ServiceUnavailable),
             _ => return None,
         },
     )
@@ -324,65 +178,20 @@ impl builder::DeleteBillingRule<'_> {
 fn decode_delete_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<Result<Decoded<(), errors::DeleteBillingRuleError>, ::serde_json::Error>> {
+) -> Option<Decoding<(), errors::DeleteBillingRuleError>> {
     Some(
         match status.as_u16() {
             200u16 => Ok(Decoded::Success(())),
             204u16 => Ok(Decoded::Success(())),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::Unauthorized(b),
-                    ))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::Forbidden(b),
-                    ))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::NotFound(b),
-                    ))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::RequestTimeout(b),
-                    ))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::InternalServerError(b),
-                    ))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteBillingRuleError::ServiceUnavailable(b),
-                    ))
-            }
+            400u16 => failure(body, errors::DeleteBillingRuleError::BadRequest),
+            401u16 => failure(body, errors::DeleteBillingRuleError::Unauthorized),
+            403u16 => failure(body, errors::DeleteBillingRuleError::Forbidden),
+            404u16 => failure(body, errors::DeleteBillingRuleError::NotFound),
+            408u16 => failure(body, errors::DeleteBillingRuleError::RequestTimeout),
+            422u16 => failure(body, errors::DeleteBillingRuleError::UnprocessableEntity),
+            429u16 => failure(body, errors::DeleteBillingRuleError::TooManyRequests),
+            500u16 => failure(body, errors::DeleteBillingRuleError::InternalServerError),
+            503u16 => failure(body, errors::DeleteBillingRuleError::ServiceUnavailable),
             _ => return None,
         },
     )

@@ -188,7 +188,10 @@ pub enum Decoded<T, E> {
 }
 
 /// Decodes a documented status's body: `None` if the status is not documented.
-pub type Decoder<T, E> = fn(StatusCode, &[u8]) -> Option<Result<Decoded<T, E>, serde_json::Error>>;
+pub type Decoder<T, E> = fn(StatusCode, &[u8]) -> Option<Decoding<T, E>>;
+
+/// A decoded body, or why it could not be decoded.
+pub type Decoding<T, E> = Result<Decoded<T, E>, serde_json::Error>;
 
 /// Turns what the generated request code returned into the call's result.
 ///
@@ -239,7 +242,13 @@ pub async fn finish<R, T, E>(
     }
 }
 
-/// Decodes a JSON body; used by generated decoders.
-pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
-    serde_json::from_slice(body)
+/// Decodes the JSON body of a success status; used by generated decoders.
+pub fn success<T: serde::de::DeserializeOwned, E>(body: &[u8]) -> Decoding<T, E> {
+    serde_json::from_slice(body).map(Decoded::Success)
+}
+
+/// Decodes the JSON body of a documented error status into `variant` of the operation's error
+/// enum; used by generated decoders.
+pub fn failure<T, B: serde::de::DeserializeOwned, E>(body: &[u8], variant: impl FnOnce(B) -> E) -> Decoding<T, E> {
+    serde_json::from_slice(body).map(|b| Decoded::Failure(variant(b)))
 }

@@ -26,7 +26,9 @@ mod settings;
 
 pub use call::{CallOptions, with_call_options};
 pub use credentials::{Credentials, Secret};
-pub use error::{ApiError, Decoded, Decoder, Error, InvalidBody, RawResponse, TransportError, finish, json};
+pub use error::{
+    ApiError, Decoded, Decoder, Decoding, Error, InvalidBody, RawResponse, TransportError, failure, finish, success,
+};
 pub use execute::execute;
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};

@@ -3,7 +3,7 @@
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
-use ::finops_client_runtime::{CallOptions, Decoded, Error};
+use ::finops_client_runtime::{CallOptions, Decoding, Error, failure, success};
 impl builder::GetOverage<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/subscriptions/overage` and decodes the response.
     ///
@@ -33,91 +33,25 @@ impl builder::GetOverage<'_> {
 fn decode_get_overage(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::OverageCollection, errors::GetOverageError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::OverageCollection, errors::GetOverageError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetOverageError::BadRequest(b)))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetOverageError::Unauthorized(b)))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetOverageError::Forbidden(b)))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetOverageError::NotFound(b)))
-            }
-            405u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::MethodNotAllowed(b),
-                    ))
-            }
-            406u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetOverageError::NotAcceptable(b)))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::RequestTimeout(b),
-                    ))
-            }
-            409u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetOverageError::Conflict(b)))
-            }
-            412u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::PreconditionFailed(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::InternalServerError(b),
-                    ))
-            }
-            501u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::NotImplemented(b),
-                    ))
-            }
-            502u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetOverageError::BadGateway(b)))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::ServiceUnavailable(b),
-                    ))
-            }
-            504u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetOverageError::GatewayTimeout(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::GetOverageError::BadRequest),
+            401u16 => failure(body, errors::GetOverageError::Unauthorized),
+            403u16 => failure(body, errors::GetOverageError::Forbidden),
+            404u16 => failure(body, errors::GetOverageError::NotFound),
+            405u16 => failure(body, errors::GetOverageError::MethodNotAllowed),
+            406u16 => failure(body, errors::GetOverageError::NotAcceptable),
+            408u16 => failure(body, errors::GetOverageError::RequestTimeout),
+            409u16 => failure(body, errors::GetOverageError::Conflict),
+            412u16 => failure(body, errors::GetOverageError::PreconditionFailed),
+            429u16 => failure(body, errors::GetOverageError::TooManyRequests),
+            500u16 => failure(body, errors::GetOverageError::InternalServerError),
+            501u16 => failure(body, errors::GetOverageError::NotImplemented),
+            502u16 => failure(body, errors::GetOverageError::BadGateway),
+            503u16 => failure(body, errors::GetOverageError::ServiceUnavailable),
+            504u16 => failure(body, errors::GetOverageError::GatewayTimeout),
             _ => return None,
         },
     )
@@ -154,95 +88,25 @@ impl builder::UpdateOverage<'_> {
 fn decode_update_overage(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::Overage, errors::UpdateOverageError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::Overage, errors::UpdateOverageError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::UpdateOverageError::BadRequest(b)))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::Unauthorized(b),
-                    ))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::UpdateOverageError::Forbidden(b)))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::UpdateOverageError::NotFound(b)))
-            }
-            405u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::MethodNotAllowed(b),
-                    ))
-            }
-            406u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::NotAcceptable(b),
-                    ))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::RequestTimeout(b),
-                    ))
-            }
-            409u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::UpdateOverageError::Conflict(b)))
-            }
-            412u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::PreconditionFailed(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::InternalServerError(b),
-                    ))
-            }
-            501u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::NotImplemented(b),
-                    ))
-            }
-            502u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::UpdateOverageError::BadGateway(b)))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::ServiceUnavailable(b),
-                    ))
-            }
-            504u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateOverageError::GatewayTimeout(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::UpdateOverageError::BadRequest),
+            401u16 => failure(body, errors::UpdateOverageError::Unauthorized),
+            403u16 => failure(body, errors::UpdateOverageError::Forbidden),
+            404u16 => failure(body, errors::UpdateOverageError::NotFound),
+            405u16 => failure(body, errors::UpdateOverageError::MethodNotAllowed),
+            406u16 => failure(body, errors::UpdateOverageError::NotAcceptable),
+            408u16 => failure(body, errors::UpdateOverageError::RequestTimeout),
+            409u16 => failure(body, errors::UpdateOverageError::Conflict),
+            412u16 => failure(body, errors::UpdateOverageError::PreconditionFailed),
+            429u16 => failure(body, errors::UpdateOverageError::TooManyRequests),
+            500u16 => failure(body, errors::UpdateOverageError::InternalServerError),
+            501u16 => failure(body, errors::UpdateOverageError::NotImplemented),
+            502u16 => failure(body, errors::UpdateOverageError::BadGateway),
+            503u16 => failure(body, errors::UpdateOverageError::ServiceUnavailable),
+            504u16 => failure(body, errors::UpdateOverageError::GatewayTimeout),
             _ => return None,
         },
     )
@@ -279,99 +143,25 @@ impl builder::GetUsageBudget<'_> {
 fn decode_get_usage_budget(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::SpendingBudget, errors::GetUsageBudgetError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::SpendingBudget, errors::GetUsageBudgetError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::Unauthorized(b),
-                    ))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetUsageBudgetError::Forbidden(b)))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetUsageBudgetError::NotFound(b)))
-            }
-            405u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::MethodNotAllowed(b),
-                    ))
-            }
-            406u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::NotAcceptable(b),
-                    ))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::RequestTimeout(b),
-                    ))
-            }
-            409u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetUsageBudgetError::Conflict(b)))
-            }
-            412u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::PreconditionFailed(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::InternalServerError(b),
-                    ))
-            }
-            501u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::NotImplemented(b),
-                    ))
-            }
-            502u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::BadGateway(b),
-                    ))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::ServiceUnavailable(b),
-                    ))
-            }
-            504u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetUsageBudgetError::GatewayTimeout(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::GetUsageBudgetError::BadRequest),
+            401u16 => failure(body, errors::GetUsageBudgetError::Unauthorized),
+            403u16 => failure(body, errors::GetUsageBudgetError::Forbidden),
+            404u16 => failure(body, errors::GetUsageBudgetError::NotFound),
+            405u16 => failure(body, errors::GetUsageBudgetError::MethodNotAllowed),
+            406u16 => failure(body, errors::GetUsageBudgetError::NotAcceptable),
+            408u16 => failure(body, errors::GetUsageBudgetError::RequestTimeout),
+            409u16 => failure(body, errors::GetUsageBudgetError::Conflict),
+            412u16 => failure(body, errors::GetUsageBudgetError::PreconditionFailed),
+            429u16 => failure(body, errors::GetUsageBudgetError::TooManyRequests),
+            500u16 => failure(body, errors::GetUsageBudgetError::InternalServerError),
+            501u16 => failure(body, errors::GetUsageBudgetError::NotImplemented),
+            502u16 => failure(body, errors::GetUsageBudgetError::BadGateway),
+            503u16 => failure(body, errors::GetUsageBudgetError::ServiceUnavailable),
+            504u16 => failure(body, errors::GetUsageBudgetError::GatewayTimeout),
             _ => return None,
         },
     )
@@ -408,105 +198,25 @@ impl builder::UpdateUsageBudget<'_> {
 fn decode_update_usage_budget(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::SpendingBudget, errors::UpdateUsageBudgetError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::SpendingBudget, errors::UpdateUsageBudgetError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::Unauthorized(b),
-                    ))
-            }
-            403u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::Forbidden(b),
-                    ))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::NotFound(b),
-                    ))
-            }
-            405u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::MethodNotAllowed(b),
-                    ))
-            }
-            406u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::NotAcceptable(b),
-                    ))
-            }
-            408u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::RequestTimeout(b),
-                    ))
-            }
-            409u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::Conflict(b),
-                    ))
-            }
-            412u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::PreconditionFailed(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::InternalServerError(b),
-                    ))
-            }
-            501u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::NotImplemented(b),
-                    ))
-            }
-            502u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::BadGateway(b),
-                    ))
-            }
-            503u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::ServiceUnavailable(b),
-                    ))
-            }
-            504u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateUsageBudgetError::GatewayTimeout(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::UpdateUsageBudgetError::BadRequest),
+            401u16 => failure(body, errors::UpdateUsageBudgetError::Unauthorized),
+            403u16 => failure(body, errors::UpdateUsageBudgetError::Forbidden),
+            404u16 => failure(body, errors::UpdateUsageBudgetError::NotFound),
+            405u16 => failure(body, errors::UpdateUsageBudgetError::MethodNotAllowed),
+            406u16 => failure(body, errors::UpdateUsageBudgetError::NotAcceptable),
+            408u16 => failure(body, errors::UpdateUsageBudgetError::RequestTimeout),
+            409u16 => failure(body, errors::UpdateUsageBudgetError::Conflict),
+            412u16 => failure(body, errors::UpdateUsageBudgetError::PreconditionFailed),
+            429u16 => failure(body, errors::UpdateUsageBudgetError::TooManyRequests),
+            500u16 => failure(body, errors::UpdateUsageBudgetError::InternalServerError),
+            501u16 => failure(body, errors::UpdateUsageBudgetError::NotImplemented),
+            502u16 => failure(body, errors::UpdateUsageBudgetError::BadGateway),
+            503u16 => failure(body, errors::UpdateUsageBudgetError::ServiceUnavailable),
+            504u16 => failure(body, errors::UpdateUsageBudgetError::GatewayTimeout),
             _ => return None,
         },
     )

@@ -3,7 +3,7 @@
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
-use ::finops_client_runtime::{CallOptions, Decoded, Error};
+use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
 impl builder::ListCustomers<'_> {
     /// Sends `POST /api/users/list/` and decodes the response.
     ///
@@ -36,47 +36,16 @@ impl builder::ListCustomers<'_> {
 fn decode_list_customers(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::CustomerList, errors::ListCustomersError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::CustomerList, errors::ListCustomersError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::ListCustomersError::BadRequest(b)))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ListCustomersError::Unauthorized(b),
-                    ))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::ListCustomersError::NotFound(b)))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ListCustomersError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ListCustomersError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::ListCustomersError::InternalServerError(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListCustomersError::BadRequest),
+            401u16 => failure(body, errors::ListCustomersError::Unauthorized),
+            404u16 => failure(body, errors::ListCustomersError::NotFound),
+            422u16 => failure(body, errors::ListCustomersError::UnprocessableEntity),
+            429u16 => failure(body, errors::ListCustomersError::TooManyRequests),
+            500u16 => failure(body, errors::ListCustomersError::InternalServerError),
             _ => return None,
         },
     )
@@ -104,45 +73,16 @@ impl builder::GetCustomer<'_> {
 fn decode_get_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::Customer, errors::GetCustomerError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::Customer, errors::GetCustomerError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetCustomerError::BadRequest(b)))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetCustomerError::Unauthorized(b)))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::GetCustomerError::NotFound(b)))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetCustomerError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetCustomerError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::GetCustomerError::InternalServerError(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::GetCustomerError::BadRequest),
+            401u16 => failure(body, errors::GetCustomerError::Unauthorized),
+            404u16 => failure(body, errors::GetCustomerError::NotFound),
+            422u16 => failure(body, errors::GetCustomerError::UnprocessableEntity),
+            429u16 => failure(body, errors::GetCustomerError::TooManyRequests),
+            500u16 => failure(body, errors::GetCustomerError::InternalServerError),
             _ => return None,
         },
     )
@@ -173,45 +113,17 @@ impl builder::DeleteCustomer<'_> {
 fn decode_delete_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<Result<Decoded<(), errors::DeleteCustomerError>, ::serde_json::Error>> {
+) -> Option<Decoding<(), errors::DeleteCustomerError>> {
     Some(
         match status.as_u16() {
             200u16 => Ok(Decoded::Success(())),
             204u16 => Ok(Decoded::Success(())),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteCustomerError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteCustomerError::Unauthorized(b),
-                    ))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::DeleteCustomerError::NotFound(b)))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteCustomerError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteCustomerError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::DeleteCustomerError::InternalServerError(b),
-                    ))
-            }
+            400u16 => failure(body, errors::DeleteCustomerError::BadRequest),
+            401u16 => failure(body, errors::DeleteCustomerError::Unauthorized),
+            404u16 => failure(body, errors::DeleteCustomerError::NotFound),
+            422u16 => failure(body, errors::DeleteCustomerError::UnprocessableEntity),
+            429u16 => failure(body, errors::DeleteCustomerError::TooManyRequests),
+            500u16 => failure(body, errors::DeleteCustomerError::InternalServerError),
             _ => return None,
         },
     )
@@ -248,49 +160,16 @@ impl builder::UpdateCustomer<'_> {
 fn decode_update_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Result<
-        Decoded<crate::types::Customer, errors::UpdateCustomerError>,
-        ::serde_json::Error,
-    >,
-> {
+) -> Option<Decoding<crate::types::Customer, errors::UpdateCustomerError>> {
     Some(
         match status.as_u16() {
-            200u16 => ::finops_client_runtime::json(body).map(Decoded::Success),
-            400u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateCustomerError::BadRequest(b),
-                    ))
-            }
-            401u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateCustomerError::Unauthorized(b),
-                    ))
-            }
-            404u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(errors::UpdateCustomerError::NotFound(b)))
-            }
-            422u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateCustomerError::UnprocessableEntity(b),
-                    ))
-            }
-            429u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateCustomerError::TooManyRequests(b),
-                    ))
-            }
-            500u16 => {
-                ::finops_client_runtime::json(body)
-                    .map(|b| Decoded::Failure(
-                        errors::UpdateCustomerError::InternalServerError(b),
-                    ))
-            }
+            200u16 => success(body),
+            400u16 => failure(body, errors::UpdateCustomerError::BadRequest),
+            401u16 => failure(body, errors::UpdateCustomerError::Unauthorized),
+            404u16 => failure(body, errors::UpdateCustomerError::NotFound),
+            422u16 => failure(body, errors::UpdateCustomerError::UnprocessableEntity),
+            429u16 => failure(body, errors::UpdateCustomerError::TooManyRequests),
+            500u16 => failure(body, errors::UpdateCustomerError::InternalServerError),
             _ => return None,
         },
     )

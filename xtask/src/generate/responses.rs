@@ -50,12 +50,27 @@ pub fn errors_tokens(model: &ApiModel) -> TokenStream {
 
 pub fn send_tokens(model: &ApiModel) -> TokenStream {
     let impls = model.operations.iter().map(send_impl);
+    // Import only what the decoders name: generated crates build without warnings.
+    let ops = &model.operations;
+    let mut runtime = vec![quote!(CallOptions), quote!(Decoding), quote!(Error)];
+    if ops
+        .iter()
+        .any(|op| (op.success_body.is_none() && !op.success.is_empty()) || op.errors.iter().any(|e| e.body.is_none()))
+    {
+        runtime.push(quote!(Decoded));
+    }
+    if ops.iter().any(|op| op.errors.iter().any(|e| e.body.is_some())) {
+        runtime.push(quote!(failure));
+    }
+    if ops.iter().any(|op| op.success_body.is_some() && !op.success.is_empty()) {
+        runtime.push(quote!(success));
+    }
     quote! {
         //! `send` and `send_with` for every operation: the request goes out through the
         //! runtime's request loop, and the response is decoded by status.
 
         use crate::{builder, errors, ResponseValue};
-        use ::finops_client_runtime::{CallOptions, Decoded, Error};
+        use ::finops_client_runtime::{#(#runtime),*};
 
         #(#impls)*
     }
@@ -86,7 +101,7 @@ fn send_impl(op: &OperationModel) -> TokenStream {
     let mut arms: Vec<(StatusKey, TokenStream)> = Vec::new();
     for status in &op.success {
         let value = match &op.success_body {
-            Some(_) => quote!(::finops_client_runtime::json(body).map(Decoded::Success)),
+            Some(_) => quote!(success(body)),
             None => quote!(Ok(Decoded::Success(()))),
         };
         arms.push((*status, value));
@@ -95,7 +110,7 @@ fn send_impl(op: &OperationModel) -> TokenStream {
         let variant = format_ident!("{}", e.variant);
         let value = match &e.body {
             Some(_) => {
-                quote!(::finops_client_runtime::json(body).map(|b| Decoded::Failure(errors::#error::#variant(b))))
+                quote!(failure(body, errors::#error::#variant))
             }
             None => quote!(Ok(Decoded::Failure(errors::#error::#variant))),
         };
@@ -141,7 +156,7 @@ fn send_impl(op: &OperationModel) -> TokenStream {
         fn #decode(
             status: ::reqwest::StatusCode,
             #body_param: &[u8],
-        ) -> Option<Result<Decoded<#success, errors::#error>, ::serde_json::Error>> {
+        ) -> Option<Decoding<#success, errors::#error>> {
             Some(match status.as_u16() {
                 #(#arms)*
                 #fallback
