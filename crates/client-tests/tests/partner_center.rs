@@ -358,6 +358,40 @@ async fn a_timed_out_attempt_is_repeated_with_the_same_request_id() {
 }
 
 #[tokio::test]
+async fn a_retried_get_keeps_the_call_timeout() {
+    let server = MockServer::start().await;
+    // Every answer comes too late: if a retry went out without the timeout, it would succeed.
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"totalCount": 0, "items": [], "attributes": {"objectType": "Collection"}}))
+                .set_delay(Duration::from_secs(2)),
+        )
+        .mount(&server)
+        .await;
+
+    let error = client(
+        &server,
+        RetryPolicy::default()
+            .max_attempts(2)
+            .initial_backoff(Duration::from_millis(10)),
+    )
+    .get_overage()
+    .customer_tenant_id(TENANT)
+    .send_with(CallOptions::new().timeout(Duration::from_millis(200)))
+    .await
+    .expect_err("both attempts time out");
+    assert!(matches!(&error, Error::Transport(t) if t.is_timeout()), "{error:?}");
+    let requests = all_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(
+        header(&requests[0], "ms-requestid"),
+        header(&requests[1], "ms-requestid"),
+        "no response came back, so the retry keeps the request id"
+    );
+}
+
+#[tokio::test]
 async fn a_502_on_an_idempotent_get_is_retried_and_a_500_is_not() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -42,7 +42,7 @@ pub async fn execute(
         // The copy a retry would send; none for the last attempt allowed. A streaming body
         // cannot be sent twice: such a request gets one attempt.
         let next = if attempt < policy.attempts() {
-            request.try_clone()
+            retry_copy(&request)
         } else {
             None
         };
@@ -79,6 +79,9 @@ pub async fn execute(
         if result.is_ok() {
             renew(&mut next, operation, Renewal::AfterResponse);
         }
+        if let Some(timeout) = timeout {
+            *next.timeout_mut() = Some(timeout);
+        }
         span.in_scope(|| {
             tracing::info!(
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -91,6 +94,22 @@ pub async fn execute(
         request = next;
         attempt += 1;
     }
+}
+
+/// A copy of `request` to send if this attempt is retried; `None` if it has a streaming body.
+///
+/// reqwest's `Request::try_clone` allocates the extension map twice, because the timeout lives
+/// there, and that is most of what a copy costs on every call. A request without a body is
+/// copied without its extensions; the loop sets the timeout again if the copy is sent. The timeout
+/// is the only extension generated request code sets (reqwest keeps the map private).
+fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    Some(copy)
 }
 
 /// Adds what every request of this client carries.
