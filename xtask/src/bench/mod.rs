@@ -455,42 +455,50 @@ made while writing them.
   1.4–2× its baseline: a fixed 4–14 ms per API (YAML read with source positions, the checks, the
   client layer) against a baseline of 11–19 ms. `--check` with nothing stale is well under the 1 s
   goal.
-- **CPU time is not wall time.** Ours uses about 1.6× the baseline's CPU at 2,000 operations: the
+- **CPU time is not wall time.** Ours uses about 1.5× the baseline's CPU at 2,000 operations: the
   client layer (`client.rs`, `errors.rs`, `send.rs`, `models.rs`) is built as tokens, parsed by syn
-  and printed by prettyplease, about 40% of the work of progenitor's own output. On a single core
-  the wall ratio would approach the CPU ratio. What would close it: print the client layer without
-  the parse and pretty-print round trip (it is our own code, and could be emitted already
-  formatted).
+  and printed by prettyplease, about a third of the work of progenitor's own output (down from 40%
+  since decoders take one line per status). On a single core the wall ratio would approach the CPU
+  ratio. What would close it: print the client layer without the parse and pretty-print round trip
+  (it is our own code, and could be emitted already formatted).
 - **Scaling**: linear (time per operation at 2,000 operations within 1.5× of that at 100). Time
-  against the baseline is on the edge of the 1.15× goal: 1.08–1.19× across runs and sizes, so some
-  runs meet it and others miss it by a few percent. The cause is the client layer's CPU time above,
-  which a second core hides only in part; closing it is the same change. Peak memory stays within
-  1.15× at every size and below the baseline from 500 operations on. Two stages were super-linear
-  and are fixed: normalize checked each new type name against a list (quadratic; now a hash set),
-  and the spec was always deserialized through `serde_path_to_error`, several times slower than
-  plain serde (now used only to explain a failure).
+  against the baseline is on the edge of the 1.15× goal: 1.08–1.17× from 100 to 2,000 operations
+  across runs, and about 1.2× at 10 operations, where the fixed cost above is 3–4 ms. The cause is
+  the client layer's CPU time, which a second core hides only in part; closing it is the same
+  change. Peak memory stays within 1.15× at every size and below the baseline from 500 operations
+  on. Two stages were super-linear and are fixed: normalize checked each new type name against a
+  list (quadratic; now a hash set), and the spec was always deserialized through
+  `serde_path_to_error`, several times slower than plain serde (now used only to explain a
+  failure).
 - **Build profile**: dependencies are built with `opt-level = 1` in the dev profile, and so is the
   xtask itself (`[profile.dev.package.xtask]`): it cut load, check and normalize by about 40% at 100
   operations for about 50 s of extra build time once, so it is adopted. `opt-level = 3` for syn,
   proc-macro2 and prettyplease (where most of the time goes) showed no gain beyond run-to-run noise
   at 2,000 operations and cost about 5 minutes more of build on this machine: not adopted.
 - **Compile cost** (goal ≤ 1.0× `generate_api!`): met from nothing (a user's build needs no
-  progenitor, typify or syn: 112 crates against 136) and after a one-line spec change. Each crate
-  alone is at parity (0.85–1.02×; 1.02× is within the spread of three runs). Generated decoders are
-  `#[inline]`, so their JSON decoding compiles in the crate that calls an operation, as progenitor's
-  async methods do; before that change each crate alone took 1.02–1.25× the macro. The macro's
-  input lacks the error responses progenitor cannot take, so its crate decodes fewer bodies than
-  ours. What would close the last percent: fewer trait impls per type (type checking and coherence
-  are most of the remaining time); typify's struct builders (`types::builder`) are the largest
-  share, and dropping them would change the crates' public API.
-- **Client overhead** (goal ≥ 0.95×): missed, at 0.92–0.94× with the same timeout on both sides.
-  On loopback one request takes about 40 µs, and the generated call adds about 3 µs. Trying each
-  part alone put about 1 µs on the copy of the request kept for a retry (`Request::try_clone`),
-  under 1 µs on the rest of the request loop (authentication, `User-Agent` and `Accept` headers,
-  span, clocks), and about 1 µs on progenitor's builder and the by-status decoding. Already
-  removed: an unset optional query parameter made reqwest take the URL apart and rebuild it, and an
-  empty header map was built and merged on every call (together about 2.5%); no copy is made for
-  the last attempt allowed. What would close it: retry by rebuilding the request from the
-  operation's builder (which is `Clone`) only when a retry happens, instead of copying every
-  request up front. Against a real API (milliseconds per request) the difference is below 0.1%.
+  progenitor, typify or syn: 112 crates against 136). Each crate alone is at parity or better
+  (0.85–1.02× across runs). After a one-line spec change, codegen plus the rebuild takes
+  0.88–1.05× of the macro's rebuild: the same within the spread of three runs. Generated decoders
+  are `#[inline]`, so their JSON decoding compiles in the crate that calls an operation, as
+  progenitor's async methods do; before that change each crate alone took 1.02–1.25× the macro.
+  The macro's input lacks the error responses progenitor cannot take, so its crate decodes fewer
+  bodies than ours. What would give a clear margin: fewer trait impls per type (type checking and
+  coherence are most of the remaining time); typify's struct builders (`types::builder`) are the
+  largest share, and dropping them would change the crates' public API.
+- **Client overhead** (goal ≥ 0.95×): met by a small margin, 0.95–0.96× across runs with the same
+  timeout on both sides (0.92–0.94× against a call that sets no timeout). On loopback one request
+  takes about 40 µs, and the generated call adds about 2 µs. Found by trying each part alone, and
+  fixed:
+  - reqwest's `Request::try_clone`, used for the copy a retry would send, allocates the extension
+    map twice because the timeout lives there (about 2%). A request without a body is now copied
+    without it, and the timeout is set again if the copy is sent.
+  - An unset optional query parameter made reqwest take the URL apart and rebuild it, and an
+    empty header map was built and merged on every call (together about 2.5%).
+  - No copy is made for the last attempt allowed.
+
+  What remains is the rest of the request loop (authentication, `User-Agent` and `Accept` headers,
+  span, clocks) and progenitor's builder. Requests with a body still use `try_clone`: rebuilding
+  the request from the operation's builder (which is `Clone`) only when a retry happens would
+  remove that copy too. Against a real API (milliseconds per request) the difference is below
+  0.1%.
 ";
