@@ -53,7 +53,7 @@ pub fn run(root: &Path, scratch: &Path, apis: &[Api]) -> Result<String, String> 
     let _ = writeln!(
         out,
         "## 3. Compile cost of a generated crate\n\n\
-         A scratch workspace holds our three generated crates (generated again from `specs/`) and, for each API, a crate whose only \
+         Command: `cargo xtask bench --only compile`. A scratch workspace holds our three generated crates (generated again from `specs/`) and, for each API, a crate whose only \
          code is `progenitor::generate_api!(spec = ..., interface = Builder, tags = Merged)` on the same bundled spec raw progenitor \
          takes (the baseline of section 1), with the dependencies progenitor's README lists (`reqwest` with rustls). Dev profile without \
          overrides, as a user's workspace has it; each side has its own target folder. Goal: ours ≤ 1.0× the macro.\n\n\
