@@ -49,34 +49,43 @@ pub fn errors_tokens(model: &ApiModel) -> TokenStream {
 }
 
 pub fn send_tokens(model: &ApiModel) -> TokenStream {
-    let impls = model.operations.iter().map(send_impl);
-    // Import only what the decoders name: generated crates build without warnings.
-    let ops = &model.operations;
-    let mut runtime = vec![quote!(CallOptions), quote!(Decoding), quote!(Error)];
-    if ops
-        .iter()
-        .any(|op| (op.success_body.is_none() && !op.success.is_empty()) || op.errors.iter().any(|e| e.body.is_none()))
-    {
-        runtime.push(quote!(Decoded));
-    }
-    if ops.iter().any(|op| op.errors.iter().any(|e| e.body.is_some())) {
-        runtime.push(quote!(failure));
-    }
-    if ops.iter().any(|op| op.success_body.is_some() && !op.success.is_empty()) {
-        runtime.push(quote!(success));
-    }
+    let mut uses = RuntimeUses::default();
+    let impls: Vec<TokenStream> = model.operations.iter().map(|op| send_impl(op, &mut uses)).collect();
+    let imports = uses.imports();
     quote! {
         //! `send` and `send_with` for every operation: the request goes out through the
         //! runtime's request loop, and the response is decoded by status.
 
         use crate::{builder, errors, ResponseValue};
-        use ::finops_client_runtime::{#(#runtime),*};
+        use ::finops_client_runtime::{#(#imports),*};
 
         #(#impls)*
     }
 }
 
-fn send_impl(op: &OperationModel) -> TokenStream {
+/// Which runtime items the decoders name, so that `send.rs` imports exactly those (generated
+/// crates build without warnings).
+#[derive(Default)]
+struct RuntimeUses {
+    decoded: bool,
+    success: bool,
+    failure: bool,
+}
+
+impl RuntimeUses {
+    fn imports(&self) -> Vec<TokenStream> {
+        let mut imports = vec![quote!(CallOptions), quote!(Decoding), quote!(Error)];
+        let optional = [
+            (self.decoded, quote!(Decoded)),
+            (self.failure, quote!(failure)),
+            (self.success, quote!(success)),
+        ];
+        imports.extend(optional.into_iter().filter(|(used, _)| *used).map(|(_, item)| item));
+        imports
+    }
+}
+
+fn send_impl(op: &OperationModel, uses: &mut RuntimeUses) -> TokenStream {
     let builder = format_ident!("{}", op.builder);
     let error = format_ident!("{}", error_enum(op));
     let decode = format_ident!("decode_{}", op.rust_name);
@@ -101,8 +110,14 @@ fn send_impl(op: &OperationModel) -> TokenStream {
     let mut arms: Vec<(StatusKey, TokenStream)> = Vec::new();
     for status in &op.success {
         let value = match &op.success_body {
-            Some(_) => quote!(success(body)),
-            None => quote!(Ok(Decoded::Success(()))),
+            Some(_) => {
+                uses.success = true;
+                quote!(success(body))
+            }
+            None => {
+                uses.decoded = true;
+                quote!(Ok(Decoded::Success(())))
+            }
         };
         arms.push((*status, value));
     }
@@ -110,9 +125,13 @@ fn send_impl(op: &OperationModel) -> TokenStream {
         let variant = format_ident!("{}", e.variant);
         let value = match &e.body {
             Some(_) => {
+                uses.failure = true;
                 quote!(failure(body, errors::#error::#variant))
             }
-            None => quote!(Ok(Decoded::Failure(errors::#error::#variant))),
+            None => {
+                uses.decoded = true;
+                quote!(Ok(Decoded::Failure(errors::#error::#variant)))
+            }
         };
         arms.push((e.status, value));
     }
