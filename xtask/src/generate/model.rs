@@ -620,7 +620,7 @@ pub fn component_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
 
-fn resolve_parameter<'a>(
+pub(super) fn resolve_parameter<'a>(
     parameter: &'a ReferenceOr<Parameter>,
     components: &'a openapiv3::Components,
 ) -> Option<&'a Parameter> {

@@ -152,35 +152,28 @@ pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operat
 /// a header map with nothing appended for each operation without header parameters.
 pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
     use openapiv3::{Parameter, ReferenceOr};
-    let resolve = |parameter: &'_ ReferenceOr<Parameter>| -> Option<Parameter> {
-        match parameter {
-            ReferenceOr::Item(item) => Some(item.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/")?;
-                match spec.components.as_ref()?.parameters.get(name)? {
-                    ReferenceOr::Item(item) => Some(item.clone()),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
-        }
-    };
+    let no_components = openapiv3::Components::default();
+    let components = spec.components.as_ref().unwrap_or(&no_components);
     let mut counts = super::postprocess::ParameterCounts::default();
     for item in spec.paths.paths.values() {
         let ReferenceOr::Item(item) = item else { continue };
         for (_, operation) in item.iter() {
             // Operation-level parameters override path-level ones of the same name and location.
-            let mut seen = std::collections::BTreeMap::new();
-            for parameter in item.parameters.iter().chain(&operation.parameters).filter_map(resolve) {
-                let location = match &parameter {
-                    Parameter::Query { .. } => "query",
-                    Parameter::Header { .. } => "header",
-                    Parameter::Path { .. } => "path",
-                    Parameter::Cookie { .. } => "cookie",
-                };
-                seen.insert((location, parameter.parameter_data_ref().name.clone()), ());
-            }
-            counts.query += seen.keys().filter(|(location, _)| *location == "query").count();
-            if !seen.keys().any(|(location, _)| *location == "header") {
+            let parameters: std::collections::BTreeSet<(bool, bool, &str)> = item
+                .parameters
+                .iter()
+                .chain(&operation.parameters)
+                .filter_map(|reference| super::model::resolve_parameter(reference, components))
+                .map(|p| {
+                    let (query, header) = (
+                        matches!(p, Parameter::Query { .. }),
+                        matches!(p, Parameter::Header { .. }),
+                    );
+                    (query, header, p.parameter_data_ref().name.as_str())
+                })
+                .collect();
+            counts.query += parameters.iter().filter(|(query, ..)| *query).count();
+            if !parameters.iter().any(|(_, header, _)| *header) {
                 counts.operations_without_headers += 1;
             }
         }
