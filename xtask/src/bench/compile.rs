@@ -293,6 +293,11 @@ impl OneLineEdit {
         let mut yaml_files = Vec::new();
         collect_yaml(&work.join("specs").join(&api.name), &mut yaml_files).map_err(|e| e.to_string())?;
         yaml_files.sort();
+        let sources = yaml_files
+            .into_iter()
+            .map(|file| std::fs::read_to_string(&file).map(|source| (file, source)))
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| e.to_string())?;
         let schemas = spec
             .pointer("/components/schemas")
             .and_then(Value::as_object)
@@ -307,8 +312,7 @@ impl OneLineEdit {
                     continue;
                 };
                 let wanted = format!("description: {text}");
-                for file in &yaml_files {
-                    let source = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+                for (file, source) in &sources {
                     if let Some((line, original)) = source.lines().enumerate().find(|(_, l)| l.trim() == wanted) {
                         return Ok(OneLineEdit {
                             property: format!("{schema}.{property}"),
