@@ -1,6 +1,8 @@
 //! Support for the HTTP tests of the generated clients (in `tests/`): the specs' own schemas, as
 //! JSON Schema validators, to prove that what a client sends and what a mock server answers are
-//! valid per the spec.
+//! valid per the spec; and [`scripted::ScriptedServer`], a raw server that misbehaves on cue.
+
+pub mod scripted;
 
 use serde_json::Value;
 use std::collections::BTreeMap;

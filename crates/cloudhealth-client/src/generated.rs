@@ -2004,9 +2004,9 @@ pub mod builder {
             let url = format!("{}/v1/partner_billing_rules", client.baseurl,);
             #[allow(unused_mut)]
             let mut request = ::finops_client_runtime::query(
-                    client.client.post(url).json(&body),
+                    ::finops_client_runtime::json(client.client.post(url), &body)?,
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_billing_rule",
@@ -2069,14 +2069,15 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
-                partner_billing_rule_id.to_string()),
+                "{}/v1/partner_billing_rules/{}", client.baseurl,
+                ::finops_client_runtime::path_segment("partner_billing_rule_id", &
+                partner_billing_rule_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = ::finops_client_runtime::query(
                     client.client.get(url),
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_billing_rule",
@@ -2170,14 +2171,15 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
-                partner_billing_rule_id.to_string()),
+                "{}/v1/partner_billing_rules/{}", client.baseurl,
+                ::finops_client_runtime::path_segment("partner_billing_rule_id", &
+                partner_billing_rule_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = ::finops_client_runtime::query(
-                    client.client.put(url).json(&body),
+                    ::finops_client_runtime::json(client.client.put(url), &body)?,
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "modify_billing_rule",
@@ -2240,14 +2242,15 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/partner_billing_rules/{}", client.baseurl, encode_path(&
-                partner_billing_rule_id.to_string()),
+                "{}/v1/partner_billing_rules/{}", client.baseurl,
+                ::finops_client_runtime::path_segment("partner_billing_rule_id", &
+                partner_billing_rule_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = ::finops_client_runtime::query(
                     client.client.delete(url),
                     &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_billing_rule",

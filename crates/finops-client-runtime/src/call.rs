@@ -4,12 +4,13 @@ use crate::RetryPolicy;
 use std::future::Future;
 use std::time::Duration;
 
-/// Per-call overrides of the client's timeout and retry policy, passed to a generated
+/// Per-call overrides of the client's timeout, retry policy and response size limit, passed to a generated
 /// `send_with`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) max_response_bytes: Option<u64>,
 }
 
 impl CallOptions {
@@ -21,6 +22,12 @@ impl CallOptions {
     /// The timeout of each attempt of this call (connect, send, and read the response).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The largest response body this call reads.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = Some(limit);
         self
     }
 

@@ -1,11 +1,13 @@
 //! Typed errors of generated calls, and the decoding of responses into them.
 
+use crate::body::{self, BodyProblem};
 use crate::execute::failure_kind;
 use bytes::Bytes;
 use progenitor_client::{Error as SendError, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// The error of a generated call. `E` is the operation's error enum: one variant per documented
 /// error status, holding that status's decoded body.
@@ -15,10 +17,17 @@ use std::fmt;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
-    /// The request could not be built: a required parameter is missing or a value cannot be sent.
+    /// The request could not be built: a required parameter is missing or a value cannot be sent
+    /// as given. Nothing was sent.
     InvalidRequest(String),
-    /// No response: the connection failed or the call timed out (after any retries).
+    /// No response: the connection failed, the call timed out (after any retries), or a redirect
+    /// chain looped or was too long.
     Transport(TransportError),
+    /// The response body broke off before its end (the connection failed or timed out while it
+    /// was read), after any retries; what arrived is kept.
+    IncompleteBody(IncompleteBody),
+    /// The response body is longer than the call's limit; it was not read further.
+    ResponseTooLarge(ResponseTooLarge),
     /// A documented error status; the body decoded into the operation's error type.
     Api(ApiError<E>),
     /// A status the spec does not document for this operation; the body is kept as received.
@@ -64,10 +73,34 @@ pub struct InvalidBody {
     pub source: serde_json::Error,
 }
 
+/// A response whose body broke off before its end.
+#[derive(Debug)]
+pub struct IncompleteBody {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The part of the body that arrived.
+    pub body: Bytes,
+    /// Why the rest did not arrive.
+    pub source: TransportError,
+}
+
+/// A response whose body is longer than the call's limit.
+#[derive(Debug, Clone)]
+pub struct ResponseTooLarge {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The limit, in bytes (`ClientBuilder::max_response_bytes`, `CallOptions::max_response_bytes`).
+    pub limit: u64,
+}
+
 /// A request that got no response. Its message never includes the URL, whose query may hold an
 /// API key.
 #[derive(Debug)]
-pub struct TransportError(reqwest::Error);
+pub struct TransportError(Arc<reqwest::Error>);
 
 impl TransportError {
     /// The request timed out.
@@ -80,6 +113,11 @@ impl TransportError {
         self.0.is_connect()
     }
 
+    /// A redirect chain looped or was too long.
+    pub fn is_redirect(&self) -> bool {
+        self.0.is_redirect()
+    }
+
     /// The underlying `reqwest` error (without its URL).
     pub fn inner(&self) -> &reqwest::Error {
         &self.0
@@ -88,7 +126,7 @@ impl TransportError {
 
 impl From<reqwest::Error> for TransportError {
     fn from(error: reqwest::Error) -> Self {
-        Self(error.without_url())
+        Self(Arc::new(error.without_url()))
     }
 }
 
@@ -100,7 +138,7 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
+        Some(&*self.0)
     }
 }
 
@@ -111,6 +149,8 @@ impl<E> Error<E> {
             Error::Api(e) => Some(e.status),
             Error::UnexpectedStatus(r) => Some(r.status),
             Error::InvalidBody(b) => Some(b.status),
+            Error::IncompleteBody(b) => Some(b.status),
+            Error::ResponseTooLarge(r) => Some(r.status),
             Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -121,6 +161,8 @@ impl<E> Error<E> {
             Error::Api(e) => Some(&e.headers),
             Error::UnexpectedStatus(r) => Some(&r.headers),
             Error::InvalidBody(b) => Some(&b.headers),
+            Error::IncompleteBody(b) => Some(&b.headers),
+            Error::ResponseTooLarge(r) => Some(&r.headers),
             Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -152,6 +194,18 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
                 r.status,
                 r.body.len()
             ),
+            Error::IncompleteBody(b) => write!(
+                f,
+                "the server answered {}, but the body broke off after {} bytes: {}",
+                b.status,
+                b.body.len(),
+                b.source
+            ),
+            Error::ResponseTooLarge(r) => write!(
+                f,
+                "the server answered {} with a body longer than the limit of {} bytes",
+                r.status, r.limit
+            ),
             Error::InvalidBody(b) if b.body.is_empty() => {
                 write!(
                     f,
@@ -172,6 +226,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) => Some(e),
+            Error::IncompleteBody(b) => Some(&b.source),
             Error::InvalidBody(b) => Some(&b.source),
             _ => None,
         }
@@ -208,6 +263,13 @@ pub async fn finish<R, T, E>(
         Err(SendError::InvalidRequest(message)) | Err(SendError::Custom(message)) => {
             return Err(Error::InvalidRequest(message));
         }
+        // A URL or header reqwest could not build: nothing was sent.
+        Err(SendError::CommunicationError(e)) if e.is_builder() => {
+            return Err(Error::InvalidRequest(format!(
+                "the request could not be built: {}",
+                source_chain(&e.without_url())
+            )));
+        }
         Err(SendError::CommunicationError(e))
         | Err(SendError::InvalidUpgrade(e))
         | Err(SendError::ResponseBodyError(e)) => {
@@ -224,7 +286,23 @@ pub async fn finish<R, T, E>(
     let status = response.status();
     // Taken, not cloned: the body is read from the response without them.
     let headers = std::mem::take(response.headers_mut());
+    let problem = body::problem(&response).cloned();
+    // The request loop has read the body into memory; this only takes it out.
     let body = response.bytes().await.map_err(|e| Error::Transport(e.into()))?;
+    match problem {
+        Some(BodyProblem::TooLarge { limit }) => {
+            return Err(Error::ResponseTooLarge(ResponseTooLarge { status, headers, limit }));
+        }
+        Some(BodyProblem::Incomplete(source)) => {
+            return Err(Error::IncompleteBody(IncompleteBody {
+                status,
+                headers,
+                body,
+                source: TransportError(source),
+            }));
+        }
+        None => {}
+    }
     match decode(status, &body) {
         None => Err(Error::UnexpectedStatus(RawResponse { status, headers, body })),
         Some(Ok(Decoded::Success(value))) => Ok(ResponseValue::new(value, status, headers)),
@@ -240,6 +318,18 @@ pub async fn finish<R, T, E>(
             source,
         })),
     }
+}
+
+/// An error's message followed by those of its sources.
+fn source_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 /// Decodes the JSON body of a success status; used by generated decoders.

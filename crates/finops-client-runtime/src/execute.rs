@@ -1,5 +1,6 @@
 //! The request loop behind every generated call.
 
+use crate::body::{self, BodyProblem};
 use crate::call;
 use crate::operation::{OperationSpec, Renewal};
 use crate::retry::Outcome;
@@ -13,7 +14,13 @@ use tracing::Instrument;
 /// Before the first attempt it adds authentication, the `User-Agent`, the `Accept` header, the
 /// client's default query parameters, and a fresh UUID for each generated header the caller left
 /// unset. Headers with [`Renewal::AfterResponse`] get a new UUID for a retry that follows a
-/// response, and keep theirs for a retry after a timeout or connection failure.
+/// response, and keep theirs for a retry after a timeout or connection failure. A generated header
+/// the caller set is the caller's: every attempt sends it unchanged.
+///
+/// Each response body is read here, at most the call's size limit, so that a body that breaks
+/// off can be retried like a lost connection, and so that the response handed back holds its whole
+/// body in memory (or records why it does not, for [`crate::finish`]). A redirect loop or a
+/// request that cannot be built is returned at once, never retried.
 ///
 /// Each attempt runs in a `tracing` span `finops_request` with the operation id, attempt number,
 /// method, URL path (never the query, which may hold an API key), status and duration.
@@ -28,7 +35,8 @@ pub async fn execute(
     let options = call::current();
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.or(config.timeout);
-    prepare(&mut request, config, operation);
+    let max_body = options.max_response_bytes.unwrap_or(config.max_response_bytes);
+    let generated = prepare(&mut request, config, operation);
     if let Some(timeout) = timeout {
         *request.timeout_mut() = Some(timeout);
     }
@@ -37,7 +45,7 @@ pub async fn execute(
             .idempotency_key
             .is_some_and(|name| request.headers().contains_key(name));
     let started = Instant::now();
-    let mut attempt = 1;
+    let mut attempt: u32 = 1;
     loop {
         // The copy a retry would send; none for the last attempt allowed. A streaming body
         // cannot be sent twice: such a request gets one attempt.
@@ -57,7 +65,14 @@ pub async fn execute(
             duration_ms = tracing::field::Empty,
         );
         let sent_at = Instant::now();
-        let result = http.execute(request).instrument(span.clone()).await;
+        let result = async {
+            match http.execute(request).await {
+                Ok(response) => Ok(body::buffer(response, max_body).await),
+                Err(error) => Err(error),
+            }
+        }
+        .instrument(span.clone())
+        .await;
         span.record(
             "duration_ms",
             u64::try_from(sent_at.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -65,10 +80,23 @@ pub async fn execute(
         let outcome = match &result {
             Ok(response) => {
                 span.record("status", response.status().as_u16());
-                Outcome::Response(response.status(), response.headers())
+                match body::problem(response) {
+                    None => Outcome::Response(response.status(), response.headers()),
+                    Some(BodyProblem::Incomplete(error)) => {
+                        span.record("error", failure_kind(error));
+                        Outcome::NoResponse
+                    }
+                    Some(BodyProblem::TooLarge { .. }) => {
+                        span.record("error", "too large");
+                        return result;
+                    }
+                }
             }
             Err(error) => {
                 span.record("error", failure_kind(error));
+                if error.is_redirect() || error.is_builder() {
+                    return result;
+                }
                 Outcome::NoResponse
             }
         };
@@ -77,7 +105,7 @@ pub async fn execute(
             return result;
         };
         if result.is_ok() {
-            renew(&mut next, operation, Renewal::AfterResponse);
+            renew(&mut next, operation, &generated, Renewal::AfterResponse);
         }
         if let Some(timeout) = timeout {
             *next.timeout_mut() = Some(timeout);
@@ -92,7 +120,7 @@ pub async fn execute(
         drop(result);
         tokio::time::sleep(delay).await;
         request = next;
-        attempt += 1;
+        attempt = attempt.saturating_add(1);
     }
 }
 
@@ -112,8 +140,19 @@ fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
     Some(copy)
 }
 
-/// Adds what every request of this client carries.
-fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &OperationSpec) {
+/// Which of the operation's generated headers the client filled in (bit `i` for
+/// `generated_headers[i]`); the others were set by the caller and are never renewed.
+#[derive(Debug, Clone, Copy, Default)]
+struct FilledIn(u64);
+
+impl FilledIn {
+    fn contains(self, index: usize) -> bool {
+        index < 64 && self.0 & (1 << index) != 0
+    }
+}
+
+/// Adds what every request of this client carries; returns which generated headers it filled in.
+fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &OperationSpec) -> FilledIn {
     let headers = request.headers_mut();
     if let Some(authorization) = &config.authorization {
         headers.insert(AUTHORIZATION, authorization.clone());
@@ -124,11 +163,13 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
     {
         headers.insert(ACCEPT, HeaderValue::from_static(accept));
     }
-    for header in operation.generated_headers {
+    let mut filled_in = FilledIn::default();
+    for (index, header) in operation.generated_headers.iter().enumerate().take(64) {
         if let Ok(name) = HeaderName::from_bytes(header.name.as_bytes())
             && !headers.contains_key(&name)
         {
             headers.insert(name, new_uuid());
+            filled_in.0 |= 1 << index;
         }
     }
     let mut query: Vec<(&str, &str)> = Vec::new();
@@ -139,7 +180,7 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
         query.push((name, value.expose()));
     }
     if query.is_empty() {
-        return;
+        return filled_in;
     }
     let present: Vec<String> = request.url().query_pairs().map(|(name, _)| name.into_owned()).collect();
     let missing: Vec<&(&str, &str)> = query
@@ -152,11 +193,15 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
             pairs.append_pair(name, value);
         }
     }
+    filled_in
 }
 
-/// Gives each generated header with `renewal` a new value.
-fn renew(request: &mut reqwest::Request, operation: &OperationSpec, renewal: Renewal) {
-    for header in operation.generated_headers.iter().filter(|h| h.renewal == renewal) {
+/// Gives each generated header with `renewal` that the client filled in a new value.
+fn renew(request: &mut reqwest::Request, operation: &OperationSpec, filled_in: &FilledIn, renewal: Renewal) {
+    for (index, header) in operation.generated_headers.iter().enumerate() {
+        if header.renewal != renewal || !filled_in.contains(index) {
+            continue;
+        }
         if let Ok(name) = HeaderName::from_bytes(header.name.as_bytes()) {
             request.headers_mut().insert(name, new_uuid());
         }
@@ -174,6 +219,10 @@ fn new_uuid() -> HeaderValue {
 pub(crate) fn failure_kind(error: &reqwest::Error) -> &'static str {
     if error.is_timeout() {
         "timeout"
+    } else if error.is_redirect() {
+        "redirect"
+    } else if error.is_builder() {
+        "invalid request"
     } else if error.is_connect() {
         "connect"
     } else if error.is_body() {

@@ -10,29 +10,37 @@
 //! - [`RetryPolicy`]: which failures are retried and how long to wait.
 //! - [`execute`]: the request loop behind every generated call.
 //! - [`Error`]: typed errors that keep the HTTP status, headers and raw body.
+//! - [`path_segment`], [`header_value`], [`json`], [`query`]: caller values made into request
+//!   parts, refusing any value that cannot be sent as meant.
+//! - [`Redirects`]: which redirects are followed.
 //! - [`Patch`]: a PATCH body field that can be absent, `null`, or a value.
 //! - [`UnknownValue`]: what an open enum holds for a value the spec does not list.
 
+mod body;
 mod call;
 mod credentials;
 mod error;
 mod execute;
+mod finite;
 mod open_enum;
 mod operation;
+mod outgoing;
 mod patch;
-mod query;
+mod redirects;
 mod retry;
 mod settings;
 
 pub use call::{CallOptions, with_call_options};
 pub use credentials::{Credentials, Secret};
 pub use error::{
-    ApiError, Decoded, Decoder, Decoding, Error, InvalidBody, RawResponse, TransportError, failure, finish, success,
+    ApiError, Decoded, Decoder, Decoding, Error, IncompleteBody, InvalidBody, RawResponse, ResponseTooLarge,
+    TransportError, failure, finish, success,
 };
 pub use execute::execute;
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
+pub use outgoing::{header_value, json, path_segment, query};
 pub use patch::Patch;
-pub use query::query;
+pub use redirects::Redirects;
 pub use retry::RetryPolicy;
-pub use settings::{BuildError, ClientConfig, ClientSettings};
+pub use settings::{BuildError, ClientConfig, ClientSettings, DEFAULT_MAX_RESPONSE_BYTES};

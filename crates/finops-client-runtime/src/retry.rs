@@ -105,7 +105,9 @@ impl RetryPolicy {
             Outcome::NoResponse => return None,
         };
         let delay = retry_after.unwrap_or_else(|| self.backoff(attempt));
-        (elapsed + delay <= self.max_elapsed).then_some(delay)
+        // `Retry-After` is the server's number: the sum may not fit in a `Duration`.
+        let retry_ends = elapsed.checked_add(delay)?;
+        (retry_ends <= self.max_elapsed).then_some(delay)
     }
 
     /// Exponential backoff with "equal jitter": a random wait between half and all of
@@ -218,6 +220,27 @@ mod tests {
             "wait beyond max_elapsed"
         );
         assert!(delay(&RetryPolicy::disabled(), 429, true, 1, None).is_none());
+    }
+
+    #[test]
+    fn a_retry_after_too_large_for_any_clock_is_not_waited_for() {
+        let huge = u64::MAX.to_string();
+        let headers = headers(Some(&huge));
+        let outcome = Outcome::Response(StatusCode::TOO_MANY_REQUESTS, &headers);
+        let now = SystemTime::now();
+        for policy in [
+            RetryPolicy::default(),
+            RetryPolicy::default().max_elapsed(Duration::MAX),
+        ] {
+            for elapsed in [Duration::ZERO, Duration::from_secs(1), Duration::MAX] {
+                let delay = policy.next_delay(outcome, true, 1, elapsed, now);
+                if policy.max_elapsed == Duration::MAX && elapsed == Duration::ZERO {
+                    assert_eq!(delay, Some(Duration::from_secs(u64::MAX)));
+                } else {
+                    assert_eq!(delay, None, "{policy:?} after {elapsed:?}");
+                }
+            }
+        }
     }
 
     #[test]

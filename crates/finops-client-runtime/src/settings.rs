@@ -1,6 +1,6 @@
 //! What a generated `ClientBuilder` collects, and the configuration a built client carries.
 
-use crate::{Credentials, RetryPolicy, Secret};
+use crate::{Credentials, Redirects, RetryPolicy, Secret};
 use reqwest::header::HeaderValue;
 use std::fmt;
 use std::time::Duration;
@@ -16,8 +16,13 @@ pub struct ClientSettings {
     retry: RetryPolicy,
     timeout: Option<Duration>,
     connect_timeout: Duration,
+    redirects: Redirects,
+    max_response_bytes: u64,
     http: Option<reqwest::Client>,
 }
+
+/// The largest response body a client reads unless told otherwise: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 << 20;
 
 /// Why a client could not be built.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +47,8 @@ impl ClientSettings {
             retry: RetryPolicy::default(),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Duration::from_secs(10),
+            redirects: Redirects::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
         }
     }
@@ -83,6 +90,18 @@ impl ClientSettings {
         self.connect_timeout = timeout;
     }
 
+    /// Which redirects the HTTP client this builder makes follows (not one passed with
+    /// [`Self::set_http_client`], which follows its own policy).
+    pub fn set_redirects(&mut self, redirects: Redirects) {
+        self.redirects = redirects;
+    }
+
+    /// The largest response body read (a call may override it); a longer one fails the call
+    /// with [`crate::Error::ResponseTooLarge`] without being read further.
+    pub fn set_max_response_bytes(&mut self, limit: u64) {
+        self.max_response_bytes = limit;
+    }
+
     /// Sends through `http` (proxies, TLS roots, connection pool) instead of a new client.
     pub fn set_http_client(&mut self, http: reqwest::Client) {
         self.http = Some(http);
@@ -99,6 +118,18 @@ impl ClientSettings {
                 self.base_url
             )));
         }
+        // Paths are appended to the base URL as text: a query or fragment in it would swallow them.
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(BuildError(format!(
+                "the base URL `{}` has a query or fragment; give the scheme, host and path only",
+                url.origin().ascii_serialization()
+            )));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(BuildError(
+                "the base URL holds a user name or password; set credentials on the builder instead".into(),
+            ));
+        }
         let authorization = match &self.credentials {
             Some(credentials) => credentials.authorization().map_err(BuildError)?,
             None => None,
@@ -109,6 +140,7 @@ impl ClientSettings {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(self.redirects.policy())
                 .build()
                 .map_err(|e| BuildError(format!("the HTTP client could not be created: {e}")))?,
         };
@@ -119,6 +151,7 @@ impl ClientSettings {
             user_agent,
             retry: self.retry,
             timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
         };
         Ok((self.base_url.trim_end_matches('/').to_string(), http, config))
     }
@@ -133,6 +166,7 @@ pub struct ClientConfig {
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: u64,
 }
 
 impl ClientConfig {
@@ -151,6 +185,7 @@ impl fmt::Debug for ClientConfig {
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -165,6 +200,22 @@ mod tests {
         assert!(err.to_string().contains("`not a url` is not a URL"), "{err}");
         let err = ClientSettings::new("ftp://example.com", "x/1").build().unwrap_err();
         assert!(err.to_string().contains("must start with http"), "{err}");
+        let err = ClientSettings::new("https://example.com/api?key=1", "x/1")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("has a query or fragment"), "{err}");
+        assert!(!err.to_string().contains("key=1"), "{err}");
+        let err = ClientSettings::new("https://example.com/#x", "x/1")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("has a query or fragment"), "{err}");
+        let err = ClientSettings::new("https://u:pw@example.com/", "x/1")
+            .build()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("user name or password") && !err.to_string().contains("pw"),
+            "{err}"
+        );
     }
 
     #[test]

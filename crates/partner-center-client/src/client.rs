@@ -26,10 +26,11 @@ impl Server {
         }
     }
 }
-/// Builds a [`Client`]: server or base URL, credentials, retries and timeouts.
+/// Builds a [`Client`]: server or base URL, credentials, retries, timeouts and limits.
 ///
 /// Defaults: the first documented server, no credentials, [`RetryPolicy::default`], a
-/// 60 s timeout per attempt and a 10 s connect timeout.
+/// 60 s timeout per attempt, a 10 s connect timeout, redirects followed within the same
+/// origin only, and response bodies of at most 64 MiB.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     settings: ClientSettings,
@@ -90,8 +91,20 @@ impl ClientBuilder {
         self.settings.add_user_agent(product);
         self
     }
+    /// Which redirects to follow: by default those to the same scheme, host and port,
+    /// at most 10, never a loop. A redirect not followed is returned as the 3xx response.
+    pub fn redirects(mut self, redirects: ::finops_client_runtime::Redirects) -> Self {
+        self.settings.set_redirects(redirects);
+        self
+    }
+    /// The largest response body a call reads (64 MiB unless set); a longer one fails with
+    /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), read no further.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.settings.set_max_response_bytes(limit);
+        self
+    }
     /// Sends through `http` (proxies, TLS roots, connection pool) instead of a new
-    /// `reqwest::Client`; the connect timeout is then `http`'s own.
+    /// `reqwest::Client`; the connect timeout and the redirects followed are then `http`'s own.
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.settings.set_http_client(http);
         self

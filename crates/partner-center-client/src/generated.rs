@@ -1678,28 +1678,60 @@ pub mod builder {
             let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
             let x_locale = x_locale.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/customers/{}/subscriptions/overage", client.baseurl, encode_path(&
-                customer_tenant_id.to_string()),
+                "{}/v1/customers/{}/subscriptions/overage", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_tenant_id", &
+                customer_tenant_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = ms_contract_version {
-                header_map.append("MS-Contract-Version", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_correlation_id {
-                header_map.append("MS-CorrelationId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_partner_center_application {
                 header_map
                     .append(
                         "MS-PartnerCenter-Application",
-                        value.to_string().try_into()?,
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
                     );
             }
             if let Some(value) = ms_request_id {
-                header_map.append("MS-RequestId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = x_locale {
-                header_map.append("X-Locale", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
             }
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
@@ -1871,34 +1903,66 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/customers/{}/subscriptions/overage", client.baseurl, encode_path(&
-                customer_tenant_id.to_string()),
+                "{}/v1/customers/{}/subscriptions/overage", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_tenant_id", &
+                customer_tenant_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = ms_contract_version {
-                header_map.append("MS-Contract-Version", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_correlation_id {
-                header_map.append("MS-CorrelationId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_partner_center_application {
                 header_map
                     .append(
                         "MS-PartnerCenter-Application",
-                        value.to_string().try_into()?,
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
                     );
             }
             if let Some(value) = ms_request_id {
-                header_map.append("MS-RequestId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = x_locale {
-                header_map.append("X-Locale", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
             }
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .json(&body)
+            let mut request = ::finops_client_runtime::json(
+                    client.client.put(url),
+                    &body,
+                )?
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -2039,28 +2103,60 @@ pub mod builder {
             let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
             let x_locale = x_locale.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/customers/{}/usagebudget", client.baseurl, encode_path(&
-                customer_tenant_id.to_string()),
+                "{}/v1/customers/{}/usagebudget", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_tenant_id", &
+                customer_tenant_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = ms_contract_version {
-                header_map.append("MS-Contract-Version", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_correlation_id {
-                header_map.append("MS-CorrelationId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_partner_center_application {
                 header_map
                     .append(
                         "MS-PartnerCenter-Application",
-                        value.to_string().try_into()?,
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
                     );
             }
             if let Some(value) = ms_request_id {
-                header_map.append("MS-RequestId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = x_locale {
-                header_map.append("X-Locale", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
             }
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
@@ -2218,34 +2314,66 @@ pub mod builder {
             let x_locale = x_locale.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/customers/{}/usagebudget", client.baseurl, encode_path(&
-                customer_tenant_id.to_string()),
+                "{}/v1/customers/{}/usagebudget", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_tenant_id", &
+                customer_tenant_id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
             if let Some(value) = ms_contract_version {
-                header_map.append("MS-Contract-Version", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_correlation_id {
-                header_map.append("MS-CorrelationId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = ms_partner_center_application {
                 header_map
                     .append(
                         "MS-PartnerCenter-Application",
-                        value.to_string().try_into()?,
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
                     );
             }
             if let Some(value) = ms_request_id {
-                header_map.append("MS-RequestId", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
             }
             if let Some(value) = x_locale {
-                header_map.append("X-Locale", value.to_string().try_into()?);
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
             }
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .json(&body)
+            let mut request = ::finops_client_runtime::json(
+                    client.client.patch(url),
+                    &body,
+                )?
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

@@ -1058,18 +1058,21 @@ pub mod builder {
                     ::finops_client_runtime::query(
                         ::finops_client_runtime::query(
                             ::finops_client_runtime::query(
-                                client.client.post(url).json(&body),
+                                ::finops_client_runtime::json(
+                                    client.client.post(url),
+                                    &body,
+                                )?,
                                 &progenitor_client::QueryParam::new(
                                     "environment",
                                     &environment,
                                 ),
-                            ),
+                            )?,
                             &progenitor_client::QueryParam::new("page", &page),
-                        ),
+                        )?,
                         &progenitor_client::QueryParam::new("page_size", &page_size),
-                    ),
+                    )?,
                     &progenitor_client::QueryParam::new("sort_by", &sort_by),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_customers",
@@ -1136,14 +1139,15 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let environment = environment.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
-                .to_string()),
+                "{}/api/users/{}/", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_identifier", &
+                customer_identifier.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = ::finops_client_runtime::query(
                     client.client.get(url),
                     &progenitor_client::QueryParam::new("environment", &environment),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_customer",
@@ -1210,14 +1214,15 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let environment = environment.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
-                .to_string()),
+                "{}/api/users/{}/", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_identifier", &
+                customer_identifier.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = ::finops_client_runtime::query(
                     client.client.delete(url),
                     &progenitor_client::QueryParam::new("environment", &environment),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_customer",
@@ -1299,14 +1304,15 @@ pub mod builder {
             let environment = environment.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/api/users/{}/", client.baseurl, encode_path(& customer_identifier
-                .to_string()),
+                "{}/api/users/{}/", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_identifier", &
+                customer_identifier.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = ::finops_client_runtime::query(
-                    client.client.patch(url).json(&body),
+                    ::finops_client_runtime::json(client.client.patch(url), &body)?,
                     &progenitor_client::QueryParam::new("environment", &environment),
-                )
+                )?
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_customer",

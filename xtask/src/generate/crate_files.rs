@@ -144,8 +144,8 @@ mod send;
 
 pub use client::*;
 pub use finops_client_runtime::{{
-    ApiError, BuildError, CallOptions, Error, InvalidBody, Patch, RawResponse, RetryPolicy, Secret, TransportError,
-    UnknownValue,
+    ApiError, BuildError, CallOptions, Error, IncompleteBody, InvalidBody, Patch, RawResponse, Redirects,
+    ResponseTooLarge, RetryPolicy, Secret, TransportError, UnknownValue,
 }};
 pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`

@@ -23,6 +23,15 @@ pub struct Applied {
     pub query_calls: usize,
     /// Empty header maps no longer built and merged into the request.
     pub empty_header_maps: usize,
+    /// `encode_path(..)` calls routed through `finops_client_runtime::path_segment`, which
+    /// refuses an empty, `.` or `..` segment and encodes `\`.
+    pub path_segments: usize,
+    /// Header values converted by `finops_client_runtime::header_value`, which refuses what a
+    /// server would read differently (line breaks, non-ASCII, edge white space).
+    pub header_values: usize,
+    /// `.json(..)` bodies routed through `finops_client_runtime::json`, which refuses a float
+    /// JSON cannot carry (serde_json would send `null`).
+    pub json_bodies: usize,
 }
 
 /// Parameters of the spec that the passes expect to find in progenitor's output.
@@ -32,6 +41,12 @@ pub struct ParameterCounts {
     pub query: usize,
     /// Operations with no header parameter: their header map stays empty.
     pub operations_without_headers: usize,
+    /// Path parameters over all operations.
+    pub path: usize,
+    /// Header parameters over all operations.
+    pub header: usize,
+    /// Operations with a (JSON) request body.
+    pub json_bodies: usize,
 }
 
 /// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
@@ -72,6 +87,9 @@ pub fn apply(
         schemars_derives: pass.applied.schemars_derives,
         query_calls: parameters.query,
         empty_header_maps: parameters.operations_without_headers,
+        path_segments: parameters.path,
+        header_values: parameters.header,
+        json_bodies: parameters.json_bodies,
     };
     if pass.applied != expected {
         return Err(format!(
@@ -120,20 +138,53 @@ impl VisitMut for Passes {
         }
     }
 
-    /// `request.query(&param)` → `::finops_client_runtime::query(request, &param)` in builders.
+    /// In builders, caller values go through the runtime's checked conversions:
+    /// - `request.query(&param)` → `::finops_client_runtime::query(request, &param)?`;
+    /// - `request.json(&body)` → `::finops_client_runtime::json(request, &body)?`;
+    /// - `header_map.append("Name", value.to_string().try_into()?)` →
+    ///   `header_map.append("Name", ::finops_client_runtime::header_value("Name", value.to_string())?)`;
+    /// - `encode_path(&x.to_string())` inside the URL's `format!` →
+    ///   `::finops_client_runtime::path_segment("x", &x.to_string())?`.
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
         syn::visit_mut::visit_expr_mut(self, expr);
         if !self.in_builder {
             return;
         }
-        if let syn::Expr::MethodCall(call) = expr
-            && call.method == "query"
-            && call.args.len() == 1
-        {
-            let receiver = &call.receiver;
-            let params = &call.args[0];
-            *expr = syn::parse_quote!(::finops_client_runtime::query(#receiver, #params));
-            self.applied.query_calls += 1;
+        match expr {
+            syn::Expr::MethodCall(call) if call.method == "query" && call.args.len() == 1 => {
+                let receiver = &call.receiver;
+                let params = &call.args[0];
+                *expr = syn::parse_quote!(::finops_client_runtime::query(#receiver, #params)?);
+                self.applied.query_calls += 1;
+            }
+            syn::Expr::MethodCall(call) if call.method == "json" && call.args.len() == 1 => {
+                let receiver = &call.receiver;
+                let body = &call.args[0];
+                *expr = syn::parse_quote!(::finops_client_runtime::json(#receiver, #body)?);
+                self.applied.json_bodies += 1;
+            }
+            syn::Expr::MethodCall(call)
+                if call.method == "append"
+                    && call.args.len() == 2
+                    && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map")) =>
+            {
+                let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(name),
+                    ..
+                }) = &call.args[0]
+                else {
+                    return;
+                };
+                let Some(value) = string_try_into(&call.args[1]) else {
+                    return;
+                };
+                call.args[1] = syn::parse_quote!(::finops_client_runtime::header_value(#name, #value)?);
+                self.applied.header_values += 1;
+            }
+            syn::Expr::Macro(mac) if mac.mac.path.is_ident("format") => {
+                self.applied.path_segments += checked_path_segments(&mut mac.mac);
+            }
+            _ => {}
         }
     }
 
@@ -263,6 +314,54 @@ fn drop_empty_header_map(function: &mut syn::ImplItemFn) -> usize {
     let mut merges = DropsMerge(0);
     merges.visit_block_mut(&mut function.block);
     merges.0
+}
+
+/// `X.to_string().try_into()?` → `X.to_string()`.
+fn string_try_into(expr: &syn::Expr) -> Option<syn::Expr> {
+    let syn::Expr::Try(attempt) = expr else { return None };
+    let syn::Expr::MethodCall(call) = &*attempt.expr else {
+        return None;
+    };
+    let to_string = &*call.receiver;
+    let is_to_string = matches!(to_string, syn::Expr::MethodCall(inner) if inner.method == "to_string");
+    (call.method == "try_into" && call.args.is_empty() && is_to_string).then(|| to_string.clone())
+}
+
+/// Rewrites each `encode_path(&name.to_string())` argument of a `format!` into
+/// `::finops_client_runtime::path_segment("name", &name.to_string())?`; returns how many.
+fn checked_path_segments(mac: &mut syn::Macro) -> usize {
+    use syn::parse::Parser;
+    let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+    let Ok(mut arguments) = parser.parse2(mac.tokens.clone()) else {
+        return 0;
+    };
+    let mut rewritten = 0;
+    for argument in arguments.iter_mut() {
+        let syn::Expr::Call(call) = argument else { continue };
+        let is_encode_path = matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("encode_path"));
+        let [value] = call.args.iter().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let name = match value {
+            syn::Expr::Reference(reference) => match &*reference.expr {
+                syn::Expr::MethodCall(call) if call.method == "to_string" => match &*call.receiver {
+                    syn::Expr::Path(path) => path.path.get_ident().map(ToString::to_string),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        };
+        let (true, Some(name)) = (is_encode_path, name) else {
+            continue;
+        };
+        *argument = syn::parse_quote!(::finops_client_runtime::path_segment(#name, #value)?);
+        rewritten += 1;
+    }
+    if rewritten > 0 {
+        mac.tokens = arguments.to_token_stream();
+    }
+    rewritten
 }
 
 fn is_api_version_header(stmt: &syn::Stmt) -> bool {

@@ -148,8 +148,10 @@ pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operat
     out
 }
 
-/// What progenitor's request code holds per the spec: one `.query(..)` per query parameter, and
-/// a header map with nothing appended for each operation without header parameters.
+/// What progenitor's request code holds per the spec: one `.query(..)` per query parameter, one
+/// `encode_path(..)` per path parameter, one `header_map.append(..)` per header parameter, one
+/// `.json(..)` per JSON request body, and a header map with nothing appended for each operation
+/// without header parameters.
 pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
     use openapiv3::{Parameter, ReferenceOr};
     let no_components = openapiv3::Components::default();
@@ -159,22 +161,29 @@ pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
         let ReferenceOr::Item(item) = item else { continue };
         for (_, operation) in item.iter() {
             // Operation-level parameters override path-level ones of the same name and location.
-            let parameters: std::collections::BTreeSet<(bool, bool, &str)> = item
+            let parameters: std::collections::BTreeSet<(bool, bool, bool, &str)> = item
                 .parameters
                 .iter()
                 .chain(&operation.parameters)
                 .filter_map(|reference| super::model::resolve_parameter(reference, components))
                 .map(|p| {
-                    let (query, header) = (
+                    (
                         matches!(p, Parameter::Query { .. }),
                         matches!(p, Parameter::Header { .. }),
-                    );
-                    (query, header, p.parameter_data_ref().name.as_str())
+                        matches!(p, Parameter::Path { .. }),
+                        p.parameter_data_ref().name.as_str(),
+                    )
                 })
                 .collect();
             counts.query += parameters.iter().filter(|(query, ..)| *query).count();
-            if !parameters.iter().any(|(_, header, _)| *header) {
+            let headers = parameters.iter().filter(|(_, header, ..)| *header).count();
+            counts.header += headers;
+            counts.path += parameters.iter().filter(|(_, _, path, _)| *path).count();
+            if headers == 0 {
                 counts.operations_without_headers += 1;
+            }
+            if operation.request_body.is_some() {
+                counts.json_bodies += 1;
             }
         }
     }

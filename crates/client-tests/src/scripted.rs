@@ -1,0 +1,231 @@
+//! A raw HTTP/1.1 server on 127.0.0.1 that answers from a script, including the ways a real server
+//! misbehaves that a well-behaved mock server cannot: a body shorter than its `Content-Length`, a
+//! body with no end, a status line with any code, any header bytes.
+//!
+//! Every connection serves one request and is then closed. Requests are answered with the
+//! script's replies in order; once the script runs out, its last reply is repeated.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    status: u16,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Vec<u8>,
+    length: Length,
+    delay: Duration,
+}
+
+/// How the body's end is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Length {
+    /// `Content-Length` is the body's true length.
+    Exact,
+    /// `Content-Length` claims this many bytes; the connection closes after the body sent.
+    Claimed(u64),
+    /// No `Content-Length`: the body ends when the connection closes.
+    UntilClose,
+    /// No `Content-Length`, and this many zero bytes are streamed (until the client hangs up).
+    Endless(u64),
+}
+
+impl Reply {
+    /// A reply with `status` and no body.
+    pub fn status(status: u16) -> Self {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            length: Length::Exact,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Adds a header, its value sent as these exact bytes.
+    pub fn header(mut self, name: &str, value: impl AsRef<[u8]>) -> Self {
+        self.headers.push((name.to_string(), value.as_ref().to_vec()));
+        self
+    }
+
+    /// A JSON body, with `Content-Type: application/json`.
+    pub fn json(self, body: &serde_json::Value) -> Self {
+        self.header("content-type", "application/json")
+            .body(serde_json::to_vec(body).expect("JSON"))
+    }
+
+    /// The body bytes.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    /// Claims a `Content-Length` of `length` whatever the body is, then closes the connection.
+    pub fn claimed_length(mut self, length: u64) -> Self {
+        self.length = Length::Claimed(length);
+        self
+    }
+
+    /// No `Content-Length`: the body ends when the connection closes.
+    pub fn until_close(mut self) -> Self {
+        self.length = Length::UntilClose;
+        self
+    }
+
+    /// Streams `bytes` zero bytes after the body, with no `Content-Length`.
+    pub fn endless(mut self, bytes: u64) -> Self {
+        self.length = Length::Endless(bytes);
+        self
+    }
+
+    /// Waits this long before answering.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+
+    fn head(&self) -> Vec<u8> {
+        let mut head = format!("HTTP/1.1 {} Scripted\r\nconnection: close\r\n", self.status).into_bytes();
+        for (name, value) in &self.headers {
+            head.extend_from_slice(name.as_bytes());
+            head.extend_from_slice(b": ");
+            head.extend_from_slice(value);
+            head.extend_from_slice(b"\r\n");
+        }
+        match self.length {
+            Length::Exact => head.extend_from_slice(format!("content-length: {}\r\n", self.body.len()).as_bytes()),
+            Length::Claimed(length) => head.extend_from_slice(format!("content-length: {length}\r\n").as_bytes()),
+            Length::UntilClose | Length::Endless(_) => {}
+        }
+        head.extend_from_slice(b"\r\n");
+        head
+    }
+}
+
+/// A running scripted server; it stops when dropped.
+pub struct ScriptedServer {
+    address: std::net::SocketAddr,
+    requests: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ScriptedServer {
+    /// Starts a server answering with `script` (at least one reply).
+    pub async fn start(script: Vec<Reply>) -> Self {
+        assert!(!script.is_empty(), "a script needs a reply");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+        let address = listener.local_addr().expect("an address");
+        let requests = Arc::new(AtomicUsize::new(0));
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let script = Arc::new(script);
+        let task = {
+            let requests = Arc::clone(&requests);
+            let received = Arc::clone(&received);
+            tokio::spawn(async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    let script = Arc::clone(&script);
+                    let requests = Arc::clone(&requests);
+                    let received = Arc::clone(&received);
+                    tokio::spawn(async move {
+                        let _ = serve(stream, &script, &requests, &received).await;
+                    });
+                }
+            })
+        };
+        ScriptedServer {
+            address,
+            requests,
+            received,
+            task,
+        }
+    }
+
+    /// The base URL, `http://127.0.0.1:<port>`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// How many requests arrived.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    /// The head (request line and headers) of every request, in order.
+    pub fn request_heads(&self) -> Vec<String> {
+        let received = self.received.lock().unwrap_or_else(|e| e.into_inner());
+        received
+            .iter()
+            .map(|head| String::from_utf8_lossy(head).into_owned())
+            .collect()
+    }
+}
+
+impl Drop for ScriptedServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    script: &[Reply],
+    requests: &AtomicUsize,
+    received: &Mutex<Vec<Vec<u8>>>,
+) -> std::io::Result<()> {
+    let head = read_request(&mut stream).await?;
+    let index = requests.fetch_add(1, Ordering::SeqCst);
+    received.lock().unwrap_or_else(|e| e.into_inner()).push(head);
+    let reply = &script[index.min(script.len() - 1)];
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    stream.write_all(&reply.head()).await?;
+    stream.write_all(&reply.body).await?;
+    if let Length::Endless(mut left) = reply.length {
+        let chunk = vec![0u8; 64 * 1024];
+        while left > 0 {
+            let n = usize::try_from(left.min(chunk.len() as u64)).unwrap_or(chunk.len());
+            stream.write_all(&chunk[..n]).await?;
+            left -= n as u64;
+        }
+    }
+    stream.flush().await?;
+    stream.shutdown().await
+}
+
+/// Reads one request's head and its `Content-Length` body; returns the head.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 4096];
+    let head_end = loop {
+        let n = stream.read(&mut buffer).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        data.extend_from_slice(&buffer[..n]);
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break end + 4;
+        }
+    };
+    let head = data[..head_end].to_vec();
+    let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let length: usize = text
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = data.len() - head_end;
+    while body < length {
+        let n = stream.read(&mut buffer).await?;
+        if n == 0 {
+            break;
+        }
+        body += n;
+    }
+    Ok(head)
+}
