@@ -71,7 +71,14 @@ enum FailOn {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = codegen::project_root();
+    let root = match codegen::project_root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("nothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
     match cli.command {
         Command::Codegen { check } => match codegen::run(&root, check, &mut std::io::stdout().lock()) {
             Ok(Outcome::Done) => ExitCode::SUCCESS,

@@ -40,7 +40,7 @@ fn manifest(krate: &GeneratedCrate) -> String {
 
 #[test]
 fn every_api_is_pinned() {
-    let root = codegen::project_root();
+    let root = codegen::project_root().expect("the tests run inside the checkout");
     let crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     for krate in &crates {
         insta::assert_snapshot!(format!("api__{}", krate.api), manifest(krate));
@@ -49,7 +49,7 @@ fn every_api_is_pinned() {
 
 #[test]
 fn committed_crates_are_fresh() {
-    let root = codegen::project_root();
+    let root = codegen::project_root().expect("the tests run inside the checkout");
     let crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     let plan = Plan::new(&root, &crates, Path::new(CRATES_DIR)).unwrap();
     let stale: Vec<_> = plan.drift().map(|f| f.path.display().to_string()).collect();
@@ -63,7 +63,7 @@ fn committed_crates_are_fresh() {
 
 #[test]
 fn generation_is_deterministic() {
-    let root = codegen::project_root();
+    let root = codegen::project_root().expect("the tests run inside the checkout");
     let first = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     let second = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     for (a, b) in first.iter().zip(&second) {
@@ -74,7 +74,7 @@ fn generation_is_deterministic() {
 #[test]
 fn every_fixture_is_pinned() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let root = codegen::project_root();
+    let root = codegen::project_root().expect("the tests run inside the checkout");
     let apis = spec::discover(&fixtures).unwrap_or_else(|d| panic!("{d}"));
     assert!(apis.len() >= 4, "fixtures went missing: {apis:?}");
     for api in apis {

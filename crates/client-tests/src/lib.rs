@@ -17,7 +17,7 @@ pub fn bundled_spec(api: &str) -> Value {
     cache
         .entry(api.to_string())
         .or_insert_with(|| {
-            let root = xtask::codegen::project_root();
+            let root = xtask::codegen::project_root().expect("the tests run inside the checkout");
             let dir = ApiDir {
                 name: api.to_string(),
                 dir: root.join("specs").join(api),
