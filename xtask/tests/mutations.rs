@@ -22,7 +22,9 @@ fn real_specs() -> Vec<(PathBuf, Vec<u8>)> {
             }
         }
     }
-    let specs = xtask::codegen::project_root().expect("the tests run inside the checkout").join("specs");
+    let specs = xtask::codegen::project_root()
+        .expect("the tests run inside the checkout")
+        .join("specs");
     let mut out = Vec::new();
     walk(&specs, &specs, &mut out);
     out

@@ -32,7 +32,10 @@ fn codegen_writes_into_the_checkout_it_runs_in() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(other.path().join("crates/minimal-client/Cargo.toml").is_file());
     let this_checkout = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    assert!(!this_checkout.join("crates/minimal-client").exists(), "wrote into the checkout it was built in");
+    assert!(
+        !this_checkout.join("crates/minimal-client").exists(),
+        "wrote into the checkout it was built in"
+    );
 }
 
 #[test]
@@ -45,7 +48,10 @@ fn a_binary_cargo_built_for_another_checkout_refuses_to_run() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.starts_with("error: cargo ran this command for the checkout "), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cargo ran this command for the checkout "),
+        "{stderr}"
+    );
     assert!(stderr.ends_with("nothing was written\n"), "{stderr}");
     assert!(!other.path().join("crates").exists());
 }

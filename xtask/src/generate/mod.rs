@@ -124,7 +124,7 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
             let modules = client_layer(api, &model, !replaced.is_empty());
             (modules, started.elapsed())
         });
-        let progenitor_output = progenitor_module(api, &openapi, &model, info.operations.len(), &replaced, times);
+        let progenitor_output = progenitor_module(spec, api, &openapi, &model, info.operations.len(), &replaced, times);
         let client_layer = client_layer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -228,6 +228,7 @@ fn unparsable(api: &str, what: &str, error: syn::Error) -> Diagnostic {
 /// progenitor's output for the spec without responses, edited by [`postprocess`] and printed as
 /// `src/generated.rs`.
 fn progenitor_module(
+    spec: &BundledSpec,
     api: &str,
     openapi: &openapiv3::OpenAPI,
     model: &model::ApiModel,
@@ -236,7 +237,12 @@ fn progenitor_module(
     times: &mut StageTimes,
 ) -> Result<(progenitor::Generated, postprocess::Applied, PrintedModule), Diagnostics> {
     let started = Instant::now();
-    let mut generated = progenitor::generate(api, &progenitor::request_only(openapi), &progenitor::settings(model))?;
+    let mut generated = progenitor::generate(
+        api,
+        &progenitor::request_only(openapi),
+        &progenitor::settings(model),
+        &|pointer| spec.locate(pointer),
+    )?;
     times.progenitor += started.elapsed();
     let started = Instant::now();
     let mut file: syn::File =

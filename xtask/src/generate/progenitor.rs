@@ -2,7 +2,7 @@
 //! operation being generated.
 
 use super::model::ApiModel;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location, escape_pointer_token};
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
@@ -65,22 +65,30 @@ pub fn request_only(spec: &OpenAPI) -> OpenAPI {
     spec
 }
 
-pub fn generate(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings) -> Result<Generated, Diagnostic> {
-    match run(spec, settings) {
-        Ok(Ok(generated)) => Ok(generated),
-        Ok(Err(error)) => Err(explain(
-            api_name,
-            spec,
-            settings,
-            &format!("progenitor rejected the spec: {error}"),
-        )),
-        Err(panic) => Err(explain(
-            api_name,
-            spec,
-            settings,
-            &format!("progenitor panicked: {panic}"),
-        )),
-    }
+/// Runs progenitor. A failure is narrowed down to the operation or component schema that fails
+/// on its own, and `locate` turns that one's JSON pointer into its source position.
+pub fn generate(
+    api_name: &str,
+    spec: &OpenAPI,
+    settings: &GenerationSettings,
+    locate: &dyn Fn(&str) -> Location,
+) -> Result<Generated, Diagnostic> {
+    let failure = match run(spec, settings) {
+        Ok(Ok(generated)) => return Ok(generated),
+        Ok(Err(error)) => format!("progenitor rejected the spec: {error}"),
+        Err(panic) => format!("progenitor panicked: {panic}"),
+    };
+    let diagnostic = explain(api_name, spec, settings, &failure);
+    Err(match diagnostic.pointer {
+        Some(pointer) => diagnostic.diagnostic.at(locate(&pointer)),
+        None => diagnostic.diagnostic,
+    })
+}
+
+/// A failure, and the JSON pointer of what fails on its own, when one was found.
+struct Explained {
+    diagnostic: Diagnostic,
+    pointer: Option<String>,
 }
 
 /// Generates; `Err` carries a panic's message.
@@ -97,12 +105,13 @@ fn run(spec: &OpenAPI, settings: &GenerationSettings) -> Result<Result<Generated
     })
 }
 
-/// Names the first operation that fails on its own, so the author knows where to look.
-fn explain(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings, failure: &str) -> Diagnostic {
+/// Names the component schema or the first operation that fails on its own, so the author knows
+/// where to look.
+fn explain(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings, failure: &str) -> Explained {
     let mut types_only = spec.clone();
     types_only.paths.paths.clear();
     if !matches!(run(&types_only, settings), Ok(Ok(_))) {
-        return types_failed(api_name, failure);
+        return types_failed(api_name, &types_only, settings, failure);
     }
     for (path, method, operation) in operations(spec) {
         let mut single = spec.clone();
@@ -117,19 +126,88 @@ fn explain(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings, failur
         let fails_alone = !matches!(run(&single, settings), Ok(Ok(_)));
         if fails_alone {
             let id = operation.operation_id.as_deref().unwrap_or("(no operationId)");
-            return Diagnostic::new(format!(
-                "{api_name}: generating operation `{id}` ({} {path}) failed: {failure}",
-                method.to_uppercase()
-            ))
-            .help("this spec shape is not supported by the generator; the README's \"Supported specs\" section lists what is");
+            return Explained {
+                diagnostic: Diagnostic::new(format!(
+                    "{api_name}: generating operation `{id}` ({} {path}) failed: {failure}",
+                    method.to_uppercase()
+                ))
+                .help("this spec shape is not supported by the generator; the README's \"Supported specs\" section lists what is"),
+                pointer: Some(format!("/paths/{}/{method}", escape_pointer_token(path))),
+            };
         }
     }
-    types_failed(api_name, failure)
+    types_failed(api_name, &types_only, settings, failure)
 }
 
-fn types_failed(api_name: &str, failure: &str) -> Diagnostic {
-    Diagnostic::new(format!("{api_name}: generating the component types failed: {failure}"))
-        .help("check the schemas under `components/schemas` for shapes the generator cannot express")
+/// The component types fail: finds the component schema whose types fail with only what it
+/// refers to beside it (the one with the fewest such), and points at it.
+fn types_failed(api_name: &str, types_only: &OpenAPI, settings: &GenerationSettings, failure: &str) -> Explained {
+    let no_components = openapiv3::Components::default();
+    let components = types_only.components.as_ref().unwrap_or(&no_components);
+    let mut culprit: Option<(usize, String)> = None;
+    for name in components.schemas.keys() {
+        let closure = referenced_closure(name, components);
+        if culprit.as_ref().is_some_and(|(size, _)| *size <= closure.len()) {
+            continue;
+        }
+        let mut alone = types_only.clone();
+        if let Some(components) = alone.components.as_mut() {
+            components.schemas.retain(|n, _| closure.contains(n));
+        }
+        if !matches!(run(&alone, settings), Ok(Ok(_))) {
+            culprit = Some((closure.len(), name.clone()));
+        }
+    }
+    let help =
+        "this schema shape is not supported by the generator; the README's \"Supported specs\" section lists what is";
+    match culprit {
+        Some((_, name)) => Explained {
+            diagnostic: Diagnostic::new(format!(
+                "{api_name}: generating the types of component schema `{name}` failed: {failure}"
+            ))
+            .help(help),
+            pointer: Some(format!("/components/schemas/{}", escape_pointer_token(&name))),
+        },
+        None => Explained {
+            diagnostic: Diagnostic::new(format!("{api_name}: generating the component types failed: {failure}"))
+                .help("check the schemas under `components/schemas` for shapes the generator cannot express"),
+            pointer: None,
+        },
+    }
+}
+
+/// `name` and every component schema it refers to, directly or not.
+fn referenced_closure(name: &str, components: &openapiv3::Components) -> std::collections::BTreeSet<String> {
+    const PREFIX: &str = "#/components/schemas/";
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec![name.to_string()];
+    while let Some(next) = todo.pop() {
+        if !seen.insert(next.clone()) {
+            continue;
+        }
+        let Some(schema) = components.schemas.get(&next) else {
+            continue;
+        };
+        let json = serde_json::to_value(schema).unwrap_or_default();
+        let mut stack = vec![&json];
+        while let Some(value) = stack.pop() {
+            match value {
+                serde_json::Value::Object(map) => {
+                    if let Some(target) = map
+                        .get("$ref")
+                        .and_then(|r| r.as_str())
+                        .and_then(|r| r.strip_prefix(PREFIX))
+                    {
+                        todo.push(target.replace("~1", "/").replace("~0", "~"));
+                    }
+                    stack.extend(map.values());
+                }
+                serde_json::Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+    seen
 }
 
 pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {

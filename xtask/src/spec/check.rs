@@ -17,6 +17,7 @@ pub fn check(spec: &BundledSpec) -> Result<(), Diagnostics> {
         out: Diagnostics::default(),
     };
     checker.document();
+    super::inhabited::check(spec, &mut checker.out);
     checker.out.into_result()
 }
 

@@ -3,9 +3,11 @@
 
 pub mod bundle;
 pub mod check;
+pub mod inhabited;
 pub mod json_schema;
 pub mod node;
 pub mod normalize;
+pub mod openapi_schema;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, escape_pointer_token};
@@ -166,6 +168,13 @@ pub fn pointer_of<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
 /// Loads, bundles and checks one API folder.
 pub fn load(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostics> {
     let spec = bundle::bundle(api, display_root)?;
-    check::check(&spec)?;
+    check_bundled(&spec)?;
     Ok(spec)
+}
+
+/// Whether a bundled spec is accepted: first what the generator cannot take (with the most
+/// specific messages), then everything the OpenAPI 3.0 schema does not allow.
+pub fn check_bundled(spec: &BundledSpec) -> Result<(), Diagnostics> {
+    check::check(spec)?;
+    openapi_schema::validate(spec)
 }
