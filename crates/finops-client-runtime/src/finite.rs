@@ -208,49 +208,46 @@ impl ser::Serializer for Checker {
     }
 }
 
-impl ser::SerializeSeq for Compound {
-    type Ok = ();
-    type Error = Unsendable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsendable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsendable> {
-        Ok(())
-    }
+/// The compound impls that check elements by index (`serialize_element` or unnamed
+/// `serialize_field`).
+macro_rules! by_index {
+    ($($trait:ident::$method:ident),* $(,)?) => {
+        $(impl ser::$trait for Compound {
+            type Ok = ();
+            type Error = Unsendable;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsendable> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Unsendable> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTuple for Compound {
-    type Ok = ();
-    type Error = Unsendable;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsendable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsendable> {
-        Ok(())
-    }
+/// The compound impls that check fields by name.
+macro_rules! by_name {
+    ($($trait:ident),* $(,)?) => {
+        $(impl ser::$trait for Compound {
+            type Ok = ();
+            type Error = Unsendable;
+            fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Unsendable> {
+                self.field(name, value)
+            }
+            fn end(self) -> Result<(), Unsendable> {
+                Ok(())
+            }
+        })*
+    };
 }
 
-impl ser::SerializeTupleStruct for Compound {
-    type Ok = ();
-    type Error = Unsendable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsendable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsendable> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound {
-    type Ok = ();
-    type Error = Unsendable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsendable> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Unsendable> {
-        Ok(())
-    }
-}
+by_index!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
+by_name!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for Compound {
     type Ok = ();
@@ -270,28 +267,6 @@ impl ser::SerializeMap for Compound {
         value
             .serialize(Checker)
             .map_err(|e| e.within(|| key.unwrap_or_else(|| "<key>".to_string())))
-    }
-    fn end(self) -> Result<(), Unsendable> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStruct for Compound {
-    type Ok = ();
-    type Error = Unsendable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Unsendable> {
-        self.field(name, value)
-    }
-    fn end(self) -> Result<(), Unsendable> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Compound {
-    type Ok = ();
-    type Error = Unsendable;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Unsendable> {
-        self.field(name, value)
     }
     fn end(self) -> Result<(), Unsendable> {
         Ok(())
