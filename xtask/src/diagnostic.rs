@@ -107,3 +107,8 @@ impl fmt::Display for Diagnostics {
 pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
+
+/// Unescapes one reference token of a JSON pointer (RFC 6901): `~1` is `/`, then `~0` is `~`.
+pub fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

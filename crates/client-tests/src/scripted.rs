@@ -5,8 +5,8 @@
 //! Every connection serves one request and is then closed. Requests are answered with the
 //! script's replies in order; once the script runs out, its last reply is repeated.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -110,7 +110,6 @@ impl Reply {
 pub struct ScriptedServer {
     address: std::net::SocketAddr,
     requests: Arc<AtomicUsize>,
-    received: Arc<Mutex<Vec<Vec<u8>>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -121,18 +120,15 @@ impl ScriptedServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let address = listener.local_addr().expect("an address");
         let requests = Arc::new(AtomicUsize::new(0));
-        let received = Arc::new(Mutex::new(Vec::new()));
         let script = Arc::new(script);
         let task = {
             let requests = Arc::clone(&requests);
-            let received = Arc::clone(&received);
             tokio::spawn(async move {
                 while let Ok((stream, _)) = listener.accept().await {
                     let script = Arc::clone(&script);
                     let requests = Arc::clone(&requests);
-                    let received = Arc::clone(&received);
                     tokio::spawn(async move {
-                        let _ = serve(stream, &script, &requests, &received).await;
+                        let _ = serve(stream, &script, &requests).await;
                     });
                 }
             })
@@ -140,7 +136,6 @@ impl ScriptedServer {
         ScriptedServer {
             address,
             requests,
-            received,
             task,
         }
     }
@@ -154,15 +149,6 @@ impl ScriptedServer {
     pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
     }
-
-    /// The head (request line and headers) of every request, in order.
-    pub fn request_heads(&self) -> Vec<String> {
-        let received = self.received.lock().unwrap_or_else(|e| e.into_inner());
-        received
-            .iter()
-            .map(|head| String::from_utf8_lossy(head).into_owned())
-            .collect()
-    }
 }
 
 impl Drop for ScriptedServer {
@@ -171,15 +157,9 @@ impl Drop for ScriptedServer {
     }
 }
 
-async fn serve(
-    mut stream: TcpStream,
-    script: &[Reply],
-    requests: &AtomicUsize,
-    received: &Mutex<Vec<Vec<u8>>>,
-) -> std::io::Result<()> {
-    let head = read_request(&mut stream).await?;
+async fn serve(mut stream: TcpStream, script: &[Reply], requests: &AtomicUsize) -> std::io::Result<()> {
+    read_request(&mut stream).await?;
     let index = requests.fetch_add(1, Ordering::SeqCst);
-    received.lock().unwrap_or_else(|e| e.into_inner()).push(head);
     let reply = &script[index.min(script.len() - 1)];
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
@@ -198,8 +178,8 @@ async fn serve(
     stream.shutdown().await
 }
 
-/// Reads one request's head and its `Content-Length` body; returns the head.
-async fn read_request(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+/// Reads one request's head and its `Content-Length` body.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<()> {
     let mut data = Vec::new();
     let mut buffer = [0u8; 4096];
     let head_end = loop {
@@ -212,8 +192,7 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
             break end + 4;
         }
     };
-    let head = data[..head_end].to_vec();
-    let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let text = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
     let length: usize = text
         .lines()
         .find_map(|line| line.strip_prefix("content-length:"))
@@ -227,5 +206,5 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
         }
         body += n;
     }
-    Ok(head)
+    Ok(())
 }

@@ -20,6 +20,22 @@ fn respan(base_url: &str) -> respan_client::ClientBuilder {
         .retry_policy(RetryPolicy::disabled())
 }
 
+/// A client that retries as by default, but with a 1 ms first backoff so tests stay fast.
+fn retrying(base_url: &str) -> Client {
+    respan(base_url)
+        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
+        .build()
+        .unwrap()
+}
+
+/// `GET /api/users/acme/`.
+async fn get_acme(
+    client: &Client,
+) -> Result<respan_client::ResponseValue<respan_client::types::Customer>, Error<respan_client::errors::GetCustomerError>>
+{
+    client.get_customer().customer_identifier("acme").send().await
+}
+
 fn customer_json() -> serde_json::Value {
     json!({"id": "cus_8f2a", "customer_identifier": "acme", "period_budget": 100})
 }
@@ -50,12 +66,7 @@ async fn a_retry_after_too_large_for_any_clock_ends_the_call_with_that_response(
         .retry_policy(RetryPolicy::default().max_attempts(5))
         .build()
         .unwrap();
-    let error = client
-        .get_customer()
-        .customer_identifier("acme")
-        .send()
-        .await
-        .unwrap_err();
+    let error = get_acme(&client).await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(429), "{error}");
     assert_eq!(server.requests(), 2);
 }
@@ -71,10 +82,7 @@ async fn a_body_shorter_than_its_content_length_keeps_status_headers_and_what_ar
             .claimed_length(400),
     ])
     .await;
-    let client = respan(&server.uri())
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
+    let client = retrying(&server.uri());
     let result = client
         .update_customer()
         .customer_identifier("acme")
@@ -100,11 +108,8 @@ async fn an_idempotent_call_whose_body_breaks_off_is_retried() {
             .body(whole),
     ])
     .await;
-    let client = respan(&server.uri())
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
-    let customer = client.get_customer().customer_identifier("acme").send().await.unwrap();
+    let client = retrying(&server.uri());
+    let customer = get_acme(&client).await.unwrap();
     assert_eq!(customer.customer_identifier.as_deref(), Some("acme"));
     assert_eq!(server.requests(), 2);
 }
@@ -114,7 +119,7 @@ async fn a_body_over_the_size_limit_is_refused_without_being_read() {
     // 200 MB with no Content-Length: the client stops at its limit and hangs up.
     let endless = ScriptedServer::start(vec![Reply::status(200).endless(200_000_000)]).await;
     let client = respan(&endless.uri()).max_response_bytes(1 << 20).build().unwrap();
-    let result = client.get_customer().customer_identifier("acme").send().await;
+    let result = get_acme(&client).await;
     let Err(Error::ResponseTooLarge(too_large)) = result else {
         panic!("expected a body over the limit, got {result:?}");
     };
@@ -123,12 +128,7 @@ async fn a_body_over_the_size_limit_is_refused_without_being_read() {
     // A declared length over the limit is refused before any of the body is read.
     let declared = ScriptedServer::start(vec![Reply::status(200).claimed_length(10_000_000_000)]).await;
     let client = respan(&declared.uri()).build().unwrap();
-    let error = client
-        .get_customer()
-        .customer_identifier("acme")
-        .send()
-        .await
-        .unwrap_err();
+    let error = get_acme(&client).await.unwrap_err();
     assert!(
         matches!(&error, Error::ResponseTooLarge(r) if r.limit == 64 << 20),
         "{error:?}"
@@ -165,16 +165,8 @@ async fn a_redirect_loop_is_one_error_and_never_retried() {
         .respond_with(ResponseTemplate::new(302).insert_header("location", "/api/users/acme/"))
         .mount(&server)
         .await;
-    let client = respan(&server.uri())
-        .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(1)))
-        .build()
-        .unwrap();
-    let error = client
-        .get_customer()
-        .customer_identifier("acme")
-        .send()
-        .await
-        .unwrap_err();
+    let client = retrying(&server.uri());
+    let error = get_acme(&client).await.unwrap_err();
     assert!(matches!(&error, Error::Transport(t) if t.is_redirect()), "{error:?}");
     assert_eq!(
         all_requests(&server).await.len(),
@@ -206,12 +198,7 @@ async fn a_redirect_to_another_origin_is_returned_unless_the_client_allows_it() 
         .await;
 
     let client = respan(&server.uri()).build().unwrap();
-    let error = client
-        .get_customer()
-        .customer_identifier("acme")
-        .send()
-        .await
-        .unwrap_err();
+    let error = get_acme(&client).await.unwrap_err();
     let Error::UnexpectedStatus(response) = &error else {
         panic!("expected the 307 itself, got {error:?}");
     };
@@ -223,12 +210,7 @@ async fn a_redirect_to_another_origin_is_returned_unless_the_client_allows_it() 
     assert!(same_origin.is_ok(), "{same_origin:?}");
 
     let following = respan(&server.uri()).redirects(Redirects::AnyOrigin).build().unwrap();
-    following
-        .get_customer()
-        .customer_identifier("acme")
-        .send()
-        .await
-        .unwrap();
+    get_acme(&following).await.unwrap();
     assert_eq!(all_requests(&elsewhere).await.len(), 1);
     let request = &all_requests(&elsewhere).await[0];
     assert!(

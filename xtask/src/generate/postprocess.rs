@@ -339,7 +339,7 @@ fn checked_path_segments(mac: &mut syn::Macro) -> usize {
     for argument in arguments.iter_mut() {
         let syn::Expr::Call(call) = argument else { continue };
         let is_encode_path = matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("encode_path"));
-        let [value] = call.args.iter().collect::<Vec<_>>()[..] else {
+        let (Some(value), 1) = (call.args.first(), call.args.len()) else {
             continue;
         };
         let name = match value {

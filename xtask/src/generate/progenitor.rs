@@ -198,7 +198,7 @@ fn referenced_closure(name: &str, components: &openapiv3::Components) -> std::co
                         .and_then(|r| r.as_str())
                         .and_then(|r| r.strip_prefix(PREFIX))
                     {
-                        todo.push(target.replace("~1", "/").replace("~0", "~"));
+                        todo.push(crate::diagnostic::unescape_pointer_token(target));
                     }
                     stack.extend(map.values());
                 }

@@ -339,7 +339,7 @@ fn component_key(fragment: &str) -> Option<(String, String)> {
     tokens
         .next()
         .is_none()
-        .then(|| (kind.to_string(), name.replace("~1", "/").replace("~0", "~")))
+        .then(|| (kind.to_string(), crate::diagnostic::unescape_pointer_token(name)))
 }
 
 fn escape(token: &str) -> String {

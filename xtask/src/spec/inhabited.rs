@@ -8,7 +8,7 @@
 
 use super::BundledSpec;
 use super::node::{Kind, Node};
-use crate::diagnostic::{Diagnostics, escape_pointer_token};
+use crate::diagnostic::{Diagnostics, escape_pointer_token, unescape_pointer_token};
 use std::collections::BTreeSet;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
@@ -73,10 +73,7 @@ fn blocker(schema: &Node, inhabited: &BTreeSet<&str>) -> Option<String> {
         return None;
     }
     if let Some(target) = schema.get("$ref").and_then(Node::as_str) {
-        let name = target
-            .strip_prefix(COMPONENT_PREFIX)?
-            .replace("~1", "/")
-            .replace("~0", "~");
+        let name = unescape_pointer_token(target.strip_prefix(COMPONENT_PREFIX)?);
         return (!inhabited.contains(name.as_str())).then_some(name);
     }
     if let Some(all) = schema.get("allOf").and_then(Node::as_seq)

@@ -137,7 +137,7 @@ impl BundledSpec {
     pub fn locate(&self, pointer: &str) -> Location {
         let mut node = &self.document;
         for token in pointer.split('/').skip(1) {
-            let unescaped = token.replace("~1", "/").replace("~0", "~");
+            let unescaped = crate::diagnostic::unescape_pointer_token(token);
             let next = match &node.kind {
                 node::Kind::Map(_) => node.get(&unescaped),
                 node::Kind::Seq(items) => unescaped.parse::<usize>().ok().and_then(|i| items.get(i)),

@@ -107,7 +107,7 @@ impl Node {
         }
         let rest = pointer.strip_prefix('/')?;
         rest.split('/').try_fold(self, |node, token| {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = crate::diagnostic::unescape_pointer_token(token);
             match &node.kind {
                 Kind::Map(_) => node.get(&token),
                 Kind::Seq(items) => token.parse::<usize>().ok().and_then(|i| items.get(i)),

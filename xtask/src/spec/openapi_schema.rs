@@ -168,7 +168,7 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> (String, Vec<String>) {
     let segments: Vec<String> = schema_path
         .split('/')
         .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .map(crate::diagnostic::unescape_pointer_token)
         .collect();
     let last = segments.len().saturating_sub(1);
     for (index, segment) in segments.iter().enumerate() {
