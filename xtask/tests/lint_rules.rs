@@ -83,6 +83,7 @@ fn every_rule_reports_with_its_id_and_position() {
             "error[operation-summary]: specs/broken/openapi.yaml:6:18 (at #/paths/~1things/get): operation `Things` has no summary",
             "error[property-type]: specs/broken/openapi.yaml:42:16 (at #/components/schemas/Thing/properties/label): property `label` has no type",
             "error[servers]: specs/broken/openapi.yaml:1:8: the document lists no `servers`",
+            "error[source-facts]: specs/broken/facts.yaml: the API has no facts record",
             "warning[inline-enum]: specs/broken/openapi.yaml:10:19 (at #/paths/~1things/get/parameters/0/schema): this string enum is inline, so it generates a closed enum",
             "warning[request-default]: specs/broken/openapi.yaml:30:48 (at #/paths/~1things/post/requestBody/content/application~1json/schema/properties/size/default): a request schema has a `default`; generated code sends it on every call",
             "warning[unused-component]: specs/broken/openapi.yaml:43:13 (at #/components/schemas/Unused): component `Unused` is not referenced",

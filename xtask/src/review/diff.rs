@@ -2,6 +2,7 @@
 //! judged from a Rust client user's side (a removed request property removes a builder method, so
 //! it is breaking here, where oasdiff only warns).
 
+use super::resolve;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -74,20 +75,6 @@ fn operations(doc: &Value) -> Vec<Operation<'_>> {
         }
     }
     out
-}
-
-/// Follows local `$ref`s (at most 32 deep).
-fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(r) => match doc.pointer(r.trim_start_matches('#')) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
 }
 
 struct Differ<'a> {

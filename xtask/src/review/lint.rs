@@ -78,6 +78,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     ),
     ("enum-duplicates", Severity::Error, "no enum lists a value twice"),
     ("servers", Severity::Error, "the document lists its servers"),
+    (
+        "source-facts",
+        Severity::Error,
+        "every fact in facts.yaml holds in the spec, and every spec element has a recorded source, unless `x-doc-errata` names it",
+    ),
     ("unused-component", Severity::Warning, "every component is referenced"),
     (
         "inline-enum",
@@ -105,6 +110,13 @@ pub fn lint(spec: &BundledSpec) -> Vec<Finding> {
         out: Vec::new(),
     };
     linter.run();
+    if let Err(diagnostics) = super::facts::check(spec) {
+        linter.out.extend(diagnostics.into_iter().map(|diagnostic| Finding {
+            severity: Severity::Error,
+            rule: "source-facts",
+            diagnostic,
+        }));
+    }
     linter
         .out
         .sort_by(|a, b| (a.severity, a.rule).cmp(&(b.severity, b.rule)));

@@ -104,6 +104,11 @@ impl SourceFiles {
         self.paths.iter().position(|p| p == path).map(|i| FileId(i as u32))
     }
 
+    /// The folder that shown paths are relative to.
+    pub fn display_root(&self) -> &Path {
+        &self.display_root
+    }
+
     /// A source file's path as shown to the user.
     pub fn display(&self, id: FileId) -> PathBuf {
         self.display_path(self.path(id))
