@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use std::fs;
-use xtask::review::facts::{self, Summary};
+use xtask::spec::facts::{self, Summary};
 use xtask::spec::node::{Kind, Node};
 use xtask::spec::{self, ApiDir, BundledSpec};
 

@@ -82,3 +82,12 @@ pub async fn all_requests(server: &wiremock::MockServer) -> Vec<wiremock::Reques
 pub fn json_body(request: &wiremock::Request) -> Value {
     serde_json::from_slice(&request.body).expect("a JSON body")
 }
+
+/// Asserts that the file at `path` (from the checkout's root) states `claim`, whitespace folded:
+/// the counts a README gives are the ones this test computes.
+pub fn assert_readme_states(path: &str, claim: &str) {
+    let root = xtask::codegen::project_root().expect("the tests run inside the checkout");
+    let text = std::fs::read_to_string(root.join(path)).unwrap();
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(fold(&text).contains(&fold(claim)), "{path} does not state: {claim}");
+}

@@ -6,7 +6,7 @@
 //! required, non-nullable one must not. An optional, non-nullable property is an `Option`, which
 //! also reads an explicit `null` as "absent", and is not counted as a difference.
 
-use client_tests::bundled_spec;
+use client_tests::{assert_readme_states, bundled_spec};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -162,7 +162,8 @@ fn every_component_schema_survives_generation() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(compared, 39, "component schemas compared");
+    assert!(compared > 0, "no component schema was compared");
+    assert_readme_states("README.md", &format!("for each of the {compared} component schemas"));
 }
 
 #[test]

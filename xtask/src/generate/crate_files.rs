@@ -22,6 +22,17 @@ pub struct CrateInfo {
     pub operations: Vec<OperationInfo>,
     pub rewrites: Vec<Rewrite>,
     pub model: ApiModel,
+    /// What the API's facts record holds; `None` when it has none.
+    pub facts: Option<crate::spec::facts::Summary>,
+    /// The spec's documented examples: request bodies and responses.
+    pub examples: ExampleCount,
+}
+
+/// How many documented examples a spec has, by place.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExampleCount {
+    pub requests: usize,
+    pub responses: usize,
 }
 
 pub struct OperationInfo {
@@ -31,6 +42,10 @@ pub struct OperationInfo {
     pub summary: String,
     /// The spec's `x-codeSamples` entry for Rust, if any: the body of the README example.
     pub rust_sample: Option<String>,
+    /// The vendor page the operation was written from (`externalDocs.url`).
+    pub docs_url: Option<String>,
+    /// How many `x-doc-errata` entries say where the spec departs from that page.
+    pub errata: usize,
 }
 
 impl CrateInfo {
@@ -276,6 +291,7 @@ pub fn readme(info: &CrateInfo) -> String {
         }
     }
     out.push_str(&behaviour(info));
+    out.push_str(&provenance(info));
     if !info.rewrites.is_empty() {
         let _ = writeln!(
             out,
@@ -286,6 +302,49 @@ pub fn readme(info: &CrateInfo) -> String {
             let _ = writeln!(out, "- `{}` ({}): {}", rewrite.target, rewrite.rule, rewrite.detail);
         }
     }
+    out
+}
+
+/// Where each operation comes from, and what the tests prove about the spec.
+fn provenance(info: &CrateInfo) -> String {
+    let mut out = String::from(
+        "\n## Where the spec comes from\n\n\
+         Each operation is written from the vendor page it links. Where the spec departs from that page \
+         (a correction, an inference, or a fact from another vendor source), the operation's `x-doc-errata` \
+         in the spec says so and why.\n\n\
+         | Operation | Vendor page | Departures |\n|---|---|---|\n",
+    );
+    for op in &info.operations {
+        let page = op
+            .docs_url
+            .as_deref()
+            .map_or_else(|| "none".to_string(), |url| format!("<{url}>"));
+        let _ = writeln!(out, "| [`Client::{}`] | {page} | {} |", op.rust_name, op.errata);
+    }
+    if let Some(facts) = info.facts {
+        let _ = writeln!(
+            out,
+            "\n[`{dir}facts.yaml`](../../{dir}facts.yaml) records {} facts (schema fields, parameters, statuses \
+             and response headers) from {} vendor sources, each a page URL or a repository file at a commit. \
+             `cargo xtask lint` fails unless every recorded fact holds in the spec and every property, parameter, \
+             status and response header of the spec has a recorded fact, or an `x-doc-errata` entry names the \
+             departure ({} fact keys are named).",
+            facts.facts,
+            facts.sources,
+            facts.departures,
+            dir = info.spec_dir(),
+        );
+    }
+    let examples = info.examples;
+    let _ = writeln!(
+        out,
+        "\nThe spec's {} examples ({} request bodies, {} responses) validate against their schemas, decode \
+         into this crate's types and encode back to the same JSON; each request example sent through the \
+         client reaches a server on 127.0.0.1 equal as JSON (`crates/client-tests/tests/examples.rs`).",
+        examples.requests + examples.responses,
+        examples.requests,
+        examples.responses,
+    );
     out
 }
 

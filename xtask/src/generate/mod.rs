@@ -357,12 +357,22 @@ fn crate_info(
                 "/paths/{}/{method}/x-codeSamples",
                 crate::diagnostic::escape_pointer_token(path)
             );
+            let errata_pointer = format!(
+                "/paths/{}/{method}/x-doc-errata",
+                crate::diagnostic::escape_pointer_token(path)
+            );
             OperationInfo {
                 method: method.to_string(),
                 path: path.to_string(),
                 rust_name: op.operation_id.as_deref().unwrap_or_default().to_snake_case(),
                 summary: op.summary.clone().unwrap_or_default(),
                 rust_sample: rust_code_sample(spec.document.pointer(&pointer)),
+                docs_url: op.external_docs.as_ref().map(|docs| docs.url.clone()),
+                errata: spec
+                    .document
+                    .pointer(&errata_pointer)
+                    .and_then(Node::as_seq)
+                    .map_or(0, <[Node]>::len),
             }
         })
         .collect();
@@ -379,7 +389,34 @@ fn crate_info(
         operations,
         rewrites,
         model: model.clone(),
+        facts: crate::spec::facts::summary(spec),
+        examples: count_examples(openapi),
     })
+}
+
+/// The documented examples of request bodies and responses (`example`, and each `examples` entry);
+/// a shared response's examples count once.
+fn count_examples(openapi: &openapiv3::OpenAPI) -> crate_files::ExampleCount {
+    use openapiv3::ReferenceOr;
+    let in_content = |content: &openapiv3::Content| -> usize {
+        content
+            .values()
+            .map(|media| usize::from(media.example.is_some()) + media.examples.len())
+            .sum()
+    };
+    let mut count = crate_files::ExampleCount::default();
+    for response in openapi.components.iter().flat_map(|c| c.responses.values()) {
+        count.responses += response.as_item().map_or(0, |r| in_content(&r.content));
+    }
+    for (_, _, op) in progenitor::operations(openapi) {
+        if let Some(ReferenceOr::Item(body)) = &op.request_body {
+            count.requests += in_content(&body.content);
+        }
+        for response in op.responses.responses.values().chain(op.responses.default.iter()) {
+            count.responses += response.as_item().map_or(0, |r| in_content(&r.content));
+        }
+    }
+    count
 }
 
 /// The `source` of the `x-codeSamples` entry whose `lang` is Rust.

@@ -2,7 +2,7 @@
 //! judged from a Rust client user's side (a removed request property removes a builder method, so
 //! it is breaking here, where oasdiff only warns).
 
-use super::resolve;
+use crate::spec::resolve;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;

@@ -110,7 +110,7 @@ pub fn lint(spec: &BundledSpec) -> Vec<Finding> {
         out: Vec::new(),
     };
     linter.run();
-    if let Err(diagnostics) = super::facts::check(spec) {
+    if let Err(diagnostics) = crate::spec::facts::check(spec) {
         linter.out.extend(diagnostics.into_iter().map(|diagnostic| Finding {
             severity: Severity::Error,
             rule: "source-facts",

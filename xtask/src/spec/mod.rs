@@ -3,6 +3,7 @@
 
 pub mod bundle;
 pub mod check;
+pub mod facts;
 pub mod inhabited;
 pub mod json_schema;
 pub mod node;
@@ -182,4 +183,18 @@ pub fn load(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostic
 pub fn check_bundled(spec: &BundledSpec) -> Result<(), Diagnostics> {
     check::check(spec)?;
     openapi_schema::validate(spec)
+}
+
+/// Follows local `$ref`s (at most 32 deep).
+pub fn resolve<'a>(doc: &'a serde_json::Value, mut value: &'a serde_json::Value) -> &'a serde_json::Value {
+    for _ in 0..32 {
+        match value.get("$ref").and_then(serde_json::Value::as_str) {
+            Some(r) => match doc.pointer(r.trim_start_matches('#')) {
+                Some(target) => value = target,
+                None => return value,
+            },
+            None => return value,
+        }
+    }
+    value
 }

@@ -14,11 +14,10 @@
 //! `operations.get_customer.method` and `.path`. A key also excuses every key below it, so
 //! `schemas.CustomerList` covers a schema the sources do not describe at all.
 
-use super::resolve;
 use crate::diagnostic::{Diagnostic, Location, escape_pointer_token as esc};
 use crate::spec::check::HTTP_METHODS;
 use crate::spec::node::Node;
-use crate::spec::{BundledSpec, SourceFiles, yaml};
+use crate::spec::{BundledSpec, SourceFiles, resolve, yaml};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -121,6 +120,22 @@ const MEANINGFUL_FORMATS: [&str; 5] = ["date-time", "date", "uuid", "email", "ur
 
 /// Checks `spec` against its API's `facts.yaml`.
 pub fn check(spec: &BundledSpec) -> Result<Summary, Vec<Diagnostic>> {
+    let (summary, findings) = examine(spec)?;
+    if findings.is_empty() {
+        Ok(summary)
+    } else {
+        Err(findings)
+    }
+}
+
+/// What the API's record holds, whether or not the spec agrees with it; `None` when the API has
+/// no readable record.
+pub fn summary(spec: &BundledSpec) -> Option<Summary> {
+    examine(spec).ok().map(|(summary, _)| summary)
+}
+
+/// The record's summary and its findings; `Err` when the record cannot be read at all.
+fn examine(spec: &BundledSpec) -> Result<(Summary, Vec<Diagnostic>), Vec<Diagnostic>> {
     let path = spec.api.dir.join(FACTS_FILE);
     let mut files = SourceFiles::new(spec.files.display_root().to_path_buf());
     let file = files.add(path.clone());
@@ -172,11 +187,7 @@ pub fn check(spec: &BundledSpec) -> Result<Summary, Vec<Diagnostic>> {
         out: Vec::new(),
     };
     checker.run();
-    if checker.out.is_empty() {
-        Ok(checker.summary())
-    } else {
-        Err(checker.out)
-    }
+    Ok((checker.summary(), checker.out))
 }
 
 /// The position of the node at `pointer` in facts.yaml, or of its nearest existing ancestor.
