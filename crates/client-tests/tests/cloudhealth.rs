@@ -48,11 +48,10 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
     let rule = client(&server)
         .modify_billing_rule()
         .partner_billing_rule_id(1)
-        .client_api_id(7)
         .body_map(|rule| {
             rule.name("Customer markup 23")
                 .add_enterprise_agreements(types::EnterpriseAgreements(HashMap::from([("1".to_string(), vec![2])])))
-                .remove_csp_customers(Some(types::CustomerSelection::Array(vec![111])))
+                .remove_csp_customers(vec![111])
                 .start_month(Some("2019-06".parse::<types::YearMonth>().expect("a valid month")))
                 .frequency(Some(types::Frequency::OneTime))
                 .apply_rate_in_percentage(Some(4.0))
@@ -65,7 +64,7 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "PUT");
     assert_eq!(request.url.path(), "/v1/partner_billing_rules/1");
-    assert_eq!(request.url.query(), Some("client_api_id=7"));
+    assert_eq!(request.url.query(), None);
     assert_eq!(
         header_names(&request),
         [
@@ -79,7 +78,7 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
     );
     assert_eq!(header(&request, "authorization"), format!("Bearer {API_KEY}"));
     assert_eq!(header(&request, "content-type"), "application/json");
-    assert_eq!(header(&request, "user-agent"), "cloudhealth-client/0.2.0");
+    assert_eq!(header(&request, "user-agent"), "cloudhealth-client/0.3.0");
     let sent: Value = serde_json::from_slice(&request.body).expect("a JSON body");
     // The page's request example (with its missing comma restored), byte for byte as JSON.
     assert_eq!(
@@ -140,7 +139,7 @@ async fn an_error_decodes_into_the_cloudhealth_error_body() {
 }
 
 #[tokio::test]
-async fn the_query_api_key_and_the_client_wide_client_api_id_are_sent_and_never_printed() {
+async fn the_query_api_key_is_sent_on_every_attempt_and_never_printed() {
     let server = MockServer::start().await;
     Mock::given(method("PUT"))
         .respond_with(ResponseTemplate::new(503).set_body_json(json!({"error": "maintenance"})))
@@ -149,7 +148,6 @@ async fn the_query_api_key_and_the_client_wide_client_api_id_are_sent_and_never_
     let client = Client::builder()
         .base_url(server.uri())
         .api_key(API_KEY)
-        .client_api_id(7)
         .retry_policy(
             RetryPolicy::default()
                 .max_attempts(2)
@@ -166,13 +164,13 @@ async fn the_query_api_key_and_the_client_wide_client_api_id_are_sent_and_never_
         .await
         .expect_err("a 503");
 
-    // 503 is always retried; each attempt carries the key and the client-wide client_api_id.
+    // 503 is always retried; each attempt carries the key in the query, not in a header.
     let requests = all_requests(&server).await;
     assert_eq!(requests.len(), 2);
     for request in &requests {
         assert_eq!(
             request.url.query(),
-            Some(format!("api_key={API_KEY}&client_api_id=7").as_str())
+            Some(format!("api_key={API_KEY}").as_str())
         );
         assert!(request.headers.get("authorization").is_none());
     }
@@ -180,30 +178,6 @@ async fn the_query_api_key_and_the_client_wide_client_api_id_are_sent_and_never_
         matches!(error.api_body(), Some(ModifyBillingRuleError::ServiceUnavailable(_))),
         "{error:?}"
     );
-    // A call that sets client_api_id itself keeps its own value.
-    let server = MockServer::start().await;
-    Mock::given(method("PUT"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"error": "x"})))
-        .mount(&server)
-        .await;
-    let other = Client::builder()
-        .base_url(server.uri())
-        .api_key(API_KEY)
-        .client_api_id(7)
-        .build()
-        .unwrap();
-    let _ = other
-        .modify_billing_rule()
-        .partner_billing_rule_id(5)
-        .client_api_id(8)
-        .body_map(|rule| rule.name("renamed"))
-        .send()
-        .await;
-    assert_eq!(
-        only_request(&server).await.url.query(),
-        Some(format!("client_api_id=8&api_key={API_KEY}").as_str())
-    );
-
     // The key appears in no Debug output or error message, even when the request URL held it.
     let unreachable = Client::builder()
         .base_url("http://127.0.0.1:9")

@@ -113,6 +113,11 @@ fn roundtrip_component(api: &str, component: &str, value: &Value) -> Option<Resu
             types! { component, value;
                 "SpendingBudget" => SpendingBudget,
                 "SpendingBudgetUpdate" => SpendingBudgetUpdate,
+                "CustomerUsageSummary" => CustomerUsageSummary,
+                "PartnerUsageSummary" => PartnerUsageSummary,
+                "CustomerMonthlyUsageRecordCollection" => CustomerMonthlyUsageRecordCollection,
+                "CustomerCollection" => CustomerCollection,
+                "AzureEntitlementCollection" => AzureEntitlementCollection,
                 "Overage" => Overage,
                 "OverageUpdate" => OverageUpdate,
                 "OverageCollection" => OverageCollection,
@@ -127,6 +132,8 @@ fn roundtrip_component(api: &str, component: &str, value: &Value) -> Option<Resu
                 "CustomerUpdate" => CustomerUpdate,
                 "CustomerList" => CustomerList,
                 "CustomerFilters" => CustomerFilters,
+                "CreditTransaction" => CreditTransaction,
+                "CreditTransactionList" => CreditTransactionList,
                 "ErrorDetail" => ErrorDetail,
                 "ValidationError" => ValidationError,
                 "RateLimitError" => RateLimitError,
@@ -138,6 +145,8 @@ fn roundtrip_component(api: &str, component: &str, value: &Value) -> Option<Resu
                 "BillingRule" => BillingRule,
                 "BillingRuleCreate" => BillingRuleCreate,
                 "BillingRuleUpdate" => BillingRuleUpdate,
+                "CustomerList" => CustomerList,
+                "CustomerStatementList" => CustomerStatementList,
                 "CloudHealthError" => CloudHealthError,
             }
         }
@@ -145,7 +154,8 @@ fn roundtrip_component(api: &str, component: &str, value: &Value) -> Option<Resu
     }
 }
 
-/// Numbers compared by value (`100` and `100.0` are one number). For responses, an explicit
+/// Numbers compared by value (`100` and `100.0` are one number), and date-times by instant
+/// (`2019-09-27T00:00:00-07:00` and `2019-09-27T07:00:00Z` are one time). For responses, an explicit
 /// `null`, `[]` or `{}` equals a left-out optional field: the generated types read all of them as
 /// "not there" (`None`, or an empty collection that is not written back).
 fn normalized(value: &Value, drop_empty: bool) -> Value {
@@ -157,6 +167,10 @@ fn normalized(value: &Value, drop_empty: bool) -> Value {
     };
     match value {
         Value::Number(n) => serde_json::json!(n.as_f64()),
+        Value::String(s) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(time) => Value::String(time.to_utc().to_rfc3339()),
+            Err(_) => value.clone(),
+        },
         Value::Array(items) => Value::Array(items.iter().map(|v| normalized(v, drop_empty)).collect()),
         Value::Object(map) => Value::Object(
             map.iter()

@@ -24,20 +24,26 @@ fn derived_schema(api: &str, component: &str) -> Option<Value> {
     match api {
         "cloudhealth" => {
             use cloudhealth_client::types::*;
-            derived!(component; BillingRule, BillingRuleCreate, BillingRuleType, BillingRuleUpdate, Cloud,
-                CloudHealthError, CustomerSelection, EnterpriseAgreements, Frequency, LineItemType, PricingInfo,
-                RuleAction, RuleScope, SupportTier, YearMonth)
+            derived!(component; BillingRule, BillingRuleCreate, BillingRuleList, BillingRuleType, BillingRuleUpdate,
+                Cloud, CloudHealthError, CspCustomerSelection, Currency, Customer, CustomerAddress,
+                CustomerClassification, CustomerList, CustomerStatement, CustomerStatementList, CustomerTag,
+                EnterpriseAgreements, Frequency, LineItemType, PartnerBillingConfiguration, PricingInfo, RuleAction,
+                RuleScope, StatementStatus, SupportTier, TargetCustomerSelection, YearMonth)
         }
         "partner-center" => {
             use partner_center_client::types::*;
-            derived!(component; AzureResourceGroup, ErrorCode, KeyValuePair, Link, Overage, OverageCollection,
-                OverageLinks, OverageUpdate, PartnerCenterError, ResourceAttributes, ResourceLinks, SpendingBudget,
-                SpendingBudgetUpdate, ThrottlingError)
+            derived!(component; Address, AzureEntitlement, AzureEntitlementCollection, Customer,
+                CustomerBillingProfile, CustomerCollection, CustomerCompanyProfile, CustomerMonthlyUsageRecord,
+                CustomerMonthlyUsageRecordCollection, CustomerPartnerRelationship, CustomerUsageSummary, ErrorCode,
+                KeyValuePair, Link, Overage, OverageCollection, OverageLinks, OverageUpdate, PartnerCenterError,
+                PartnerUsageSummary, ResourceAttributes, ResourceLinks, SeekOperation, SpendingBudget,
+                SpendingBudgetUpdate, ThrottlingError, UserCredentials)
         }
         "respan" => {
             use respan_client::types::*;
-            derived!(component; BudgetDuration, Customer, CustomerFilters, CustomerId, CustomerList, CustomerUpdate,
-                Environment, ErrorDetail, RateLimitError, ValidationError)
+            derived!(component; BudgetDuration, CreditTransaction, CreditTransactionList, Customer, CustomerFilters,
+                CustomerId, CustomerList, CustomerListItem, CustomerUpdate, Environment, ErrorDetail, RateLimitError,
+                TransactionType, ValidationError)
         }
         _ => None,
     }

@@ -96,7 +96,7 @@ async fn update_usage_budget_sends_the_documented_headers_and_returns_the_typed_
     assert_eq!(header(&request, "ms-requestid"), REQUEST_ID, "the caller's id is kept");
     assert_eq!(header(&request, "ms-correlationid"), CORRELATION_ID);
     assert_eq!(header(&request, "x-locale"), "en-US");
-    assert_eq!(header(&request, "user-agent"), "partner-center-client/0.2.0");
+    assert_eq!(header(&request, "user-agent"), "partner-center-client/0.3.0");
     let sent = json_body(&request);
     assert_eq!(
         sent,

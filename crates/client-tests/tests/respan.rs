@@ -92,7 +92,7 @@ async fn update_customer_sends_exactly_the_documented_headers_and_the_fields_set
     assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
     assert_eq!(header(&request, "accept"), "application/json");
     assert_eq!(header(&request, "content-type"), "application/json");
-    assert_eq!(header(&request, "user-agent"), concat!("respan-client/", "0.2.0"));
+    assert_eq!(header(&request, "user-agent"), concat!("respan-client/", "0.3.0"));
     let sent = json_body(&request);
     assert_eq!(sent, json!({"period_budget": 100.0, "budget_duration": "monthly"}));
     assert_matches_schema(API, "CustomerUpdate", &sent);
@@ -374,4 +374,161 @@ async fn servers_come_from_the_spec() {
         error.to_string(),
         "cannot build the client: the base URL `api.respan.ai` is not a URL: relative URL without a base"
     );
+}
+
+/// The list-customers page's example item: a list item, not the detail `Customer`.
+fn customer_list_json() -> serde_json::Value {
+    json!({
+        "count": 1,
+        "next": null,
+        "previous": null,
+        "results": [{
+            "customer_identifier": "user_123",
+            "email": "alice@example.com",
+            "name": "Alice",
+            "environment": "prod",
+            "first_seen": "2024-01-02T10:00:00Z",
+            "number_of_requests": 1520,
+            "total_cost": 42.75,
+            "period_budget": 200,
+            "budget_duration": "monthly"
+        }]
+    })
+}
+
+#[tokio::test]
+async fn list_customers_sends_paging_sorting_and_filters_and_reads_list_items() {
+    let server = MockServer::start().await;
+    let answer = customer_list_json();
+    assert_matches_schema(API, "CustomerList", &answer);
+    Mock::given(method("POST"))
+        .and(path("/api/users/list/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let mut filters = serde_json::Map::new();
+    filters.insert("total_cost".into(), json!({"operator": "gte", "value": [10]}));
+    let page = client(&server)
+        .list_customers()
+        .page(2)
+        .page_size(100)
+        .sort_by("-total_cost")
+        .body(types::CustomerFilters::builder().filters(filters))
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.path(), "/api/users/list/");
+    assert_eq!(request.url.query(), Some("page=2&page_size=100&sort_by=-total_cost"));
+    let sent = json_body(&request);
+    assert_eq!(sent, json!({"filters": {"total_cost": {"operator": "gte", "value": [10]}}}));
+    assert_matches_schema(API, "CustomerFilters", &sent);
+
+    assert_eq!(page.count, 1);
+    assert_eq!(page.next, None);
+    let item = &page.results[0];
+    assert_eq!(item.customer_identifier.as_deref(), Some("user_123"));
+    assert_eq!(item.number_of_requests, Some(1520));
+    assert_eq!(item.total_cost, Some(42.75));
+    assert_eq!(item.budget_duration, Some(BudgetDuration::Monthly));
+    assert_eq!(
+        item.first_seen.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2024-01-02T10:00:00+00:00")
+    );
+}
+
+fn credit_transaction_json() -> serde_json::Value {
+    json!({
+        "id": "ct_1a2b3c4d5e6f7g8h",
+        "organization_subscription": 2345,
+        "unique_organization_id": "d290f1ee-6c54-4b01-90e6-d701748f0851",
+        "amount": -12.5,
+        "transaction_type": "adjustment",
+        "created_at": "2026-11-02T09:30:00Z",
+        "expires_at": null,
+        "description": "Usage correction",
+        "stripe_payment_intent_id": "",
+        "metadata": {"ticket": "T-42"}
+    })
+}
+
+#[tokio::test]
+async fn list_credit_transactions_sends_the_page_and_reads_typed_transactions() {
+    let server = MockServer::start().await;
+    let answer = json!({"count": 1, "next": null, "previous": null, "results": [credit_transaction_json()]});
+    assert_matches_schema(API, "CreditTransactionList", &answer);
+    Mock::given(method("GET"))
+        .and(path("/api/credit-transactions/list/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let page = client(&server)
+        .list_credit_transactions()
+        .page(3)
+        .page_size(25)
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(request.url.query(), Some("page=3&page_size=25"));
+    assert_eq!(header_names(&request), ["accept", "authorization", "host", "user-agent"]);
+    assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
+
+    assert_eq!(page.count, Some(1));
+    let transaction = &page.results[0];
+    assert_eq!(transaction.id.as_deref(), Some("ct_1a2b3c4d5e6f7g8h"));
+    assert_eq!(transaction.amount, Some(-12.5));
+    assert_eq!(transaction.transaction_type, Some(types::TransactionType::Adjustment));
+    assert_eq!(transaction.expires_at, None);
+    assert_eq!(transaction.metadata["ticket"], "T-42");
+}
+
+#[tokio::test]
+async fn get_credit_transaction_reads_one_transaction_and_a_404_is_typed() {
+    let server = MockServer::start().await;
+    let answer = credit_transaction_json();
+    assert_matches_schema(API, "CreditTransaction", &answer);
+    Mock::given(method("GET"))
+        .and(path("/api/credit-transactions/ct_1a2b3c4d5e6f7g8h/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/credit-transactions/ct_missing/"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "Not found."})))
+        .mount(&server)
+        .await;
+
+    let transaction = client(&server)
+        .get_credit_transaction()
+        .id("ct_1a2b3c4d5e6f7g8h")
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    assert_eq!(transaction.organization_subscription, Some(2345));
+    assert_eq!(
+        transaction.created_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2026-11-02T09:30:00+00:00")
+    );
+
+    let error = client(&server)
+        .get_credit_transaction()
+        .id("ct_missing")
+        .send()
+        .await
+        .expect_err("a 404");
+    let Some(respan_client::errors::GetCreditTransactionError::NotFound(body)) = error.api_body() else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.detail, "Not found.");
 }

@@ -71,13 +71,6 @@ impl ClientBuilder {
             .set_credentials(::finops_client_runtime::Credentials::Bearer(token.into()));
         self
     }
-    /// Sends `client_api_id` with every call that does not set it itself.
-    ///
-    /// Act on behalf of this customer (partners only).
-    pub fn client_api_id(mut self, value: impl ::std::fmt::Display) -> Self {
-        self.settings.set_default_query("client_api_id", value.to_string());
-        self
-    }
     /// Retries failed calls as `policy` allows; [`RetryPolicy::disabled`] turns retries off.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.settings.set_retry(policy);
@@ -151,6 +144,27 @@ impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for
 /// What the request loop needs to know about each operation, from the spec.
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
+        id: "list_customer_statements",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
+        id: "list_customers",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
+        id: "list_billing_rules",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
         id: "create_billing_rule",
         idempotent_method: false,
         idempotency_key: None,
@@ -173,6 +187,13 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "delete_billing_rule",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
+        id: "list_partner_customers",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),

@@ -2,6 +2,81 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+/// An error response documented for [`Client::list_customer_statements`](crate::Client::list_customer_statements), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListCustomerStatementsError {
+    /// `400`: CloudHealth error.
+    BadRequest(crate::types::CloudHealthError),
+    /// `401`: CloudHealth error.
+    Unauthorized(crate::types::CloudHealthError),
+    /// `403`: CloudHealth error.
+    Forbidden(crate::types::CloudHealthError),
+    /// `404`: CloudHealth error.
+    NotFound(crate::types::CloudHealthError),
+    /// `408`: CloudHealth error.
+    RequestTimeout(crate::types::CloudHealthError),
+    /// `422`: CloudHealth error.
+    UnprocessableEntity(crate::types::CloudHealthError),
+    /// `429`: CloudHealth error.
+    TooManyRequests(crate::types::CloudHealthError),
+    /// `500`: CloudHealth error.
+    InternalServerError(crate::types::CloudHealthError),
+    /// `503`: CloudHealth error.
+    ServiceUnavailable(crate::types::CloudHealthError),
+}
+/// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListCustomersError {
+    /// `400`: CloudHealth error.
+    BadRequest(crate::types::CloudHealthError),
+    /// `401`: CloudHealth error.
+    Unauthorized(crate::types::CloudHealthError),
+    /// `403`: CloudHealth error.
+    Forbidden(crate::types::CloudHealthError),
+    /// `404`: CloudHealth error.
+    NotFound(crate::types::CloudHealthError),
+    /// `408`: CloudHealth error.
+    RequestTimeout(crate::types::CloudHealthError),
+    /// `422`: CloudHealth error.
+    UnprocessableEntity(crate::types::CloudHealthError),
+    /// `429`: CloudHealth error.
+    TooManyRequests(crate::types::CloudHealthError),
+    /// `500`: CloudHealth error.
+    InternalServerError(crate::types::CloudHealthError),
+    /// `503`: CloudHealth error.
+    ServiceUnavailable(crate::types::CloudHealthError),
+}
+/// An error response documented for [`Client::list_billing_rules`](crate::Client::list_billing_rules), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListBillingRulesError {
+    /// `400`: CloudHealth error.
+    BadRequest(crate::types::CloudHealthError),
+    /// `401`: CloudHealth error.
+    Unauthorized(crate::types::CloudHealthError),
+    /// `403`: CloudHealth error.
+    Forbidden(crate::types::CloudHealthError),
+    /// `404`: CloudHealth error.
+    NotFound(crate::types::CloudHealthError),
+    /// `408`: CloudHealth error.
+    RequestTimeout(crate::types::CloudHealthError),
+    /// `422`: CloudHealth error.
+    UnprocessableEntity(crate::types::CloudHealthError),
+    /// `429`: CloudHealth error.
+    TooManyRequests(crate::types::CloudHealthError),
+    /// `500`: CloudHealth error.
+    InternalServerError(crate::types::CloudHealthError),
+    /// `503`: CloudHealth error.
+    ServiceUnavailable(crate::types::CloudHealthError),
+}
 /// An error response documented for [`Client::create_billing_rule`](crate::Client::create_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -83,6 +158,31 @@ pub enum ModifyBillingRuleError {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DeleteBillingRuleError {
+    /// `400`: CloudHealth error.
+    BadRequest(crate::types::CloudHealthError),
+    /// `401`: CloudHealth error.
+    Unauthorized(crate::types::CloudHealthError),
+    /// `403`: CloudHealth error.
+    Forbidden(crate::types::CloudHealthError),
+    /// `404`: CloudHealth error.
+    NotFound(crate::types::CloudHealthError),
+    /// `408`: CloudHealth error.
+    RequestTimeout(crate::types::CloudHealthError),
+    /// `422`: CloudHealth error.
+    UnprocessableEntity(crate::types::CloudHealthError),
+    /// `429`: CloudHealth error.
+    TooManyRequests(crate::types::CloudHealthError),
+    /// `500`: CloudHealth error.
+    InternalServerError(crate::types::CloudHealthError),
+    /// `503`: CloudHealth error.
+    ServiceUnavailable(crate::types::CloudHealthError),
+}
+/// An error response documented for [`Client::list_partner_customers`](crate::Client::list_partner_customers), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListPartnerCustomersError {
     /// `400`: CloudHealth error.
     BadRequest(crate::types::CloudHealthError),
     /// `401`: CloudHealth error.

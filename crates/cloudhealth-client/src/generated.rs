@@ -8,26 +8,28 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     pub use crate::models::{
-        BillingRuleType, Cloud, Frequency, LineItemType, RuleAction, RuleScope,
-        SupportTier,
+        BillingRuleType, Cloud, CustomerClassification, Frequency, LineItemType,
+        RuleAction, RuleScope, StatementStatus, SupportTier,
     };
-    ///A partner billing rule.
+    ///A partner billing rule, as the create and modify pages show it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingRule {
-        ///Sent as `add_spend_ratio_as_custom_line_item`.
+        ///The request's `add_spend_ratio_as_custom_line_item`, as the modify page's example shows.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_spend_as_custom_line_item: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub billing_rule_type: ::std::option::Option<crate::models::BillingRuleType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cloud: ::std::option::Option<crate::models::Cloud>,
+        ///Client API IDs of the Microsoft CSP customers the rule applies to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub csp_customers: ::std::vec::Vec<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub frequency: ::std::option::Option<crate::models::Frequency>,
+        ///ID of the billing rule.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -36,13 +38,14 @@ pub mod types {
         pub product_description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_name: ::std::option::Option<::std::string::String>,
-        ///Percentage of spend (sent as `apply_rate_in_percentage`).
+        ///Percentage of spend (the request's `apply_rate_in_percentage`, as the modify page's example shows).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rate_in_percentage: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_scope: ::std::option::Option<crate::models::RuleScope>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_month: ::std::option::Option<YearMonth>,
+        ///Client API IDs of the AWS customers the rule applies to.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub target_customers: ::std::vec::Vec<i64>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -53,31 +56,31 @@ pub mod types {
             Default::default()
         }
     }
-    ///A new billing rule. `cloud`, `billing_rule_type` and `rule_action` are fixed at creation.
+    ///A new billing rule. `cloud`, `billing_rule_type` and `rule_action` are fixed at creation. Where the page gives a default (`rule_scope`, `support_tier`, `start_month`: the current month, `frequency`, `type`, `add_spend_ratio_as_custom_line_item`), leaving the field out takes it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingRuleCreate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub add_csp_customers: ::std::option::Option<CustomerSelection>,
+        pub add_csp_customers: ::std::option::Option<CspCustomerSelection>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
-        ///Azure `spend_ratio` rules: apply the percentage once to the main subscription (true) or to each line item (false, the service's default).
+        ///Azure `spend_ratio` rules: apply the percentage once to the main subscription (true) or to each line item (false, the page's default).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_spend_ratio_as_custom_line_item: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub add_target_customers: ::std::option::Option<CustomerSelection>,
-        ///Amount of a custom line item with rule action `flat_fee`.
+        pub add_target_customers: ::std::option::Option<TargetCustomerSelection>,
+        ///Amount of a custom line item with rule action `flat_fee`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apply_flat_fee_cost: ::std::option::Option<f64>,
-        ///Percentage of spend of a custom line item with rule action `spend_ratio`.
+        ///Percentage of spend of a custom line item with rule action `spend_ratio`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apply_rate_in_percentage: ::std::option::Option<f64>,
         pub billing_rule_type: crate::models::BillingRuleType,
-        ///Discount of an AWS support rule with rule action `percentage_discount`.
+        ///Discount of an AWS support rule with rule action `percentage_discount`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub charge_percentage_discount: ::std::option::Option<f64>,
         pub cloud: crate::models::Cloud,
-        ///Flat fee of an AWS support rule with rule action `flat_fee`.
+        ///Flat fee of an AWS support rule with rule action `flat_fee`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flat_fee_cost: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -86,18 +89,12 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pricing_info: ::std::option::Option<PricingInfo>,
-        ///Product description shown on the line item.
+        ///Product description shown on the line item; required for custom line items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_description: ::std::option::Option<::std::string::String>,
-        ///Product name shown as a line item on the customer's bill.
+        ///Product name shown as a line item on the customer's bill; required for custom line items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remove_csp_customers: ::std::option::Option<CustomerSelection>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remove_enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remove_target_customers: ::std::option::Option<CustomerSelection>,
         pub rule_action: crate::models::RuleAction,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_scope: ::std::option::Option<crate::models::RuleScope>,
@@ -113,29 +110,50 @@ pub mod types {
             Default::default()
         }
     }
-    ///Changes to an existing billing rule. Only `name` is required; fields left out keep their stored values. `cloud`, `billing_rule_type` and `rule_action` cannot be changed.
+    ///The body of the billing rule list. The guide never showed it, so it is kept as the JSON the service sends.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct BillingRuleList(pub ::serde_json::Value);
+    impl ::std::ops::Deref for BillingRuleList {
+        type Target = ::serde_json::Value;
+        fn deref(&self) -> &::serde_json::Value {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<BillingRuleList> for ::serde_json::Value {
+        fn from(value: BillingRuleList) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::serde_json::Value> for BillingRuleList {
+        fn from(value: ::serde_json::Value) -> Self {
+            Self(value)
+        }
+    }
+    ///Changes to an existing billing rule. Only `name` is required. `cloud`, `billing_rule_type` and `rule_action` cannot be changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct BillingRuleUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub add_csp_customers: ::std::option::Option<CustomerSelection>,
+        pub add_csp_customers: ::std::option::Option<CspCustomerSelection>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
-        ///Azure `spend_ratio` rules: apply the percentage once to the main subscription (true) or to each line item (false, the service's default).
+        ///Azure `spend_ratio` rules: apply the percentage once to the main subscription (true) or to each line item (false, the page's default).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub add_spend_ratio_as_custom_line_item: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub add_target_customers: ::std::option::Option<CustomerSelection>,
-        ///Amount of a custom line item with rule action `flat_fee`.
+        pub add_target_customers: ::std::option::Option<TargetCustomerSelection>,
+        ///Amount of a custom line item with rule action `flat_fee`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apply_flat_fee_cost: ::std::option::Option<f64>,
-        ///Percentage of spend of a custom line item with rule action `spend_ratio`.
+        ///Percentage of spend of a custom line item with rule action `spend_ratio`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub apply_rate_in_percentage: ::std::option::Option<f64>,
-        ///Discount of an AWS support rule with rule action `percentage_discount`.
+        ///Discount of an AWS support rule with rule action `percentage_discount`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub charge_percentage_discount: ::std::option::Option<f64>,
-        ///Flat fee of an AWS support rule with rule action `flat_fee`.
+        ///Flat fee of an AWS support rule with rule action `flat_fee`; required for such rules.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flat_fee_cost: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -144,18 +162,20 @@ pub mod types {
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pricing_info: ::std::option::Option<PricingInfo>,
-        ///Product description shown on the line item.
+        ///Product description shown on the line item; required for custom line items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_description: ::std::option::Option<::std::string::String>,
-        ///Product name shown as a line item on the customer's bill.
+        ///Product name shown as a line item on the customer's bill; required for custom line items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remove_csp_customers: ::std::option::Option<CustomerSelection>,
+        ///Client API IDs of Microsoft CSP customers to remove from the rule (the `id`s that `list_partner_customers` returns).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub remove_csp_customers: ::std::vec::Vec<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub remove_enterprise_agreements: ::std::option::Option<EnterpriseAgreements>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub remove_target_customers: ::std::option::Option<CustomerSelection>,
+        ///Client API IDs of AWS customers to remove from the rule (the `id`s that `list_customers` returns).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub remove_target_customers: ::std::vec::Vec<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_scope: ::std::option::Option<crate::models::RuleScope>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -182,25 +202,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///Client API IDs of customers, or the string `all`.
+    ///The Microsoft CSP customers a rule applies to: the client API IDs of those partner customers (the `id` of each customer that `list_partner_customers` returns), or the string `all` for every customer. These are not the database IDs of the Azure Partner Customers pages (`db_partner_customer_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum CustomerSelection {
+    pub enum CspCustomerSelection {
         Array(::std::vec::Vec<i64>),
-        String(CustomerSelectionString),
+        String(CspCustomerSelectionString),
     }
-    impl ::std::convert::From<::std::vec::Vec<i64>> for CustomerSelection {
+    impl ::std::convert::From<::std::vec::Vec<i64>> for CspCustomerSelection {
         fn from(value: ::std::vec::Vec<i64>) -> Self {
             Self::Array(value)
         }
     }
-    impl ::std::convert::From<CustomerSelectionString> for CustomerSelection {
-        fn from(value: CustomerSelectionString) -> Self {
+    impl ::std::convert::From<CspCustomerSelectionString> for CspCustomerSelection {
+        fn from(value: CspCustomerSelectionString) -> Self {
             Self::String(value)
         }
     }
-    ///`CustomerSelectionString`
+    ///`CspCustomerSelectionString`
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -214,18 +234,18 @@ pub mod types {
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub enum CustomerSelectionString {
+    pub enum CspCustomerSelectionString {
         #[serde(rename = "all")]
         All,
     }
-    impl ::std::fmt::Display for CustomerSelectionString {
+    impl ::std::fmt::Display for CspCustomerSelectionString {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
                 Self::All => f.write_str("all"),
             }
         }
     }
-    impl ::std::str::FromStr for CustomerSelectionString {
+    impl ::std::str::FromStr for CspCustomerSelectionString {
         type Err = self::error::ConversionError;
         fn from_str(
             value: &str,
@@ -236,7 +256,7 @@ pub mod types {
             }
         }
     }
-    impl ::std::convert::TryFrom<&str> for CustomerSelectionString {
+    impl ::std::convert::TryFrom<&str> for CspCustomerSelectionString {
         type Error = self::error::ConversionError;
         fn try_from(
             value: &str,
@@ -244,7 +264,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::convert::TryFrom<::std::string::String> for CustomerSelectionString {
+    impl ::std::convert::TryFrom<::std::string::String> for CspCustomerSelectionString {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -252,7 +272,166 @@ pub mod types {
             value.parse()
         }
     }
-    ///Azure EA IDs keyed by the EA's client API ID.
+    ///The currency of a statement.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct Currency {
+        ///Currency code, e.g. `USD`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Currency symbol, e.g. `$`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub symbol: ::std::option::Option<::std::string::String>,
+    }
+    impl Currency {
+        pub fn builder() -> builder::Currency {
+            Default::default()
+        }
+    }
+    ///A partner customer tenant.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct Customer {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address: ::std::option::Option<CustomerAddress>,
+        ///Email address of the customer's contact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_contact: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub classification: ::std::option::Option<crate::models::CustomerClassification>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///External ID for the customer's IAM role authorization.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub generated_external_id: ::std::option::Option<::std::string::String>,
+        ///The customer's client API ID: the ID that billing rules' customer lists and the `client_api_id` parameter take.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        ///Links; `self.href` is the customer's path.
+        #[serde(
+            rename = "_links",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub links: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub margin_percentage: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub partner_billing_configuration: ::std::option::Option<
+            PartnerBillingConfiguration,
+        >,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tags: ::std::vec::Vec<CustomerTag>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    impl Customer {
+        pub fn builder() -> builder::Customer {
+            Default::default()
+        }
+    }
+    ///A customer's mailing address.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerAddress {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///A US state's abbreviation, or another country's full ASCII state name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub street1: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub street2: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub zipcode: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomerAddress {
+        pub fn builder() -> builder::CustomerAddress {
+            Default::default()
+        }
+    }
+    ///One page of customers. The guide shows no list body: the `customers` member is inferred, and other members (such as links) are admitted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerList {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub customers: ::std::vec::Vec<Customer>,
+    }
+    impl CustomerList {
+        pub fn builder() -> builder::CustomerList {
+            Default::default()
+        }
+    }
+    ///One customer's billing statement for one cloud and billing period.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerStatement {
+        ///The statement's month, as `YYYY-MM`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub billing_period: ::std::option::Option<::std::string::String>,
+        ///The statement's cloud, e.g. `AWS`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cloud: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<Currency>,
+        ///Client API ID of the customer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_id: ::std::option::Option<i64>,
+        ///When the detailed billing records were generated, e.g. `2020-12-23 23:59:11`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detailed_billing_records_generation_time: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///When the statement was generated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub statement_generation_time: ::std::option::Option<::std::string::String>,
+        ///When the statement summary was generated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub statement_summary_generation_time: ::std::option::Option<
+            ::std::string::String,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::models::StatementStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_amount: ::std::option::Option<f64>,
+    }
+    impl CustomerStatement {
+        pub fn builder() -> builder::CustomerStatement {
+            Default::default()
+        }
+    }
+    ///One page of customer statements. The published page shows a single statement; the `billing_artifacts` member is taken from a proposed fix to the guide, and other members are admitted.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerStatementList {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub billing_artifacts: ::std::vec::Vec<CustomerStatement>,
+    }
+    impl CustomerStatementList {
+        pub fn builder() -> builder::CustomerStatementList {
+            Default::default()
+        }
+    }
+    ///A key-value tag on a customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerTag {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomerTag {
+        pub fn builder() -> builder::CustomerTag {
+            Default::default()
+        }
+    }
+    ///Azure EA IDs keyed by the EA customer's client API ID.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -288,6 +467,22 @@ pub mod types {
             Self(value)
         }
     }
+    ///The partner billing engine's settings for a customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct PartnerBillingConfiguration {
+        ///Whether partner billing is enabled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        ///Prefix of the S3 folder that holds the customer's processed bills.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder: ::std::option::Option<::std::string::String>,
+    }
+    impl PartnerBillingConfiguration {
+        pub fn builder() -> builder::PartnerBillingConfiguration {
+            Default::default()
+        }
+    }
     ///Custom tier pricing: the greater of a flat fee and a percentage of monthly AWS spend in four spend ranges.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -304,7 +499,79 @@ pub mod types {
             Default::default()
         }
     }
-    ///A month, as `YYYY-MM`. The service assumes the current month when a rule is created without one.
+    ///The AWS customers a rule applies to: their client API IDs (the `id` of each customer that `list_customers` returns), or the string `all` for every customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum TargetCustomerSelection {
+        Array(::std::vec::Vec<i64>),
+        String(TargetCustomerSelectionString),
+    }
+    impl ::std::convert::From<::std::vec::Vec<i64>> for TargetCustomerSelection {
+        fn from(value: ::std::vec::Vec<i64>) -> Self {
+            Self::Array(value)
+        }
+    }
+    impl ::std::convert::From<TargetCustomerSelectionString>
+    for TargetCustomerSelection {
+        fn from(value: TargetCustomerSelectionString) -> Self {
+            Self::String(value)
+        }
+    }
+    ///`TargetCustomerSelectionString`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub enum TargetCustomerSelectionString {
+        #[serde(rename = "all")]
+        All,
+    }
+    impl ::std::fmt::Display for TargetCustomerSelectionString {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::All => f.write_str("all"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TargetCustomerSelectionString {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "all" => Ok(Self::All),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TargetCustomerSelectionString {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for TargetCustomerSelectionString {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///A month, as `YYYY-MM`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -698,7 +965,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BillingRuleCreate {
             add_csp_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
+                ::std::option::Option<super::CspCustomerSelection>,
                 ::std::string::String,
             >,
             add_enterprise_agreements: ::std::result::Result<
@@ -710,7 +977,7 @@ pub mod types {
                 ::std::string::String,
             >,
             add_target_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
+                ::std::option::Option<super::TargetCustomerSelection>,
                 ::std::string::String,
             >,
             apply_flat_fee_cost: ::std::result::Result<
@@ -749,18 +1016,6 @@ pub mod types {
             >,
             product_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            remove_csp_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
-                ::std::string::String,
-            >,
-            remove_enterprise_agreements: ::std::result::Result<
-                ::std::option::Option<super::EnterpriseAgreements>,
-                ::std::string::String,
-            >,
-            remove_target_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
                 ::std::string::String,
             >,
             rule_action: ::std::result::Result<
@@ -804,9 +1059,6 @@ pub mod types {
                     pricing_info: Ok(Default::default()),
                     product_description: Ok(Default::default()),
                     product_name: Ok(Default::default()),
-                    remove_csp_customers: Ok(Default::default()),
-                    remove_enterprise_agreements: Ok(Default::default()),
-                    remove_target_customers: Ok(Default::default()),
                     rule_action: Err("no value supplied for rule_action".to_string()),
                     rule_scope: Ok(Default::default()),
                     start_month: Ok(Default::default()),
@@ -819,7 +1071,7 @@ pub mod types {
             pub fn add_csp_customers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
+                    ::std::option::Option<super::CspCustomerSelection>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -865,7 +1117,7 @@ pub mod types {
             pub fn add_target_customers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
+                    ::std::option::Option<super::TargetCustomerSelection>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1022,54 +1274,6 @@ pub mod types {
                     });
                 self
             }
-            pub fn remove_csp_customers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remove_csp_customers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for remove_csp_customers: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn remove_enterprise_agreements<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EnterpriseAgreements>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remove_enterprise_agreements = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for remove_enterprise_agreements: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn remove_target_customers<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.remove_target_customers = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for remove_target_customers: {e}"
-                        )
-                    });
-                self
-            }
             pub fn rule_action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::models::RuleAction>,
@@ -1159,9 +1363,6 @@ pub mod types {
                     pricing_info: value.pricing_info?,
                     product_description: value.product_description?,
                     product_name: value.product_name?,
-                    remove_csp_customers: value.remove_csp_customers?,
-                    remove_enterprise_agreements: value.remove_enterprise_agreements?,
-                    remove_target_customers: value.remove_target_customers?,
                     rule_action: value.rule_action?,
                     rule_scope: value.rule_scope?,
                     start_month: value.start_month?,
@@ -1190,9 +1391,6 @@ pub mod types {
                     pricing_info: Ok(value.pricing_info),
                     product_description: Ok(value.product_description),
                     product_name: Ok(value.product_name),
-                    remove_csp_customers: Ok(value.remove_csp_customers),
-                    remove_enterprise_agreements: Ok(value.remove_enterprise_agreements),
-                    remove_target_customers: Ok(value.remove_target_customers),
                     rule_action: Ok(value.rule_action),
                     rule_scope: Ok(value.rule_scope),
                     start_month: Ok(value.start_month),
@@ -1204,7 +1402,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct BillingRuleUpdate {
             add_csp_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
+                ::std::option::Option<super::CspCustomerSelection>,
                 ::std::string::String,
             >,
             add_enterprise_agreements: ::std::result::Result<
@@ -1216,7 +1414,7 @@ pub mod types {
                 ::std::string::String,
             >,
             add_target_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
+                ::std::option::Option<super::TargetCustomerSelection>,
                 ::std::string::String,
             >,
             apply_flat_fee_cost: ::std::result::Result<
@@ -1253,7 +1451,7 @@ pub mod types {
                 ::std::string::String,
             >,
             remove_csp_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
             remove_enterprise_agreements: ::std::result::Result<
@@ -1261,7 +1459,7 @@ pub mod types {
                 ::std::string::String,
             >,
             remove_target_customers: ::std::result::Result<
-                ::std::option::Option<super::CustomerSelection>,
+                ::std::vec::Vec<i64>,
                 ::std::string::String,
             >,
             rule_scope: ::std::result::Result<
@@ -1311,7 +1509,7 @@ pub mod types {
             pub fn add_csp_customers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
+                    ::std::option::Option<super::CspCustomerSelection>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1357,7 +1555,7 @@ pub mod types {
             pub fn add_target_customers<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
+                    ::std::option::Option<super::TargetCustomerSelection>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1490,9 +1688,7 @@ pub mod types {
             }
             pub fn remove_csp_customers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.remove_csp_customers = value
@@ -1522,9 +1718,7 @@ pub mod types {
             }
             pub fn remove_target_customers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerSelection>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.remove_target_customers = value
@@ -1688,6 +1882,919 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Currency {
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            symbol: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Currency {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    symbol: Ok(Default::default()),
+                }
+            }
+        }
+        impl Currency {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn symbol<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.symbol = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for symbol: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Currency> for super::Currency {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Currency,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    symbol: value.symbol?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Currency> for Currency {
+            fn from(value: super::Currency) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    symbol: Ok(value.symbol),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Customer {
+            address: ::std::result::Result<
+                ::std::option::Option<super::CustomerAddress>,
+                ::std::string::String,
+            >,
+            billing_contact: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            classification: ::std::result::Result<
+                ::std::option::Option<crate::models::CustomerClassification>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            generated_external_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            links: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            margin_percentage: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            partner_billing_configuration: ::std::result::Result<
+                ::std::option::Option<super::PartnerBillingConfiguration>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<super::CustomerTag>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Customer {
+            fn default() -> Self {
+                Self {
+                    address: Ok(Default::default()),
+                    billing_contact: Ok(Default::default()),
+                    classification: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    generated_external_id: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    margin_percentage: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    partner_billing_configuration: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl Customer {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerAddress>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for address: {e}")
+                    });
+                self
+            }
+            pub fn billing_contact<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_contact = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_contact: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn classification<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::CustomerClassification>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.classification = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for classification: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn generated_external_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.generated_external_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for generated_external_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn margin_percentage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.margin_percentage = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for margin_percentage: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn partner_billing_configuration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::PartnerBillingConfiguration>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.partner_billing_configuration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for partner_billing_configuration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomerTag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Customer> for super::Customer {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Customer,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    billing_contact: value.billing_contact?,
+                    classification: value.classification?,
+                    created_at: value.created_at?,
+                    generated_external_id: value.generated_external_id?,
+                    id: value.id?,
+                    links: value.links?,
+                    margin_percentage: value.margin_percentage?,
+                    name: value.name?,
+                    partner_billing_configuration: value.partner_billing_configuration?,
+                    tags: value.tags?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Customer> for Customer {
+            fn from(value: super::Customer) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    billing_contact: Ok(value.billing_contact),
+                    classification: Ok(value.classification),
+                    created_at: Ok(value.created_at),
+                    generated_external_id: Ok(value.generated_external_id),
+                    id: Ok(value.id),
+                    links: Ok(value.links),
+                    margin_percentage: Ok(value.margin_percentage),
+                    name: Ok(value.name),
+                    partner_billing_configuration: Ok(
+                        value.partner_billing_configuration,
+                    ),
+                    tags: Ok(value.tags),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerAddress {
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            street1: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            street2: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            zipcode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerAddress {
+            fn default() -> Self {
+                Self {
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    state: Ok(Default::default()),
+                    street1: Ok(Default::default()),
+                    street2: Ok(Default::default()),
+                    zipcode: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerAddress {
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
+                    });
+                self
+            }
+            pub fn street1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.street1 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for street1: {e}")
+                    });
+                self
+            }
+            pub fn street2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.street2 = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for street2: {e}")
+                    });
+                self
+            }
+            pub fn zipcode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.zipcode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for zipcode: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerAddress> for super::CustomerAddress {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerAddress,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    city: value.city?,
+                    country: value.country?,
+                    state: value.state?,
+                    street1: value.street1?,
+                    street2: value.street2?,
+                    zipcode: value.zipcode?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerAddress> for CustomerAddress {
+            fn from(value: super::CustomerAddress) -> Self {
+                Self {
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    state: Ok(value.state),
+                    street1: Ok(value.street1),
+                    street2: Ok(value.street2),
+                    zipcode: Ok(value.zipcode),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerList {
+            customers: ::std::result::Result<
+                ::std::vec::Vec<super::Customer>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerList {
+            fn default() -> Self {
+                Self {
+                    customers: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerList {
+            pub fn customers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Customer>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customers = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customers: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerList> for super::CustomerList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    customers: value.customers?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerList> for CustomerList {
+            fn from(value: super::CustomerList) -> Self {
+                Self {
+                    customers: Ok(value.customers),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerStatement {
+            billing_period: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cloud: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency: ::std::result::Result<
+                ::std::option::Option<super::Currency>,
+                ::std::string::String,
+            >,
+            customer_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            detailed_billing_records_generation_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            statement_generation_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            statement_summary_generation_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::models::StatementStatus>,
+                ::std::string::String,
+            >,
+            total_amount: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerStatement {
+            fn default() -> Self {
+                Self {
+                    billing_period: Ok(Default::default()),
+                    cloud: Ok(Default::default()),
+                    currency: Ok(Default::default()),
+                    customer_id: Ok(Default::default()),
+                    detailed_billing_records_generation_time: Ok(Default::default()),
+                    statement_generation_time: Ok(Default::default()),
+                    statement_summary_generation_time: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    total_amount: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerStatement {
+            pub fn billing_period<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_period = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_period: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cloud<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cloud = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cloud: {e}")
+                    });
+                self
+            }
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Currency>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn customer_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for customer_id: {e}")
+                    });
+                self
+            }
+            pub fn detailed_billing_records_generation_time<T>(
+                mut self,
+                value: T,
+            ) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detailed_billing_records_generation_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for detailed_billing_records_generation_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn statement_generation_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statement_generation_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for statement_generation_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn statement_summary_generation_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statement_summary_generation_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for statement_summary_generation_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::StatementStatus>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn total_amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_amount: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerStatement> for super::CustomerStatement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerStatement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    billing_period: value.billing_period?,
+                    cloud: value.cloud?,
+                    currency: value.currency?,
+                    customer_id: value.customer_id?,
+                    detailed_billing_records_generation_time: value
+                        .detailed_billing_records_generation_time?,
+                    statement_generation_time: value.statement_generation_time?,
+                    statement_summary_generation_time: value
+                        .statement_summary_generation_time?,
+                    status: value.status?,
+                    total_amount: value.total_amount?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerStatement> for CustomerStatement {
+            fn from(value: super::CustomerStatement) -> Self {
+                Self {
+                    billing_period: Ok(value.billing_period),
+                    cloud: Ok(value.cloud),
+                    currency: Ok(value.currency),
+                    customer_id: Ok(value.customer_id),
+                    detailed_billing_records_generation_time: Ok(
+                        value.detailed_billing_records_generation_time,
+                    ),
+                    statement_generation_time: Ok(value.statement_generation_time),
+                    statement_summary_generation_time: Ok(
+                        value.statement_summary_generation_time,
+                    ),
+                    status: Ok(value.status),
+                    total_amount: Ok(value.total_amount),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerStatementList {
+            billing_artifacts: ::std::result::Result<
+                ::std::vec::Vec<super::CustomerStatement>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerStatementList {
+            fn default() -> Self {
+                Self {
+                    billing_artifacts: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerStatementList {
+            pub fn billing_artifacts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomerStatement>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_artifacts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_artifacts: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerStatementList>
+        for super::CustomerStatementList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerStatementList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    billing_artifacts: value.billing_artifacts?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerStatementList>
+        for CustomerStatementList {
+            fn from(value: super::CustomerStatementList) -> Self {
+                Self {
+                    billing_artifacts: Ok(value.billing_artifacts),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerTag {
+            key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerTag {
+            fn default() -> Self {
+                Self {
+                    key: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerTag {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerTag> for super::CustomerTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerTag> for CustomerTag {
+            fn from(value: super::CustomerTag) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PartnerBillingConfiguration {
+            enabled: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            folder: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PartnerBillingConfiguration {
+            fn default() -> Self {
+                Self {
+                    enabled: Ok(Default::default()),
+                    folder: Ok(Default::default()),
+                }
+            }
+        }
+        impl PartnerBillingConfiguration {
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for enabled: {e}")
+                    });
+                self
+            }
+            pub fn folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.folder = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for folder: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PartnerBillingConfiguration>
+        for super::PartnerBillingConfiguration {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PartnerBillingConfiguration,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    enabled: value.enabled?,
+                    folder: value.folder?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PartnerBillingConfiguration>
+        for PartnerBillingConfiguration {
+            fn from(value: super::PartnerBillingConfiguration) -> Self {
+                Self {
+                    enabled: Ok(value.enabled),
+                    folder: Ok(value.folder),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PricingInfo {
             min_fee: ::std::result::Result<f64, ::std::string::String>,
             min_spend_range: ::std::result::Result<[f64; 4usize], ::std::string::String>,
@@ -1804,9 +2911,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for CloudHealth partner billing rules
+/**Client for CloudHealth partner billing
 
-CloudHealth partner billing rules: custom line items and AWS support charges that a partner applies to its customers' bills.
+CloudHealth partner billing: the billing rules (custom line items and AWS support charges) that a partner applies to its customers' bills, the partner's customers, and the customer statements the rules end up in.
 
 Version: 1*/
 pub struct Client {
@@ -1850,18 +2957,72 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List customer statements
+
+Returns one page of billing statements of all the partner's customers, or, with `client_api_id`, of one customer (the guide's "Statement for Single Customer", https://apidocs.cloudhealthtech.com/#partner_statement-for-single-customer). A statement carries a customer's total for one cloud and month, the bill on which the partner's billing rules take effect.
+
+Sends a `GET` request to `/v1/customer_statements`
+
+Arguments:
+- `billing_period`: Only statements of this billing period, as `YYYY-MM`.
+- `client_api_id`: Client API ID of one partner customer (the `id` of a customer in `list_customers`): only that customer's statements are returned.
+- `page`: The page to return when the results run over several pages.
+- `per_page`: How many results to return per page.
+- `status`: Only statements with this status.
+```ignore
+let response = client.list_customer_statements()
+    .billing_period(billing_period)
+    .client_api_id(client_api_id)
+    .page(page)
+    .per_page(per_page)
+    .status(status)
+    .send()
+    .await;
+```*/
+    pub fn list_customer_statements(&self) -> builder::ListCustomerStatements<'_> {
+        builder::ListCustomerStatements::new(self)
+    }
+    /**List customers
+
+Returns one page of the partner's customer tenants. Each customer's `id` is its client API ID: the ID that `add_target_customers` of a billing rule and the `client_api_id` of customer statements take.
+
+Sends a `GET` request to `/v1/customers`
+
+Arguments:
+- `page`: The page to return when the results run over several pages.
+- `per_page`: How many results to return per page.
+```ignore
+let response = client.list_customers()
+    .page(page)
+    .per_page(per_page)
+    .send()
+    .await;
+```*/
+    pub fn list_customers(&self) -> builder::ListCustomers<'_> {
+        builder::ListCustomers::new(self)
+    }
+    /**List billing rules
+
+Returns the partner's billing rules. The guide documented this call when the Billing Rules API became generally available and removed the page two months later; its How to Get Billing Rule ID page still points to it.
+
+Sends a `GET` request to `/v1/partner_billing_rules`
+
+```ignore
+let response = client.list_billing_rules()
+    .send()
+    .await;
+```*/
+    pub fn list_billing_rules(&self) -> builder::ListBillingRules<'_> {
+        builder::ListBillingRules::new(self)
+    }
     /**Create a billing rule
 
 Creates a partner billing rule: a custom line item, or (AWS only) an AWS Support charge rule.
 
 Sends a `POST` request to `/v1/partner_billing_rules`
 
-Arguments:
-- `client_api_id`: Act on behalf of this customer (partners only).
-- `body`
 ```ignore
 let response = client.create_billing_rule()
-    .client_api_id(client_api_id)
     .body(body)
     .send()
     .await;
@@ -1877,11 +3038,9 @@ Sends a `GET` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
 
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
-- `client_api_id`: Act on behalf of this customer (partners only).
 ```ignore
 let response = client.get_billing_rule()
     .partner_billing_rule_id(partner_billing_rule_id)
-    .client_api_id(client_api_id)
     .send()
     .await;
 ```*/
@@ -1896,12 +3055,10 @@ Sends a `PUT` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
 
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
-- `client_api_id`: Act on behalf of this customer (partners only).
 - `body`
 ```ignore
 let response = client.modify_billing_rule()
     .partner_billing_rule_id(partner_billing_rule_id)
-    .client_api_id(client_api_id)
     .body(body)
     .send()
     .await;
@@ -1917,16 +3074,28 @@ Sends a `DELETE` request to `/v1/partner_billing_rules/{partner_billing_rule_id}
 
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
-- `client_api_id`: Act on behalf of this customer (partners only).
 ```ignore
 let response = client.delete_billing_rule()
     .partner_billing_rule_id(partner_billing_rule_id)
-    .client_api_id(client_api_id)
     .send()
     .await;
 ```*/
     pub fn delete_billing_rule(&self) -> builder::DeleteBillingRule<'_> {
         builder::DeleteBillingRule::new(self)
+    }
+    /**List partner customers (AWS and Azure)
+
+Returns the customer tenants the partner has created in CloudHealth, AWS and Azure alike (the Azure Partner section's list). Each customer's `id` is its client API ID: for a Microsoft CSP customer, the ID that `add_csp_customers` of a billing rule takes.
+
+Sends a `GET` request to `/v2/customers`
+
+```ignore
+let response = client.list_partner_customers()
+    .send()
+    .await;
+```*/
+    pub fn list_partner_customers(&self) -> builder::ListPartnerCustomers<'_> {
+        builder::ListPartnerCustomers::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -1939,22 +3108,40 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::create_billing_rule`]
+    /**Builder for [`Client::list_customer_statements`]
 
-[`Client::create_billing_rule`]: super::Client::create_billing_rule*/
+[`Client::list_customer_statements`]: super::Client::list_customer_statements*/
     #[derive(Debug, Clone)]
-    pub struct CreateBillingRule<'a> {
+    pub struct ListCustomerStatements<'a> {
         client: &'a super::Client,
+        billing_period: Result<Option<types::YearMonth>, String>,
         client_api_id: Result<Option<i64>, String>,
-        body: Result<types::builder::BillingRuleCreate, String>,
+        page: Result<Option<i64>, String>,
+        per_page: Result<Option<i64>, String>,
+        status: Result<Option<crate::models::StatementStatus>, String>,
     }
-    impl<'a> CreateBillingRule<'a> {
+    impl<'a> ListCustomerStatements<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                billing_period: Ok(None),
                 client_api_id: Ok(None),
-                body: Ok(::std::default::Default::default()),
+                page: Ok(None),
+                per_page: Ok(None),
+                status: Ok(None),
             }
+        }
+        pub fn billing_period<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::YearMonth>,
+        {
+            self.billing_period = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `YearMonth` for billing_period failed".to_string()
+                });
+            self
         }
         pub fn client_api_id<V>(mut self, value: V) -> Self
         where
@@ -1965,6 +3152,198 @@ pub mod builder {
                 .map(Some)
                 .map_err(|_| "conversion to `i64` for client_api_id failed".to_string());
             self
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for per_page failed".to_string());
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::models::StatementStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: models :: StatementStatus` for status failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, billing_period, client_api_id, page, per_page, status } = self;
+            let billing_period = billing_period.map_err(Error::InvalidRequest)?;
+            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/customer_statements", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = ::finops_client_runtime::query(
+                    ::finops_client_runtime::query(
+                        ::finops_client_runtime::query(
+                            ::finops_client_runtime::query(
+                                ::finops_client_runtime::query(
+                                    client.client.get(url),
+                                    &progenitor_client::QueryParam::new(
+                                        "billing_period",
+                                        &billing_period,
+                                    ),
+                                )?,
+                                &progenitor_client::QueryParam::new(
+                                    "client_api_id",
+                                    &client_api_id,
+                                ),
+                            )?,
+                            &progenitor_client::QueryParam::new("page", &page),
+                        )?,
+                        &progenitor_client::QueryParam::new("per_page", &per_page),
+                    )?,
+                    &progenitor_client::QueryParam::new("status", &status),
+                )?
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_customer_statements",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_customers`]
+
+[`Client::list_customers`]: super::Client::list_customers*/
+    #[derive(Debug, Clone)]
+    pub struct ListCustomers<'a> {
+        client: &'a super::Client,
+        page: Result<Option<i64>, String>,
+        per_page: Result<Option<i64>, String>,
+    }
+    impl<'a> ListCustomers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page: Ok(None),
+                per_page: Ok(None),
+            }
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for page failed".to_string());
+            self
+        }
+        pub fn per_page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.per_page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for per_page failed".to_string());
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, page, per_page } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let per_page = per_page.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/customers", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = ::finops_client_runtime::query(
+                    ::finops_client_runtime::query(
+                        client.client.get(url),
+                        &progenitor_client::QueryParam::new("page", &page),
+                    )?,
+                    &progenitor_client::QueryParam::new("per_page", &per_page),
+                )?
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_customers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_billing_rules`]
+
+[`Client::list_billing_rules`]: super::Client::list_billing_rules*/
+    #[derive(Debug, Clone)]
+    pub struct ListBillingRules<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListBillingRules<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client } = self;
+            let url = format!("{}/v1/partner_billing_rules", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo {
+                operation_id: "list_billing_rules",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_billing_rule`]
+
+[`Client::create_billing_rule`]: super::Client::create_billing_rule*/
+    #[derive(Debug, Clone)]
+    pub struct CreateBillingRule<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::BillingRuleCreate, String>,
+    }
+    impl<'a> CreateBillingRule<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
         }
         pub fn body<V>(mut self, value: V) -> Self
         where
@@ -1994,8 +3373,7 @@ pub mod builder {
         pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-            let Self { client, client_api_id, body } = self;
-            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
+            let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
                     types::BillingRuleCreate::try_from(v).map_err(|e| e.to_string())
@@ -2003,9 +3381,9 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/partner_billing_rules", client.baseurl,);
             #[allow(unused_mut)]
-            let mut request = ::finops_client_runtime::query(
-                    ::finops_client_runtime::json(client.client.post(url), &body)?,
-                    &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
+            let mut request = ::finops_client_runtime::json(
+                    client.client.post(url),
+                    &body,
                 )?
                 .build()?;
             let info = OperationInfo {
@@ -2027,7 +3405,6 @@ pub mod builder {
     pub struct GetBillingRule<'a> {
         client: &'a super::Client,
         partner_billing_rule_id: Result<i64, String>,
-        client_api_id: Result<Option<i64>, String>,
     }
     impl<'a> GetBillingRule<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2036,7 +3413,6 @@ pub mod builder {
                 partner_billing_rule_id: Err(
                     "partner_billing_rule_id was not initialized".to_string(),
                 ),
-                client_api_id: Ok(None),
             }
         }
         pub fn partner_billing_rule_id<V>(mut self, value: V) -> Self
@@ -2050,35 +3426,20 @@ pub mod builder {
                 });
             self
         }
-        pub fn client_api_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.client_api_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for client_api_id failed".to_string());
-            self
-        }
         /// Builds and sends the request; `send` decodes the response.
         pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-            let Self { client, partner_billing_rule_id, client_api_id } = self;
+            let Self { client, partner_billing_rule_id } = self;
             let partner_billing_rule_id = partner_billing_rule_id
                 .map_err(Error::InvalidRequest)?;
-            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/partner_billing_rules/{}", client.baseurl,
                 ::finops_client_runtime::path_segment("partner_billing_rule_id", &
                 partner_billing_rule_id.to_string()) ?,
             );
             #[allow(unused_mut)]
-            let mut request = ::finops_client_runtime::query(
-                    client.client.get(url),
-                    &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
-                )?
-                .build()?;
+            let mut request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "get_billing_rule",
             };
@@ -2098,7 +3459,6 @@ pub mod builder {
     pub struct ModifyBillingRule<'a> {
         client: &'a super::Client,
         partner_billing_rule_id: Result<i64, String>,
-        client_api_id: Result<Option<i64>, String>,
         body: Result<types::builder::BillingRuleUpdate, String>,
     }
     impl<'a> ModifyBillingRule<'a> {
@@ -2108,7 +3468,6 @@ pub mod builder {
                 partner_billing_rule_id: Err(
                     "partner_billing_rule_id was not initialized".to_string(),
                 ),
-                client_api_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -2121,16 +3480,6 @@ pub mod builder {
                 .map_err(|_| {
                     "conversion to `i64` for partner_billing_rule_id failed".to_string()
                 });
-            self
-        }
-        pub fn client_api_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.client_api_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for client_api_id failed".to_string());
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -2161,10 +3510,9 @@ pub mod builder {
         pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-            let Self { client, partner_billing_rule_id, client_api_id, body } = self;
+            let Self { client, partner_billing_rule_id, body } = self;
             let partner_billing_rule_id = partner_billing_rule_id
                 .map_err(Error::InvalidRequest)?;
-            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::BillingRuleUpdate::try_from(v).map_err(|e| e.to_string())
@@ -2176,9 +3524,9 @@ pub mod builder {
                 partner_billing_rule_id.to_string()) ?,
             );
             #[allow(unused_mut)]
-            let mut request = ::finops_client_runtime::query(
-                    ::finops_client_runtime::json(client.client.put(url), &body)?,
-                    &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
+            let mut request = ::finops_client_runtime::json(
+                    client.client.put(url),
+                    &body,
                 )?
                 .build()?;
             let info = OperationInfo {
@@ -2200,7 +3548,6 @@ pub mod builder {
     pub struct DeleteBillingRule<'a> {
         client: &'a super::Client,
         partner_billing_rule_id: Result<i64, String>,
-        client_api_id: Result<Option<i64>, String>,
     }
     impl<'a> DeleteBillingRule<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -2209,7 +3556,6 @@ pub mod builder {
                 partner_billing_rule_id: Err(
                     "partner_billing_rule_id was not initialized".to_string(),
                 ),
-                client_api_id: Ok(None),
             }
         }
         pub fn partner_billing_rule_id<V>(mut self, value: V) -> Self
@@ -2223,37 +3569,53 @@ pub mod builder {
                 });
             self
         }
-        pub fn client_api_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-        {
-            self.client_api_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for client_api_id failed".to_string());
-            self
-        }
         /// Builds and sends the request; `send` decodes the response.
         pub(crate) async fn send_unchecked(
             self,
         ) -> Result<ResponseValue<ByteStream>, Error<()>> {
-            let Self { client, partner_billing_rule_id, client_api_id } = self;
+            let Self { client, partner_billing_rule_id } = self;
             let partner_billing_rule_id = partner_billing_rule_id
                 .map_err(Error::InvalidRequest)?;
-            let client_api_id = client_api_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/partner_billing_rules/{}", client.baseurl,
                 ::finops_client_runtime::path_segment("partner_billing_rule_id", &
                 partner_billing_rule_id.to_string()) ?,
             );
             #[allow(unused_mut)]
-            let mut request = ::finops_client_runtime::query(
-                    client.client.delete(url),
-                    &progenitor_client::QueryParam::new("client_api_id", &client_api_id),
-                )?
-                .build()?;
+            let mut request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_billing_rule",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_partner_customers`]
+
+[`Client::list_partner_customers`]: super::Client::list_partner_customers*/
+    #[derive(Debug, Clone)]
+    pub struct ListPartnerCustomers<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListPartnerCustomers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client } = self;
+            let url = format!("{}/v2/customers", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo {
+                operation_id: "list_partner_customers",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

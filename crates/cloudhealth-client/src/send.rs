@@ -4,6 +4,161 @@
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
 use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
+impl builder::ListCustomerStatements<'_> {
+    /// Sends `GET /v1/customer_statements` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerStatementsError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerStatementList>,
+        Error<errors::ListCustomerStatementsError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_customer_statements,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerStatementList>,
+        Error<errors::ListCustomerStatementsError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_customer_statements(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Decoding<crate::types::CustomerStatementList, errors::ListCustomerStatementsError>,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListCustomerStatementsError::BadRequest),
+            401u16 => failure(body, errors::ListCustomerStatementsError::Unauthorized),
+            403u16 => failure(body, errors::ListCustomerStatementsError::Forbidden),
+            404u16 => failure(body, errors::ListCustomerStatementsError::NotFound),
+            408u16 => failure(body, errors::ListCustomerStatementsError::RequestTimeout),
+            422u16 => {
+                failure(body, errors::ListCustomerStatementsError::UnprocessableEntity)
+            }
+            429u16 => failure(body, errors::ListCustomerStatementsError::TooManyRequests),
+            500u16 => {
+                failure(body, errors::ListCustomerStatementsError::InternalServerError)
+            }
+            503u16 => {
+                failure(body, errors::ListCustomerStatementsError::ServiceUnavailable)
+            }
+            _ => return None,
+        },
+    )
+}
+impl builder::ListCustomers<'_> {
+    /// Sends `GET /v1/customers` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerList>,
+        Error<errors::ListCustomersError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_customers,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerList>,
+        Error<errors::ListCustomersError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_customers(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<Decoding<crate::types::CustomerList, errors::ListCustomersError>> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListCustomersError::BadRequest),
+            401u16 => failure(body, errors::ListCustomersError::Unauthorized),
+            403u16 => failure(body, errors::ListCustomersError::Forbidden),
+            404u16 => failure(body, errors::ListCustomersError::NotFound),
+            408u16 => failure(body, errors::ListCustomersError::RequestTimeout),
+            422u16 => failure(body, errors::ListCustomersError::UnprocessableEntity),
+            429u16 => failure(body, errors::ListCustomersError::TooManyRequests),
+            500u16 => failure(body, errors::ListCustomersError::InternalServerError),
+            503u16 => failure(body, errors::ListCustomersError::ServiceUnavailable),
+            _ => return None,
+        },
+    )
+}
+impl builder::ListBillingRules<'_> {
+    /// Sends `GET /v1/partner_billing_rules` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListBillingRulesError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::BillingRuleList>,
+        Error<errors::ListBillingRulesError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_billing_rules,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::BillingRuleList>,
+        Error<errors::ListBillingRulesError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_billing_rules(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<Decoding<crate::types::BillingRuleList, errors::ListBillingRulesError>> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListBillingRulesError::BadRequest),
+            401u16 => failure(body, errors::ListBillingRulesError::Unauthorized),
+            403u16 => failure(body, errors::ListBillingRulesError::Forbidden),
+            404u16 => failure(body, errors::ListBillingRulesError::NotFound),
+            408u16 => failure(body, errors::ListBillingRulesError::RequestTimeout),
+            422u16 => failure(body, errors::ListBillingRulesError::UnprocessableEntity),
+            429u16 => failure(body, errors::ListBillingRulesError::TooManyRequests),
+            500u16 => failure(body, errors::ListBillingRulesError::InternalServerError),
+            503u16 => failure(body, errors::ListBillingRulesError::ServiceUnavailable),
+            _ => return None,
+        },
+    )
+}
 impl builder::CreateBillingRule<'_> {
     /// Sends `POST /v1/partner_billing_rules` and decodes the response.
     ///
@@ -192,6 +347,61 @@ fn decode_delete_billing_rule(
             429u16 => failure(body, errors::DeleteBillingRuleError::TooManyRequests),
             500u16 => failure(body, errors::DeleteBillingRuleError::InternalServerError),
             503u16 => failure(body, errors::DeleteBillingRuleError::ServiceUnavailable),
+            _ => return None,
+        },
+    )
+}
+impl builder::ListPartnerCustomers<'_> {
+    /// Sends `GET /v2/customers` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListPartnerCustomersError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerList>,
+        Error<errors::ListPartnerCustomersError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_partner_customers,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerList>,
+        Error<errors::ListPartnerCustomersError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_partner_customers(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<Decoding<crate::types::CustomerList, errors::ListPartnerCustomersError>> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListPartnerCustomersError::BadRequest),
+            401u16 => failure(body, errors::ListPartnerCustomersError::Unauthorized),
+            403u16 => failure(body, errors::ListPartnerCustomersError::Forbidden),
+            404u16 => failure(body, errors::ListPartnerCustomersError::NotFound),
+            408u16 => failure(body, errors::ListPartnerCustomersError::RequestTimeout),
+            422u16 => {
+                failure(body, errors::ListPartnerCustomersError::UnprocessableEntity)
+            }
+            429u16 => failure(body, errors::ListPartnerCustomersError::TooManyRequests),
+            500u16 => {
+                failure(body, errors::ListPartnerCustomersError::InternalServerError)
+            }
+            503u16 => {
+                failure(body, errors::ListPartnerCustomersError::ServiceUnavailable)
+            }
             _ => return None,
         },
     )

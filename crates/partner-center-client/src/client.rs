@@ -56,7 +56,7 @@ impl ClientBuilder {
     }
     /// Authenticates every request with `Authorization: Bearer <token>`, replacing other credentials.
     ///
-    /// Microsoft Entra ID access token (App-only or App+User).
+    /// Microsoft Entra ID access token (App-only or App+User). Some operations accept App+User tokens only; their descriptions say so.
     pub fn bearer_token(
         mut self,
         token: impl Into<::finops_client_runtime::Secret>,
@@ -138,6 +138,38 @@ impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for
 /// What the request loop needs to know about each operation, from the spec.
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
+        id: "list_customers",
+        idempotent_method: true,
+        idempotency_key: Some("MS-RequestId"),
+        accept: Some("application/json"),
+        generated_headers: &[
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-RequestId",
+                renewal: ::finops_client_runtime::Renewal::AfterResponse,
+            },
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-CorrelationId",
+                renewal: ::finops_client_runtime::Renewal::PerCall,
+            },
+        ],
+    },
+    OperationSpec {
+        id: "list_customer_usage_records",
+        idempotent_method: true,
+        idempotency_key: Some("MS-RequestId"),
+        accept: Some("application/json"),
+        generated_headers: &[
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-RequestId",
+                renewal: ::finops_client_runtime::Renewal::AfterResponse,
+            },
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-CorrelationId",
+                renewal: ::finops_client_runtime::Renewal::PerCall,
+            },
+        ],
+    },
+    OperationSpec {
         id: "get_overage",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
@@ -155,6 +187,22 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "update_overage",
+        idempotent_method: true,
+        idempotency_key: Some("MS-RequestId"),
+        accept: Some("application/json"),
+        generated_headers: &[
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-RequestId",
+                renewal: ::finops_client_runtime::Renewal::AfterResponse,
+            },
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-CorrelationId",
+                renewal: ::finops_client_runtime::Renewal::PerCall,
+            },
+        ],
+    },
+    OperationSpec {
+        id: "list_azure_entitlements",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -188,6 +236,38 @@ const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         id: "update_usage_budget",
         idempotent_method: false,
+        idempotency_key: Some("MS-RequestId"),
+        accept: Some("application/json"),
+        generated_headers: &[
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-RequestId",
+                renewal: ::finops_client_runtime::Renewal::AfterResponse,
+            },
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-CorrelationId",
+                renewal: ::finops_client_runtime::Renewal::PerCall,
+            },
+        ],
+    },
+    OperationSpec {
+        id: "get_customer_usage_summary",
+        idempotent_method: true,
+        idempotency_key: Some("MS-RequestId"),
+        accept: Some("application/json"),
+        generated_headers: &[
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-RequestId",
+                renewal: ::finops_client_runtime::Renewal::AfterResponse,
+            },
+            ::finops_client_runtime::GeneratedHeader {
+                name: "MS-CorrelationId",
+                renewal: ::finops_client_runtime::Renewal::PerCall,
+            },
+        ],
+    },
+    OperationSpec {
+        id: "get_partner_usage_summary",
+        idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[

@@ -2,6 +2,80 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+/// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListCustomersError {
+    /// `400`: Partner Center error.
+    BadRequest(crate::types::PartnerCenterError),
+    /// `401`: The request was not authenticated.
+    Unauthorized(crate::types::PartnerCenterError),
+    /// `403`: Partner Center error.
+    Forbidden(crate::types::PartnerCenterError),
+    /// `404`: Partner Center error.
+    NotFound(crate::types::PartnerCenterError),
+    /// `405`: Partner Center error.
+    MethodNotAllowed(crate::types::PartnerCenterError),
+    /// `406`: Partner Center error.
+    NotAcceptable(crate::types::PartnerCenterError),
+    /// `408`: Partner Center error.
+    RequestTimeout(crate::types::PartnerCenterError),
+    /// `409`: Partner Center error.
+    Conflict(crate::types::PartnerCenterError),
+    /// `412`: Partner Center error.
+    PreconditionFailed(crate::types::PartnerCenterError),
+    /// `429`: Throttled; wait for `Retry-After` seconds before retrying.
+    TooManyRequests(crate::types::ThrottlingError),
+    /// `500`: Partner Center error.
+    InternalServerError(crate::types::PartnerCenterError),
+    /// `501`: Partner Center error.
+    NotImplemented(crate::types::PartnerCenterError),
+    /// `502`: Partner Center error.
+    BadGateway(crate::types::PartnerCenterError),
+    /// `503`: Partner Center error.
+    ServiceUnavailable(crate::types::PartnerCenterError),
+    /// `504`: Partner Center error.
+    GatewayTimeout(crate::types::PartnerCenterError),
+}
+/// An error response documented for [`Client::list_customer_usage_records`](crate::Client::list_customer_usage_records), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListCustomerUsageRecordsError {
+    /// `400`: Partner Center error.
+    BadRequest(crate::types::PartnerCenterError),
+    /// `401`: The request was not authenticated.
+    Unauthorized(crate::types::PartnerCenterError),
+    /// `403`: Partner Center error.
+    Forbidden(crate::types::PartnerCenterError),
+    /// `404`: Partner Center error.
+    NotFound(crate::types::PartnerCenterError),
+    /// `405`: Partner Center error.
+    MethodNotAllowed(crate::types::PartnerCenterError),
+    /// `406`: Partner Center error.
+    NotAcceptable(crate::types::PartnerCenterError),
+    /// `408`: Partner Center error.
+    RequestTimeout(crate::types::PartnerCenterError),
+    /// `409`: Partner Center error.
+    Conflict(crate::types::PartnerCenterError),
+    /// `412`: Partner Center error.
+    PreconditionFailed(crate::types::PartnerCenterError),
+    /// `429`: Throttled; wait for `Retry-After` seconds before retrying.
+    TooManyRequests(crate::types::ThrottlingError),
+    /// `500`: Partner Center error.
+    InternalServerError(crate::types::PartnerCenterError),
+    /// `501`: Partner Center error.
+    NotImplemented(crate::types::PartnerCenterError),
+    /// `502`: Partner Center error.
+    BadGateway(crate::types::PartnerCenterError),
+    /// `503`: Partner Center error.
+    ServiceUnavailable(crate::types::PartnerCenterError),
+    /// `504`: Partner Center error.
+    GatewayTimeout(crate::types::PartnerCenterError),
+}
 /// An error response documented for [`Client::get_overage`](crate::Client::get_overage), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -10,7 +84,7 @@
 pub enum GetOverageError {
     /// `400`: Partner Center error.
     BadRequest(crate::types::PartnerCenterError),
-    /// `401`: Partner Center error.
+    /// `401`: The request was not authenticated.
     Unauthorized(crate::types::PartnerCenterError),
     /// `403`: Partner Center error.
     Forbidden(crate::types::PartnerCenterError),
@@ -47,7 +121,44 @@ pub enum GetOverageError {
 pub enum UpdateOverageError {
     /// `400`: Partner Center error.
     BadRequest(crate::types::PartnerCenterError),
-    /// `401`: Partner Center error.
+    /// `401`: The request was not authenticated.
+    Unauthorized(crate::types::PartnerCenterError),
+    /// `403`: Partner Center error.
+    Forbidden(crate::types::PartnerCenterError),
+    /// `404`: Partner Center error.
+    NotFound(crate::types::PartnerCenterError),
+    /// `405`: Partner Center error.
+    MethodNotAllowed(crate::types::PartnerCenterError),
+    /// `406`: Partner Center error.
+    NotAcceptable(crate::types::PartnerCenterError),
+    /// `408`: Partner Center error.
+    RequestTimeout(crate::types::PartnerCenterError),
+    /// `409`: Partner Center error.
+    Conflict(crate::types::PartnerCenterError),
+    /// `412`: Partner Center error.
+    PreconditionFailed(crate::types::PartnerCenterError),
+    /// `429`: Throttled; wait for `Retry-After` seconds before retrying.
+    TooManyRequests(crate::types::ThrottlingError),
+    /// `500`: Partner Center error.
+    InternalServerError(crate::types::PartnerCenterError),
+    /// `501`: Partner Center error.
+    NotImplemented(crate::types::PartnerCenterError),
+    /// `502`: Partner Center error.
+    BadGateway(crate::types::PartnerCenterError),
+    /// `503`: Partner Center error.
+    ServiceUnavailable(crate::types::PartnerCenterError),
+    /// `504`: Partner Center error.
+    GatewayTimeout(crate::types::PartnerCenterError),
+}
+/// An error response documented for [`Client::list_azure_entitlements`](crate::Client::list_azure_entitlements), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListAzureEntitlementsError {
+    /// `400`: Partner Center error.
+    BadRequest(crate::types::PartnerCenterError),
+    /// `401`: The request was not authenticated.
     Unauthorized(crate::types::PartnerCenterError),
     /// `403`: Partner Center error.
     Forbidden(crate::types::PartnerCenterError),
@@ -84,7 +195,7 @@ pub enum UpdateOverageError {
 pub enum GetUsageBudgetError {
     /// `400`: Partner Center error.
     BadRequest(crate::types::PartnerCenterError),
-    /// `401`: Partner Center error.
+    /// `401`: The request was not authenticated.
     Unauthorized(crate::types::PartnerCenterError),
     /// `403`: Partner Center error.
     Forbidden(crate::types::PartnerCenterError),
@@ -121,7 +232,81 @@ pub enum GetUsageBudgetError {
 pub enum UpdateUsageBudgetError {
     /// `400`: Partner Center error.
     BadRequest(crate::types::PartnerCenterError),
-    /// `401`: Partner Center error.
+    /// `401`: The request was not authenticated.
+    Unauthorized(crate::types::PartnerCenterError),
+    /// `403`: Partner Center error.
+    Forbidden(crate::types::PartnerCenterError),
+    /// `404`: Partner Center error.
+    NotFound(crate::types::PartnerCenterError),
+    /// `405`: Partner Center error.
+    MethodNotAllowed(crate::types::PartnerCenterError),
+    /// `406`: Partner Center error.
+    NotAcceptable(crate::types::PartnerCenterError),
+    /// `408`: Partner Center error.
+    RequestTimeout(crate::types::PartnerCenterError),
+    /// `409`: Partner Center error.
+    Conflict(crate::types::PartnerCenterError),
+    /// `412`: Partner Center error.
+    PreconditionFailed(crate::types::PartnerCenterError),
+    /// `429`: Throttled; wait for `Retry-After` seconds before retrying.
+    TooManyRequests(crate::types::ThrottlingError),
+    /// `500`: Partner Center error.
+    InternalServerError(crate::types::PartnerCenterError),
+    /// `501`: Partner Center error.
+    NotImplemented(crate::types::PartnerCenterError),
+    /// `502`: Partner Center error.
+    BadGateway(crate::types::PartnerCenterError),
+    /// `503`: Partner Center error.
+    ServiceUnavailable(crate::types::PartnerCenterError),
+    /// `504`: Partner Center error.
+    GatewayTimeout(crate::types::PartnerCenterError),
+}
+/// An error response documented for [`Client::get_customer_usage_summary`](crate::Client::get_customer_usage_summary), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum GetCustomerUsageSummaryError {
+    /// `400`: Partner Center error.
+    BadRequest(crate::types::PartnerCenterError),
+    /// `401`: The request was not authenticated.
+    Unauthorized(crate::types::PartnerCenterError),
+    /// `403`: Partner Center error.
+    Forbidden(crate::types::PartnerCenterError),
+    /// `404`: Partner Center error.
+    NotFound(crate::types::PartnerCenterError),
+    /// `405`: Partner Center error.
+    MethodNotAllowed(crate::types::PartnerCenterError),
+    /// `406`: Partner Center error.
+    NotAcceptable(crate::types::PartnerCenterError),
+    /// `408`: Partner Center error.
+    RequestTimeout(crate::types::PartnerCenterError),
+    /// `409`: Partner Center error.
+    Conflict(crate::types::PartnerCenterError),
+    /// `412`: Partner Center error.
+    PreconditionFailed(crate::types::PartnerCenterError),
+    /// `429`: Throttled; wait for `Retry-After` seconds before retrying.
+    TooManyRequests(crate::types::ThrottlingError),
+    /// `500`: Partner Center error.
+    InternalServerError(crate::types::PartnerCenterError),
+    /// `501`: Partner Center error.
+    NotImplemented(crate::types::PartnerCenterError),
+    /// `502`: Partner Center error.
+    BadGateway(crate::types::PartnerCenterError),
+    /// `503`: Partner Center error.
+    ServiceUnavailable(crate::types::PartnerCenterError),
+    /// `504`: Partner Center error.
+    GatewayTimeout(crate::types::PartnerCenterError),
+}
+/// An error response documented for [`Client::get_partner_usage_summary`](crate::Client::get_partner_usage_summary), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum GetPartnerUsageSummaryError {
+    /// `400`: Partner Center error.
+    BadRequest(crate::types::PartnerCenterError),
+    /// `401`: The request was not authenticated.
     Unauthorized(crate::types::PartnerCenterError),
     /// `403`: Partner Center error.
     Forbidden(crate::types::PartnerCenterError),

@@ -7,30 +7,482 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    pub use crate::models::SpendingBudgetUpdate;
-    ///Resource group for the overage resources.
+    pub use crate::models::{
+        CustomerPartnerRelationship, SeekOperation, SpendingBudgetUpdate,
+    };
+    ///A postal address with a contact.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-    pub struct AzureResourceGroup {
-        ///Azure region, e.g. `westus`.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<::std::string::String>,
-        ///Tags applied to the resource group.
+    pub struct Address {
+        ///First line of the address.
         #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+            rename = "addressLine1",
+            skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub tags: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub address_line1: ::std::option::Option<::std::string::String>,
+        ///Second line of the address.
+        #[serde(
+            rename = "addressLine2",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub address_line2: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub city: ::std::option::Option<::std::string::String>,
+        ///ISO country code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub country: ::std::option::Option<::std::string::String>,
+        ///First name of a contact at the company.
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///Last name of the contact.
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        ///Middle name of the contact.
+        #[serde(
+            rename = "middleName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub middle_name: ::std::option::Option<::std::string::String>,
+        ///Phone number of the contact.
+        #[serde(
+            rename = "phoneNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub phone_number: ::std::option::Option<::std::string::String>,
+        ///ZIP or postal code.
+        #[serde(
+            rename = "postalCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub postal_code: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub region: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: ::std::option::Option<::std::string::String>,
     }
-    impl AzureResourceGroup {
-        pub fn builder() -> builder::AzureResourceGroup {
+    impl Address {
+        pub fn builder() -> builder::Address {
             Default::default()
         }
     }
-    ///Error code; the service sends numbers (e.g. 3000) and, on some paths, strings.
+    ///An Azure entitlement of a subscription (for an Azure plan, one Azure subscription). Its `id` is the `azureEntitlementId` that overage updates take.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct AzureEntitlement {
+        ///The entitlement's friendly name.
+        #[serde(
+            rename = "friendlyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub friendly_name: ::std::option::Option<::std::string::String>,
+        ///The entitlement ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///The entitlement's status, e.g. `active`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///The subscription the entitlement belongs to.
+        #[serde(
+            rename = "subscriptionId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subscription_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AzureEntitlement {
+        pub fn builder() -> builder::AzureEntitlement {
+            Default::default()
+        }
+    }
+    ///The Azure entitlements of a subscription.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct AzureEntitlementCollection {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub items: ::std::vec::Vec<AzureEntitlement>,
+        ///Number of items.
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl AzureEntitlementCollection {
+        pub fn builder() -> builder::AzureEntitlementCollection {
+            Default::default()
+        }
+    }
+    ///A customer (or reseller) of the partner.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct Customer {
+        ///Whether the customer granted the partner delegated admin privileges (only when getting a customer by ID).
+        #[serde(
+            rename = "allowDelegatedAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_delegated_access: ::std::option::Option<bool>,
+        ///The indirect reseller associated with the customer (set by indirect providers only).
+        #[serde(
+            rename = "associatedPartnerId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_partner_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        #[serde(
+            rename = "billingProfile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub billing_profile: ::std::option::Option<CustomerBillingProfile>,
+        ///The commerce ID.
+        #[serde(
+            rename = "commerceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub commerce_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "companyProfile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub company_profile: ::std::option::Option<CustomerCompanyProfile>,
+        ///The customer's custom domains.
+        #[serde(
+            rename = "customDomains",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub custom_domains: ::std::vec::Vec<::std::string::String>,
+        ///The customer ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+        #[serde(
+            rename = "relationshipToPartner",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub relationship_to_partner: ::std::option::Option<
+            crate::models::CustomerPartnerRelationship,
+        >,
+        #[serde(
+            rename = "userCredentials",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_credentials: ::std::option::Option<UserCredentials>,
+    }
+    impl Customer {
+        pub fn builder() -> builder::Customer {
+            Default::default()
+        }
+    }
+    ///Information used to bill the customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerBillingProfile {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        ///Name of the company or organization.
+        #[serde(
+            rename = "companyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        ///Preferred culture for communication and currency, e.g. `en-us`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub culture: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "defaultAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_address: ::std::option::Option<Address>,
+        ///Email address of the billing contact.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        ///First name of the billing contact.
+        #[serde(
+            rename = "firstName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub first_name: ::std::option::Option<::std::string::String>,
+        ///The profile ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Preferred language for communication.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        ///Last name of the billing contact.
+        #[serde(
+            rename = "lastName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+    }
+    impl CustomerBillingProfile {
+        pub fn builder() -> builder::CustomerBillingProfile {
+            Default::default()
+        }
+    }
+    ///One page of the partner's customers. When more pages follow, `links.next` carries the next page's URI and its `MS-ContinuationToken` header, and `continuationToken` the same token.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerCollection {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        ///Token for the next page; absent on the last page.
+        #[serde(
+            rename = "continuationToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub continuation_token: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub items: ::std::vec::Vec<Customer>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+        ///Number of items in this page.
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl CustomerCollection {
+        pub fn builder() -> builder::CustomerCollection {
+            Default::default()
+        }
+    }
+    ///The customer's company or organization.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerCompanyProfile {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        ///Name of the company or organization.
+        #[serde(
+            rename = "companyName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub company_name: ::std::option::Option<::std::string::String>,
+        ///The customer's domain, such as contoso.onmicrosoft.com.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+        ///Organization registration (INN) number, only for some countries.
+        #[serde(
+            rename = "organizationRegistrationNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub organization_registration_number: ::std::option::Option<
+            ::std::string::String,
+        >,
+        ///The customer's Microsoft Entra tenant ID (the "Microsoft ID").
+        #[serde(
+            rename = "tenantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tenant_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomerCompanyProfile {
+        pub fn builder() -> builder::CustomerCompanyProfile {
+            Default::default()
+        }
+    }
+    ///The estimated cost of one customer's usage in the current month, with the customer's budget and the percentage of it used.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerMonthlyUsageRecord {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub budget: ::std::option::Option<SpendingBudget>,
+        ///Currency code (Azure plans).
+        #[serde(
+            rename = "currencyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_code: ::std::option::Option<::std::string::String>,
+        ///Currency locale (Microsoft Azure MS-AZR-0145P subscriptions).
+        #[serde(
+            rename = "currencyLocale",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_locale: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "customerSpendingBudget",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customer_spending_budget: ::std::option::Option<SpendingBudget>,
+        ///The customer's ID (sent alongside `resourceId`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///True for customers with an Azure plan.
+        #[serde(
+            rename = "isUpgraded",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_upgraded: ::std::option::Option<bool>,
+        ///When the usage data was last modified.
+        #[serde(
+            rename = "lastModifiedDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_modified_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///The customer's name (sent alongside `resourceName`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Percentage of the budget used.
+        #[serde(
+            rename = "percentUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub percent_used: ::std::option::Option<f64>,
+        ///The customer's ID.
+        #[serde(
+            rename = "resourceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_id: ::std::option::Option<::std::string::String>,
+        ///The customer's name.
+        #[serde(
+            rename = "resourceName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_name: ::std::option::Option<::std::string::String>,
+        ///Estimated total cost of usage.
+        #[serde(
+            rename = "totalCost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_cost: ::std::option::Option<f64>,
+        ///Estimated total cost in USD (Azure plans).
+        #[serde(
+            rename = "usdTotalCost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub usd_total_cost: ::std::option::Option<f64>,
+    }
+    impl CustomerMonthlyUsageRecord {
+        pub fn builder() -> builder::CustomerMonthlyUsageRecord {
+            Default::default()
+        }
+    }
+    ///The usage records of all the partner's customers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerMonthlyUsageRecordCollection {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub items: ::std::vec::Vec<CustomerMonthlyUsageRecord>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+        ///Number of items.
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl CustomerMonthlyUsageRecordCollection {
+        pub fn builder() -> builder::CustomerMonthlyUsageRecordCollection {
+            Default::default()
+        }
+    }
+    ///A summary of a customer's usage for the current billing period, with the customer's spending budget. Usage numbers are estimates, not for billing.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerUsageSummary {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        ///End of the current billing period.
+        #[serde(
+            rename = "billingEndDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub billing_end_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Start of the current billing period.
+        #[serde(
+            rename = "billingStartDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub billing_start_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub budget: ::std::option::Option<SpendingBudget>,
+        ///Currency code, e.g. `GBP` (Azure plans).
+        #[serde(
+            rename = "currencyCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_code: ::std::option::Option<::std::string::String>,
+        ///Currency locale, e.g. `en-US` (Microsoft Azure MS-AZR-0145P subscriptions).
+        #[serde(
+            rename = "currencyLocale",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_locale: ::std::option::Option<::std::string::String>,
+        ///The customer's ID (sent by some responses in place of `resourceId`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///When the usage data was last modified.
+        #[serde(
+            rename = "lastModifiedDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_modified_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+        ///The customer's name (sent by some responses in place of `resourceName`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The customer's ID.
+        #[serde(
+            rename = "resourceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_id: ::std::option::Option<::std::string::String>,
+        ///The customer's name.
+        #[serde(
+            rename = "resourceName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_name: ::std::option::Option<::std::string::String>,
+        ///Estimated total cost of usage in the period.
+        #[serde(
+            rename = "totalCost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_cost: ::std::option::Option<f64>,
+        ///Estimated total cost in USD (Azure plans).
+        #[serde(
+            rename = "usdTotalCost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub usd_total_cost: ::std::option::Option<f64>,
+    }
+    impl CustomerUsageSummary {
+        pub fn builder() -> builder::CustomerUsageSummary {
+            Default::default()
+        }
+    }
+    ///Error code; the page types it as a string, the service's examples send numbers (e.g. 3000).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -90,7 +542,7 @@ pub mod types {
     pub struct Overage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<ResourceAttributes>,
-        ///Azure entitlement (subscription) ID.
+        ///Azure entitlement (consumption subscription) ID.
         #[serde(
             rename = "azureEntitlementId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -104,13 +556,13 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub overage_enabled: ::std::option::Option<bool>,
-        ///MPN ID of the reseller of record.
+        ///Partner ID (MPN ID) of the indirect reseller.
         #[serde(
             rename = "partnerId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub partner_id: ::std::option::Option<::std::string::String>,
-        ///Overage type; `PhoneServices` is the only documented value.
+        ///Overage type. The pages' examples show `PhoneServices`; no list of values is published.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -155,18 +607,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct OverageUpdate {
-        ///Azure entitlement (subscription) ID.
+        ///Azure entitlement (consumption subscription) ID.
         #[serde(rename = "azureEntitlementId")]
         pub azure_entitlement_id: ::uuid::Uuid,
-        #[serde(
-            rename = "azureResourceGroup",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub azure_resource_group: ::std::option::Option<AzureResourceGroup>,
         ///Whether overage is enabled.
         #[serde(rename = "overageEnabled")]
         pub overage_enabled: bool,
-        ///MPN ID of the reseller of record (indirect model only).
+        ///Partner ID (MPN ID) of the indirect reseller; only for the two-tier (indirect) model.
         #[serde(
             rename = "partnerId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -183,7 +630,7 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct PartnerCenterError {
         pub code: ErrorCode,
-        ///Additional data.
+        ///Additional data (error objects or strings).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub data: ::std::vec::Vec<::serde_json::Value>,
         ///What went wrong.
@@ -253,11 +700,104 @@ pub mod types {
                 })
         }
     }
+    ///A partner-level summary of usage budgeting for all customers in the current billing period (excluding customers with an Azure plan).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct PartnerUsageSummary {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        ///End of the current billing period.
+        #[serde(
+            rename = "billingEndDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub billing_end_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Start of the current billing period.
+        #[serde(
+            rename = "billingStartDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub billing_start_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Currency locale.
+        #[serde(
+            rename = "currencyLocale",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub currency_locale: ::std::option::Option<::std::string::String>,
+        ///Number of customers over budget.
+        #[serde(
+            rename = "customersOverBudget",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customers_over_budget: ::std::option::Option<i32>,
+        ///Number of customers close to going over budget.
+        #[serde(
+            rename = "customersTrendingOver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customers_trending_over: ::std::option::Option<i32>,
+        ///Number of customers with a usage-based subscription.
+        #[serde(
+            rename = "customersWithUsageBasedSubscription",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub customers_with_usage_based_subscription: ::std::option::Option<i32>,
+        ///Email addresses notified about budgets.
+        #[serde(
+            rename = "emailsToNotify",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub emails_to_notify: ::std::vec::Vec<::std::string::String>,
+        ///The partner's ID (sent alongside `resourceId`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///When the usage data was last modified.
+        #[serde(
+            rename = "lastModifiedDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_modified_date: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<ResourceLinks>,
+        ///The partner's name (sent alongside `resourceName`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The partner's ID.
+        #[serde(
+            rename = "resourceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_id: ::std::option::Option<::std::string::String>,
+        ///The partner's name.
+        #[serde(
+            rename = "resourceName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_name: ::std::option::Option<::std::string::String>,
+        ///Estimated total cost of all customers' usage since the start of the period.
+        #[serde(
+            rename = "totalCost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_cost: ::std::option::Option<f64>,
+    }
+    impl PartnerUsageSummary {
+        pub fn builder() -> builder::PartnerUsageSummary {
+            Default::default()
+        }
+    }
     ///Metadata common to Partner Center resources.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceAttributes {
-        ///Entity tag for optimistic concurrency.
+        ///Entity tag (object version) for optimistic concurrency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub etag: ::std::option::Option<::std::string::String>,
         ///Name of the resource type.
@@ -277,6 +817,8 @@ pub mod types {
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct ResourceLinks {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attributes: ::std::option::Option<ResourceAttributes>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<Link>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<Link>,
@@ -292,14 +834,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct SpendingBudget {
-        ///Budget amount; null when no budget is allocated.
+        ///Budget amount; null (or absent) when no budget is allocated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub amount: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attributes: ::std::option::Option<ResourceAttributes>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub links: ::std::option::Option<ResourceLinks>,
-        ///Budget amount as echoed by the service.
+        ///Budget amount as echoed by the budget endpoints.
         #[serde(
             rename = "usageSpendingBudget",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -328,77 +870,1920 @@ pub mod types {
             Default::default()
         }
     }
+    ///A user's sign-in credentials (returned when a customer is created).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct UserCredentials {
+        ///The user's password.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        ///The user's name.
+        #[serde(
+            rename = "userName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name: ::std::option::Option<::std::string::String>,
+    }
+    impl UserCredentials {
+        pub fn builder() -> builder::UserCredentials {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct AzureResourceGroup {
-            location: ::std::result::Result<
+        pub struct Address {
+            address_line1: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            tags: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
+            address_line2: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            city: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            country: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            middle_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            phone_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            postal_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            region: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            state: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        impl ::std::default::Default for AzureResourceGroup {
+        impl ::std::default::Default for Address {
             fn default() -> Self {
                 Self {
-                    location: Ok(Default::default()),
-                    tags: Ok(Default::default()),
+                    address_line1: Ok(Default::default()),
+                    address_line2: Ok(Default::default()),
+                    city: Ok(Default::default()),
+                    country: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    middle_name: Ok(Default::default()),
+                    phone_number: Ok(Default::default()),
+                    postal_code: Ok(Default::default()),
+                    region: Ok(Default::default()),
+                    state: Ok(Default::default()),
                 }
             }
         }
-        impl AzureResourceGroup {
-            pub fn location<T>(mut self, value: T) -> Self
+        impl Address {
+            pub fn address_line1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.location = value
+                self.address_line1 = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for location: {e}")
+                        format!("error converting supplied value for address_line1: {e}")
                     });
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
+            pub fn address_line2<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
-                self.tags = value
+                self.address_line2 = value
                     .try_into()
                     .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
+                        format!("error converting supplied value for address_line2: {e}")
+                    });
+                self
+            }
+            pub fn city<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.city = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for city: {e}")
+                    });
+                self
+            }
+            pub fn country<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.country = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for country: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn middle_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.middle_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for middle_name: {e}")
+                    });
+                self
+            }
+            pub fn phone_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.phone_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for phone_number: {e}")
+                    });
+                self
+            }
+            pub fn postal_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.postal_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for postal_code: {e}")
+                    });
+                self
+            }
+            pub fn region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.region = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for region: {e}")
+                    });
+                self
+            }
+            pub fn state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.state = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for state: {e}")
                     });
                 self
             }
         }
-        impl ::std::convert::TryFrom<AzureResourceGroup> for super::AzureResourceGroup {
+        impl ::std::convert::TryFrom<Address> for super::Address {
             type Error = super::error::ConversionError;
             fn try_from(
-                value: AzureResourceGroup,
+                value: Address,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
-                    location: value.location?,
-                    tags: value.tags?,
+                    address_line1: value.address_line1?,
+                    address_line2: value.address_line2?,
+                    city: value.city?,
+                    country: value.country?,
+                    first_name: value.first_name?,
+                    last_name: value.last_name?,
+                    middle_name: value.middle_name?,
+                    phone_number: value.phone_number?,
+                    postal_code: value.postal_code?,
+                    region: value.region?,
+                    state: value.state?,
                 })
             }
         }
-        impl ::std::convert::From<super::AzureResourceGroup> for AzureResourceGroup {
-            fn from(value: super::AzureResourceGroup) -> Self {
+        impl ::std::convert::From<super::Address> for Address {
+            fn from(value: super::Address) -> Self {
                 Self {
-                    location: Ok(value.location),
-                    tags: Ok(value.tags),
+                    address_line1: Ok(value.address_line1),
+                    address_line2: Ok(value.address_line2),
+                    city: Ok(value.city),
+                    country: Ok(value.country),
+                    first_name: Ok(value.first_name),
+                    last_name: Ok(value.last_name),
+                    middle_name: Ok(value.middle_name),
+                    phone_number: Ok(value.phone_number),
+                    postal_code: Ok(value.postal_code),
+                    region: Ok(value.region),
+                    state: Ok(value.state),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AzureEntitlement {
+            friendly_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subscription_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AzureEntitlement {
+            fn default() -> Self {
+                Self {
+                    friendly_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    subscription_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AzureEntitlement {
+            pub fn friendly_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.friendly_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for friendly_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn subscription_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subscription_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for subscription_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AzureEntitlement> for super::AzureEntitlement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AzureEntitlement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    friendly_name: value.friendly_name?,
+                    id: value.id?,
+                    status: value.status?,
+                    subscription_id: value.subscription_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AzureEntitlement> for AzureEntitlement {
+            fn from(value: super::AzureEntitlement) -> Self {
+                Self {
+                    friendly_name: Ok(value.friendly_name),
+                    id: Ok(value.id),
+                    status: Ok(value.status),
+                    subscription_id: Ok(value.subscription_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AzureEntitlementCollection {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::AzureEntitlement>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AzureEntitlementCollection {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    items: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl AzureEntitlementCollection {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AzureEntitlement>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AzureEntitlementCollection>
+        for super::AzureEntitlementCollection {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AzureEntitlementCollection,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    items: value.items?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AzureEntitlementCollection>
+        for AzureEntitlementCollection {
+            fn from(value: super::AzureEntitlementCollection) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    items: Ok(value.items),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Customer {
+            allow_delegated_access: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            associated_partner_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            billing_profile: ::std::result::Result<
+                ::std::option::Option<super::CustomerBillingProfile>,
+                ::std::string::String,
+            >,
+            commerce_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            company_profile: ::std::result::Result<
+                ::std::option::Option<super::CustomerCompanyProfile>,
+                ::std::string::String,
+            >,
+            custom_domains: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+            relationship_to_partner: ::std::result::Result<
+                ::std::option::Option<crate::models::CustomerPartnerRelationship>,
+                ::std::string::String,
+            >,
+            user_credentials: ::std::result::Result<
+                ::std::option::Option<super::UserCredentials>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Customer {
+            fn default() -> Self {
+                Self {
+                    allow_delegated_access: Ok(Default::default()),
+                    associated_partner_id: Ok(Default::default()),
+                    attributes: Ok(Default::default()),
+                    billing_profile: Ok(Default::default()),
+                    commerce_id: Ok(Default::default()),
+                    company_profile: Ok(Default::default()),
+                    custom_domains: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    relationship_to_partner: Ok(Default::default()),
+                    user_credentials: Ok(Default::default()),
+                }
+            }
+        }
+        impl Customer {
+            pub fn allow_delegated_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allow_delegated_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allow_delegated_access: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn associated_partner_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.associated_partner_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for associated_partner_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn billing_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerBillingProfile>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_profile: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn commerce_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.commerce_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for commerce_id: {e}")
+                    });
+                self
+            }
+            pub fn company_profile<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CustomerCompanyProfile>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.company_profile = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for company_profile: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn custom_domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_domains = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_domains: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn relationship_to_partner<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::CustomerPartnerRelationship>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.relationship_to_partner = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for relationship_to_partner: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn user_credentials<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UserCredentials>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_credentials = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for user_credentials: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Customer> for super::Customer {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Customer,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    allow_delegated_access: value.allow_delegated_access?,
+                    associated_partner_id: value.associated_partner_id?,
+                    attributes: value.attributes?,
+                    billing_profile: value.billing_profile?,
+                    commerce_id: value.commerce_id?,
+                    company_profile: value.company_profile?,
+                    custom_domains: value.custom_domains?,
+                    id: value.id?,
+                    links: value.links?,
+                    relationship_to_partner: value.relationship_to_partner?,
+                    user_credentials: value.user_credentials?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Customer> for Customer {
+            fn from(value: super::Customer) -> Self {
+                Self {
+                    allow_delegated_access: Ok(value.allow_delegated_access),
+                    associated_partner_id: Ok(value.associated_partner_id),
+                    attributes: Ok(value.attributes),
+                    billing_profile: Ok(value.billing_profile),
+                    commerce_id: Ok(value.commerce_id),
+                    company_profile: Ok(value.company_profile),
+                    custom_domains: Ok(value.custom_domains),
+                    id: Ok(value.id),
+                    links: Ok(value.links),
+                    relationship_to_partner: Ok(value.relationship_to_partner),
+                    user_credentials: Ok(value.user_credentials),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerBillingProfile {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            company_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            culture: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            default_address: ::std::result::Result<
+                ::std::option::Option<super::Address>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            first_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerBillingProfile {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    company_name: Ok(Default::default()),
+                    culture: Ok(Default::default()),
+                    default_address: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerBillingProfile {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn company_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.company_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for company_name: {e}")
+                    });
+                self
+            }
+            pub fn culture<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.culture = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for culture: {e}")
+                    });
+                self
+            }
+            pub fn default_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Address>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.default_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for default_address: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn first_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for language: {e}")
+                    });
+                self
+            }
+            pub fn last_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for last_name: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerBillingProfile>
+        for super::CustomerBillingProfile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerBillingProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    company_name: value.company_name?,
+                    culture: value.culture?,
+                    default_address: value.default_address?,
+                    email: value.email?,
+                    first_name: value.first_name?,
+                    id: value.id?,
+                    language: value.language?,
+                    last_name: value.last_name?,
+                    links: value.links?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerBillingProfile>
+        for CustomerBillingProfile {
+            fn from(value: super::CustomerBillingProfile) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    company_name: Ok(value.company_name),
+                    culture: Ok(value.culture),
+                    default_address: Ok(value.default_address),
+                    email: Ok(value.email),
+                    first_name: Ok(value.first_name),
+                    id: Ok(value.id),
+                    language: Ok(value.language),
+                    last_name: Ok(value.last_name),
+                    links: Ok(value.links),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerCollection {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            continuation_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::Customer>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerCollection {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    continuation_token: Ok(Default::default()),
+                    items: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerCollection {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn continuation_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.continuation_token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for continuation_token: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Customer>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerCollection> for super::CustomerCollection {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerCollection,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    continuation_token: value.continuation_token?,
+                    items: value.items?,
+                    links: value.links?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerCollection> for CustomerCollection {
+            fn from(value: super::CustomerCollection) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    continuation_token: Ok(value.continuation_token),
+                    items: Ok(value.items),
+                    links: Ok(value.links),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerCompanyProfile {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            company_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+            organization_registration_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerCompanyProfile {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    company_name: Ok(Default::default()),
+                    domain: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    organization_registration_number: Ok(Default::default()),
+                    tenant_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerCompanyProfile {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn company_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.company_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for company_name: {e}")
+                    });
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for domain: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn organization_registration_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_registration_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_registration_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tenant_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerCompanyProfile>
+        for super::CustomerCompanyProfile {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerCompanyProfile,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    company_name: value.company_name?,
+                    domain: value.domain?,
+                    links: value.links?,
+                    organization_registration_number: value
+                        .organization_registration_number?,
+                    tenant_id: value.tenant_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerCompanyProfile>
+        for CustomerCompanyProfile {
+            fn from(value: super::CustomerCompanyProfile) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    company_name: Ok(value.company_name),
+                    domain: Ok(value.domain),
+                    links: Ok(value.links),
+                    organization_registration_number: Ok(
+                        value.organization_registration_number,
+                    ),
+                    tenant_id: Ok(value.tenant_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerMonthlyUsageRecord {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            budget: ::std::result::Result<
+                ::std::option::Option<super::SpendingBudget>,
+                ::std::string::String,
+            >,
+            currency_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency_locale: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            customer_spending_budget: ::std::result::Result<
+                ::std::option::Option<super::SpendingBudget>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_upgraded: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            last_modified_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            percent_used: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            resource_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            usd_total_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerMonthlyUsageRecord {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    budget: Ok(Default::default()),
+                    currency_code: Ok(Default::default()),
+                    currency_locale: Ok(Default::default()),
+                    customer_spending_budget: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_upgraded: Ok(Default::default()),
+                    last_modified_date: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    percent_used: Ok(Default::default()),
+                    resource_id: Ok(Default::default()),
+                    resource_name: Ok(Default::default()),
+                    total_cost: Ok(Default::default()),
+                    usd_total_cost: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerMonthlyUsageRecord {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SpendingBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget: {e}")
+                    });
+                self
+            }
+            pub fn currency_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency_code: {e}")
+                    });
+                self
+            }
+            pub fn currency_locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency_locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for currency_locale: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn customer_spending_budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SpendingBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_spending_budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_spending_budget: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_upgraded<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_upgraded = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_upgraded: {e}")
+                    });
+                self
+            }
+            pub fn last_modified_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_modified_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_modified_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn percent_used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.percent_used = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for percent_used: {e}")
+                    });
+                self
+            }
+            pub fn resource_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_id: {e}")
+                    });
+                self
+            }
+            pub fn resource_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_name: {e}")
+                    });
+                self
+            }
+            pub fn total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_cost: {e}")
+                    });
+                self
+            }
+            pub fn usd_total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usd_total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for usd_total_cost: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerMonthlyUsageRecord>
+        for super::CustomerMonthlyUsageRecord {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerMonthlyUsageRecord,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    budget: value.budget?,
+                    currency_code: value.currency_code?,
+                    currency_locale: value.currency_locale?,
+                    customer_spending_budget: value.customer_spending_budget?,
+                    id: value.id?,
+                    is_upgraded: value.is_upgraded?,
+                    last_modified_date: value.last_modified_date?,
+                    name: value.name?,
+                    percent_used: value.percent_used?,
+                    resource_id: value.resource_id?,
+                    resource_name: value.resource_name?,
+                    total_cost: value.total_cost?,
+                    usd_total_cost: value.usd_total_cost?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerMonthlyUsageRecord>
+        for CustomerMonthlyUsageRecord {
+            fn from(value: super::CustomerMonthlyUsageRecord) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    budget: Ok(value.budget),
+                    currency_code: Ok(value.currency_code),
+                    currency_locale: Ok(value.currency_locale),
+                    customer_spending_budget: Ok(value.customer_spending_budget),
+                    id: Ok(value.id),
+                    is_upgraded: Ok(value.is_upgraded),
+                    last_modified_date: Ok(value.last_modified_date),
+                    name: Ok(value.name),
+                    percent_used: Ok(value.percent_used),
+                    resource_id: Ok(value.resource_id),
+                    resource_name: Ok(value.resource_name),
+                    total_cost: Ok(value.total_cost),
+                    usd_total_cost: Ok(value.usd_total_cost),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerMonthlyUsageRecordCollection {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::CustomerMonthlyUsageRecord>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerMonthlyUsageRecordCollection {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    items: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerMonthlyUsageRecordCollection {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::CustomerMonthlyUsageRecord>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for items: {e}")
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerMonthlyUsageRecordCollection>
+        for super::CustomerMonthlyUsageRecordCollection {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerMonthlyUsageRecordCollection,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    items: value.items?,
+                    links: value.links?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerMonthlyUsageRecordCollection>
+        for CustomerMonthlyUsageRecordCollection {
+            fn from(value: super::CustomerMonthlyUsageRecordCollection) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    items: Ok(value.items),
+                    links: Ok(value.links),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerUsageSummary {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            billing_end_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            billing_start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            budget: ::std::result::Result<
+                ::std::option::Option<super::SpendingBudget>,
+                ::std::string::String,
+            >,
+            currency_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            currency_locale: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_modified_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            usd_total_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerUsageSummary {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    billing_end_date: Ok(Default::default()),
+                    billing_start_date: Ok(Default::default()),
+                    budget: Ok(Default::default()),
+                    currency_code: Ok(Default::default()),
+                    currency_locale: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_modified_date: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    resource_id: Ok(Default::default()),
+                    resource_name: Ok(Default::default()),
+                    total_cost: Ok(Default::default()),
+                    usd_total_cost: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerUsageSummary {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn billing_end_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_end_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_end_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_start_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SpendingBudget>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget: {e}")
+                    });
+                self
+            }
+            pub fn currency_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency_code: {e}")
+                    });
+                self
+            }
+            pub fn currency_locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency_locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for currency_locale: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_modified_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_modified_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_modified_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn resource_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_id: {e}")
+                    });
+                self
+            }
+            pub fn resource_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_name: {e}")
+                    });
+                self
+            }
+            pub fn total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_cost: {e}")
+                    });
+                self
+            }
+            pub fn usd_total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.usd_total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for usd_total_cost: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerUsageSummary>
+        for super::CustomerUsageSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerUsageSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    billing_end_date: value.billing_end_date?,
+                    billing_start_date: value.billing_start_date?,
+                    budget: value.budget?,
+                    currency_code: value.currency_code?,
+                    currency_locale: value.currency_locale?,
+                    id: value.id?,
+                    last_modified_date: value.last_modified_date?,
+                    links: value.links?,
+                    name: value.name?,
+                    resource_id: value.resource_id?,
+                    resource_name: value.resource_name?,
+                    total_cost: value.total_cost?,
+                    usd_total_cost: value.usd_total_cost?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerUsageSummary> for CustomerUsageSummary {
+            fn from(value: super::CustomerUsageSummary) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    billing_end_date: Ok(value.billing_end_date),
+                    billing_start_date: Ok(value.billing_start_date),
+                    budget: Ok(value.budget),
+                    currency_code: Ok(value.currency_code),
+                    currency_locale: Ok(value.currency_locale),
+                    id: Ok(value.id),
+                    last_modified_date: Ok(value.last_modified_date),
+                    links: Ok(value.links),
+                    name: Ok(value.name),
+                    resource_id: Ok(value.resource_id),
+                    resource_name: Ok(value.resource_name),
+                    total_cost: Ok(value.total_cost),
+                    usd_total_cost: Ok(value.usd_total_cost),
                 }
             }
         }
@@ -827,10 +3212,6 @@ pub mod types {
                 ::uuid::Uuid,
                 ::std::string::String,
             >,
-            azure_resource_group: ::std::result::Result<
-                ::std::option::Option<super::AzureResourceGroup>,
-                ::std::string::String,
-            >,
             overage_enabled: ::std::result::Result<bool, ::std::string::String>,
             partner_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -843,7 +3224,6 @@ pub mod types {
                     azure_entitlement_id: Err(
                         "no value supplied for azure_entitlement_id".to_string(),
                     ),
-                    azure_resource_group: Ok(Default::default()),
                     overage_enabled: Err(
                         "no value supplied for overage_enabled".to_string(),
                     ),
@@ -862,22 +3242,6 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for azure_entitlement_id: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn azure_resource_group<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AzureResourceGroup>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.azure_resource_group = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for azure_resource_group: {e}"
                         )
                     });
                 self
@@ -916,7 +3280,6 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     azure_entitlement_id: value.azure_entitlement_id?,
-                    azure_resource_group: value.azure_resource_group?,
                     overage_enabled: value.overage_enabled?,
                     partner_id: value.partner_id?,
                 })
@@ -926,7 +3289,6 @@ pub mod types {
             fn from(value: super::OverageUpdate) -> Self {
                 Self {
                     azure_entitlement_id: Ok(value.azure_entitlement_id),
-                    azure_resource_group: Ok(value.azure_resource_group),
                     overage_enabled: Ok(value.overage_enabled),
                     partner_id: Ok(value.partner_id),
                 }
@@ -1032,6 +3394,343 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PartnerUsageSummary {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
+            billing_end_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            billing_start_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            currency_locale: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            customers_over_budget: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            customers_trending_over: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            customers_with_usage_based_subscription: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            emails_to_notify: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_modified_date: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<
+                ::std::option::Option<super::ResourceLinks>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PartnerUsageSummary {
+            fn default() -> Self {
+                Self {
+                    attributes: Ok(Default::default()),
+                    billing_end_date: Ok(Default::default()),
+                    billing_start_date: Ok(Default::default()),
+                    currency_locale: Ok(Default::default()),
+                    customers_over_budget: Ok(Default::default()),
+                    customers_trending_over: Ok(Default::default()),
+                    customers_with_usage_based_subscription: Ok(Default::default()),
+                    emails_to_notify: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_modified_date: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    resource_id: Ok(Default::default()),
+                    resource_name: Ok(Default::default()),
+                    total_cost: Ok(Default::default()),
+                }
+            }
+        }
+        impl PartnerUsageSummary {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
+            pub fn billing_end_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_end_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_end_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn billing_start_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.billing_start_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for billing_start_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn currency_locale<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency_locale = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for currency_locale: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn customers_over_budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customers_over_budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customers_over_budget: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn customers_trending_over<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customers_trending_over = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customers_trending_over: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn customers_with_usage_based_subscription<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customers_with_usage_based_subscription = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customers_with_usage_based_subscription: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn emails_to_notify<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.emails_to_notify = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for emails_to_notify: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_modified_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_modified_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_modified_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ResourceLinks>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for links: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn resource_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_id: {e}")
+                    });
+                self
+            }
+            pub fn resource_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_name: {e}")
+                    });
+                self
+            }
+            pub fn total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_cost: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PartnerUsageSummary>
+        for super::PartnerUsageSummary {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PartnerUsageSummary,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attributes: value.attributes?,
+                    billing_end_date: value.billing_end_date?,
+                    billing_start_date: value.billing_start_date?,
+                    currency_locale: value.currency_locale?,
+                    customers_over_budget: value.customers_over_budget?,
+                    customers_trending_over: value.customers_trending_over?,
+                    customers_with_usage_based_subscription: value
+                        .customers_with_usage_based_subscription?,
+                    emails_to_notify: value.emails_to_notify?,
+                    id: value.id?,
+                    last_modified_date: value.last_modified_date?,
+                    links: value.links?,
+                    name: value.name?,
+                    resource_id: value.resource_id?,
+                    resource_name: value.resource_name?,
+                    total_cost: value.total_cost?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PartnerUsageSummary> for PartnerUsageSummary {
+            fn from(value: super::PartnerUsageSummary) -> Self {
+                Self {
+                    attributes: Ok(value.attributes),
+                    billing_end_date: Ok(value.billing_end_date),
+                    billing_start_date: Ok(value.billing_start_date),
+                    currency_locale: Ok(value.currency_locale),
+                    customers_over_budget: Ok(value.customers_over_budget),
+                    customers_trending_over: Ok(value.customers_trending_over),
+                    customers_with_usage_based_subscription: Ok(
+                        value.customers_with_usage_based_subscription,
+                    ),
+                    emails_to_notify: Ok(value.emails_to_notify),
+                    id: Ok(value.id),
+                    last_modified_date: Ok(value.last_modified_date),
+                    links: Ok(value.links),
+                    name: Ok(value.name),
+                    resource_id: Ok(value.resource_id),
+                    resource_name: Ok(value.resource_name),
+                    total_cost: Ok(value.total_cost),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceAttributes {
             etag: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1097,6 +3796,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ResourceLinks {
+            attributes: ::std::result::Result<
+                ::std::option::Option<super::ResourceAttributes>,
+                ::std::string::String,
+            >,
             next: ::std::result::Result<
                 ::std::option::Option<super::Link>,
                 ::std::string::String,
@@ -1113,6 +3816,7 @@ pub mod types {
         impl ::std::default::Default for ResourceLinks {
             fn default() -> Self {
                 Self {
+                    attributes: Ok(Default::default()),
                     next: Ok(Default::default()),
                     previous: Ok(Default::default()),
                     self_: Ok(Default::default()),
@@ -1120,6 +3824,20 @@ pub mod types {
             }
         }
         impl ResourceLinks {
+            pub fn attributes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ResourceAttributes>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attributes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for attributes: {e}")
+                    });
+                self
+            }
             pub fn next<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Link>>,
@@ -1163,6 +3881,7 @@ pub mod types {
                 value: ResourceLinks,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    attributes: value.attributes?,
                     next: value.next?,
                     previous: value.previous?,
                     self_: value.self_?,
@@ -1172,6 +3891,7 @@ pub mod types {
         impl ::std::convert::From<super::ResourceLinks> for ResourceLinks {
             fn from(value: super::ResourceLinks) -> Self {
                 Self {
+                    attributes: Ok(value.attributes),
                     next: Ok(value.next),
                     previous: Ok(value.previous),
                     self_: Ok(value.self_),
@@ -1348,6 +4068,70 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UserCredentials {
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UserCredentials {
+            fn default() -> Self {
+                Self {
+                    password: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UserCredentials {
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserCredentials> for super::UserCredentials {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserCredentials,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    password: value.password?,
+                    user_name: value.user_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserCredentials> for UserCredentials {
+            fn from(value: super::UserCredentials) -> Self {
+                Self {
+                    password: Ok(value.password),
+                    user_name: Ok(value.user_name),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -1383,9 +4167,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Microsoft Partner Center — customer usage budget and overage
+/**Client for Microsoft Partner Center — customers, usage budgets, usage summaries and overage
 
-The Partner Center REST endpoints that read and change a customer's usage spending budget and subscription overage. Microsoft publishes no OpenAPI document for these endpoints; this one is written from the REST reference pages linked from each operation's `externalDocs`.
+The Partner Center REST endpoints that list a partner's customers, read a customer's Azure entitlements, read usage summaries and usage records against spending budgets, change a customer's usage spending budget, and turn subscription overage on or off. Microsoft publishes no OpenAPI document for these endpoints; this one is written from the REST reference pages linked from each operation's `externalDocs`, and `facts.yaml` records which source gives each fact.
 
 Version: v1*/
 pub struct Client {
@@ -1429,15 +4213,71 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List the partner's customers
+
+Returns one page of the partner's customers, `size` at a time. To read the next page, send the `MS-ContinuationToken` header with the token of the previous page (its `continuationToken`, also a header of its `links.next`) and `seekOperation=Next`; the last page has no token. Accepts App-only and App+User credentials. The Customer resource is limited to 500 requests per minute per tenant. The page applies to every Partner Center cloud, including 21Vianet.
+
+Sends a `GET` request to `/v1/customers`
+
+Arguments:
+- `seek_operation`: With `MS-ContinuationToken`, which page to fetch; `Next` for the next page (the value the next-page link carries).
+- `size`: Number of customers per page.
+- `ms_continuation_token`: Continuation token of a paged collection, sent on the request for the next page: the value of the `MS-ContinuationToken` header of the previous page's `links.next` (also its `continuationToken`).
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
+- `ms_partner_center_application`: Name of the calling application, for diagnostics.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
+- `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
+```ignore
+let response = client.list_customers()
+    .seek_operation(seek_operation)
+    .size(size)
+    .ms_continuation_token(ms_continuation_token)
+    .ms_contract_version(ms_contract_version)
+    .ms_correlation_id(ms_correlation_id)
+    .ms_partner_center_application(ms_partner_center_application)
+    .ms_request_id(ms_request_id)
+    .x_locale(x_locale)
+    .send()
+    .await;
+```*/
+    pub fn list_customers(&self) -> builder::ListCustomers<'_> {
+        builder::ListCustomers::new(self)
+    }
+    /**List all customers' usage records
+
+Returns, for every customer of the partner, the estimated cost of the current month's usage, the customer's spending budget and the percentage of it used (`isUpgraded` marks customers with an Azure plan). Usage numbers are estimates, not for billing. Supports App+User credentials only. The page applies to Partner Center and Partner Center for Microsoft Cloud for US Government.
+
+Sends a `GET` request to `/v1/customers/usagerecords`
+
+Arguments:
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
+- `ms_partner_center_application`: Name of the calling application, for diagnostics.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
+- `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
+```ignore
+let response = client.list_customer_usage_records()
+    .ms_contract_version(ms_contract_version)
+    .ms_correlation_id(ms_correlation_id)
+    .ms_partner_center_application(ms_partner_center_application)
+    .ms_request_id(ms_request_id)
+    .x_locale(x_locale)
+    .send()
+    .await;
+```*/
+    pub fn list_customer_usage_records(&self) -> builder::ListCustomerUsageRecords<'_> {
+        builder::ListCustomerUsageRecords::new(self)
+    }
     /**Get a customer's subscription overage
 
-Returns the overage status of the customer's Azure entitlements.
+Returns the overage status of the customer's Azure entitlements. The page lists the Global admin and Admin agent roles (newer copies only Admin agent), accepts App-only and App+User credentials, and applies to Partner Center only.
 
 Sends a `GET` request to `/v1/customers/{customer-tenant-id}/subscriptions/overage`
 
 Arguments:
 - `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
-- `ms_contract_version`: API contract version. The service assumes `v1` when absent.
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
 - `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
@@ -1458,13 +4298,13 @@ let response = client.get_overage()
     }
     /**Turn a customer's subscription overage on or off
 
-Sets whether overage is enabled for one of the customer's Azure entitlements.
+Sets whether overage is enabled for one of the customer's Azure entitlements (the `id` of an item of list_azure_entitlements). The customer needs at least one eligible overage subscription. The page lists the Global admin and Admin agent roles (newer copies only Admin agent), accepts App-only and App+User credentials, and applies to Partner Center only.
 
 Sends a `PUT` request to `/v1/customers/{customer-tenant-id}/subscriptions/overage`
 
 Arguments:
 - `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
-- `ms_contract_version`: API contract version. The service assumes `v1` when absent.
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
 - `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
@@ -1485,15 +4325,44 @@ let response = client.update_overage()
     pub fn update_overage(&self) -> builder::UpdateOverage<'_> {
         builder::UpdateOverage::new(self)
     }
+    /**List a subscription's Azure entitlements
+
+Returns the Azure entitlements of one of the customer's subscriptions (for an Azure plan, its Azure subscriptions). An entitlement's `id` is the `azureEntitlementId` that update_overage takes. Accepts App-only and App+User credentials.
+
+Sends a `GET` request to `/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}/azureEntitlements`
+
+Arguments:
+- `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
+- `subscription_id`: The subscription's ID.
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
+- `ms_partner_center_application`: Name of the calling application, for diagnostics.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
+- `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
+```ignore
+let response = client.list_azure_entitlements()
+    .customer_tenant_id(customer_tenant_id)
+    .subscription_id(subscription_id)
+    .ms_contract_version(ms_contract_version)
+    .ms_correlation_id(ms_correlation_id)
+    .ms_partner_center_application(ms_partner_center_application)
+    .ms_request_id(ms_request_id)
+    .x_locale(x_locale)
+    .send()
+    .await;
+```*/
+    pub fn list_azure_entitlements(&self) -> builder::ListAzureEntitlements<'_> {
+        builder::ListAzureEntitlements::new(self)
+    }
     /**Get a customer's usage spending budget
 
-Returns the spending budget allocated for the customer's usage.
+Returns the spending budget allocated for the customer's usage. Accepts App- only and App+User credentials. The page applies to Partner Center and Partner Center for Microsoft Cloud for US Government (not to Partner Center operated by 21Vianet).
 
 Sends a `GET` request to `/v1/customers/{customer-tenant-id}/usagebudget`
 
 Arguments:
 - `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
-- `ms_contract_version`: API contract version. The service assumes `v1` when absent.
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
 - `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
@@ -1514,18 +4383,18 @@ let response = client.get_usage_budget()
     }
     /**Update a customer's usage spending budget
 
-Replaces the spending budget allocated for the customer's usage.
+Replaces the spending budget allocated for the customer's usage; `amount: null` removes it. Accepts App-only and App+User credentials. The page applies to Partner Center and Partner Center for Microsoft Cloud for US Government (not to Partner Center operated by 21Vianet).
 
 Sends a `PATCH` request to `/v1/customers/{customer-tenant-id}/usagebudget`
 
 Arguments:
 - `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
-- `ms_contract_version`: API contract version. The service assumes `v1` when absent.
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
 - `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-- `body`: The full spending budget resource.
+- `body`: The spending budget resource (amount and attributes).
 ```ignore
 let response = client.update_usage_budget()
     .customer_tenant_id(customer_tenant_id)
@@ -1541,6 +4410,58 @@ let response = client.update_usage_budget()
     pub fn update_usage_budget(&self) -> builder::UpdateUsageBudget<'_> {
         builder::UpdateUsageBudget::new(self)
     }
+    /**Get a customer's usage summary
+
+Returns a summary of the customer's usage in the current billing period against the customer's spending budget. Usage numbers are estimates, not for billing. Supports App+User credentials only. The page applies to Partner Center and Partner Center for Microsoft Cloud for US Government.
+
+Sends a `GET` request to `/v1/customers/{customer-tenant-id}/usagesummary`
+
+Arguments:
+- `customer_tenant_id`: The customer's tenant ID (the "Microsoft ID" on the customer's account page).
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
+- `ms_partner_center_application`: Name of the calling application, for diagnostics.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
+- `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
+```ignore
+let response = client.get_customer_usage_summary()
+    .customer_tenant_id(customer_tenant_id)
+    .ms_contract_version(ms_contract_version)
+    .ms_correlation_id(ms_correlation_id)
+    .ms_partner_center_application(ms_partner_center_application)
+    .ms_request_id(ms_request_id)
+    .x_locale(x_locale)
+    .send()
+    .await;
+```*/
+    pub fn get_customer_usage_summary(&self) -> builder::GetCustomerUsageSummary<'_> {
+        builder::GetCustomerUsageSummary::new(self)
+    }
+    /**Get the partner's usage summary
+
+Returns a partner-level summary of usage budgeting for all customers in the current billing period. The total leaves out the consumption of customers with an Azure plan, and the page says the endpoint is planned for deprecation. Supports App+User credentials only. The page applies to Partner Center and Partner Center for Microsoft Cloud for US Government.
+
+Sends a `GET` request to `/v1/usagesummary`
+
+Arguments:
+- `ms_contract_version`: API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata).
+- `ms_correlation_id`: Tracing ID, new for each logical call and the same across its retries. The client makes one unless the caller sets it.
+- `ms_partner_center_application`: Name of the calling application, for diagnostics.
+- `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
+- `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
+```ignore
+let response = client.get_partner_usage_summary()
+    .ms_contract_version(ms_contract_version)
+    .ms_correlation_id(ms_correlation_id)
+    .ms_partner_center_application(ms_partner_center_application)
+    .ms_request_id(ms_request_id)
+    .x_locale(x_locale)
+    .send()
+    .await;
+```*/
+    pub fn get_partner_usage_summary(&self) -> builder::GetPartnerUsageSummary<'_> {
+        builder::GetPartnerUsageSummary::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -1552,6 +4473,421 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_customers`]
+
+[`Client::list_customers`]: super::Client::list_customers*/
+    #[derive(Debug, Clone)]
+    pub struct ListCustomers<'a> {
+        client: &'a super::Client,
+        seek_operation: Result<Option<crate::models::SeekOperation>, String>,
+        size: Result<i32, String>,
+        ms_continuation_token: Result<Option<::std::string::String>, String>,
+        ms_contract_version: Result<Option<::std::string::String>, String>,
+        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        ms_partner_center_application: Result<Option<::std::string::String>, String>,
+        ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        x_locale: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListCustomers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                seek_operation: Ok(None),
+                size: Err("size was not initialized".to_string()),
+                ms_continuation_token: Ok(None),
+                ms_contract_version: Ok(None),
+                ms_correlation_id: Ok(None),
+                ms_partner_center_application: Ok(None),
+                ms_request_id: Ok(None),
+                x_locale: Ok(None),
+            }
+        }
+        pub fn seek_operation<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::models::SeekOperation>,
+        {
+            self.seek_operation = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `crate :: models :: SeekOperation` for seek_operation failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.size = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for size failed".to_string());
+            self
+        }
+        pub fn ms_continuation_token<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_continuation_token = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_continuation_token failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_contract_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_contract_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_contract_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_correlation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_correlation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_correlation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_partner_center_application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_partner_center_application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_partner_center_application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_locale failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self {
+                client,
+                seek_operation,
+                size,
+                ms_continuation_token,
+                ms_contract_version,
+                ms_correlation_id,
+                ms_partner_center_application,
+                ms_request_id,
+                x_locale,
+            } = self;
+            let seek_operation = seek_operation.map_err(Error::InvalidRequest)?;
+            let size = size.map_err(Error::InvalidRequest)?;
+            let ms_continuation_token = ms_continuation_token
+                .map_err(Error::InvalidRequest)?;
+            let ms_contract_version = ms_contract_version
+                .map_err(Error::InvalidRequest)?;
+            let ms_correlation_id = ms_correlation_id.map_err(Error::InvalidRequest)?;
+            let ms_partner_center_application = ms_partner_center_application
+                .map_err(Error::InvalidRequest)?;
+            let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
+            let x_locale = x_locale.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/customers", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(7usize);
+            if let Some(value) = ms_continuation_token {
+                header_map
+                    .append(
+                        "MS-ContinuationToken",
+                        ::finops_client_runtime::header_value(
+                            "MS-ContinuationToken",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_contract_version {
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_correlation_id {
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_partner_center_application {
+                header_map
+                    .append(
+                        "MS-PartnerCenter-Application",
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_request_id {
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = x_locale {
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = ::finops_client_runtime::query(
+                    ::finops_client_runtime::query(
+                        client.client.get(url),
+                        &progenitor_client::QueryParam::new(
+                            "seekOperation",
+                            &seek_operation,
+                        ),
+                    )?,
+                    &progenitor_client::QueryParam::new("size", &size),
+                )?
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_customers",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_customer_usage_records`]
+
+[`Client::list_customer_usage_records`]: super::Client::list_customer_usage_records*/
+    #[derive(Debug, Clone)]
+    pub struct ListCustomerUsageRecords<'a> {
+        client: &'a super::Client,
+        ms_contract_version: Result<Option<::std::string::String>, String>,
+        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        ms_partner_center_application: Result<Option<::std::string::String>, String>,
+        ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        x_locale: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListCustomerUsageRecords<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ms_contract_version: Ok(None),
+                ms_correlation_id: Ok(None),
+                ms_partner_center_application: Ok(None),
+                ms_request_id: Ok(None),
+                x_locale: Ok(None),
+            }
+        }
+        pub fn ms_contract_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_contract_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_contract_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_correlation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_correlation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_correlation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_partner_center_application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_partner_center_application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_partner_center_application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_locale failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self {
+                client,
+                ms_contract_version,
+                ms_correlation_id,
+                ms_partner_center_application,
+                ms_request_id,
+                x_locale,
+            } = self;
+            let ms_contract_version = ms_contract_version
+                .map_err(Error::InvalidRequest)?;
+            let ms_correlation_id = ms_correlation_id.map_err(Error::InvalidRequest)?;
+            let ms_partner_center_application = ms_partner_center_application
+                .map_err(Error::InvalidRequest)?;
+            let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
+            let x_locale = x_locale.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/customers/usagerecords", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+            if let Some(value) = ms_contract_version {
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_correlation_id {
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_partner_center_application {
+                header_map
+                    .append(
+                        "MS-PartnerCenter-Application",
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_request_id {
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = x_locale {
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "list_customer_usage_records",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::get_overage`]
 
 [`Client::get_overage`]: super::Client::get_overage*/
@@ -1977,6 +5313,219 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_azure_entitlements`]
+
+[`Client::list_azure_entitlements`]: super::Client::list_azure_entitlements*/
+    #[derive(Debug, Clone)]
+    pub struct ListAzureEntitlements<'a> {
+        client: &'a super::Client,
+        customer_tenant_id: Result<::uuid::Uuid, String>,
+        subscription_id: Result<::uuid::Uuid, String>,
+        ms_contract_version: Result<Option<::std::string::String>, String>,
+        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        ms_partner_center_application: Result<Option<::std::string::String>, String>,
+        ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        x_locale: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListAzureEntitlements<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_tenant_id: Err(
+                    "customer_tenant_id was not initialized".to_string(),
+                ),
+                subscription_id: Err("subscription_id was not initialized".to_string()),
+                ms_contract_version: Ok(None),
+                ms_correlation_id: Ok(None),
+                ms_partner_center_application: Ok(None),
+                ms_request_id: Ok(None),
+                x_locale: Ok(None),
+            }
+        }
+        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.customer_tenant_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for customer_tenant_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn subscription_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.subscription_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for subscription_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_contract_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_contract_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_contract_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_correlation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_correlation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_correlation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_partner_center_application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_partner_center_application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_partner_center_application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_locale failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self {
+                client,
+                customer_tenant_id,
+                subscription_id,
+                ms_contract_version,
+                ms_correlation_id,
+                ms_partner_center_application,
+                ms_request_id,
+                x_locale,
+            } = self;
+            let customer_tenant_id = customer_tenant_id.map_err(Error::InvalidRequest)?;
+            let subscription_id = subscription_id.map_err(Error::InvalidRequest)?;
+            let ms_contract_version = ms_contract_version
+                .map_err(Error::InvalidRequest)?;
+            let ms_correlation_id = ms_correlation_id.map_err(Error::InvalidRequest)?;
+            let ms_partner_center_application = ms_partner_center_application
+                .map_err(Error::InvalidRequest)?;
+            let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
+            let x_locale = x_locale.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/customers/{}/subscriptions/{}/azureEntitlements", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_tenant_id", &
+                customer_tenant_id.to_string()) ?,
+                ::finops_client_runtime::path_segment("subscription_id", &
+                subscription_id.to_string()) ?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+            if let Some(value) = ms_contract_version {
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_correlation_id {
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_partner_center_application {
+                header_map
+                    .append(
+                        "MS-PartnerCenter-Application",
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_request_id {
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = x_locale {
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "list_azure_entitlements",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::get_usage_budget`]
 
 [`Client::get_usage_budget`]: super::Client::get_usage_budget*/
@@ -2378,6 +5927,374 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_usage_budget",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_customer_usage_summary`]
+
+[`Client::get_customer_usage_summary`]: super::Client::get_customer_usage_summary*/
+    #[derive(Debug, Clone)]
+    pub struct GetCustomerUsageSummary<'a> {
+        client: &'a super::Client,
+        customer_tenant_id: Result<::uuid::Uuid, String>,
+        ms_contract_version: Result<Option<::std::string::String>, String>,
+        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        ms_partner_center_application: Result<Option<::std::string::String>, String>,
+        ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        x_locale: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetCustomerUsageSummary<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_tenant_id: Err(
+                    "customer_tenant_id was not initialized".to_string(),
+                ),
+                ms_contract_version: Ok(None),
+                ms_correlation_id: Ok(None),
+                ms_partner_center_application: Ok(None),
+                ms_request_id: Ok(None),
+                x_locale: Ok(None),
+            }
+        }
+        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.customer_tenant_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for customer_tenant_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_contract_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_contract_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_contract_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_correlation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_correlation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_correlation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_partner_center_application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_partner_center_application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_partner_center_application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_locale failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self {
+                client,
+                customer_tenant_id,
+                ms_contract_version,
+                ms_correlation_id,
+                ms_partner_center_application,
+                ms_request_id,
+                x_locale,
+            } = self;
+            let customer_tenant_id = customer_tenant_id.map_err(Error::InvalidRequest)?;
+            let ms_contract_version = ms_contract_version
+                .map_err(Error::InvalidRequest)?;
+            let ms_correlation_id = ms_correlation_id.map_err(Error::InvalidRequest)?;
+            let ms_partner_center_application = ms_partner_center_application
+                .map_err(Error::InvalidRequest)?;
+            let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
+            let x_locale = x_locale.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/customers/{}/usagesummary", client.baseurl,
+                ::finops_client_runtime::path_segment("customer_tenant_id", &
+                customer_tenant_id.to_string()) ?,
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+            if let Some(value) = ms_contract_version {
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_correlation_id {
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_partner_center_application {
+                header_map
+                    .append(
+                        "MS-PartnerCenter-Application",
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_request_id {
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = x_locale {
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "get_customer_usage_summary",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_partner_usage_summary`]
+
+[`Client::get_partner_usage_summary`]: super::Client::get_partner_usage_summary*/
+    #[derive(Debug, Clone)]
+    pub struct GetPartnerUsageSummary<'a> {
+        client: &'a super::Client,
+        ms_contract_version: Result<Option<::std::string::String>, String>,
+        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        ms_partner_center_application: Result<Option<::std::string::String>, String>,
+        ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        x_locale: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetPartnerUsageSummary<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                ms_contract_version: Ok(None),
+                ms_correlation_id: Ok(None),
+                ms_partner_center_application: Ok(None),
+                ms_request_id: Ok(None),
+                x_locale: Ok(None),
+            }
+        }
+        pub fn ms_contract_version<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_contract_version = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_contract_version failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_correlation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_correlation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_correlation_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_partner_center_application<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.ms_partner_center_application = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for ms_partner_center_application failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn ms_request_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.ms_request_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for ms_request_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn x_locale<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_locale = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for x_locale failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self {
+                client,
+                ms_contract_version,
+                ms_correlation_id,
+                ms_partner_center_application,
+                ms_request_id,
+                x_locale,
+            } = self;
+            let ms_contract_version = ms_contract_version
+                .map_err(Error::InvalidRequest)?;
+            let ms_correlation_id = ms_correlation_id.map_err(Error::InvalidRequest)?;
+            let ms_partner_center_application = ms_partner_center_application
+                .map_err(Error::InvalidRequest)?;
+            let ms_request_id = ms_request_id.map_err(Error::InvalidRequest)?;
+            let x_locale = x_locale.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/usagesummary", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(6usize);
+            if let Some(value) = ms_contract_version {
+                header_map
+                    .append(
+                        "MS-Contract-Version",
+                        ::finops_client_runtime::header_value(
+                            "MS-Contract-Version",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_correlation_id {
+                header_map
+                    .append(
+                        "MS-CorrelationId",
+                        ::finops_client_runtime::header_value(
+                            "MS-CorrelationId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_partner_center_application {
+                header_map
+                    .append(
+                        "MS-PartnerCenter-Application",
+                        ::finops_client_runtime::header_value(
+                            "MS-PartnerCenter-Application",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = ms_request_id {
+                header_map
+                    .append(
+                        "MS-RequestId",
+                        ::finops_client_runtime::header_value(
+                            "MS-RequestId",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            if let Some(value) = x_locale {
+                header_map
+                    .append(
+                        "X-Locale",
+                        ::finops_client_runtime::header_value(
+                            "X-Locale",
+                            value.to_string(),
+                        )?,
+                    );
+            }
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).headers(header_map).build()?;
+            let info = OperationInfo {
+                operation_id: "get_partner_usage_summary",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -4,6 +4,137 @@
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
 use ::finops_client_runtime::{CallOptions, Decoding, Error, failure, success};
+impl builder::ListCustomers<'_> {
+    /// Sends `GET /v1/customers` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerCollection>,
+        Error<errors::ListCustomersError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_customers,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerCollection>,
+        Error<errors::ListCustomersError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_customers(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<Decoding<crate::types::CustomerCollection, errors::ListCustomersError>> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListCustomersError::BadRequest),
+            401u16 => failure(body, errors::ListCustomersError::Unauthorized),
+            403u16 => failure(body, errors::ListCustomersError::Forbidden),
+            404u16 => failure(body, errors::ListCustomersError::NotFound),
+            405u16 => failure(body, errors::ListCustomersError::MethodNotAllowed),
+            406u16 => failure(body, errors::ListCustomersError::NotAcceptable),
+            408u16 => failure(body, errors::ListCustomersError::RequestTimeout),
+            409u16 => failure(body, errors::ListCustomersError::Conflict),
+            412u16 => failure(body, errors::ListCustomersError::PreconditionFailed),
+            429u16 => failure(body, errors::ListCustomersError::TooManyRequests),
+            500u16 => failure(body, errors::ListCustomersError::InternalServerError),
+            501u16 => failure(body, errors::ListCustomersError::NotImplemented),
+            502u16 => failure(body, errors::ListCustomersError::BadGateway),
+            503u16 => failure(body, errors::ListCustomersError::ServiceUnavailable),
+            504u16 => failure(body, errors::ListCustomersError::GatewayTimeout),
+            _ => return None,
+        },
+    )
+}
+impl builder::ListCustomerUsageRecords<'_> {
+    /// Sends `GET /v1/customers/usagerecords` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerUsageRecordsError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>,
+        Error<errors::ListCustomerUsageRecordsError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_customer_usage_records,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>,
+        Error<errors::ListCustomerUsageRecordsError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_customer_usage_records(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Decoding<
+        crate::types::CustomerMonthlyUsageRecordCollection,
+        errors::ListCustomerUsageRecordsError,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListCustomerUsageRecordsError::BadRequest),
+            401u16 => failure(body, errors::ListCustomerUsageRecordsError::Unauthorized),
+            403u16 => failure(body, errors::ListCustomerUsageRecordsError::Forbidden),
+            404u16 => failure(body, errors::ListCustomerUsageRecordsError::NotFound),
+            405u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::MethodNotAllowed)
+            }
+            406u16 => failure(body, errors::ListCustomerUsageRecordsError::NotAcceptable),
+            408u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::RequestTimeout)
+            }
+            409u16 => failure(body, errors::ListCustomerUsageRecordsError::Conflict),
+            412u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::PreconditionFailed)
+            }
+            429u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::TooManyRequests)
+            }
+            500u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::InternalServerError)
+            }
+            501u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::NotImplemented)
+            }
+            502u16 => failure(body, errors::ListCustomerUsageRecordsError::BadGateway),
+            503u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::ServiceUnavailable)
+            }
+            504u16 => {
+                failure(body, errors::ListCustomerUsageRecordsError::GatewayTimeout)
+            }
+            _ => return None,
+        },
+    )
+}
 impl builder::GetOverage<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/subscriptions/overage` and decodes the response.
     ///
@@ -107,6 +238,72 @@ fn decode_update_overage(
             502u16 => failure(body, errors::UpdateOverageError::BadGateway),
             503u16 => failure(body, errors::UpdateOverageError::ServiceUnavailable),
             504u16 => failure(body, errors::UpdateOverageError::GatewayTimeout),
+            _ => return None,
+        },
+    )
+}
+impl builder::ListAzureEntitlements<'_> {
+    /// Sends `GET /v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}/azureEntitlements` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListAzureEntitlementsError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::AzureEntitlementCollection>,
+        Error<errors::ListAzureEntitlementsError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_azure_entitlements,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::AzureEntitlementCollection>,
+        Error<errors::ListAzureEntitlementsError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_azure_entitlements(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Decoding<
+        crate::types::AzureEntitlementCollection,
+        errors::ListAzureEntitlementsError,
+    >,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListAzureEntitlementsError::BadRequest),
+            401u16 => failure(body, errors::ListAzureEntitlementsError::Unauthorized),
+            403u16 => failure(body, errors::ListAzureEntitlementsError::Forbidden),
+            404u16 => failure(body, errors::ListAzureEntitlementsError::NotFound),
+            405u16 => failure(body, errors::ListAzureEntitlementsError::MethodNotAllowed),
+            406u16 => failure(body, errors::ListAzureEntitlementsError::NotAcceptable),
+            408u16 => failure(body, errors::ListAzureEntitlementsError::RequestTimeout),
+            409u16 => failure(body, errors::ListAzureEntitlementsError::Conflict),
+            412u16 => {
+                failure(body, errors::ListAzureEntitlementsError::PreconditionFailed)
+            }
+            429u16 => failure(body, errors::ListAzureEntitlementsError::TooManyRequests),
+            500u16 => {
+                failure(body, errors::ListAzureEntitlementsError::InternalServerError)
+            }
+            501u16 => failure(body, errors::ListAzureEntitlementsError::NotImplemented),
+            502u16 => failure(body, errors::ListAzureEntitlementsError::BadGateway),
+            503u16 => {
+                failure(body, errors::ListAzureEntitlementsError::ServiceUnavailable)
+            }
+            504u16 => failure(body, errors::ListAzureEntitlementsError::GatewayTimeout),
             _ => return None,
         },
     )
@@ -217,6 +414,138 @@ fn decode_update_usage_budget(
             502u16 => failure(body, errors::UpdateUsageBudgetError::BadGateway),
             503u16 => failure(body, errors::UpdateUsageBudgetError::ServiceUnavailable),
             504u16 => failure(body, errors::UpdateUsageBudgetError::GatewayTimeout),
+            _ => return None,
+        },
+    )
+}
+impl builder::GetCustomerUsageSummary<'_> {
+    /// Sends `GET /v1/customers/{customer-tenant-id}/usagesummary` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCustomerUsageSummaryError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerUsageSummary>,
+        Error<errors::GetCustomerUsageSummaryError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_get_customer_usage_summary,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CustomerUsageSummary>,
+        Error<errors::GetCustomerUsageSummaryError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_get_customer_usage_summary(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Decoding<crate::types::CustomerUsageSummary, errors::GetCustomerUsageSummaryError>,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::GetCustomerUsageSummaryError::BadRequest),
+            401u16 => failure(body, errors::GetCustomerUsageSummaryError::Unauthorized),
+            403u16 => failure(body, errors::GetCustomerUsageSummaryError::Forbidden),
+            404u16 => failure(body, errors::GetCustomerUsageSummaryError::NotFound),
+            405u16 => {
+                failure(body, errors::GetCustomerUsageSummaryError::MethodNotAllowed)
+            }
+            406u16 => failure(body, errors::GetCustomerUsageSummaryError::NotAcceptable),
+            408u16 => failure(body, errors::GetCustomerUsageSummaryError::RequestTimeout),
+            409u16 => failure(body, errors::GetCustomerUsageSummaryError::Conflict),
+            412u16 => {
+                failure(body, errors::GetCustomerUsageSummaryError::PreconditionFailed)
+            }
+            429u16 => {
+                failure(body, errors::GetCustomerUsageSummaryError::TooManyRequests)
+            }
+            500u16 => {
+                failure(body, errors::GetCustomerUsageSummaryError::InternalServerError)
+            }
+            501u16 => failure(body, errors::GetCustomerUsageSummaryError::NotImplemented),
+            502u16 => failure(body, errors::GetCustomerUsageSummaryError::BadGateway),
+            503u16 => {
+                failure(body, errors::GetCustomerUsageSummaryError::ServiceUnavailable)
+            }
+            504u16 => failure(body, errors::GetCustomerUsageSummaryError::GatewayTimeout),
+            _ => return None,
+        },
+    )
+}
+impl builder::GetPartnerUsageSummary<'_> {
+    /// Sends `GET /v1/usagesummary` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetPartnerUsageSummaryError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::PartnerUsageSummary>,
+        Error<errors::GetPartnerUsageSummaryError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_get_partner_usage_summary,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::PartnerUsageSummary>,
+        Error<errors::GetPartnerUsageSummaryError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_get_partner_usage_summary(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Decoding<crate::types::PartnerUsageSummary, errors::GetPartnerUsageSummaryError>,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::GetPartnerUsageSummaryError::BadRequest),
+            401u16 => failure(body, errors::GetPartnerUsageSummaryError::Unauthorized),
+            403u16 => failure(body, errors::GetPartnerUsageSummaryError::Forbidden),
+            404u16 => failure(body, errors::GetPartnerUsageSummaryError::NotFound),
+            405u16 => {
+                failure(body, errors::GetPartnerUsageSummaryError::MethodNotAllowed)
+            }
+            406u16 => failure(body, errors::GetPartnerUsageSummaryError::NotAcceptable),
+            408u16 => failure(body, errors::GetPartnerUsageSummaryError::RequestTimeout),
+            409u16 => failure(body, errors::GetPartnerUsageSummaryError::Conflict),
+            412u16 => {
+                failure(body, errors::GetPartnerUsageSummaryError::PreconditionFailed)
+            }
+            429u16 => failure(body, errors::GetPartnerUsageSummaryError::TooManyRequests),
+            500u16 => {
+                failure(body, errors::GetPartnerUsageSummaryError::InternalServerError)
+            }
+            501u16 => failure(body, errors::GetPartnerUsageSummaryError::NotImplemented),
+            502u16 => failure(body, errors::GetPartnerUsageSummaryError::BadGateway),
+            503u16 => {
+                failure(body, errors::GetPartnerUsageSummaryError::ServiceUnavailable)
+            }
+            504u16 => failure(body, errors::GetPartnerUsageSummaryError::GatewayTimeout),
             _ => return None,
         },
     )

@@ -138,6 +138,20 @@ impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for
 /// What the request loop needs to know about each operation, from the spec.
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
+        id: "list_credit_transactions",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
+        id: "get_credit_transaction",
+        idempotent_method: true,
+        idempotency_key: None,
+        accept: Some("application/json"),
+        generated_headers: &[],
+    },
+    OperationSpec {
         id: "list_customers",
         idempotent_method: false,
         idempotency_key: None,

@@ -2,23 +2,57 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+/// An error response documented for [`Client::list_credit_transactions`](crate::Client::list_credit_transactions), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum ListCreditTransactionsError {
+    /// `400`: Error with a message (the body Respan documents for its errors).
+    BadRequest(crate::types::ErrorDetail),
+    /// `401`: Error with a message (the body Respan documents for its errors).
+    Unauthorized(crate::types::ErrorDetail),
+    /// `422`: The request failed validation.
+    UnprocessableEntity(crate::types::ValidationError),
+    /// `429`: Rate limited (60 requests per minute per organization on the users API and most other APIs).
+    TooManyRequests(crate::types::RateLimitError),
+    /// `500`: Error with a message (the body Respan documents for its errors).
+    InternalServerError(crate::types::ErrorDetail),
+}
+/// An error response documented for [`Client::get_credit_transaction`](crate::Client::get_credit_transaction), decoded by status.
+///
+/// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum GetCreditTransactionError {
+    /// `400`: Error with a message (the body Respan documents for its errors).
+    BadRequest(crate::types::ErrorDetail),
+    /// `401`: Error with a message (the body Respan documents for its errors).
+    Unauthorized(crate::types::ErrorDetail),
+    /// `404`: Error with a message (the body Respan documents for its errors).
+    NotFound(crate::types::ErrorDetail),
+    /// `422`: The request failed validation.
+    UnprocessableEntity(crate::types::ValidationError),
+    /// `429`: Rate limited (60 requests per minute per organization on the users API and most other APIs).
+    TooManyRequests(crate::types::RateLimitError),
+    /// `500`: Error with a message (the body Respan documents for its errors).
+    InternalServerError(crate::types::ErrorDetail),
+}
 /// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ListCustomersError {
-    /// `400`: Error with a message.
+    /// `400`: Error with a message (the body Respan documents for its errors).
     BadRequest(crate::types::ErrorDetail),
-    /// `401`: Error with a message.
+    /// `401`: Error with a message (the body Respan documents for its errors).
     Unauthorized(crate::types::ErrorDetail),
-    /// `404`: Error with a message.
-    NotFound(crate::types::ErrorDetail),
-    /// `422`: The request body failed validation.
+    /// `422`: The request failed validation.
     UnprocessableEntity(crate::types::ValidationError),
-    /// `429`: Rate limited (60 requests per minute per organization on the users API).
+    /// `429`: Rate limited (60 requests per minute per organization on the users API and most other APIs).
     TooManyRequests(crate::types::RateLimitError),
-    /// `500`: Error with a message.
+    /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
 /// An error response documented for [`Client::get_customer`](crate::Client::get_customer), decoded by status.
@@ -27,17 +61,17 @@ pub enum ListCustomersError {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum GetCustomerError {
-    /// `400`: Error with a message.
+    /// `400`: Error with a message (the body Respan documents for its errors).
     BadRequest(crate::types::ErrorDetail),
-    /// `401`: Error with a message.
+    /// `401`: Error with a message (the body Respan documents for its errors).
     Unauthorized(crate::types::ErrorDetail),
-    /// `404`: Error with a message.
+    /// `404`: Error with a message (the body Respan documents for its errors).
     NotFound(crate::types::ErrorDetail),
-    /// `422`: The request body failed validation.
+    /// `422`: The request failed validation.
     UnprocessableEntity(crate::types::ValidationError),
-    /// `429`: Rate limited (60 requests per minute per organization on the users API).
+    /// `429`: Rate limited (60 requests per minute per organization on the users API and most other APIs).
     TooManyRequests(crate::types::RateLimitError),
-    /// `500`: Error with a message.
+    /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
 /// An error response documented for [`Client::delete_customer`](crate::Client::delete_customer), decoded by status.
@@ -46,17 +80,17 @@ pub enum GetCustomerError {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum DeleteCustomerError {
-    /// `400`: Error with a message.
+    /// `400`: Error with a message (the body Respan documents for its errors).
     BadRequest(crate::types::ErrorDetail),
-    /// `401`: Error with a message.
+    /// `401`: Error with a message (the body Respan documents for its errors).
     Unauthorized(crate::types::ErrorDetail),
-    /// `404`: Error with a message.
+    /// `404`: Error with a message (the body Respan documents for its errors).
     NotFound(crate::types::ErrorDetail),
-    /// `422`: The request body failed validation.
+    /// `422`: The request failed validation.
     UnprocessableEntity(crate::types::ValidationError),
-    /// `429`: Rate limited (60 requests per minute per organization on the users API).
+    /// `429`: Rate limited (60 requests per minute per organization on the users API and most other APIs).
     TooManyRequests(crate::types::RateLimitError),
-    /// `500`: Error with a message.
+    /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
 /// An error response documented for [`Client::update_customer`](crate::Client::update_customer), decoded by status.
@@ -65,16 +99,16 @@ pub enum DeleteCustomerError {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum UpdateCustomerError {
-    /// `400`: Error with a message.
+    /// `400`: Error with a message (the body Respan documents for its errors).
     BadRequest(crate::types::ErrorDetail),
-    /// `401`: Error with a message.
+    /// `401`: Error with a message (the body Respan documents for its errors).
     Unauthorized(crate::types::ErrorDetail),
-    /// `404`: Error with a message.
+    /// `404`: Error with a message (the body Respan documents for its errors).
     NotFound(crate::types::ErrorDetail),
-    /// `422`: The request body failed validation.
+    /// `422`: The request failed validation.
     UnprocessableEntity(crate::types::ValidationError),
-    /// `429`: Rate limited (60 requests per minute per organization on the users API).
+    /// `429`: Rate limited (60 requests per minute per organization on the users API and most other APIs).
     TooManyRequests(crate::types::RateLimitError),
-    /// `500`: Error with a message.
+    /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }

@@ -7,8 +7,71 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    pub use crate::models::{BudgetDuration, Environment, CustomerUpdate};
-    ///A customer as returned by the detail endpoints.
+    pub use crate::models::{
+        BudgetDuration, Environment, TransactionType, CustomerUpdate,
+    };
+    ///A credit transaction of the organization.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CreditTransaction {
+        ///Amount in USD; negative when credits are removed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub amount: ::std::option::Option<f64>,
+        ///When the transaction was recorded.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Human-readable description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        ///When time-limited credits expire; null when they do not.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Transaction ID, e.g. `ct_1a2b3c4d5e6f7g8h`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Custom metadata.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///ID of the organization's subscription.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub organization_subscription: ::std::option::Option<i64>,
+        ///Stripe payment intent ID (purchases); may be empty.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stripe_payment_intent_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub transaction_type: ::std::option::Option<crate::models::TransactionType>,
+        ///UUID of the organization.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unique_organization_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CreditTransaction {
+        pub fn builder() -> builder::CreditTransaction {
+            Default::default()
+        }
+    }
+    ///One page of credit transactions.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CreditTransactionList {
+        ///Number of transactions, on all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        ///URL of the next page; null on the last page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next: ::std::option::Option<::std::string::String>,
+        ///URL of the previous page; null on the first page.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub previous: ::std::option::Option<::std::string::String>,
+        ///The transactions on this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub results: ::std::vec::Vec<CreditTransaction>,
+    }
+    impl CreditTransactionList {
+        pub fn builder() -> builder::CreditTransactionList {
+            Default::default()
+        }
+    }
+    ///A customer as returned by the detail endpoints (retrieve and update).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct Customer {
@@ -56,11 +119,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///Filters of a customer list request; `{"filters": {}}` lists every customer.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    ///Body of a customer list request; `{}` or `{"filters": {}}` lists every customer.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomerFilters {
-        ///Conditions on customer fields, as documented by Respan's filter syntax.
+        ///Conditions keyed by customer field (`customer_identifier`, `name`, `email`, `number_of_requests`, `total_tokens`, `total_cost`, `active_days`), each `{"operator": ..., "value": [...]}` as documented by Respan's Filters API reference.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub filters: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CustomerFilters {
@@ -89,13 +153,12 @@ pub mod types {
             Self::Int64(value)
         }
     }
-    ///One page of customers. The shape is inferred (Django REST framework pagination); extra properties are admitted.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    ///One page of customers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     pub struct CustomerList {
         ///Number of customers matching the filters, on all pages.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub count: ::std::option::Option<i64>,
+        pub count: i64,
         ///URL of the next page; null on the last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next: ::std::option::Option<::std::string::String>,
@@ -103,11 +166,83 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub previous: ::std::option::Option<::std::string::String>,
         ///The customers on this page.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub results: ::std::vec::Vec<Customer>,
+        pub results: ::std::vec::Vec<CustomerListItem>,
     }
     impl CustomerList {
         pub fn builder() -> builder::CustomerList {
+            Default::default()
+        }
+    }
+    ///A customer as returned by the list endpoint: profile, analytics over the selected timeframe, and budget settings (no current period usage).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    pub struct CustomerListItem {
+        ///Number of active days in the selected timeframe.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub active_days: ::std::option::Option<i64>,
+        ///Average latency in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub average_latency: ::std::option::Option<f64>,
+        ///Estimated average monthly cost in USD, from the observed activity.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub average_monthly_cost: ::std::option::Option<f64>,
+        ///Average time to first token in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub average_ttft: ::std::option::Option<f64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub budget_duration: ::std::option::Option<crate::models::BudgetDuration>,
+        ///Same as `total_cost` (kept for backward compatibility).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cost: ::std::option::Option<f64>,
+        ///Your unique identifier for the customer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_identifier: ::std::option::Option<::std::string::String>,
+        ///Customer email address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub environment: ::std::option::Option<crate::models::Environment>,
+        ///When the customer was first observed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_seen: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        ///Synthetic customer ID used by list responses.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Most recent activity within the selected timeframe.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_active_timeframe: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
+        ///Customer display name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Requests made by the customer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub number_of_requests: ::std::option::Option<i64>,
+        ///Current period budget in USD, when one is set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub period_budget: ::std::option::Option<f64>,
+        ///Same as `total_tokens` (kept for backward compatibility).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tokens: ::std::option::Option<i64>,
+        ///Lifetime spending budget in USD, when one is set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_budget: ::std::option::Option<f64>,
+        ///Total cost in USD.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_cost: ::std::option::Option<f64>,
+        ///Same as `number_of_requests` (kept for backward compatibility).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_requests: ::std::option::Option<i64>,
+        ///Tokens used by the customer.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_tokens: ::std::option::Option<i64>,
+        ///Unique ID of the organization.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub unique_organization_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomerListItem {
+        pub fn builder() -> builder::CustomerListItem {
             Default::default()
         }
     }
@@ -161,6 +296,340 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct CreditTransaction {
+            amount: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expires_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            metadata: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            organization_subscription: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            stripe_payment_intent_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            transaction_type: ::std::result::Result<
+                ::std::option::Option<crate::models::TransactionType>,
+                ::std::string::String,
+            >,
+            unique_organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreditTransaction {
+            fn default() -> Self {
+                Self {
+                    amount: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    expires_at: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    metadata: Ok(Default::default()),
+                    organization_subscription: Ok(Default::default()),
+                    stripe_payment_intent_id: Ok(Default::default()),
+                    transaction_type: Ok(Default::default()),
+                    unique_organization_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreditTransaction {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn expires_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expires_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expires_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for metadata: {e}")
+                    });
+                self
+            }
+            pub fn organization_subscription<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.organization_subscription = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for organization_subscription: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn stripe_payment_intent_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.stripe_payment_intent_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for stripe_payment_intent_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn transaction_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::TransactionType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.transaction_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for transaction_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn unique_organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unique_organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unique_organization_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreditTransaction> for super::CreditTransaction {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreditTransaction,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    created_at: value.created_at?,
+                    description: value.description?,
+                    expires_at: value.expires_at?,
+                    id: value.id?,
+                    metadata: value.metadata?,
+                    organization_subscription: value.organization_subscription?,
+                    stripe_payment_intent_id: value.stripe_payment_intent_id?,
+                    transaction_type: value.transaction_type?,
+                    unique_organization_id: value.unique_organization_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreditTransaction> for CreditTransaction {
+            fn from(value: super::CreditTransaction) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    created_at: Ok(value.created_at),
+                    description: Ok(value.description),
+                    expires_at: Ok(value.expires_at),
+                    id: Ok(value.id),
+                    metadata: Ok(value.metadata),
+                    organization_subscription: Ok(value.organization_subscription),
+                    stripe_payment_intent_id: Ok(value.stripe_payment_intent_id),
+                    transaction_type: Ok(value.transaction_type),
+                    unique_organization_id: Ok(value.unique_organization_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreditTransactionList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            next: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            previous: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            results: ::std::result::Result<
+                ::std::vec::Vec<super::CreditTransaction>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreditTransactionList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    next: Ok(Default::default()),
+                    previous: Ok(Default::default()),
+                    results: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreditTransactionList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn next<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for next: {e}")
+                    });
+                self
+            }
+            pub fn previous<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.previous = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for previous: {e}")
+                    });
+                self
+            }
+            pub fn results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CreditTransaction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.results = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for results: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreditTransactionList>
+        for super::CreditTransactionList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreditTransactionList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    next: value.next?,
+                    previous: value.previous?,
+                    results: value.results?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreditTransactionList>
+        for CreditTransactionList {
+            fn from(value: super::CreditTransactionList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    next: Ok(value.next),
+                    previous: Ok(value.previous),
+                    results: Ok(value.results),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct Customer {
             budget_duration: ::std::result::Result<
@@ -460,7 +929,7 @@ pub mod types {
         impl ::std::default::Default for CustomerFilters {
             fn default() -> Self {
                 Self {
-                    filters: Err("no value supplied for filters".to_string()),
+                    filters: Ok(Default::default()),
                 }
             }
         }
@@ -495,10 +964,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomerList {
-            count: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            count: ::std::result::Result<i64, ::std::string::String>,
             next: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -508,24 +974,24 @@ pub mod types {
                 ::std::string::String,
             >,
             results: ::std::result::Result<
-                ::std::vec::Vec<super::Customer>,
+                ::std::vec::Vec<super::CustomerListItem>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CustomerList {
             fn default() -> Self {
                 Self {
-                    count: Ok(Default::default()),
+                    count: Err("no value supplied for count".to_string()),
                     next: Ok(Default::default()),
                     previous: Ok(Default::default()),
-                    results: Ok(Default::default()),
+                    results: Err("no value supplied for results".to_string()),
                 }
             }
         }
         impl CustomerList {
             pub fn count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.count = value
@@ -561,7 +1027,7 @@ pub mod types {
             }
             pub fn results<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Customer>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomerListItem>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.results = value
@@ -592,6 +1058,453 @@ pub mod types {
                     next: Ok(value.next),
                     previous: Ok(value.previous),
                     results: Ok(value.results),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerListItem {
+            active_days: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            average_latency: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            average_monthly_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            average_ttft: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            budget_duration: ::std::result::Result<
+                ::std::option::Option<crate::models::BudgetDuration>,
+                ::std::string::String,
+            >,
+            cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            customer_identifier: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            email: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            environment: ::std::result::Result<
+                ::std::option::Option<crate::models::Environment>,
+                ::std::string::String,
+            >,
+            first_seen: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_active_timeframe: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            number_of_requests: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            period_budget: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_budget: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            total_cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            total_requests: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            total_tokens: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            unique_organization_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerListItem {
+            fn default() -> Self {
+                Self {
+                    active_days: Ok(Default::default()),
+                    average_latency: Ok(Default::default()),
+                    average_monthly_cost: Ok(Default::default()),
+                    average_ttft: Ok(Default::default()),
+                    budget_duration: Ok(Default::default()),
+                    cost: Ok(Default::default()),
+                    customer_identifier: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    environment: Ok(Default::default()),
+                    first_seen: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    last_active_timeframe: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    number_of_requests: Ok(Default::default()),
+                    period_budget: Ok(Default::default()),
+                    tokens: Ok(Default::default()),
+                    total_budget: Ok(Default::default()),
+                    total_cost: Ok(Default::default()),
+                    total_requests: Ok(Default::default()),
+                    total_tokens: Ok(Default::default()),
+                    unique_organization_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerListItem {
+            pub fn active_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.active_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for active_days: {e}")
+                    });
+                self
+            }
+            pub fn average_latency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_latency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for average_latency: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn average_monthly_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_monthly_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for average_monthly_cost: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn average_ttft<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.average_ttft = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for average_ttft: {e}")
+                    });
+                self
+            }
+            pub fn budget_duration<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::BudgetDuration>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_duration = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for budget_duration: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost: {e}")
+                    });
+                self
+            }
+            pub fn customer_identifier<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_identifier = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_identifier: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn email<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.email = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for email: {e}")
+                    });
+                self
+            }
+            pub fn environment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::models::Environment>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.environment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for environment: {e}")
+                    });
+                self
+            }
+            pub fn first_seen<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.first_seen = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for first_seen: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_active_timeframe<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_active_timeframe = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_active_timeframe: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn number_of_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.number_of_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for number_of_requests: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn period_budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for period_budget: {e}")
+                    });
+                self
+            }
+            pub fn tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tokens: {e}")
+                    });
+                self
+            }
+            pub fn total_budget<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_budget = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_budget: {e}")
+                    });
+                self
+            }
+            pub fn total_cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_cost: {e}")
+                    });
+                self
+            }
+            pub fn total_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_requests = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for total_requests: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn total_tokens<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_tokens = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_tokens: {e}")
+                    });
+                self
+            }
+            pub fn unique_organization_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unique_organization_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for unique_organization_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerListItem> for super::CustomerListItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerListItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    active_days: value.active_days?,
+                    average_latency: value.average_latency?,
+                    average_monthly_cost: value.average_monthly_cost?,
+                    average_ttft: value.average_ttft?,
+                    budget_duration: value.budget_duration?,
+                    cost: value.cost?,
+                    customer_identifier: value.customer_identifier?,
+                    email: value.email?,
+                    environment: value.environment?,
+                    first_seen: value.first_seen?,
+                    id: value.id?,
+                    last_active_timeframe: value.last_active_timeframe?,
+                    name: value.name?,
+                    number_of_requests: value.number_of_requests?,
+                    period_budget: value.period_budget?,
+                    tokens: value.tokens?,
+                    total_budget: value.total_budget?,
+                    total_cost: value.total_cost?,
+                    total_requests: value.total_requests?,
+                    total_tokens: value.total_tokens?,
+                    unique_organization_id: value.unique_organization_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerListItem> for CustomerListItem {
+            fn from(value: super::CustomerListItem) -> Self {
+                Self {
+                    active_days: Ok(value.active_days),
+                    average_latency: Ok(value.average_latency),
+                    average_monthly_cost: Ok(value.average_monthly_cost),
+                    average_ttft: Ok(value.average_ttft),
+                    budget_duration: Ok(value.budget_duration),
+                    cost: Ok(value.cost),
+                    customer_identifier: Ok(value.customer_identifier),
+                    email: Ok(value.email),
+                    environment: Ok(value.environment),
+                    first_seen: Ok(value.first_seen),
+                    id: Ok(value.id),
+                    last_active_timeframe: Ok(value.last_active_timeframe),
+                    name: Ok(value.name),
+                    number_of_requests: Ok(value.number_of_requests),
+                    period_budget: Ok(value.period_budget),
+                    tokens: Ok(value.tokens),
+                    total_budget: Ok(value.total_budget),
+                    total_cost: Ok(value.total_cost),
+                    total_requests: Ok(value.total_requests),
+                    total_tokens: Ok(value.total_tokens),
+                    unique_organization_id: Ok(value.unique_organization_id),
                 }
             }
         }
@@ -798,9 +1711,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Respan customers
+/**Client for Respan customers and credits
 
-Respan (formerly Keywords AI) customer endpoints: profile and spending budgets of the customers whose usage a Respan organization tracks.
+Respan (formerly Keywords AI) customer and billing endpoints: profile and spending budgets of the customers whose usage a Respan organization tracks, and the organization's credit transactions.
 
 Version: 1*/
 pub struct Client {
@@ -844,17 +1757,53 @@ const _: () = {
     {}
 };
 impl Client {
+    /**List credit transactions
+
+Returns one page of the organization's credit transactions, an append-only record of every change to its Respan credit balance.
+
+Sends a `GET` request to `/api/credit-transactions/list/`
+
+Arguments:
+- `page`: Page number, from 1; the service returns page 1 when absent.
+- `page_size`: Items per page, at most 1000. When absent the service returns 50 customers or 100 credit transactions per page.
+```ignore
+let response = client.list_credit_transactions()
+    .page(page)
+    .page_size(page_size)
+    .send()
+    .await;
+```*/
+    pub fn list_credit_transactions(&self) -> builder::ListCreditTransactions<'_> {
+        builder::ListCreditTransactions::new(self)
+    }
+    /**Get a credit transaction
+
+Returns one credit transaction of the organization.
+
+Sends a `GET` request to `/api/credit-transactions/{id}/`
+
+Arguments:
+- `id`: ID of the credit transaction, e.g. `ct_1a2b3c4d5e6f7g8h`.
+```ignore
+let response = client.get_credit_transaction()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn get_credit_transaction(&self) -> builder::GetCreditTransaction<'_> {
+        builder::GetCreditTransaction::new(self)
+    }
     /**List customers
 
-Returns one page of the organization's customers, filtered and sorted.
+Returns one page of the organization's customers with their analytics and budget settings, filtered and sorted.
 
 Sends a `POST` request to `/api/users/list/`
 
 Arguments:
 - `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
-- `page`: Page number, from 1.
-- `page_size`: Customers per page, at most 1000.
-- `sort_by`: Field to sort by; prefix with `-` for descending order.
+- `page`: Page number, from 1; the service returns page 1 when absent.
+- `page_size`: Items per page, at most 1000. When absent the service returns 50 customers or 100 credit transactions per page.
+- `sort_by`: Field to sort by; prefix with `-` for descending order. Documented fields: `customer_identifier`, `email`, `name`, `first_seen`, `number_of_requests`, `total_cost`. The service sorts by `-first_seen` when absent.
 - `body`
 ```ignore
 let response = client.list_customers()
@@ -890,7 +1839,7 @@ let response = client.get_customer()
     }
     /**Delete a customer
 
-Deletes a customer and its budget settings.
+Deletes a customer and its budget settings. This cannot be undone.
 
 Sends a `DELETE` request to `/api/users/{customer_identifier}/`
 
@@ -939,6 +1888,129 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    /**Builder for [`Client::list_credit_transactions`]
+
+[`Client::list_credit_transactions`]: super::Client::list_credit_transactions*/
+    #[derive(Debug, Clone)]
+    pub struct ListCreditTransactions<'a> {
+        client: &'a super::Client,
+        page: Result<Option<::std::num::NonZeroU32>, String>,
+        page_size: Result<Option<::std::num::NonZeroU32>, String>,
+    }
+    impl<'a> ListCreditTransactions<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                page: Ok(None),
+                page_size: Ok(None),
+            }
+        }
+        pub fn page<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.page = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn page_size<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.page_size = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for page_size failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, page, page_size } = self;
+            let page = page.map_err(Error::InvalidRequest)?;
+            let page_size = page_size.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/credit-transactions/list/", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = ::finops_client_runtime::query(
+                    ::finops_client_runtime::query(
+                        client.client.get(url),
+                        &progenitor_client::QueryParam::new("page", &page),
+                    )?,
+                    &progenitor_client::QueryParam::new("page_size", &page_size),
+                )?
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_credit_transactions",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_credit_transaction`]
+
+[`Client::get_credit_transaction`]: super::Client::get_credit_transaction*/
+    #[derive(Debug, Clone)]
+    pub struct GetCreditTransaction<'a> {
+        client: &'a super::Client,
+        id: Result<::std::string::String, String>,
+    }
+    impl<'a> GetCreditTransaction<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Builds and sends the request; `send` decodes the response.
+        pub(crate) async fn send_unchecked(
+            self,
+        ) -> Result<ResponseValue<ByteStream>, Error<()>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/credit-transactions/{}/", client.baseurl,
+                ::finops_client_runtime::path_segment("id", & id.to_string()) ?,
+            );
+            #[allow(unused_mut)]
+            let mut request = client.client.get(url).build()?;
+            let info = OperationInfo {
+                operation_id: "get_credit_transaction",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_customers`]
 
 [`Client::list_customers`]: super::Client::list_customers*/

@@ -4,6 +4,109 @@
 //! runtime's request loop, and the response is decoded by status.
 use crate::{builder, errors, ResponseValue};
 use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
+impl builder::ListCreditTransactions<'_> {
+    /// Sends `GET /api/credit-transactions/list/` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCreditTransactionsError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CreditTransactionList>,
+        Error<errors::ListCreditTransactionsError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_list_credit_transactions,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CreditTransactionList>,
+        Error<errors::ListCreditTransactionsError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_list_credit_transactions(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Decoding<crate::types::CreditTransactionList, errors::ListCreditTransactionsError>,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::ListCreditTransactionsError::BadRequest),
+            401u16 => failure(body, errors::ListCreditTransactionsError::Unauthorized),
+            422u16 => {
+                failure(body, errors::ListCreditTransactionsError::UnprocessableEntity)
+            }
+            429u16 => failure(body, errors::ListCreditTransactionsError::TooManyRequests),
+            500u16 => {
+                failure(body, errors::ListCreditTransactionsError::InternalServerError)
+            }
+            _ => return None,
+        },
+    )
+}
+impl builder::GetCreditTransaction<'_> {
+    /// Sends `GET /api/credit-transactions/{id}/` and decodes the response.
+    ///
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCreditTransactionError`]; every error keeps the response status and headers.
+    pub async fn send(
+        self,
+    ) -> Result<
+        ResponseValue<crate::types::CreditTransaction>,
+        Error<errors::GetCreditTransactionError>,
+    > {
+        ::finops_client_runtime::finish(
+                self.send_unchecked().await,
+                decode_get_credit_transaction,
+            )
+            .await
+    }
+    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    pub async fn send_with(
+        self,
+        options: CallOptions,
+    ) -> Result<
+        ResponseValue<crate::types::CreditTransaction>,
+        Error<errors::GetCreditTransactionError>,
+    > {
+        ::finops_client_runtime::with_call_options(options, self.send()).await
+    }
+}
+/// The body type of each documented status; `None` for the others.
+#[inline]
+fn decode_get_credit_transaction(
+    status: ::reqwest::StatusCode,
+    body: &[u8],
+) -> Option<
+    Decoding<crate::types::CreditTransaction, errors::GetCreditTransactionError>,
+> {
+    Some(
+        match status.as_u16() {
+            200u16 => success(body),
+            400u16 => failure(body, errors::GetCreditTransactionError::BadRequest),
+            401u16 => failure(body, errors::GetCreditTransactionError::Unauthorized),
+            404u16 => failure(body, errors::GetCreditTransactionError::NotFound),
+            422u16 => {
+                failure(body, errors::GetCreditTransactionError::UnprocessableEntity)
+            }
+            429u16 => failure(body, errors::GetCreditTransactionError::TooManyRequests),
+            500u16 => {
+                failure(body, errors::GetCreditTransactionError::InternalServerError)
+            }
+            _ => return None,
+        },
+    )
+}
 impl builder::ListCustomers<'_> {
     /// Sends `POST /api/users/list/` and decodes the response.
     ///
@@ -42,7 +145,6 @@ fn decode_list_customers(
             200u16 => success(body),
             400u16 => failure(body, errors::ListCustomersError::BadRequest),
             401u16 => failure(body, errors::ListCustomersError::Unauthorized),
-            404u16 => failure(body, errors::ListCustomersError::NotFound),
             422u16 => failure(body, errors::ListCustomersError::UnprocessableEntity),
             429u16 => failure(body, errors::ListCustomersError::TooManyRequests),
             500u16 => failure(body, errors::ListCustomersError::InternalServerError),

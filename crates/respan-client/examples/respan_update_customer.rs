@@ -3,7 +3,7 @@
 //! Calls `update_customer` (PATCH /api/users/{customer_identifier}/) and prints the result.
 //!
 //! ```sh
-//! RESPAN_TOKEN=... [RESPAN_BASE_URL=http://127.0.0.1:8080] cargo run -p respan-client --example update_customer
+//! RESPAN_TOKEN=... [RESPAN_BASE_URL=http://127.0.0.1:8080] cargo run -p respan-client --example respan_update_customer
 //! ```
 
 use respan_client::Client;
@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     use respan_client::types::{BudgetDuration, CustomerUpdate};
 
-    let customer_identifier = std::env::var("RESPAN_CUSTOMER").unwrap_or_else(|_| "acme".into());
+    let customer_identifier = std::env::var("RESPAN_CUSTOMER").unwrap_or_else(|_| "user_123".into());
     // Set a monthly budget of 100 USD and remove the lifetime budget; other fields are left as they are.
     let update = CustomerUpdate::new()
         .period_budget(100.0)

@@ -3,7 +3,7 @@
 //! Calls `delete_customer` (DELETE /api/users/{customer_identifier}/) and prints the result.
 //!
 //! ```sh
-//! RESPAN_TOKEN=... [RESPAN_BASE_URL=http://127.0.0.1:8080] cargo run -p respan-client --example delete_customer
+//! RESPAN_TOKEN=... [RESPAN_BASE_URL=http://127.0.0.1:8080] cargo run -p respan-client --example respan_delete_customer
 //! ```
 
 use respan_client::Client;
@@ -19,7 +19,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    let customer_identifier = std::env::var("RESPAN_CUSTOMER").unwrap_or_else(|_| "acme".into());
+    let customer_identifier = std::env::var("RESPAN_CUSTOMER").unwrap_or_else(|_| "user_123".into());
     let response = client.delete_customer().customer_identifier(customer_identifier).send().await?;
     println!("deleted ({})", response.status());
     Ok(())
