@@ -168,10 +168,7 @@ async fn the_query_api_key_is_sent_on_every_attempt_and_never_printed() {
     let requests = all_requests(&server).await;
     assert_eq!(requests.len(), 2);
     for request in &requests {
-        assert_eq!(
-            request.url.query(),
-            Some(format!("api_key={API_KEY}").as_str())
-        );
+        assert_eq!(request.url.query(), Some(format!("api_key={API_KEY}").as_str()));
         assert!(request.headers.get("authorization").is_none());
     }
     assert!(
@@ -212,4 +209,175 @@ async fn an_invalid_month_is_refused_before_anything_is_sent() {
     assert!("2019-13".parse::<types::YearMonth>().is_err());
     assert!("2019-6".parse::<types::YearMonth>().is_err());
     assert!("2019-06".parse::<types::YearMonth>().is_ok());
+}
+
+fn customer_json(id: i64, name: &str) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "classification": "managed_without_access",
+        "billing_contact": "billing@example.com",
+        "created_at": "2019-04-17T20:09:13Z",
+        "updated_at": "2019-04-17T20:09:13Z",
+        "address": {"street1": "1 Main St", "city": "Boston", "state": "MA", "zipcode": "02110", "country": "US"},
+        "tags": [{"key": "tier", "value": "gold"}]
+    })
+}
+
+#[tokio::test]
+async fn list_customers_sends_the_page_and_reads_typed_customers() {
+    let server = MockServer::start().await;
+    let answer = json!({"customers": [customer_json(3947, "Acme")]});
+    assert_matches_schema(API, "CustomerList", &answer);
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let list = client(&server)
+        .list_customers()
+        .page(2)
+        .per_page(25)
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.method.as_str(), "GET");
+    assert_eq!(request.url.query(), Some("page=2&per_page=25"));
+    assert_eq!(
+        header_names(&request),
+        ["accept", "authorization", "host", "user-agent"]
+    );
+    assert_eq!(header(&request, "authorization"), format!("Bearer {API_KEY}"));
+    let customer = &list.customers[0];
+    assert_eq!(customer.id, Some(3947));
+    assert_eq!(customer.name.as_deref(), Some("Acme"));
+    assert_eq!(customer.tags.len(), 1);
+}
+
+#[tokio::test]
+async fn partner_customer_ids_are_what_a_billing_rule_targets() {
+    let server = MockServer::start().await;
+    let customers = json!({"customers": [customer_json(1211, "Contoso"), customer_json(1212, "Fabrikam")]});
+    assert_matches_schema(API, "CustomerList", &customers);
+    Mock::given(method("GET"))
+        .and(path("/v2/customers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&customers))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/v1/partner_billing_rules/42"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42, "csp_customers": [1211, 1212]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let listed = client
+        .list_partner_customers()
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    let ids: Vec<i64> = listed.customers.iter().filter_map(|c| c.id).collect();
+    let rule = client
+        .modify_billing_rule()
+        .partner_billing_rule_id(42)
+        .body_map(|rule| {
+            rule.name("CSP markup")
+                .add_csp_customers(Some(types::CspCustomerSelection::Array(ids)))
+        })
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    assert_eq!(rule.csp_customers, [1211, 1212]);
+
+    let requests = all_requests(&server).await;
+    assert_eq!(requests[0].url.path(), "/v2/customers");
+    assert_eq!(requests[0].url.query(), None);
+    let sent: Value = serde_json::from_slice(&requests[1].body).expect("a JSON body");
+    assert_eq!(sent, json!({"name": "CSP markup", "add_csp_customers": [1211, 1212]}));
+    assert_matches_schema(API, "BillingRuleUpdate", &sent);
+}
+
+#[tokio::test]
+async fn the_billing_rule_list_is_returned_as_the_json_the_service_sends() {
+    let server = MockServer::start().await;
+    let answer = json!({"billing_rules": [{"id": 1, "name": "Customer markup 23"}]});
+    Mock::given(method("GET"))
+        .and(path("/v1/partner_billing_rules"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let list = client(&server)
+        .list_billing_rules()
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+
+    assert_eq!(only_request(&server).await.url.query(), None);
+    assert_eq!(list.0, answer);
+}
+
+#[tokio::test]
+async fn customer_statements_are_filtered_by_customer_status_and_period() {
+    let server = MockServer::start().await;
+    let answer = json!({"billing_artifacts": [{
+        "customer_id": 1211,
+        "cloud": "AWS",
+        "billing_period": "2020-12",
+        "total_amount": 211523.09,
+        "status": "Final",
+        "detailed_billing_records_generation_time": "2020-12-23 23:59:11",
+        "statement_generation_time": "2020-12-23 23:59:41",
+        "statement_summary_generation_time": "2020-12-23 23:59:53",
+        "currency": {"name": "USD", "symbol": "$"}
+    }]});
+    assert_matches_schema(API, "CustomerStatementList", &answer);
+    Mock::given(method("GET"))
+        .and(path("/v1/customer_statements"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let statements = client(&server)
+        .list_customer_statements()
+        .client_api_id(1211)
+        .status(types::StatementStatus::Final)
+        .billing_period("2020-12".parse::<types::YearMonth>().expect("a valid month"))
+        .per_page(10)
+        .page(1)
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+
+    let request = only_request(&server).await;
+    let mut query: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
+    query.sort();
+    assert_eq!(
+        query,
+        [
+            ("billing_period".to_string(), "2020-12".to_string()),
+            ("client_api_id".to_string(), "1211".to_string()),
+            ("page".to_string(), "1".to_string()),
+            ("per_page".to_string(), "10".to_string()),
+            ("status".to_string(), "Final".to_string()),
+        ]
+    );
+    let statement = &statements.billing_artifacts[0];
+    assert_eq!(statement.customer_id, Some(1211));
+    assert_eq!(statement.total_amount, Some(211523.09));
+    assert_eq!(statement.status, Some(types::StatementStatus::Final));
+    assert_eq!(statement.currency.as_ref().and_then(|c| c.name.as_deref()), Some("USD"));
 }

@@ -454,3 +454,327 @@ async fn servers_come_from_the_spec() {
         assert!(!text.contains(TOKEN) && !text.contains("http://"), "{text}");
     }
 }
+
+fn customer_json(id: &str, name: &str) -> serde_json::Value {
+    json!({
+        "id": id,
+        "companyProfile": {
+            "tenantId": id,
+            "domain": format!("{}.onmicrosoft.com", name.to_lowercase()),
+            "companyName": name,
+            "attributes": {"objectType": "CustomerCompanyProfile"}
+        },
+        "relationshipToPartner": "reseller",
+        "attributes": {"objectType": "Customer"}
+    })
+}
+
+#[tokio::test]
+async fn list_customers_reads_every_page_through_the_continuation_token() {
+    let server = MockServer::start().await;
+    let first = json!({
+        "totalCount": 1,
+        "items": [customer_json("b44bb1fb-c595-45b0-9e09-d657365580bf", "Contoso")],
+        "continuationToken": "page-2-token",
+        "links": {
+            "self": {"uri": "/v1/customers?size=1", "method": "GET", "headers": []},
+            "next": {
+                "uri": "/v1/customers?size=1&seekOperation=Next",
+                "method": "GET",
+                "headers": [{"key": "MS-ContinuationToken", "value": "page-2-token"}]
+            }
+        },
+        "attributes": {"objectType": "Collection"}
+    });
+    let last = json!({
+        "totalCount": 1,
+        "items": [customer_json("45c44870-ef77-4fdd-b6fe-3dacb075cff2", "Fabrikam")],
+        "attributes": {"objectType": "Collection"}
+    });
+    assert_matches_schema(API, "CustomerCollection", &first);
+    assert_matches_schema(API, "CustomerCollection", &last);
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .and(wiremock::matchers::header("MS-ContinuationToken", "page-2-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&last))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&first))
+        .mount(&server)
+        .await;
+
+    // The loop of the operation's code sample.
+    let client = client(&server, RetryPolicy::disabled());
+    let mut names = Vec::new();
+    let mut page = client
+        .list_customers()
+        .size(1)
+        .send()
+        .await
+        .expect("page 1")
+        .into_inner();
+    loop {
+        for customer in &page.items {
+            names.push(customer.company_profile.as_ref().and_then(|p| p.company_name.clone()));
+        }
+        let Some(token) = page.continuation_token.clone() else {
+            break;
+        };
+        page = client
+            .list_customers()
+            .size(1)
+            .seek_operation(types::SeekOperation::Next)
+            .ms_continuation_token(token)
+            .send()
+            .await
+            .expect("the next page")
+            .into_inner();
+    }
+    assert_eq!(names, [Some("Contoso".to_string()), Some("Fabrikam".to_string())]);
+
+    let requests = all_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].url.query(), Some("size=1"));
+    assert!(requests[0].headers.get("ms-continuationtoken").is_none());
+    assert_eq!(requests[1].url.query(), Some("seekOperation=Next&size=1"));
+    assert_eq!(header(&requests[1], "ms-continuationtoken"), "page-2-token");
+    for request in &requests {
+        assert_eq!(header(request, "authorization"), format!("Bearer {TOKEN}"));
+        assert!(is_uuid(&header(request, "ms-correlationid")));
+        assert!(is_uuid(&header(request, "ms-requestid")));
+    }
+}
+
+#[tokio::test]
+async fn usage_records_give_each_customers_budget_and_percent_used() {
+    let server = MockServer::start().await;
+    let answer = json!({
+        "totalCount": 1,
+        "items": [{
+            "budget": {"amount": 20, "attributes": {"objectType": "SpendingBudget"}},
+            "percentUsed": 602.84,
+            "isUpgraded": true,
+            "resourceId": "11111111-6fb9-4b05-8f15-b3d72e0596e6",
+            "resourceName": "Modern Azure Customer SE",
+            "id": "11111111-6fb9-4b05-8f15-b3d72e0596e6",
+            "name": "Modern Azure Customer SE",
+            "totalCost": 120.5683,
+            "currencyCode": "SEK",
+            "usdTotalCost": 12.4,
+            "lastModifiedDate": "2019-09-17T17:08:11.1433333+00:00",
+            "attributes": {"objectType": "CustomerMonthlyUsageRecord"}
+        }],
+        "links": {"self": {"uri": "/customers/usagerecords", "method": "GET", "headers": []}},
+        "attributes": {"objectType": "Collection"}
+    });
+    assert_matches_schema(API, "CustomerMonthlyUsageRecordCollection", &answer);
+    Mock::given(method("GET"))
+        .and(path("/v1/customers/usagerecords"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let records = client(&server, RetryPolicy::disabled())
+        .list_customer_usage_records()
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+
+    let request = only_request(&server).await;
+    assert_eq!(request.url.query(), None);
+    assert_eq!(
+        header_names(&request),
+        [
+            "accept",
+            "authorization",
+            "host",
+            "ms-correlationid",
+            "ms-requestid",
+            "user-agent"
+        ]
+    );
+    let record = &records.items[0];
+    assert_eq!(record.name.as_deref(), Some("Modern Azure Customer SE"));
+    assert_eq!(record.budget.as_ref().and_then(|b| b.amount), Some(20.0));
+    assert_eq!(record.percent_used, Some(602.84));
+    assert_eq!(record.currency_code.as_deref(), Some("SEK"));
+}
+
+#[tokio::test]
+async fn usage_summaries_compare_budget_with_spend_and_a_missing_customer_is_typed() {
+    let server = MockServer::start().await;
+    let customer = json!({
+        "budget": {"amount": 97, "attributes": {"objectType": "SpendingBudget"}},
+        "resourceId": TENANT,
+        "resourceName": "Modern Azure Customer UK",
+        "billingStartDate": "2019-09-01T00:00:00+00:00",
+        "billingEndDate": "2019-10-01T00:00:00+00:00",
+        "totalCost": 28.83,
+        "currencyCode": "GBP",
+        "usdTotalCost": 35.23,
+        "attributes": {"objectType": "CustomerUsageSummary"}
+    });
+    let partner = json!({
+        "id": "11111111-4574-4539-bc42-0e539b9684c0",
+        "name": "Example Partner",
+        "customersWithUsageBasedSubscription": 11,
+        "customersOverBudget": 1,
+        "customersTrendingOver": 0,
+        "billingStartDate": "2019-08-28T00:00:00-07:00",
+        "billingEndDate": "2019-09-27T00:00:00-07:00",
+        "totalCost": 22.86,
+        "attributes": {"objectType": "PartnerUsageSummary"}
+    });
+    let missing = json!({"code": 600, "description": "The customer does not exist.", "source": "PartnerFD"});
+    assert_matches_schema(API, "CustomerUsageSummary", &customer);
+    assert_matches_schema(API, "PartnerUsageSummary", &partner);
+    assert_matches_schema(API, "PartnerCenterError", &missing);
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/customers/{TENANT}/usagesummary")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&customer))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/usagesummary"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&partner))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(&missing))
+        .mount(&server)
+        .await;
+    let client = client(&server, RetryPolicy::disabled());
+
+    let summary = client
+        .get_customer_usage_summary()
+        .customer_tenant_id(TENANT)
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    assert_eq!(summary.budget.as_ref().and_then(|b| b.amount), Some(97.0));
+    assert_eq!(summary.total_cost, Some(28.83));
+    assert_eq!(
+        summary.billing_end_date.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2019-10-01T00:00:00+00:00")
+    );
+
+    let partner = client
+        .get_partner_usage_summary()
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    assert_eq!(partner.customers_over_budget, Some(1));
+    assert_eq!(partner.customers_with_usage_based_subscription, Some(11));
+    assert_eq!(
+        partner.billing_start_date.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2019-08-28T07:00:00+00:00")
+    );
+
+    let other = "9a1e0b52-3b4f-4c3c-8d8e-2f7c41f0c111";
+    let error = client
+        .get_customer_usage_summary()
+        .customer_tenant_id(other)
+        .send()
+        .await
+        .expect_err("a 404");
+    let Some(partner_center_client::errors::GetCustomerUsageSummaryError::NotFound(body)) = error.api_body() else {
+        panic!("{error:?}")
+    };
+    assert_eq!(body.description.as_str(), "The customer does not exist.");
+
+    let paths: Vec<String> = all_requests(&server)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("/v1/customers/{TENANT}/usagesummary"),
+            "/v1/usagesummary".to_string(),
+            format!("/v1/customers/{other}/usagesummary"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_azure_entitlement_id_is_what_the_overage_update_takes() {
+    let server = MockServer::start().await;
+    let subscription = "3f15978e-005c-b763-bb78-2a8fab289c58";
+    let entitlements = json!({
+        "totalCount": 1,
+        "items": [{
+            "id": "899ae6f1-8a74-4d5e-b6c6-e6b5019bbff8",
+            "friendlyName": "Microsoft Azure",
+            "status": "active",
+            "subscriptionId": subscription
+        }],
+        "attributes": {"objectType": "Collection"}
+    });
+    let overage = json!({
+        "azureEntitlementId": "899ae6f1-8a74-4d5e-b6c6-e6b5019bbff8",
+        "partnerId": "5357563",
+        "type": "PhoneServices",
+        "overageEnabled": true,
+        "attributes": {"objectType": "Overage"}
+    });
+    assert_matches_schema(API, "AzureEntitlementCollection", &entitlements);
+    assert_matches_schema(API, "Overage", &overage);
+    Mock::given(method("GET"))
+        .and(path(format!(
+            "/v1/customers/{TENANT}/subscriptions/{subscription}/azureEntitlements"
+        )))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&entitlements))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/v1/customers/{TENANT}/subscriptions/overage")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&overage))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server, RetryPolicy::disabled());
+
+    let listed = client
+        .list_azure_entitlements()
+        .customer_tenant_id(TENANT)
+        .subscription_id(subscription)
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    let entitlement = &listed.items[0];
+    assert_eq!(entitlement.friendly_name.as_deref(), Some("Microsoft Azure"));
+    let id: uuid::Uuid = entitlement.id.as_deref().expect("an id").parse().expect("a GUID");
+
+    let updated = client
+        .update_overage()
+        .customer_tenant_id(TENANT)
+        .body(
+            types::OverageUpdate::builder()
+                .azure_entitlement_id(id)
+                .overage_enabled(true),
+        )
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    assert_eq!(updated.overage_enabled, Some(true));
+
+    let requests = all_requests(&server).await;
+    assert_eq!(requests[0].method.as_str(), "GET");
+    assert_eq!(requests[1].method.as_str(), "PUT");
+    let sent = json_body(&requests[1]);
+    assert_eq!(
+        sent,
+        json!({"azureEntitlementId": "899ae6f1-8a74-4d5e-b6c6-e6b5019bbff8", "overageEnabled": true})
+    );
+    assert_matches_schema(API, "OverageUpdate", &sent);
+}

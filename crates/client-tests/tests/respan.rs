@@ -425,7 +425,10 @@ async fn list_customers_sends_paging_sorting_and_filters_and_reads_list_items() 
     assert_eq!(request.url.path(), "/api/users/list/");
     assert_eq!(request.url.query(), Some("page=2&page_size=100&sort_by=-total_cost"));
     let sent = json_body(&request);
-    assert_eq!(sent, json!({"filters": {"total_cost": {"operator": "gte", "value": [10]}}}));
+    assert_eq!(
+        sent,
+        json!({"filters": {"total_cost": {"operator": "gte", "value": [10]}}})
+    );
     assert_matches_schema(API, "CustomerFilters", &sent);
 
     assert_eq!(page.count, 1);
@@ -480,7 +483,10 @@ async fn list_credit_transactions_sends_the_page_and_reads_typed_transactions() 
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");
     assert_eq!(request.url.query(), Some("page=3&page_size=25"));
-    assert_eq!(header_names(&request), ["accept", "authorization", "host", "user-agent"]);
+    assert_eq!(
+        header_names(&request),
+        ["accept", "authorization", "host", "user-agent"]
+    );
     assert_eq!(header(&request, "authorization"), format!("Bearer {TOKEN}"));
 
     assert_eq!(page.count, Some(1));
