@@ -381,3 +381,99 @@ async fn customer_statements_are_filtered_by_customer_status_and_period() {
     assert_eq!(statement.status, Some(types::StatementStatus::Final));
     assert_eq!(statement.currency.as_ref().and_then(|c| c.name.as_deref()), Some("USD"));
 }
+
+#[tokio::test]
+async fn a_rule_is_created_read_and_deleted_with_exact_requests() {
+    let server = MockServer::start().await;
+    let rule = json!({
+        "id": 9,
+        "name": "Customer markup",
+        "billing_rule_type": "custom",
+        "cloud": "aws",
+        "target_customers": [1211],
+        "start_month": "2019-05",
+        "frequency": "recurring",
+        "type": "charge",
+        "rate_in_percentage": 5
+    });
+    assert_matches_schema(API, "BillingRule", &rule);
+    Mock::given(method("POST"))
+        .and(path("/v1/partner_billing_rules"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(&rule))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/partner_billing_rules/9"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&rule))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/v1/partner_billing_rules/9"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let created = client
+        .create_billing_rule()
+        .body_map(|body| {
+            body.name("Customer markup")
+                .cloud(types::Cloud::Aws)
+                .billing_rule_type(types::BillingRuleType::Custom)
+                .rule_action(types::RuleAction::SpendRatio)
+                .add_target_customers(Some(types::TargetCustomerSelection::Array(vec![1211])))
+                .apply_rate_in_percentage(Some(5.0))
+        })
+        .send()
+        .await
+        .expect("a 201 response");
+    assert_eq!(created.status().as_u16(), 201);
+    let id = created.into_inner().id.expect("the new rule's id");
+    let read = client
+        .get_billing_rule()
+        .partner_billing_rule_id(id)
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    assert_eq!(read.frequency, Some(types::Frequency::Recurring));
+    assert_eq!(read.target_customers, [1211]);
+    let deleted = client
+        .delete_billing_rule()
+        .partner_billing_rule_id(id)
+        .send()
+        .await
+        .expect("a 204 response");
+    assert_eq!(deleted.status().as_u16(), 204);
+
+    let requests = all_requests(&server).await;
+    let calls: Vec<String> = requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url.path()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            "POST /v1/partner_billing_rules",
+            "GET /v1/partner_billing_rules/9",
+            "DELETE /v1/partner_billing_rules/9"
+        ]
+    );
+    let sent: Value = serde_json::from_slice(&requests[0].body).expect("a JSON body");
+    assert_eq!(
+        sent,
+        json!({
+            "name": "Customer markup",
+            "cloud": "aws",
+            "billing_rule_type": "custom",
+            "rule_action": "spend_ratio",
+            "add_target_customers": [1211],
+            "apply_rate_in_percentage": 5.0
+        })
+    );
+    assert_matches_schema(API, "BillingRuleCreate", &sent);
+    assert!(requests[1].body.is_empty() && requests[2].body.is_empty());
+}

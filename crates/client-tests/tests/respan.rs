@@ -538,3 +538,66 @@ async fn get_credit_transaction_reads_one_transaction_and_a_404_is_typed() {
     };
     assert_eq!(body.detail, "Not found.");
 }
+
+#[tokio::test]
+async fn get_and_delete_customer_send_exact_requests() {
+    let server = MockServer::start().await;
+    let answer = json!({
+        "id": "user_123",
+        "name": "John Doe",
+        "email": "john@example.com",
+        "customer_identifier": "user_123",
+        "environment": "prod",
+        "total_budget": 1000,
+        "period_budget": 100,
+        "organization_name": "Acme Inc",
+        "total_period_usage": 45.67,
+        "period_start": "2025-12-01T00:00:00Z",
+        "period_end": null,
+        "budget_duration": "monthly",
+        "updated_at": "2025-12-29T10:30:00Z"
+    });
+    assert_matches_schema(API, "Customer", &answer);
+    Mock::given(method("GET"))
+        .and(path("/api/users/user_123/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&answer))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/users/user_123/"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    let customer = client
+        .get_customer()
+        .customer_identifier("user_123")
+        .environment(types::Environment::Prod)
+        .send()
+        .await
+        .expect("a 200 response")
+        .into_inner();
+    assert_eq!(customer.total_budget, Some(1000.0));
+    assert_eq!(customer.total_period_usage, Some(45.67));
+    assert_eq!(customer.organization_name.as_deref(), Some("Acme Inc"));
+    let deleted = client
+        .delete_customer()
+        .customer_identifier("user_123")
+        .send()
+        .await
+        .expect("a 204 response");
+    assert_eq!(deleted.status().as_u16(), 204);
+
+    let requests = client_tests::all_requests(&server).await;
+    assert_eq!(requests[0].method.as_str(), "GET");
+    assert_eq!(requests[0].url.query(), Some("environment=prod"));
+    assert_eq!(requests[1].method.as_str(), "DELETE");
+    assert_eq!(requests[1].url.query(), None);
+    for request in &requests {
+        assert_eq!(header_names(request), ["accept", "authorization", "host", "user-agent"]);
+        assert!(request.body.is_empty());
+    }
+}

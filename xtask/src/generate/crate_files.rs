@@ -68,6 +68,12 @@ impl CrateInfo {
         }
     }
 
+    /// The example program of `op`, named after the API too: examples of every crate share
+    /// `target/*/examples/`, and several APIs have an operation of the same name.
+    pub fn example_name(&self, op: &OperationInfo) -> String {
+        format!("{}_{}", self.api.replace('-', "_"), op.rust_name)
+    }
+
     fn spec_dir(&self) -> String {
         format!("specs/{}/", self.api)
     }
@@ -176,11 +182,12 @@ pub fn rust_file(info: &CrateInfo, code: &str) -> String {
     format!("// {}\n\n{code}", header_text(info))
 }
 
-/// `examples/<operation>.rs`: the operation's Rust code sample as a program that reads its base
+/// `examples/<api>_<operation>.rs`: the operation's Rust code sample as a program that reads its base
 /// URL and credential from the environment.
 pub fn example_rs(info: &CrateInfo, op: &OperationInfo) -> Option<String> {
     let sample = op.rust_sample.as_deref()?;
     let prefix = info.env_prefix();
+    let example = info.example_name(op);
     let body: String = sample
         .trim_end()
         .lines()
@@ -198,7 +205,7 @@ pub fn example_rs(info: &CrateInfo, op: &OperationInfo) -> Option<String> {
 //! Calls `{rust_name}` ({method} {path}) and prints the result.
 //!
 //! ```sh
-//! {prefix}_TOKEN=... [{prefix}_BASE_URL=http://127.0.0.1:8080] cargo run -p {package} --example {rust_name}
+//! {prefix}_TOKEN=... [{prefix}_BASE_URL=http://127.0.0.1:8080] cargo run -p {package} --example {example}
 //! ```
 
 use {lib}::Client;
@@ -305,8 +312,12 @@ pub fn readme(info: &CrateInfo) -> String {
     out
 }
 
-/// Where each operation comes from, and what the tests prove about the spec.
+/// Where each operation comes from, and what the tests prove about the spec. Only a spec with a
+/// facts record (one of the workspace's APIs, whose examples `client-tests` proves) gets the proofs.
 fn provenance(info: &CrateInfo) -> String {
+    if info.facts.is_none() && info.operations.iter().all(|op| op.docs_url.is_none()) {
+        return String::new();
+    }
     let mut out = String::from(
         "\n## Where the spec comes from\n\n\
          Each operation is written from the vendor page it links. Where the spec departs from that page \
@@ -321,20 +332,21 @@ fn provenance(info: &CrateInfo) -> String {
             .map_or_else(|| "none".to_string(), |url| format!("<{url}>"));
         let _ = writeln!(out, "| [`Client::{}`] | {page} | {} |", op.rust_name, op.errata);
     }
-    if let Some(facts) = info.facts {
-        let _ = writeln!(
-            out,
-            "\n[`{dir}facts.yaml`](../../{dir}facts.yaml) records {} facts (schema fields, parameters, statuses \
-             and response headers) from {} vendor sources, each a page URL or a repository file at a commit. \
-             `cargo xtask lint` fails unless every recorded fact holds in the spec and every property, parameter, \
-             status and response header of the spec has a recorded fact, or an `x-doc-errata` entry names the \
-             departure ({} fact keys are named).",
-            facts.facts,
-            facts.sources,
-            facts.departures,
-            dir = info.spec_dir(),
-        );
-    }
+    let Some(facts) = info.facts else {
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "\n[`{dir}facts.yaml`](../../{dir}facts.yaml) records {} facts (schema fields, parameters, statuses \
+         and response headers) from {} vendor sources, each a page URL or a repository file at a commit. \
+         `cargo xtask lint` fails unless every recorded fact holds in the spec and every property, parameter, \
+         status and response header of the spec has a recorded fact, or an `x-doc-errata` entry names the \
+         departure ({} fact keys are named).",
+        facts.facts,
+        facts.sources,
+        facts.departures,
+        dir = info.spec_dir(),
+    );
     let examples = info.examples;
     let _ = writeln!(
         out,

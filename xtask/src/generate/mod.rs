@@ -184,7 +184,7 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
     files.insert(PathBuf::from("API.md"), crate_files::api_md(&info, &surface));
     for op in &info.operations {
         if let Some(example) = crate_files::example_rs(&info, op) {
-            files.insert(PathBuf::from(format!("examples/{}.rs", op.rust_name)), example);
+            files.insert(PathBuf::from(format!("examples/{}.rs", info.example_name(op))), example);
         }
     }
     times.crate_files += started.elapsed();
