@@ -160,6 +160,23 @@ fn spec_elements_without_a_source_fail() {
 }
 
 #[test]
+fn the_link_is_the_page_the_facts_come_from() {
+    let result = check_shop(|spec, _| {
+        replace(
+            spec,
+            "url: 'https://shop.example/docs/get-thing'",
+            "url: 'https://shop.example/docs/thing'",
+        )
+    });
+    assert_eq!(
+        result.unwrap_err(),
+        [
+            "error: specs/shop/openapi.yaml:9:27 (at #/paths/~1things~1{id}/get/externalDocs/url): operations.get_thing.docs: externalDocs links https://shop.example/docs/thing, but the recorded source is the page https://shop.example/docs/get-thing"
+        ]
+    );
+}
+
+#[test]
 fn required_nullable_and_format_are_facts_too() {
     let result = check_shop(|spec, facts| {
         replace(spec, "      required: [id]\n", "");
@@ -208,6 +225,7 @@ fn sources_are_pages_or_repository_files_at_a_commit() {
             "error: specs/shop/facts.yaml:19:13 (at #/operations/get_thing/shared): operation `get_thing` names unknown shared group `errors`",
             "error: specs/shop/facts.yaml:10:56 (at #/schemas/Thing/fields/color/source): `sdk` is a repository: name the file, as `sdk:<path>`",
             "error: specs/shop/facts.yaml:3:8 (at #/sources/sdk): source `sdk` is listed but no fact cites it",
+            "error: specs/shop/openapi.yaml:9:27 (at #/paths/~1things~1{id}/get/externalDocs/url): operations.get_thing.docs: externalDocs links https://shop.example/docs/get-thing, but the recorded source is the page http://shop.example/docs/get-thing",
         ]
     );
 }

@@ -11,7 +11,8 @@
 //! `.required`, `.nullable`, `.enum` or `.format` for one property of it;
 //! `operations.get_customer.parameters.environment` (and the same suffixes, plus `.in`);
 //! `operations.get_customer.statuses.422`; `operations.get_customer.response_headers.MS-CV`;
-//! `operations.get_customer.method` and `.path`. A key also excuses every key below it, so
+//! `operations.get_customer.method`, `.path` and `.docs` (its `externalDocs.url` is the page its
+//! facts come from). A key also excuses every key below it, so
 //! `schemas.CustomerList` covers a schema the sources do not describe at all.
 
 use crate::diagnostic::{Diagnostic, Location, escape_pointer_token as esc};
@@ -58,6 +59,10 @@ struct Source {
     url: Option<String>,
     repo: Option<String>,
     commit: Option<String>,
+    /// For a repository of documentation pages: the URL its files are published at, with
+    /// `{path}` (the file), `{collection}` (its first folder, less a leading `_`) and `{title}` (the
+    /// operation's `title`, slugified as Jekyll does).
+    pages: Option<String>,
 }
 
 /// Facts that several operations share, such as API-wide error statuses and headers.
@@ -84,6 +89,8 @@ struct SchemaFacts {
 #[serde(deny_unknown_fields)]
 struct OperationFacts {
     source: String,
+    /// The page's title, where the source's `pages` URL is built from it.
+    title: Option<String>,
     method: String,
     path: String,
     #[serde(default)]
@@ -589,6 +596,7 @@ impl Checker<'_> {
                     format!("the source gives path {}; the spec has {}", facts.path, op.path),
                 );
             }
+            self.page_link(id, facts, op);
             let groups: Vec<(&str, &Group)> = facts
                 .shared
                 .iter()
@@ -606,6 +614,45 @@ impl Checker<'_> {
                     location,
                     format!("the record describes operation `{id}`, which the spec does not have"),
                 );
+            }
+        }
+    }
+
+    /// The operation's `externalDocs.url` must be the page its facts come from.
+    fn page_link(&mut self, id: &str, facts: &OperationFacts, op: &SpecOperation) {
+        let (source_id, path) = match facts.source.split_once(':') {
+            Some((id, path)) => (id, Some(path)),
+            None => (facts.source.as_str(), None),
+        };
+        let Some(source) = self.record.sources.get(source_id) else {
+            return; // reported with the citations
+        };
+        let expected = match (&source.url, &source.pages, path) {
+            (Some(url), _, _) => Ok(url.clone()),
+            (None, Some(pages), Some(path)) => page_url(pages, path, facts.title.as_deref()),
+            _ => Err(format!(
+                "`{}` does not say which page documents the operation: cite a page, or give the repository a `pages` URL",
+                facts.source
+            )),
+        };
+        let linked = op
+            .value
+            .pointer("/externalDocs/url")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        match expected {
+            Ok(expected) if expected == linked => {}
+            Ok(expected) => {
+                let location = self.spec.locate(&format!("{}/externalDocs/url", op.pointer));
+                self.depart(
+                    format!("operations.{id}.docs"),
+                    location,
+                    format!("externalDocs links {linked}, but the recorded source is the page {expected}"),
+                );
+            }
+            Err(problem) => {
+                let location = self.in_facts(&format!("/operations/{}/source", esc(id)));
+                self.out.push(Diagnostic::new(problem).at(location));
             }
         }
     }
@@ -802,6 +849,31 @@ impl Checker<'_> {
     }
 }
 
+/// The published URL of the documentation file `path`, from a source's `pages` template.
+fn page_url(template: &str, path: &str, title: Option<&str>) -> Result<String, String> {
+    let collection = path.split('/').next().unwrap_or_default().trim_start_matches('_');
+    let mut url = template.replace("{path}", path).replace("{collection}", collection);
+    if url.contains("{title}") {
+        let title = title.ok_or("the source's `pages` URL needs the page's `title`: record it on the operation")?;
+        url = url.replace("{title}", &slugify(title));
+    }
+    Ok(url)
+}
+
+/// Jekyll's `slugify` (default mode): lowercase, every run of other characters than letters and
+/// digits one dash, no dash at either end.
+fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_string()
+}
+
 /// The cited source references of a map of field facts, with each one's pointer in facts.yaml.
 fn field_sources(facts: &BTreeMap<String, ValueFact>, at: &str) -> Vec<(String, String)> {
     facts
@@ -877,5 +949,36 @@ fn type_label(doc: &Value, schema: &Value, depth: usize) -> String {
         None if schema.get("properties").is_some() || schema.get("additionalProperties").is_some() => "object".into(),
         None if schema.get("enum").is_some() => "string".into(),
         None => "any".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guide_page_url_is_built_from_its_collection_and_slugified_title() {
+        let template = "https://apidocs.cloudhealthtech.com/#{collection}_{title}";
+        assert_eq!(
+            page_url(
+                template,
+                "_billing-rules/rule-modify.md",
+                Some("Modify Existing Billing Rule")
+            ),
+            Ok("https://apidocs.cloudhealthtech.com/#billing-rules_modify-existing-billing-rule".to_string())
+        );
+        assert_eq!(
+            page_url(
+                "https://github.com/o/r/blob/c/{path}",
+                "_billing-rules/rule-get-all.md",
+                None
+            ),
+            Ok("https://github.com/o/r/blob/c/_billing-rules/rule-get-all.md".to_string())
+        );
+        assert!(page_url(template, "_partner/x.md", None).is_err());
+        assert_eq!(
+            slugify("  Statements for All Customers (v2)! "),
+            "statements-for-all-customers-v2"
+        );
     }
 }
