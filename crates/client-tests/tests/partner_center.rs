@@ -542,8 +542,8 @@ async fn list_customers_reads_every_page_through_the_continuation_token() {
     assert_eq!(header(&requests[1], "ms-continuationtoken"), "page-2-token");
     for request in &requests {
         assert_eq!(header(request, "authorization"), format!("Bearer {TOKEN}"));
-        assert!(is_uuid(&header(request, "ms-correlationid")));
-        assert!(is_uuid(&header(request, "ms-requestid")));
+        assert!(is_uuid(header(request, "ms-correlationid")));
+        assert!(is_uuid(header(request, "ms-requestid")));
     }
 }
 
