@@ -119,14 +119,26 @@ type ApiResult = Result<(GeneratedCrate, StageTimes), Diagnostics>;
 /// One API from its folder to its crate in memory.
 fn generate_one(api: &spec::ApiDir, root: &Path) -> ApiResult {
     let mut times = StageTimes::default();
+    let (_, krate) = accept(api, root, &mut times)?;
+    Ok((krate, times))
+}
+
+/// Whether an API's spec is accepted: the one gate that `codegen`, `lint` and `bench` share. A
+/// spec is accepted when it loads, passes the checks, and generates in memory (normalize, model,
+/// crate metadata, progenitor and the client layer); what it generates comes back with it.
+pub fn accept(
+    api: &spec::ApiDir,
+    root: &Path,
+    times: &mut StageTimes,
+) -> Result<(spec::BundledSpec, GeneratedCrate), Diagnostics> {
     let started = Instant::now();
     let bundled = spec::bundle::bundle(api, root)?;
     times.load += started.elapsed();
     let started = Instant::now();
     spec::check_bundled(&bundled)?;
     times.check += started.elapsed();
-    let krate = generate::generate_timed(&bundled, &mut times)?;
-    Ok((krate, times))
+    let krate = generate::generate_timed(&bundled, times)?;
+    Ok((bundled, krate))
 }
 
 /// What a codegen run found.

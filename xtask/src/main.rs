@@ -148,10 +148,7 @@ fn lint(root: &std::path::Path) -> ExitCode {
     };
     let (mut errors, mut warnings) = (0, 0);
     for api in &apis {
-        let findings = match xtask::spec::load(api, root) {
-            Ok(spec) => lint::lint(&spec),
-            Err(diagnostics) => lint::load_failures(diagnostics),
-        };
+        let findings = lint::lint_api(api, root);
         for finding in &findings {
             println!("{finding}");
         }

@@ -1,8 +1,8 @@
 //! `cargo xtask lint`: the house rules for specs, each finding with a rule id, a severity, the
 //! file, line and JSON pointer. Errors fail the command; warnings do not.
 //!
-//! The generator's own checks (references, path parameters, operationId presence and uniqueness,
-//! shapes it cannot generate) run first, as rule `spec-load`.
+//! Whether the generator accepts the spec is decided first, by the same gate as `cargo xtask
+//! codegen` ([`crate::codegen::accept`]); its messages are rule `spec-load`.
 
 use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
 use crate::spec::BundledSpec;
@@ -43,7 +43,7 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     (
         "spec-load",
         Severity::Error,
-        "the spec loads: YAML, references, path parameters, operationIds, generatable shapes",
+        "the generator accepts the spec (codegen's own checks and messages)",
     ),
     (
         "operation-id-style",
@@ -121,6 +121,15 @@ pub fn lint(spec: &BundledSpec) -> Vec<Finding> {
         .out
         .sort_by(|a, b| (a.severity, a.rule).cmp(&(b.severity, b.rule)));
     linter.out
+}
+
+/// Lints one API folder: a spec the generator does not accept (see [`crate::codegen::accept`])
+/// gives codegen's own messages as `spec-load` findings; an accepted one gets the house rules.
+pub fn lint_api(api: &crate::spec::ApiDir, root: &std::path::Path) -> Vec<Finding> {
+    match crate::codegen::accept(api, root, &mut Default::default()) {
+        Ok((spec, _)) => lint(&spec),
+        Err(diagnostics) => load_failures(diagnostics),
+    }
 }
 
 /// A spec that does not load, as `spec-load` findings.
