@@ -65,7 +65,7 @@ impl Plan {
             let old = read_if_exists(&root.join(path))?;
             let change = match &old {
                 None => Change::Created,
-                Some(old) if old == new => Change::Unchanged,
+                Some(old) if same_text(old, new) => Change::Unchanged,
                 Some(_) => Change::Updated,
             };
             files.push(FilePlan {
@@ -165,6 +165,12 @@ impl Plan {
     }
 }
 
+/// Whether a file on disk says what the generator would write. Line endings do not count: a
+/// checkout with `core.autocrlf` holds generated files with CRLF, and they are not stale.
+fn same_text(on_disk: &str, generated: &str) -> bool {
+    on_disk == generated || (on_disk.contains("\r\n") && on_disk.replace("\r\n", "\n") == generated)
+}
+
 fn read_if_exists(path: &Path) -> io::Result<Option<String>> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
@@ -211,5 +217,18 @@ fn remove_empty_parents(root: &Path, path: &Path) {
             break;
         }
         dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn line_endings_do_not_make_a_file_stale() {
+        assert!(same_text("a\nb\n", "a\nb\n"));
+        assert!(same_text("a\r\nb\r\n", "a\nb\n"));
+        assert!(!same_text("a\r\nc\r\n", "a\nb\n"));
+        assert!(!same_text("a b\n", "a\nb\n"));
     }
 }
