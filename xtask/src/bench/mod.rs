@@ -64,7 +64,7 @@ fn baseline_spec(mut document: Value) -> Value {
         return document;
     };
     for item in paths.values_mut() {
-        for method in crate::spec::check::HTTP_METHODS {
+        for method in crate::spec::walk::HTTP_METHODS {
             let Some(responses) = item
                 .pointer_mut(&format!("/{method}/responses"))
                 .and_then(Value::as_object_mut)

@@ -2,7 +2,7 @@
 //! judged from a Rust client user's side (a removed request property removes a builder method, so
 //! it is breaking here, where oasdiff only warns).
 
-use crate::spec::resolve;
+use crate::spec::walk::{self, resolve};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -45,8 +45,6 @@ enum Side {
     Response,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
 struct Operation<'a> {
     id: String,
     method: &'static str,
@@ -56,25 +54,19 @@ struct Operation<'a> {
 }
 
 fn operations(doc: &Value) -> Vec<Operation<'_>> {
-    let mut out = Vec::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        for method in METHODS {
-            if let Some(op) = item.get(method) {
-                let id = op
-                    .get("operationId")
-                    .and_then(Value::as_str)
-                    .map_or_else(|| format!("{method} {path}"), str::to_string);
-                out.push(Operation {
-                    id,
-                    method,
-                    path: path.clone(),
-                    item,
-                    op,
-                });
-            }
-        }
-    }
-    out
+    walk::operations(doc)
+        .into_iter()
+        .map(|op| Operation {
+            id: match op.id() {
+                "" => format!("{} {}", op.method, op.path),
+                id => id.to_string(),
+            },
+            method: op.method,
+            path: op.path.to_string(),
+            item: op.item,
+            op: op.operation,
+        })
+        .collect()
 }
 
 struct Differ<'a> {

@@ -6,8 +6,8 @@
 
 use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
 use crate::spec::BundledSpec;
-use crate::spec::check::HTTP_METHODS;
 use crate::spec::json_schema;
+use crate::spec::walk;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -180,12 +180,8 @@ impl Linter<'_> {
             .and_then(Value::as_object)
             .map(|s| s.keys().cloned().collect())
             .unwrap_or_default();
-        for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-            for method in HTTP_METHODS {
-                let Some(op) = item.get(method) else { continue };
-                let pointer = format!("/paths/{}/{method}", esc(path));
-                self.operation(&doc, op, &pointer, &schemes);
-            }
+        for op in walk::operations(&doc) {
+            self.operation(&doc, op.operation, &op.pointer(), &schemes);
         }
         self.schemas(&doc, String::new(), false);
         self.unused_components(&doc);

@@ -8,7 +8,7 @@ use super::node::{Kind, Node};
 use crate::diagnostic::{Diagnostics, escape_pointer_token};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+use super::walk::HTTP_METHODS;
 
 pub fn check(spec: &BundledSpec) -> Result<(), Diagnostics> {
     let mut checker = Checker {

@@ -16,9 +16,9 @@
 //! `schemas.CustomerList` covers a schema the sources do not describe at all.
 
 use crate::diagnostic::{Diagnostic, Location, escape_pointer_token as esc};
-use crate::spec::check::HTTP_METHODS;
 use crate::spec::node::Node;
-use crate::spec::{BundledSpec, SourceFiles, resolve, yaml};
+use crate::spec::walk::{self, resolve};
+use crate::spec::{BundledSpec, SourceFiles, yaml};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -550,23 +550,18 @@ impl Checker<'_> {
     }
 
     fn spec_operations(&self) -> Vec<(String, SpecOperation)> {
-        let mut out = Vec::new();
-        for (path, item) in self.doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-            for method in HTTP_METHODS {
-                let Some(op) = item.get(method) else { continue };
-                let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
-                out.push((
-                    id.to_string(),
-                    SpecOperation {
-                        method: method.to_string(),
-                        path: path.clone(),
-                        pointer: format!("/paths/{}/{method}", esc(path)),
-                        value: op.clone(),
-                    },
-                ));
-            }
-        }
-        out
+        walk::operations(&self.doc)
+            .into_iter()
+            .map(|op| {
+                let spec_op = SpecOperation {
+                    method: op.method.to_string(),
+                    path: op.path.to_string(),
+                    pointer: op.pointer(),
+                    value: op.operation.clone(),
+                };
+                (op.id().to_string(), spec_op)
+            })
+            .collect()
     }
 
     fn operations(&mut self) {

@@ -9,6 +9,7 @@ pub mod json_schema;
 pub mod node;
 pub mod normalize;
 pub mod openapi_schema;
+pub mod walk;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, escape_pointer_token};
@@ -183,18 +184,4 @@ pub fn load(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostic
 pub fn check_bundled(spec: &BundledSpec) -> Result<(), Diagnostics> {
     check::check(spec)?;
     openapi_schema::validate(spec)
-}
-
-/// Follows local `$ref`s (at most 32 deep).
-pub fn resolve<'a>(doc: &'a serde_json::Value, mut value: &'a serde_json::Value) -> &'a serde_json::Value {
-    for _ in 0..32 {
-        match value.get("$ref").and_then(serde_json::Value::as_str) {
-            Some(r) => match doc.pointer(r.trim_start_matches('#')) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
 }

@@ -3,7 +3,7 @@
 //! Each rewrite is named, recorded, and shown in the generated crate's README, so a reader can see
 //! where a generated name comes from. Nothing here changes what goes over the wire.
 
-use super::check::HTTP_METHODS;
+use super::walk::HTTP_METHODS;
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 use std::collections::HashSet;
