@@ -11,6 +11,7 @@ paths:
   /things:
     get:
       operationId: Things
+      description: Lists things, as on http://example.com/things.
       parameters:
         - name: mode
           in: query
@@ -74,19 +75,20 @@ fn every_rule_reports_with_its_id_and_position() {
     assert_eq!(
         findings,
         [
-            "error[enum-duplicates]: specs/broken/openapi.yaml:10:40 (at #/paths/~1things/get/parameters/0/schema/enum): enum value \"a\" is listed twice",
-            "error[example-valid]: specs/broken/openapi.yaml:17:24 (at #/paths/~1things/get/responses/200/content/application~1json/example): the example does not match its schema: \"seven\" is not of type \"integer\" (at /id)",
-            "error[operation-error-response]: specs/broken/openapi.yaml:12:14 (at #/paths/~1things/get/responses): operation `Things` documents no error response",
+            "error[description-bare-url]: specs/broken/openapi.yaml:7:20 (at #/paths/~1things/get/description): the text has a bare URL, http://example.com/things",
+            "error[enum-duplicates]: specs/broken/openapi.yaml:11:40 (at #/paths/~1things/get/parameters/0/schema/enum): enum value \"a\" is listed twice",
+            "error[example-valid]: specs/broken/openapi.yaml:18:24 (at #/paths/~1things/get/responses/200/content/application~1json/example): the example does not match its schema: \"seven\" is not of type \"integer\" (at /id)",
+            "error[operation-error-response]: specs/broken/openapi.yaml:13:14 (at #/paths/~1things/get/responses): operation `Things` documents no error response",
             "error[operation-external-docs]: specs/broken/openapi.yaml:6:18 (at #/paths/~1things/get): operation `Things` does not link its source page",
             "error[operation-id-style]: specs/broken/openapi.yaml:6:20 (at #/paths/~1things/get/operationId): operationId `Things` is not snake_case verb_noun",
             "error[operation-security]: specs/broken/openapi.yaml:6:18 (at #/paths/~1things/get): operation `Things` has no security requirement",
             "error[operation-summary]: specs/broken/openapi.yaml:6:18 (at #/paths/~1things/get): operation `Things` has no summary",
-            "error[property-type]: specs/broken/openapi.yaml:42:16 (at #/components/schemas/Thing/properties/label): property `label` has no type",
+            "error[property-type]: specs/broken/openapi.yaml:43:16 (at #/components/schemas/Thing/properties/label): property `label` has no type",
             "error[servers]: specs/broken/openapi.yaml:1:8: the document lists no `servers`",
             "error[source-facts]: specs/broken/facts.yaml: the API has no facts record",
-            "warning[inline-enum]: specs/broken/openapi.yaml:10:19 (at #/paths/~1things/get/parameters/0/schema): this string enum is inline, so it generates a closed enum",
-            "warning[request-default]: specs/broken/openapi.yaml:30:48 (at #/paths/~1things/post/requestBody/content/application~1json/schema/properties/size/default): a request schema has a `default`; generated code sends it on every call",
-            "warning[unused-component]: specs/broken/openapi.yaml:43:13 (at #/components/schemas/Unused): component `Unused` is not referenced",
+            "warning[inline-enum]: specs/broken/openapi.yaml:11:19 (at #/paths/~1things/get/parameters/0/schema): this string enum is inline, so it generates a closed enum",
+            "warning[request-default]: specs/broken/openapi.yaml:31:48 (at #/paths/~1things/post/requestBody/content/application~1json/schema/properties/size/default): a request schema has a `default`; generated code sends it on every call",
+            "warning[unused-component]: specs/broken/openapi.yaml:44:13 (at #/components/schemas/Unused): component `Unused` is not referenced",
         ]
     );
     assert!(lint::lint(&loaded).iter().any(|f| f.severity == Severity::Error));

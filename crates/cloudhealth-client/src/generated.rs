@@ -2959,7 +2959,7 @@ const _: () = {
 impl Client {
     /**List customer statements
 
-Returns one page of billing statements of all the partner's customers, or, with `client_api_id`, of one customer (the guide's "Statement for Single Customer", https://apidocs.cloudhealthtech.com/#partner_statement-for-single-customer). A statement carries a customer's total for one cloud and month, the bill on which the partner's billing rules take effect.
+Returns one page of billing statements of all the partner's customers, or, with `client_api_id`, of one customer (the guide's "Statement for Single Customer", <https://apidocs.cloudhealthtech.com/#partner_statement-for-single-customer>). A statement carries a customer's total for one cloud and month, the bill on which the partner's billing rules take effect.
 
 Sends a `GET` request to `/v1/customer_statements`
 

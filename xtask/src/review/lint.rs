@@ -83,6 +83,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         Severity::Error,
         "every fact in facts.yaml holds in the spec, and every spec element has a recorded source, unless `x-doc-errata` names it",
     ),
+    (
+        "description-bare-url",
+        Severity::Error,
+        "no bare URL in a description (rustdoc, run with warnings denied, rejects it in doc comments)",
+    ),
     ("unused-component", Severity::Warning, "every component is referenced"),
     (
         "inline-enum",
@@ -145,6 +150,28 @@ pub fn load_failures(diagnostics: crate::diagnostic::Diagnostics) -> Vec<Finding
         .collect()
 }
 
+/// The first URL in `text` that is neither in `<…>` nor the target of a Markdown link `](…)`.
+fn bare_url(text: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(found) = ["https://", "http://"]
+        .iter()
+        .filter_map(|s| text[from..].find(s))
+        .min()
+    {
+        let start = from + found;
+        let end = text[start..]
+            .find(|c: char| c.is_whitespace() || c == '>' || c == ')')
+            .map_or(text.len(), |n| start + n);
+        let before = text[..start].chars().next_back();
+        let wrapped = before == Some('<') || (before == Some('(') && text[..start - 1].ends_with(']'));
+        if !wrapped {
+            return Some(text[start..end].trim_end_matches(['.', ',', ';']));
+        }
+        from = end;
+    }
+    None
+}
+
 fn is_snake_verb_noun(id: &str) -> bool {
     let words: Vec<&str> = id.split('_').collect();
     words.len() >= 2
@@ -183,6 +210,7 @@ impl Linter<'_> {
         for op in walk::operations(&doc) {
             self.operation(&doc, op.operation, &op.pointer(), &schemes);
         }
+        self.bare_urls(&doc, String::new());
         self.schemas(&doc, String::new(), false);
         self.unused_components(&doc);
     }
@@ -403,6 +431,40 @@ impl Linter<'_> {
         }
     }
 
+    /// Descriptions become doc comments; a URL in them must be `<https://…>` or a Markdown link.
+    fn bare_urls(&mut self, node: &Value, pointer: String) {
+        match node {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    let at = format!("{pointer}/{}", esc(key));
+                    match (key.as_str(), value) {
+                        ("description" | "summary", Value::String(text)) => {
+                            if let Some(url) = bare_url(text) {
+                                self.report(
+                                    Severity::Error,
+                                    "description-bare-url",
+                                    &at,
+                                    format!("the text has a bare URL, {url}"),
+                                    "write it as `<https://…>` or as a Markdown link `[text](https://…)`",
+                                );
+                            }
+                        }
+                        // Examples and extensions are data, not prose.
+                        ("example" | "examples", _) => {}
+                        _ if key.starts_with("x-") => {}
+                        _ => self.bare_urls(value, at),
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.bare_urls(item, format!("{pointer}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn unused_components(&mut self, doc: &Value) {
         let text = doc.to_string();
         for kind in [
@@ -431,5 +493,19 @@ impl Linter<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bare_url;
+
+    #[test]
+    fn only_unwrapped_urls_are_bare() {
+        assert_eq!(bare_url("see https://a.example/x."), Some("https://a.example/x"));
+        assert_eq!(bare_url("see (https://a.example/x)"), Some("https://a.example/x"));
+        assert_eq!(bare_url("see <https://a.example/x>"), None);
+        assert_eq!(bare_url("see [the page](https://a.example/x)"), None);
+        assert_eq!(bare_url("no link here"), None);
     }
 }
