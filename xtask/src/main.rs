@@ -2,7 +2,13 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use xtask::codegen::{self, Outcome};
+mod bench;
+mod bundle_cmd;
+mod review;
+
+use finops_codegen::codegen::{self, Outcome};
+use finops_codegen::{emit, generate};
+use finops_spec::{self as spec, diagnostic};
 
 #[derive(Parser)]
 #[command(
@@ -26,7 +32,11 @@ enum Command {
     },
     /// Check every spec against the house rules (rule id, severity, file:line, JSON pointer).
     /// Exits non-zero when a rule with severity `error` fails.
-    Lint,
+    Lint {
+        /// List the rules (id, severity, what each checks) instead of checking.
+        #[arg(long)]
+        rules: bool,
+    },
     /// Compare each API's spec at a git revision with the working tree, as a Markdown report.
     Diff {
         /// The revision to compare with, e.g. `main` or `HEAD~1`.
@@ -46,7 +56,7 @@ enum Command {
         quick: bool,
         /// Measure one section and print it, leaving BENCHMARKS.md alone.
         #[arg(long, value_enum)]
-        only: Option<xtask::bench::Section>,
+        only: Option<crate::bench::Section>,
     },
     /// One measured run of `bench` (internal).
     #[command(hide = true)]
@@ -58,7 +68,7 @@ enum Command {
     /// Write each API's bundled spec as one JSON file (for validators and reviewers).
     Bundle {
         /// Folder to write `<api>.json` into, relative to the repository root.
-        #[arg(long, default_value = xtask::bundle_cmd::DEFAULT_OUT)]
+        #[arg(long, default_value = crate::bundle_cmd::DEFAULT_OUT)]
         out: std::path::PathBuf,
     },
 }
@@ -71,7 +81,7 @@ enum FailOn {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = match codegen::project_root() {
+    let root = match spec::project_root() {
         Ok(root) => root,
         Err(error) => {
             eprintln!("error: {error}");
@@ -89,8 +99,14 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
-        Command::Lint => lint(&root),
-        Command::Bench { quick, only } => match xtask::bench::run(&root, quick, only) {
+        Command::Lint { rules: true } => {
+            for (id, severity, checks) in crate::review::lint::RULES {
+                println!("{id:<24} {:<8} {checks}", format!("{severity:?}").to_lowercase());
+            }
+            ExitCode::SUCCESS
+        }
+        Command::Lint { rules: false } => lint(&root),
+        Command::Bench { quick, only } => match crate::bench::run(&root, quick, only) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {error}");
@@ -99,14 +115,14 @@ fn main() -> ExitCode {
         },
         Command::BenchWorker { args } => {
             let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-                ["ours", root] => xtask::bench::worker::ours(std::path::Path::new(root)),
+                ["ours", root] => crate::bench::worker::ours(std::path::Path::new(root)),
                 ["baseline", bundled, out] => {
-                    xtask::bench::worker::baseline(std::path::Path::new(bundled), std::path::Path::new(out))
+                    crate::bench::worker::baseline(std::path::Path::new(bundled), std::path::Path::new(out))
                 }
                 ["synthetic", operations, scratch] => operations
                     .parse()
                     .map_err(|_| format!("not a number of operations: {operations}"))
-                    .and_then(|n| xtask::bench::synthetic_input(std::path::Path::new(scratch), n)),
+                    .and_then(|n| crate::bench::synthetic_input(std::path::Path::new(scratch), n)),
                 _ => Err(
                     "usage: bench-worker ours <root> | baseline <bundled.json> <out.rs> | synthetic <operations> <scratch>"
                         .into(),
@@ -125,7 +141,7 @@ fn main() -> ExitCode {
         }
         Command::Diff { base, fail_on } => diff(&root, &base, fail_on),
         Command::Bundle { out } => {
-            match xtask::bundle_cmd::run(&root, &root.join(out), &mut std::io::stdout().lock()) {
+            match crate::bundle_cmd::run(&root, &root.join(out), &mut std::io::stdout().lock()) {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("{error}");
@@ -138,8 +154,8 @@ fn main() -> ExitCode {
 }
 
 fn lint(root: &std::path::Path) -> ExitCode {
-    use xtask::review::lint::{self, Severity};
-    let apis = match xtask::spec::discover(&root.join("specs")) {
+    use crate::review::lint::{self, Severity};
+    let apis = match spec::discover(&root.join("specs")) {
         Ok(apis) => apis,
         Err(error) => {
             eprintln!("{error}");
@@ -170,7 +186,7 @@ fn lint(root: &std::path::Path) -> ExitCode {
 }
 
 fn diff(root: &std::path::Path, base: &str, fail_on: Option<FailOn>) -> ExitCode {
-    use xtask::review::{diff::Level, report};
+    use crate::review::{diff::Level, report};
     let changes = match report::compare(root, base) {
         Ok(changes) => changes,
         Err(error) => {

@@ -13,7 +13,8 @@ fn scratch_checkout() -> tempfile::TempDir {
     fs::write(root.path().join("Cargo.toml"), "[workspace]\nmembers = [\"xtask\"]\n").unwrap();
     fs::create_dir_all(root.path().join("xtask/src")).unwrap();
     fs::write(root.path().join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n").unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal/openapi.yaml");
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../generator/codegen/tests/fixtures/minimal/openapi.yaml");
     fs::create_dir_all(root.path().join("specs/minimal")).unwrap();
     fs::copy(fixture, root.path().join("specs/minimal/openapi.yaml")).unwrap();
     root

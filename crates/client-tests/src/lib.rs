@@ -4,10 +4,10 @@
 
 pub mod scripted;
 
+use finops_spec::{self as spec, ApiDir, json_schema};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
-use xtask::spec::{self, ApiDir, json_schema};
 
 /// The bundled spec of `api` (a folder under `specs/`) as JSON, loaded once per test binary.
 pub fn bundled_spec(api: &str) -> Value {
@@ -17,7 +17,7 @@ pub fn bundled_spec(api: &str) -> Value {
     cache
         .entry(api.to_string())
         .or_insert_with(|| {
-            let root = xtask::codegen::project_root().expect("the tests run inside the checkout");
+            let root = finops_spec::project_root().expect("the tests run inside the checkout");
             let dir = ApiDir {
                 name: api.to_string(),
                 dir: root.join("specs").join(api),
@@ -86,7 +86,7 @@ pub fn json_body(request: &wiremock::Request) -> Value {
 /// Asserts that the file at `path` (from the checkout's root) states `claim`, whitespace folded:
 /// the counts a README gives are the ones this test computes.
 pub fn assert_readme_states(path: &str, claim: &str) {
-    let root = xtask::codegen::project_root().expect("the tests run inside the checkout");
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
     let text = std::fs::read_to_string(root.join(path)).unwrap();
     let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(fold(&text).contains(&fold(claim)), "{path} does not state: {claim}");

@@ -136,7 +136,7 @@ fn set_up(root: &Path, work: &Path, apis: &[Api]) -> Result<(), String> {
         .next()
         .unwrap_or_default()
         .replace(
-            r#"members = ["xtask", "crates/*"]"#,
+            r#"members = ["xtask", "generator/*", "crates/*"]"#,
             r#"members = ["crates/*", "macro/*"]"#,
         )
         .replace(

@@ -5,3 +5,9 @@ pub mod diff;
 pub mod git;
 pub mod lint;
 pub mod report;
+
+#[cfg(test)]
+mod tests {
+    mod diff_rules;
+    mod lint_rules;
+}

@@ -9,7 +9,6 @@ use std::path::Path;
 
 /// One API's changes.
 pub struct ApiChanges {
-    pub api: String,
     pub package: String,
     pub version_before: Option<String>,
     pub version_now: Option<String>,
@@ -77,7 +76,6 @@ pub fn compare(root: &Path, base: &str) -> Result<Vec<ApiChanges>, String> {
                 (None, None) => Vec::new(),
             };
             ApiChanges {
-                api: name.clone(),
                 package: crate::generate::package_name(name),
                 version_before: version(old),
                 version_now: version(new),

@@ -1,8 +1,8 @@
 //! A checkout whose generated files have CRLF line endings (git's `core.autocrlf`) is not stale.
 
+use finops_codegen::codegen::{self, Outcome};
 use std::fs;
 use std::path::Path;
-use xtask::codegen::{self, Outcome};
 
 fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

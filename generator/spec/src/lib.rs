@@ -1,19 +1,23 @@
 //! Reading specs: discover API folders, load their YAML files, bundle them into one document each,
-//! and check what the generator cannot take.
+//! check what the generator cannot take, and check them against their facts records. Every problem
+//! is a [`diagnostic::Diagnostic`] naming the file, line, column and JSON pointer.
 
 pub mod bundle;
 pub mod check;
+pub mod diagnostic;
 pub mod facts;
 pub mod inhabited;
 pub mod json_schema;
 pub mod node;
 pub mod normalize;
 pub mod openapi_schema;
+mod root;
 pub mod walk;
 pub mod yaml;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, escape_pointer_token};
 use node::{FileId, Node, Origin};
+pub use root::{find_project_root, project_root};
 use std::path::{Path, PathBuf};
 
 /// The root document of every API folder; it holds info, servers, security schemes and components.

@@ -3,11 +3,11 @@
 //!
 //! Case counts: `PROPTEST_CASES` overrides the defaults below (e.g. `PROPTEST_CASES=5000`).
 
+use finops_spec::{self as spec, ApiDir};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use std::fs;
 use std::path::{Path, PathBuf};
-use xtask::spec::{self, ApiDir};
 
 /// Every file of every API under `specs/`, as (path relative to `specs/`, bytes).
 fn real_specs() -> Vec<(PathBuf, Vec<u8>)> {
@@ -22,7 +22,7 @@ fn real_specs() -> Vec<(PathBuf, Vec<u8>)> {
             }
         }
     }
-    let specs = xtask::codegen::project_root()
+    let specs = finops_spec::project_root()
         .expect("the tests run inside the checkout")
         .join("specs");
     let mut out = Vec::new();
@@ -185,7 +185,7 @@ proptest! {
         let files = real_specs();
         let root = scratch(&files, &mutations);
         let mut out = Vec::new();
-        match xtask::codegen::run(root.path(), false, &mut out) {
+        match finops_codegen::codegen::run(root.path(), false, &mut out) {
             Ok(_) => prop_assert!(root.path().join("crates").is_dir()),
             Err(error) => {
                 prop_assert!(error.to_string().starts_with("error: "), "{}", error);

@@ -1,8 +1,8 @@
 //! Table-driven tests of `cargo xtask diff`'s rules: each case edits one base spec and lists the
 //! exact findings (level, rule, detail) the edit must produce.
 
-use xtask::review::diff::{self, Finding};
-use xtask::spec::node::FileId;
+use crate::review::diff::{self, Finding};
+use crate::spec::node::FileId;
 
 const BASE: &str = r#"
 openapi: 3.0.3
@@ -61,7 +61,7 @@ components:
 "#;
 
 fn parse(text: &str) -> serde_json::Value {
-    xtask::spec::yaml::parse(text.as_bytes(), FileId(0))
+    crate::spec::yaml::parse(text.as_bytes(), FileId(0))
         .unwrap_or_else(|e| panic!("case YAML does not parse: {e:?}"))
         .to_json()
 }

@@ -16,9 +16,9 @@
 //! `schemas.CustomerList` covers a schema the sources do not describe at all.
 
 use crate::diagnostic::{Diagnostic, Location, escape_pointer_token as esc};
-use crate::spec::node::Node;
-use crate::spec::walk::{self, resolve};
-use crate::spec::{BundledSpec, SourceFiles, yaml};
+use crate::node::Node;
+use crate::walk::{self, resolve};
+use crate::{BundledSpec, SourceFiles, yaml};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,9 +1,10 @@
 //! `cargo xtask lint`: a spec that breaks every house rule gets one finding per rule, each with
 //! its rule id, severity, file:line and pointer; our own specs get none.
 
+use crate::review::lint::{self, Severity};
+use crate::spec::{self, ApiDir};
 use std::fs;
-use xtask::review::lint::{self, Severity};
-use xtask::spec::{self, ApiDir};
+use std::path::Path;
 
 const BROKEN: &str = r#"openapi: 3.0.3
 info: {title: Broken, version: '1'}
@@ -96,9 +97,53 @@ fn every_rule_reports_with_its_id_and_position() {
 
 #[test]
 fn our_specs_are_lint_clean() {
-    let root = xtask::codegen::project_root().expect("the tests run inside the checkout");
+    let root = spec::project_root().expect("the tests run inside the checkout");
     for api in spec::discover(&root.join("specs")).unwrap() {
         let findings: Vec<String> = lint::lint_api(&api, &root).iter().map(ToString::to_string).collect();
         assert!(findings.is_empty(), "{}:\n{}", api.name, findings.join("\n"));
     }
+}
+
+/// Copies an API folder, leaving out the corpus's `expected.txt`.
+fn copy_case(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_case(&entry.path(), &target);
+        } else if entry.file_name() != "expected.txt" {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Lint and codegen share one gate: every case of the broken-spec corpus fails `lint` with the
+/// exact message `codegen` gives (its `expected.txt`).
+#[test]
+fn every_broken_spec_fails_lint_with_codegens_message() {
+    let root = spec::project_root().expect("the tests run inside the checkout");
+    let cases = root.join("generator/codegen/tests/broken");
+    let mut names: Vec<_> = fs::read_dir(&cases).unwrap().flatten().map(|e| e.file_name()).collect();
+    names.sort();
+    assert!(names.len() >= 28, "cases went missing");
+    let mut failures = Vec::new();
+    for name in names {
+        let scratch = tempfile::tempdir().unwrap();
+        copy_case(&cases.join(&name), &scratch.path().join("specs/broken"));
+        let linted = match spec::discover(&scratch.path().join("specs")) {
+            Err(diagnostics) => diagnostics.to_string(),
+            Ok(apis) => apis
+                .iter()
+                .flat_map(|api| lint::lint_api(api, scratch.path()))
+                .filter(|finding| finding.rule == "spec-load")
+                .map(|finding| finding.diagnostic.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        let expected = fs::read_to_string(cases.join(&name).join("expected.txt")).unwrap();
+        if linted.trim_end() != expected.trim_end() {
+            failures.push(format!("{name:?}: lint says\n{linted}\nbut codegen says\n{expected}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

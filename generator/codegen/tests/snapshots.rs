@@ -4,15 +4,15 @@
 //!   its snapshot holds a SHA-256 digest of every generated file and the public-surface summary.
 //!   The files themselves are committed once, under `crates/`, and `committed_crates_are_fresh`
 //!   compares them byte for byte with a fresh generation.
-//! - Every fixture under `xtask/tests/fixtures/` (one small spec per generator feature): its
+//! - Every fixture under `generator/codegen/tests/fixtures/` (one small spec per generator feature): its
 //!   snapshot holds every generated file in full.
 
+use finops_codegen::codegen::{self, REGENERATE_COMMAND};
+use finops_codegen::emit::Plan;
+use finops_codegen::generate::{self, CRATES_DIR, GeneratedCrate};
+use finops_spec::{self as spec, ApiDir};
 use sha2::{Digest, Sha256};
 use std::path::Path;
-use xtask::codegen::{self, REGENERATE_COMMAND};
-use xtask::emit::Plan;
-use xtask::generate::{self, CRATES_DIR, GeneratedCrate};
-use xtask::spec::{self, ApiDir};
 
 fn manifest(krate: &GeneratedCrate) -> String {
     let mut out = format!(
@@ -40,7 +40,7 @@ fn manifest(krate: &GeneratedCrate) -> String {
 
 #[test]
 fn every_api_is_pinned() {
-    let root = codegen::project_root().expect("the tests run inside the checkout");
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
     let crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     for krate in &crates {
         insta::assert_snapshot!(format!("api__{}", krate.api), manifest(krate));
@@ -49,7 +49,7 @@ fn every_api_is_pinned() {
 
 #[test]
 fn committed_crates_are_fresh() {
-    let root = codegen::project_root().expect("the tests run inside the checkout");
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
     let crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     let plan = Plan::new(&root, &crates, Path::new(CRATES_DIR)).unwrap();
     let stale: Vec<_> = plan.drift().map(|f| f.path.display().to_string()).collect();
@@ -63,7 +63,7 @@ fn committed_crates_are_fresh() {
 
 #[test]
 fn generation_is_deterministic() {
-    let root = codegen::project_root().expect("the tests run inside the checkout");
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
     let first = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     let second = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     for (a, b) in first.iter().zip(&second) {
@@ -74,7 +74,7 @@ fn generation_is_deterministic() {
 #[test]
 fn every_fixture_is_pinned() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let root = codegen::project_root().expect("the tests run inside the checkout");
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
     let apis = spec::discover(&fixtures).unwrap_or_else(|d| panic!("{d}"));
     assert!(apis.len() >= 4, "fixtures went missing: {apis:?}");
     for api in apis {

@@ -2,11 +2,11 @@
 //! every recorded fact is load-bearing: removing any property, parameter, status or response header
 //! from one of our specs makes the check fail and name what was removed.
 
+use finops_spec::facts::{self, Summary};
+use finops_spec::node::{Kind, Node};
+use finops_spec::{self as spec, ApiDir, BundledSpec};
 use serde_json::Value;
 use std::fs;
-use xtask::spec::facts::{self, Summary};
-use xtask::spec::node::{Kind, Node};
-use xtask::spec::{self, ApiDir, BundledSpec};
 
 const SPEC: &str = r#"openapi: 3.0.3
 info: {title: Shop, version: '1'}
@@ -248,9 +248,11 @@ fn remove(document: &mut Node, pointer: &str) {
     let (parent, key) = pointer.rsplit_once('/').unwrap();
     let mut node = document;
     for token in parent.split('/').skip(1) {
-        node = node.get_mut(&xtask::diagnostic::unescape_pointer_token(token)).unwrap();
+        node = node
+            .get_mut(&finops_spec::diagnostic::unescape_pointer_token(token))
+            .unwrap();
     }
-    let key = xtask::diagnostic::unescape_pointer_token(key);
+    let key = finops_spec::diagnostic::unescape_pointer_token(key);
     match &mut node.kind {
         Kind::Map(entries) => entries.retain(|(k, _)| *k != key),
         Kind::Seq(items) => {
@@ -265,10 +267,10 @@ fn remove(document: &mut Node, pointer: &str) {
 fn recorded(spec: &BundledSpec) -> Vec<Vec<String>> {
     let doc = spec.document.to_json();
     let text = fs::read(spec.api.dir.join(facts::FACTS_FILE)).unwrap();
-    let record = xtask::spec::yaml::parse(&text, xtask::spec::node::FileId(0))
+    let record = finops_spec::yaml::parse(&text, finops_spec::node::FileId(0))
         .unwrap()
         .to_json();
-    let esc = xtask::diagnostic::escape_pointer_token;
+    let esc = finops_spec::diagnostic::escape_pointer_token;
     let names = |value: &Value| -> Vec<String> {
         match value {
             Value::Object(map) => map.keys().cloned().collect(),
@@ -336,7 +338,7 @@ fn recorded(spec: &BundledSpec) -> Vec<Vec<String>> {
 
 #[test]
 fn our_specs_hold_their_facts_and_every_fact_is_load_bearing() {
-    let root = xtask::codegen::project_root().expect("the tests run inside the checkout");
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
     let mut totals = Summary::default();
     let apis = spec::discover(&root.join("specs")).unwrap();
     for api in &apis {
