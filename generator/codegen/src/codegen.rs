@@ -80,9 +80,10 @@ fn generate_one(api: &spec::ApiDir, root: &Path) -> ApiResult {
     Ok((krate, times))
 }
 
-/// Whether an API's spec is accepted: the one gate that `codegen`, `lint` and `bench` share. A
-/// spec is accepted when it loads, passes the checks, and generates in memory (normalize, model,
-/// crate metadata, progenitor and the client layer); what it generates comes back with it.
+/// Whether an API's spec is accepted: the one gate that `codegen`, `lint` and `bench` share. The
+/// stages in order: bundle → check → prepare (normalize, model, crate metadata) → render
+/// (progenitor, the client layer, the crate files), all in memory. A spec is accepted when every
+/// stage succeeds; what it generates comes back with it.
 pub fn accept(
     api: &spec::ApiDir,
     root: &Path,
@@ -94,7 +95,11 @@ pub fn accept(
     let started = Instant::now();
     spec::check_bundled(&bundled)?;
     times.check += started.elapsed();
-    let krate = generate::generate_timed(&bundled, times)?;
+    let started = Instant::now();
+    let prepared = generate::prepare(&bundled)?;
+    times.normalize += started.elapsed();
+    let krate = generate::render(&prepared, times)?;
+    drop(prepared);
     Ok((bundled, krate))
 }
 

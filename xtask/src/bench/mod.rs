@@ -100,7 +100,7 @@ fn prepare(scratch: &Path, name: &str, spec_dir: Option<&Path>, synthetic: Optio
         dir: api_dir,
     };
     let bundled = spec::load(&api, &root).map_err(|d| d.to_string())?;
-    let operations = crate::generate::progenitor::operations(
+    let operations = crate::generate::model::operations(
         &serde_json::from_value(bundled.document.to_json()).map_err(|e| e.to_string())?,
     )
     .len();

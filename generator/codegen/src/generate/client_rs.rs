@@ -36,7 +36,7 @@ pub fn tokens(model: &ApiModel) -> TokenStream {
             }
         }
         CredentialModel::QueryApiKey { parameter, description } => {
-            let method = format_ident!("{}", rust_ident(parameter));
+            let method = format_ident!("{}", super::model::rust_ident(parameter));
             let doc = doc_lines(&[
                 &format!(
                     "Authenticates every request with the `{parameter}` query parameter, replacing other credentials."
@@ -57,7 +57,7 @@ pub fn tokens(model: &ApiModel) -> TokenStream {
     });
     let default_methods = model.client_defaults.iter().map(|default| {
         let parameter = &default.parameter;
-        let method = format_ident!("{}", rust_ident(parameter));
+        let method = format_ident!("{}", super::model::rust_ident(parameter));
         let doc = doc_lines(&[
             &format!("Sends `{parameter}` with every call that does not set it itself."),
             &default.description,
@@ -282,15 +282,4 @@ pub fn doc_lines(parts: &[&str]) -> TokenStream {
         lines.extend(part.lines().map(|l| format!(" {}", l.trim_end())));
     }
     quote!(#(#[doc = #lines])*)
-}
-
-/// A parameter name as a Rust identifier: `client_api_id`, `api_key`.
-pub fn rust_ident(name: &str) -> String {
-    use heck::ToSnakeCase;
-    let ident = name.to_snake_case();
-    if syn::parse_str::<syn::Ident>(&ident).is_ok() {
-        ident
-    } else {
-        format!("{ident}_")
-    }
 }

@@ -2,7 +2,7 @@
 //! and `src/lib.rs`.
 
 use super::deps::KnownCrate;
-use super::model::{ApiModel, CredentialModel};
+use super::model::{ApiModel, CredentialModel, OperationModel};
 use crate::spec::normalize::Rewrite;
 use std::fmt::Write as _;
 
@@ -19,7 +19,6 @@ pub struct CrateInfo {
     pub api_version: String,
     pub servers: Vec<(String, String)>,
     pub security: Vec<String>,
-    pub operations: Vec<OperationInfo>,
     pub rewrites: Vec<Rewrite>,
     pub model: ApiModel,
     /// What the API's facts record holds; `None` when it has none.
@@ -33,19 +32,6 @@ pub struct CrateInfo {
 pub struct ExampleCount {
     pub requests: usize,
     pub responses: usize,
-}
-
-pub struct OperationInfo {
-    pub method: String,
-    pub path: String,
-    pub rust_name: String,
-    pub summary: String,
-    /// The spec's `x-codeSamples` entry for Rust, if any: the body of the README example.
-    pub rust_sample: Option<String>,
-    /// The vendor page the operation was written from (`externalDocs.url`).
-    pub docs_url: Option<String>,
-    /// How many `x-doc-errata` entries say where the spec departs from that page.
-    pub errata: usize,
 }
 
 impl CrateInfo {
@@ -62,7 +48,7 @@ impl CrateInfo {
         match self.model.credentials.first() {
             Some(CredentialModel::Bearer { .. }) => ".bearer_token(token)".into(),
             Some(CredentialModel::QueryApiKey { parameter, .. }) => {
-                format!(".{}(token)", super::client_rs::rust_ident(parameter))
+                format!(".{}(token)", super::model::rust_ident(parameter))
             }
             None => String::new(),
         }
@@ -70,7 +56,7 @@ impl CrateInfo {
 
     /// The example program of `op`, named after the API too: examples of every crate share
     /// `target/*/examples/`, and several APIs have an operation of the same name.
-    pub fn example_name(&self, op: &OperationInfo) -> String {
+    pub fn example_name(&self, op: &OperationModel) -> String {
         format!("{}_{}", self.api.replace('-', "_"), op.rust_name)
     }
 
@@ -184,7 +170,7 @@ pub fn rust_file(info: &CrateInfo, code: &str) -> String {
 
 /// `examples/<api>_<operation>.rs`: the operation's Rust code sample as a program that reads its base
 /// URL and credential from the environment.
-pub fn example_rs(info: &CrateInfo, op: &OperationInfo) -> Option<String> {
+pub fn example_rs(info: &CrateInfo, op: &OperationModel) -> Option<String> {
     let sample = op.rust_sample.as_deref()?;
     let prefix = info.env_prefix();
     let example = info.example_name(op);
@@ -275,7 +261,7 @@ pub fn readme(info: &CrateInfo) -> String {
         out,
         "## Operations\n\n| Method | Path | Rust method | Summary |\n|---|---|---|---|"
     );
-    for op in &info.operations {
+    for op in &info.model.operations {
         let _ = writeln!(
             out,
             "| {} | `{}` | [`Client::{}`] | {} |",
@@ -315,7 +301,7 @@ pub fn readme(info: &CrateInfo) -> String {
 /// Where each operation comes from, and what the tests prove about the spec. Only a spec with a
 /// facts record (one of the workspace's APIs, whose examples `client-tests` proves) gets the proofs.
 fn provenance(info: &CrateInfo) -> String {
-    if info.facts.is_none() && info.operations.iter().all(|op| op.docs_url.is_none()) {
+    if info.facts.is_none() && info.model.operations.iter().all(|op| op.docs_url.is_none()) {
         return String::new();
     }
     let mut out = String::from(
@@ -325,7 +311,7 @@ fn provenance(info: &CrateInfo) -> String {
          in the spec says so and why.\n\n\
          | Operation | Vendor page | Departures |\n|---|---|---|\n",
     );
-    for op in &info.operations {
+    for op in &info.model.operations {
         let page = op
             .docs_url
             .as_deref()
@@ -425,6 +411,7 @@ fn example(info: &CrateInfo) -> String {
     let lib = info.lib_name();
     let env = format!("{}_TOKEN", info.env_prefix());
     let call = info
+        .model
         .operations
         .iter()
         .find_map(|op| op.rust_sample.as_deref())

@@ -12,10 +12,9 @@ pub mod surface;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::spec::BundledSpec;
-use crate::spec::node::{Kind, Node};
+use crate::spec::node::Node;
 use crate::spec::normalize::{self, Rewrite};
-use crate_files::{CrateInfo, OperationInfo};
-use heck::ToSnakeCase;
+use crate_files::CrateInfo;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -96,19 +95,51 @@ impl PrintedModule {
     }
 }
 
-pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
-    generate_timed(spec, &mut StageTimes::default())
+/// A checked spec, ready to render: normalized, typed, and read into the model and the crate's
+/// metadata. Whether the generator accepts a spec is decided by [`prepare`] and [`render`] together
+/// (see `codegen::accept`).
+pub struct Prepared<'a> {
+    pub spec: &'a BundledSpec,
+    /// The normalized document (every response body a component `$ref`), as `openapiv3` types.
+    pub openapi: openapiv3::OpenAPI,
+    /// The crate's metadata and the model the client layer is rendered from.
+    pub info: CrateInfo,
+    pub rewrites: Vec<Rewrite>,
 }
 
-/// [`generate`], adding the time of each stage to `times`.
-pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<GeneratedCrate, Diagnostics> {
-    let started = Instant::now();
+/// Normalize → `openapiv3` → model → crate metadata.
+pub fn prepare(spec: &BundledSpec) -> Result<Prepared<'_>, Diagnostics> {
     let mut document = spec.document.to_json();
     let rewrites = normalize::normalize(&mut document);
     let openapi = to_openapi(spec, document)?;
     let model = model::read(spec, &openapi)?;
     let info = crate_info(spec, &openapi, &model, rewrites.clone())?;
-    times.normalize += started.elapsed();
+    Ok(Prepared {
+        spec,
+        openapi,
+        info,
+        rewrites,
+    })
+}
+
+/// [`prepare`] then [`render`].
+pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
+    let mut times = StageTimes::default();
+    let prepared = prepare(spec)?;
+    render(&prepared, &mut times)
+}
+
+/// Every file of the crate: progenitor's module (beside the client layer, on a second thread),
+/// then the crate files. Adds the time of each stage to `times`.
+pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<GeneratedCrate, Diagnostics> {
+    let Prepared {
+        spec,
+        openapi,
+        info,
+        rewrites,
+    } = prepared;
+    let spec: &BundledSpec = spec;
+    let model = &info.model;
 
     let replaced: Vec<String> = model
         .open_enums
@@ -121,10 +152,10 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
     let (progenitor_output, client_layer) = std::thread::scope(|scope| {
         let client_layer = scope.spawn(|| {
             let started = Instant::now();
-            let modules = client_layer(api, &model, !replaced.is_empty());
+            let modules = client_layer(api, model, !replaced.is_empty());
             (modules, started.elapsed())
         });
-        let progenitor_output = progenitor_module(spec, api, &openapi, &model, info.operations.len(), &replaced, times);
+        let progenitor_output = progenitor_module(spec, api, openapi, model, model.operations.len(), &replaced, times);
         let client_layer = client_layer
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -146,22 +177,8 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
         used.extend(deps::KNOWN_CRATES.iter().filter(|c| c.ident == "futures"));
     }
     used.sort_by_key(|c| deps::KNOWN_CRATES.iter().position(|k| k.ident == c.ident));
-    let operations: Vec<surface::Operation> = model
-        .operations
-        .iter()
-        .map(|op| surface::Operation {
-            method: op.method.clone(),
-            path: op.path.clone(),
-            rust_name: op.rust_name.clone(),
-            returns: op
-                .success_body
-                .as_deref()
-                .map_or_else(|| "()".to_string(), responses::body_type),
-            error: responses::error_enum(op),
-        })
-        .collect();
     let surface = surface::summarize(
-        &operations,
+        &model.operations,
         modules
             .iter_mut()
             .flat_map(|m| std::mem::take(&mut m.type_entries))
@@ -171,19 +188,19 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
     let mut files = BTreeMap::new();
     files.insert(
         PathBuf::from("Cargo.toml"),
-        crate_files::cargo_toml(&info, &used, applied.schemars_derives > 0 || !replaced.is_empty()),
+        crate_files::cargo_toml(info, &used, applied.schemars_derives > 0 || !replaced.is_empty()),
     );
-    files.insert(PathBuf::from("README.md"), crate_files::readme(&info));
+    files.insert(PathBuf::from("README.md"), crate_files::readme(info));
     files.insert(
         PathBuf::from("src/lib.rs"),
-        crate_files::lib_rs(&info, !replaced.is_empty()),
+        crate_files::lib_rs(info, !replaced.is_empty()),
     );
     for module in &modules {
-        files.insert(PathBuf::from(module.path), crate_files::rust_file(&info, &module.code));
+        files.insert(PathBuf::from(module.path), crate_files::rust_file(info, &module.code));
     }
-    files.insert(PathBuf::from("API.md"), crate_files::api_md(&info, &surface));
-    for op in &info.operations {
-        if let Some(example) = crate_files::example_rs(&info, op) {
+    files.insert(PathBuf::from("API.md"), crate_files::api_md(info, &surface));
+    for op in &info.model.operations {
+        if let Some(example) = crate_files::example_rs(info, op) {
             files.insert(PathBuf::from(format!("examples/{}.rs", info.example_name(op))), example);
         }
     }
@@ -193,9 +210,9 @@ pub fn generate_timed(spec: &BundledSpec, times: &mut StageTimes) -> Result<Gene
         package: info.package.clone(),
         dir: PathBuf::from(CRATES_DIR).join(&info.package),
         files,
-        operation_count: info.operations.len(),
+        operation_count: info.model.operations.len(),
         type_count: generated.type_count,
-        rewrites,
+        rewrites: rewrites.clone(),
         surface,
     })
 }
@@ -350,32 +367,6 @@ fn crate_info(
         })
         .map(|s| s.trim_end().to_string())
         .collect();
-    let operations = progenitor::operations(openapi)
-        .into_iter()
-        .map(|(path, method, op)| {
-            let pointer = format!(
-                "/paths/{}/{method}/x-codeSamples",
-                crate::diagnostic::escape_pointer_token(path)
-            );
-            let errata_pointer = format!(
-                "/paths/{}/{method}/x-doc-errata",
-                crate::diagnostic::escape_pointer_token(path)
-            );
-            OperationInfo {
-                method: method.to_string(),
-                path: path.to_string(),
-                rust_name: op.operation_id.as_deref().unwrap_or_default().to_snake_case(),
-                summary: op.summary.clone().unwrap_or_default(),
-                rust_sample: rust_code_sample(spec.document.pointer(&pointer)),
-                docs_url: op.external_docs.as_ref().map(|docs| docs.url.clone()),
-                errata: spec
-                    .document
-                    .pointer(&errata_pointer)
-                    .and_then(Node::as_seq)
-                    .map_or(0, <[Node]>::len),
-            }
-        })
-        .collect();
     Ok(CrateInfo {
         api: spec.api.name.clone(),
         package: package_name(&spec.api.name),
@@ -386,7 +377,6 @@ fn crate_info(
         api_version: openapi.info.version.clone(),
         servers,
         security,
-        operations,
         rewrites,
         model: model.clone(),
         facts: crate::spec::facts::summary(spec),
@@ -408,7 +398,7 @@ fn count_examples(openapi: &openapiv3::OpenAPI) -> crate_files::ExampleCount {
     for response in openapi.components.iter().flat_map(|c| c.responses.values()) {
         count.responses += response.as_item().map_or(0, |r| in_content(&r.content));
     }
-    for (_, _, op) in progenitor::operations(openapi) {
+    for (_, _, op) in model::operations(openapi) {
         if let Some(ReferenceOr::Item(body)) = &op.request_body {
             count.requests += in_content(&body.content);
         }
@@ -417,20 +407,6 @@ fn count_examples(openapi: &openapiv3::OpenAPI) -> crate_files::ExampleCount {
         }
     }
     count
-}
-
-/// The `source` of the `x-codeSamples` entry whose `lang` is Rust.
-fn rust_code_sample(samples: Option<&Node>) -> Option<String> {
-    samples?.as_seq()?.iter().find_map(|sample| {
-        let lang = sample.get("lang")?.as_str()?;
-        if !lang.eq_ignore_ascii_case("rust") {
-            return None;
-        }
-        match &sample.get("source")?.kind {
-            Kind::String(source) => Some(source.clone()),
-            _ => None,
-        }
-    })
 }
 
 fn is_semver(version: &str) -> bool {

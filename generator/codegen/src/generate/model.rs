@@ -54,6 +54,13 @@ pub struct OperationModel {
     pub id: String,
     pub method: String,
     pub path: String,
+    pub summary: String,
+    /// The vendor page the operation was written from (`externalDocs.url`).
+    pub docs_url: Option<String>,
+    /// How many `x-doc-errata` entries say where the spec departs from that page.
+    pub errata: usize,
+    /// The spec's `x-codeSamples` entry for Rust, if any: the README example and the example program.
+    pub rust_sample: Option<String>,
     /// `Client` method, e.g. `update_customer`.
     pub rust_name: String,
     /// progenitor's builder struct, e.g. `UpdateCustomer`.
@@ -197,6 +204,35 @@ fn reason(code: u16) -> Option<&'static str> {
     })
 }
 
+/// The `source` of the entry of `x-codeSamples` whose `lang` is Rust.
+fn rust_code_sample(samples: Option<&serde_json::Value>) -> Option<String> {
+    samples?.as_array()?.iter().find_map(|sample| {
+        let lang = sample.get("lang")?.as_str()?;
+        if !lang.eq_ignore_ascii_case("rust") {
+            return None;
+        }
+        sample.get("source")?.as_str().map(str::to_string)
+    })
+}
+
+/// Every operation of a typed document with its path and method (methods in
+/// [`HTTP_METHODS`](crate::spec::walk::HTTP_METHODS) order), as the generator's stages read them.
+pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {
+    let mut out = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        if let ReferenceOr::Item(item) = item {
+            for (method, op) in item.iter() {
+                let method = crate::spec::walk::HTTP_METHODS
+                    .into_iter()
+                    .find(|m| *m == method)
+                    .unwrap_or("get");
+                out.push((path.as_str(), method, op));
+            }
+        }
+    }
+    out
+}
+
 /// Reads the model; `openapi` is the normalized spec (every response body is a component `$ref`).
 /// Errors point into `spec`'s files.
 pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
@@ -273,7 +309,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
 
     let mut client_defaults: Vec<ClientDefault> = Vec::new();
     let mut operations = Vec::new();
-    for (path, method, operation) in super::progenitor::operations(openapi) {
+    for (path, method, operation) in self::operations(openapi) {
         let id = operation.operation_id.clone().unwrap_or_default();
         let mut generated_headers = Vec::new();
         let mut idempotency_key = None;
@@ -390,6 +426,14 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             id,
             method: method.to_string(),
             path: path.to_string(),
+            summary: operation.summary.clone().unwrap_or_default(),
+            docs_url: operation.external_docs.as_ref().map(|docs| docs.url.clone()),
+            errata: operation
+                .extensions
+                .get("x-doc-errata")
+                .and_then(|errata| errata.as_array())
+                .map_or(0, Vec::len),
+            rust_sample: rust_code_sample(operation.extensions.get("x-codeSamples")),
             idempotency_key,
             accept,
             generated_headers,
@@ -433,7 +477,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
     }
 
     let mut patch_bodies = Vec::new();
-    for (_, method, operation) in super::progenitor::operations(openapi) {
+    for (_, method, operation) in self::operations(openapi) {
         if method != "patch" {
             continue;
         }
@@ -525,7 +569,7 @@ fn patch_body(
             ReferenceOr::Reference { .. } => None,
         };
         fields.push(PatchField {
-            rust_name: rust_field_name(json_name),
+            rust_name: rust_ident(json_name),
             json_name: json_name.clone(),
             rust_type,
             kind,
@@ -539,7 +583,9 @@ fn patch_body(
     }))
 }
 
-fn rust_field_name(json_name: &str) -> String {
+/// The Rust name progenitor and typify give a JSON name: snake case, with a trailing `_` where
+/// that is a keyword (`type` → `type_`).
+pub fn rust_ident(json_name: &str) -> String {
     let name = json_name.to_snake_case();
     if syn::parse_str::<syn::Ident>(&name).is_ok() {
         name

@@ -113,7 +113,7 @@ fn explain(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings, failur
     if !matches!(run(&types_only, settings), Ok(Ok(_))) {
         return types_failed(api_name, &types_only, settings, failure);
     }
-    for (path, method, operation) in operations(spec) {
+    for (path, method, operation) in super::model::operations(spec) {
         let mut single = spec.clone();
         single.paths.paths.retain(|p, _| p == path);
         if let Some(openapiv3::ReferenceOr::Item(item)) = single.paths.paths.get_mut(path) {
@@ -208,22 +208,6 @@ fn referenced_closure(name: &str, components: &openapiv3::Components) -> std::co
         }
     }
     seen
-}
-
-pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {
-    let mut out = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        if let openapiv3::ReferenceOr::Item(item) = item {
-            for (method, op) in item.iter() {
-                let method = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-                    .into_iter()
-                    .find(|m| *m == method)
-                    .unwrap_or("get");
-                out.push((path.as_str(), method, op));
-            }
-        }
-    }
-    out
 }
 
 /// What progenitor's request code holds per the spec: one `.query(..)` per query parameter, one

@@ -1,22 +1,14 @@
 //! A short, reviewable summary of a generated crate's public API: operations, and the types in
 //! `types` with their fields or variants. A spec change shows up here as a few readable lines.
 
+use super::model::OperationModel;
+use super::responses;
 use quote::ToTokens;
 use std::fmt::Write as _;
 
-/// One operation as a Rust user sees it.
-#[derive(Debug, Clone)]
-pub struct Operation {
-    pub method: String,
-    pub path: String,
-    pub rust_name: String,
-    /// The success body type (`()` for none) and the error enum of `send`.
-    pub returns: String,
-    pub error: String,
-}
-
-/// The summary: `operations`, then the `type_entries` of every module, sorted.
-pub fn summarize(operations: &[Operation], mut type_entries: Vec<String>) -> String {
+/// The summary: `operations` (method, path, `Client` method, what `send` returns and its error
+/// enum), then the `type_entries` of every module, sorted.
+pub fn summarize(operations: &[OperationModel], mut type_entries: Vec<String>) -> String {
     let mut out = String::from("operations:\n");
     for op in operations {
         let _ = writeln!(
@@ -25,8 +17,10 @@ pub fn summarize(operations: &[Operation], mut type_entries: Vec<String>) -> Str
             op.method.to_uppercase(),
             op.path,
             op.rust_name,
-            op.returns,
-            op.error
+            op.success_body
+                .as_deref()
+                .map_or_else(|| "()".to_string(), responses::body_type),
+            responses::error_enum(op)
         );
     }
     out.push_str("types:\n");
