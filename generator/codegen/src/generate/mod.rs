@@ -3,11 +3,12 @@
 pub mod client_rs;
 pub mod crate_files;
 pub mod deps;
+pub mod errors_rs;
 pub mod model;
 pub mod models_rs;
 pub mod postprocess;
 pub mod progenitor;
-pub mod responses;
+pub mod send_rs;
 pub mod surface;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -277,8 +278,8 @@ fn progenitor_module(
 fn client_layer(api: &str, model: &model::ApiModel, has_models: bool) -> Result<Vec<PrintedModule>, Diagnostic> {
     let mut sources = vec![
         ("src/client.rs", "client module", client_rs::tokens(model)),
-        ("src/errors.rs", "errors module", responses::errors_tokens(model)),
-        ("src/send.rs", "send module", responses::send_tokens(model)),
+        ("src/errors.rs", "errors module", errors_rs::errors_tokens(model)),
+        ("src/send.rs", "send module", send_rs::send_tokens(model)),
     ];
     if has_models {
         sources.push(("src/models.rs", "models module", models_rs::tokens(model)));

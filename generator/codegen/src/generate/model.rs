@@ -691,3 +691,14 @@ fn resolve_response<'a>(
         },
     }
 }
+
+/// The error enum's name for an operation: `UpdateCustomerError`.
+pub fn error_enum(op: &OperationModel) -> String {
+    format!("{}Error", op.builder)
+}
+
+/// typify's name for a component schema.
+pub fn body_type(component: &str) -> String {
+    use heck::ToUpperCamelCase;
+    component.to_upper_camel_case()
+}

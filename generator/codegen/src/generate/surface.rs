@@ -2,7 +2,6 @@
 //! `types` with their fields or variants. A spec change shows up here as a few readable lines.
 
 use super::model::OperationModel;
-use super::responses;
 use quote::ToTokens;
 use std::fmt::Write as _;
 
@@ -19,8 +18,8 @@ pub fn summarize(operations: &[OperationModel], mut type_entries: Vec<String>) -
             op.rust_name,
             op.success_body
                 .as_deref()
-                .map_or_else(|| "()".to_string(), responses::body_type),
-            responses::error_enum(op)
+                .map_or_else(|| "()".to_string(), super::model::body_type),
+            super::model::error_enum(op)
         );
     }
     out.push_str("types:\n");
