@@ -159,7 +159,7 @@ fn examine(spec: &BundledSpec) -> Result<(Summary, Vec<Diagnostic>), Vec<Diagnos
                 pointer: String::new(),
             };
             vec![Diagnostic::new(message).at(location).help(
-                "record in facts.yaml the facts each vendor source gives (see the README's \"Facts with sources\")",
+                "record in facts.yaml the facts each vendor source gives (see the README's \"How the specs are proven\")",
             )]
         })?;
     let node = yaml::parse(&bytes, file).map_err(|e| {
