@@ -146,22 +146,21 @@ fn examine(spec: &BundledSpec) -> Result<(Summary, Vec<Diagnostic>), Vec<Diagnos
     let path = spec.api.dir.join(FACTS_FILE);
     let mut files = SourceFiles::new(spec.files.display_root().to_path_buf());
     let file = files.add(path.clone());
-    let bytes =
-        std::fs::read(&path).map_err(|e| {
-            let message = match e.kind() {
-                std::io::ErrorKind::NotFound => "the API has no facts record".to_string(),
-                _ => format!("cannot read the facts record: {e}"),
-            };
-            let location = Location {
-                file: files.display(file),
-                line: None,
-                column: None,
-                pointer: String::new(),
-            };
-            vec![Diagnostic::new(message).at(location).help(
-                "record in facts.yaml the facts each vendor source gives (see the README's \"How the specs are proven\")",
-            )]
-        })?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        let message = match e.kind() {
+            std::io::ErrorKind::NotFound => "the API has no facts record".to_string(),
+            _ => format!("cannot read the facts record: {e}"),
+        };
+        let location = Location {
+            file: files.display(file),
+            line: None,
+            column: None,
+            pointer: String::new(),
+        };
+        vec![Diagnostic::new(message).at(location).help(
+            "record in facts.yaml the facts each vendor source gives (see the README's \"How the specs are proven\")",
+        )]
+    })?;
     let node = yaml::parse(&bytes, file).map_err(|e| {
         vec![Diagnostic::new(e.message).at(Location {
             file: files.display(file),

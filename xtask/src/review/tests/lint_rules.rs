@@ -147,3 +147,24 @@ fn every_broken_spec_fails_lint_with_codegens_message() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The README's rule table names every rule `cargo xtask lint --rules` lists.
+#[test]
+fn the_readme_lists_every_rule() {
+    let root = spec::project_root().expect("the tests run inside the checkout");
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let table: Vec<&str> = readme.lines().filter(|line| line.starts_with("| `")).collect();
+    for (id, severity, _) in lint::RULES {
+        let row = table
+            .iter()
+            .find(|row| row.split('|').nth(1).is_some_and(|c| c.contains(&format!("`{id}`"))));
+        let Some(row) = row else {
+            panic!("README.md's rule table has no row for `{id}`")
+        };
+        let severity = format!("{severity:?}").to_lowercase();
+        assert!(
+            row.contains(&format!("| {severity} |")),
+            "README.md gives `{id}` another severity: {row}"
+        );
+    }
+}
