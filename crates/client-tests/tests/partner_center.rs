@@ -486,9 +486,12 @@ async fn list_customers_reads_every_page_through_the_continuation_token() {
         },
         "attributes": {"objectType": "Collection"}
     });
+    // The last page has no `links.next`: a token alone does not continue the loop.
     let last = json!({
         "totalCount": 1,
         "items": [customer_json("45c44870-ef77-4fdd-b6fe-3dacb075cff2", "Fabrikam")],
+        "continuationToken": "page-2-token",
+        "links": {"self": {"uri": "/v1/customers?size=1&seekOperation=Next", "method": "GET", "headers": []}},
         "attributes": {"objectType": "Collection"}
     });
     assert_matches_schema(API, "CustomerCollection", &first);
@@ -505,7 +508,7 @@ async fn list_customers_reads_every_page_through_the_continuation_token() {
         .mount(&server)
         .await;
 
-    // The loop of the operation's code sample.
+    // The loop of the operation's code sample, bounded so that a loop that never ends fails.
     let client = client(&server, RetryPolicy::disabled());
     let mut names = Vec::new();
     let mut page = client
@@ -515,11 +518,12 @@ async fn list_customers_reads_every_page_through_the_continuation_token() {
         .await
         .expect("page 1")
         .into_inner();
-    loop {
+    for _ in 0..5 {
         for customer in &page.items {
             names.push(customer.company_profile.as_ref().and_then(|p| p.company_name.clone()));
         }
-        let Some(token) = page.continuation_token.clone() else {
+        let next = page.links.as_ref().and_then(|links| links.next.as_ref());
+        let (Some(_), Some(token)) = (next, page.continuation_token.clone()) else {
             break;
         };
         page = client

@@ -379,7 +379,7 @@ pub mod types {
         pub cloud: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<Currency>,
-        ///Client API ID of the customer.
+        ///The customer's ID. Only the single-customer page's example shows it (the all-customers example dropped it in 2023), so it may be absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_id: ::std::option::Option<i64>,
         ///When the detailed billing records were generated, e.g. `2020-12-23 23:59:11`.

@@ -27,7 +27,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let name = customer.company_profile.as_ref().and_then(|p| p.company_name.clone());
             println!("{:?}: {:?}", customer.id, name);
         }
-        let Some(token) = page.continuation_token.clone() else { break };
+        // The last page has no `links.next`.
+        let next = page.links.as_ref().and_then(|links| links.next.as_ref());
+        let (Some(_), Some(token)) = (next, page.continuation_token.clone()) else { break };
         page = client
             .list_customers()
             .size(40)

@@ -4215,7 +4215,7 @@ const _: () = {
 impl Client {
     /**List the partner's customers
 
-Returns one page of the partner's customers, `size` at a time. To read the next page, send the `MS-ContinuationToken` header with the token of the previous page (its `continuationToken`, also a header of its `links.next`) and `seekOperation=Next`; the last page has no token. Accepts App-only and App+User credentials. The Customer resource is limited to 500 requests per minute per tenant. The page applies to every Partner Center cloud, including 21Vianet.
+Returns one page of the partner's customers, `size` at a time. To read the next page, send the `MS-ContinuationToken` header with the token of the previous page (its `continuationToken`, also a header of its `links.next`) and `seekOperation=Next`. The last page has no `links.next`: that is where Microsoft's .NET SDK stops. Accepts App-only and App+User credentials. The Customer resource is limited to 500 requests per minute per tenant. The page applies to every Partner Center cloud, including 21Vianet.
 
 Sends a `GET` request to `/v1/customers`
 
