@@ -756,7 +756,8 @@ async fn an_azure_entitlement_id_is_what_the_overage_update_takes() {
         .into_inner();
     let entitlement = &listed.items[0];
     assert_eq!(entitlement.friendly_name.as_deref(), Some("Microsoft Azure"));
-    let id: uuid::Uuid = entitlement.id.as_deref().expect("an id").parse().expect("a GUID");
+    // The crate re-exports the UUID library its types use.
+    let id: partner_center_client::uuid::Uuid = entitlement.id.as_deref().expect("an id").parse().expect("a GUID");
 
     let updated = client
         .update_overage()

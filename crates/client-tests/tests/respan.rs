@@ -408,7 +408,7 @@ async fn list_customers_sends_paging_sorting_and_filters_and_reads_list_items() 
         .mount(&server)
         .await;
 
-    let mut filters = serde_json::Map::new();
+    let mut filters = respan_client::serde_json::Map::new();
     filters.insert("total_cost".into(), json!({"operator": "gte", "value": [10]}));
     let page = client(&server)
         .list_customers()

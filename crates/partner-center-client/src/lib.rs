@@ -23,3 +23,10 @@ pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`
 /// (proxies, TLS roots) against the same version.
 pub use reqwest;
+
+/// The date and time library of the `date-time` fields and parameters (`chrono::DateTime<Utc>`).
+pub use chrono;
+/// The JSON library of free-form fields and objects (`serde_json::Value`, `serde_json::Map`).
+pub use serde_json;
+/// The UUID library of the `uuid` fields and parameters (`uuid::Uuid`).
+pub use uuid;

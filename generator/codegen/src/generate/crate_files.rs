@@ -128,7 +128,34 @@ tokio = {{ workspace = true }}
     )
 }
 
-pub fn lib_rs(info: &CrateInfo, has_models: bool) -> String {
+/// The crates whose types a generated crate's public API names, re-exported so a caller needs no
+/// dependency (or matching version) of its own, and why each one is there.
+const REEXPORTED: [(&str, &str); 3] = [
+    (
+        "chrono",
+        "The date and time library of the `date-time` fields and parameters (`chrono::DateTime<Utc>`).",
+    ),
+    (
+        "serde_json",
+        "The JSON library of free-form fields and objects (`serde_json::Value`, `serde_json::Map`).",
+    ),
+    (
+        "uuid",
+        "The UUID library of the `uuid` fields and parameters (`uuid::Uuid`).",
+    ),
+];
+
+pub fn lib_rs(info: &CrateInfo, has_models: bool, deps: &[&KnownCrate]) -> String {
+    // A group of its own (after a blank line), sorted, as rustfmt keeps it.
+    let mut reexports = String::new();
+    for (ident, why) in REEXPORTED {
+        if deps.iter().any(|dep| dep.ident == ident) {
+            let _ = writeln!(reexports, "/// {why}\npub use {ident};");
+        }
+    }
+    if !reexports.is_empty() {
+        reexports.insert(0, '\n');
+    }
     let models = if has_models {
         "#[rustfmt::skip]\nmod models;\n"
     } else {
@@ -158,7 +185,7 @@ pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`
 /// (proxies, TLS roots) against the same version.
 pub use reqwest;
-"#,
+{reexports}"#,
         header = header_text(info)
     )
 }

@@ -194,7 +194,7 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
     files.insert(PathBuf::from("README.md"), crate_files::readme(info));
     files.insert(
         PathBuf::from("src/lib.rs"),
-        crate_files::lib_rs(info, !replaced.is_empty()),
+        crate_files::lib_rs(info, !replaced.is_empty(), &used),
     );
     for module in &modules {
         files.insert(PathBuf::from(module.path), crate_files::rust_file(info, &module.code));
