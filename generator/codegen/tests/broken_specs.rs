@@ -32,6 +32,12 @@ fn every_broken_spec_gives_its_expected_message_and_writes_nothing() {
     let mut names: Vec<_> = fs::read_dir(&cases).unwrap().flatten().map(|e| e.file_name()).collect();
     names.sort();
     assert!(names.len() >= 28, "cases went missing");
+    // The README states how many cases there are.
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let claim = format!("one folder per broken spec ({} of them)", names.len());
+    let folded = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(folded.contains(&claim), "README.md does not state: {claim}");
     let mut failures = Vec::new();
     for name in names {
         let case = cases.join(&name);
