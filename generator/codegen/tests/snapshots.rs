@@ -91,3 +91,20 @@ fn generate_fixture(api: &ApiDir, root: &Path) -> GeneratedCrate {
     let bundled = spec::load(api, root).unwrap_or_else(|d| panic!("{}: {d}", api.name));
     generate::generate(&bundled).unwrap_or_else(|d| panic!("{}: {d}", api.name))
 }
+
+/// Examples of every crate share `target/*/examples/`, so no two crates may name an example
+/// alike (cargo warns of colliding output files, and one build overwrites the other).
+#[test]
+fn example_programs_have_names_unique_across_crates() {
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
+    let crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
+    let mut seen = std::collections::BTreeMap::new();
+    for krate in &crates {
+        for path in krate.files.keys().filter(|p| p.starts_with("examples")) {
+            if let Some(other) = seen.insert(path.clone(), krate.package.clone()) {
+                panic!("{} and {} both have {}", other, krate.package, path.display());
+            }
+        }
+    }
+    assert!(!seen.is_empty(), "no example was generated");
+}
