@@ -352,9 +352,9 @@ fn provenance(info: &CrateInfo) -> String {
         out,
         "\n[`{dir}facts.yaml`](../../{dir}facts.yaml) records {} facts (schema fields, parameters, statuses \
          and response headers) from {} vendor sources, each a page URL or a repository file at a commit. \
-         `cargo xtask lint` fails unless every recorded fact holds in the spec and every property, parameter, \
-         status and response header of the spec has a recorded fact, or an `x-doc-errata` entry names the \
-         departure ({} fact keys are named).",
+         `cargo xtask lint` fails unless every recorded fact holds in the spec and every property of its \
+         object schemas, and every parameter, status and response header of its operations, has a recorded \
+         fact, or an `x-doc-errata` entry names the departure ({} fact keys are named).",
         facts.facts,
         facts.sources,
         facts.departures,
