@@ -99,7 +99,6 @@ pub fn accept(
     let prepared = generate::prepare(&bundled)?;
     times.normalize += started.elapsed();
     let krate = generate::render(&prepared, times)?;
-    drop(prepared);
     Ok((bundled, krate))
 }
 

@@ -9,22 +9,12 @@
 //! To add a case, add a folder and run `UPDATE_EXPECT=1 cargo test -p finops-codegen --test broken_specs`,
 //! then read the `expected.txt` it wrote.
 
+mod support;
+
 use finops_codegen::codegen;
 use finops_codegen::emit::GENERATED_MARKER;
 use std::fs;
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if entry.file_name() != "expected.txt" {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn every_broken_spec_gives_its_expected_message_and_writes_nothing() {
@@ -42,7 +32,7 @@ fn every_broken_spec_gives_its_expected_message_and_writes_nothing() {
     for name in names {
         let case = cases.join(&name);
         let root = tempfile::tempdir().unwrap();
-        copy_dir(&case, &root.path().join("specs/broken"));
+        support::copy_spec_folder(&case, &root.path().join("specs/broken"));
         let kept = root.path().join("crates/old-client/Cargo.toml");
         fs::create_dir_all(kept.parent().unwrap()).unwrap();
         let kept_text = format!("{GENERATED_MARKER} from specs/old/.\n[package]\nname = \"old-client\"\n");

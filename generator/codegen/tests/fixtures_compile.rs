@@ -5,22 +5,12 @@
 //! `Cargo.lock`, and the runtime crate by path) and built there with its own target directory,
 //! since the one running this test is locked by cargo.
 
+mod support;
+
 use finops_codegen::codegen::{self, Outcome};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// The root manifest with the fixtures' crates as the only members and the runtime found in
 /// this checkout.
@@ -54,7 +44,7 @@ fn every_fixture_crate_builds_without_warnings() {
     let mut names = Vec::new();
     for entry in fs::read_dir(&fixtures).unwrap().flatten() {
         names.push(entry.file_name().to_string_lossy().into_owned());
-        copy_dir(&entry.path(), &work.join("specs").join(entry.file_name()));
+        support::copy_spec_folder(&entry.path(), &work.join("specs").join(entry.file_name()));
     }
     names.sort();
     assert!(names.len() >= 4, "fixtures went missing: {names:?}");

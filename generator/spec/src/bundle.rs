@@ -11,7 +11,7 @@
 
 use super::node::{FileId, Kind, Node};
 use super::{ApiDir, BundledSpec, ROOT_FILE, SourceFiles, yaml};
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -85,16 +85,8 @@ impl Bundler {
                 Ok(id)
             }
             Err(e) => {
-                let location = Location {
-                    file: self.files.display(id),
-                    line: e.line,
-                    column: e.column,
-                    pointer: e.pointer,
-                };
-                let mut d = Diagnostic::new(e.message).at(location);
-                d.help = e.help;
                 self.trees.push(None);
-                Err(Some(d))
+                Err(Some(e.into_diagnostic(self.files.display(id))))
             }
         }
     }

@@ -161,14 +161,7 @@ fn examine(spec: &BundledSpec) -> Result<(Summary, Vec<Diagnostic>), Vec<Diagnos
             "record in facts.yaml the facts each vendor source gives (see the README's \"How the specs are proven\")",
         )]
     })?;
-    let node = yaml::parse(&bytes, file).map_err(|e| {
-        vec![Diagnostic::new(e.message).at(Location {
-            file: files.display(file),
-            line: e.line,
-            column: e.column,
-            pointer: e.pointer,
-        })]
-    })?;
+    let node = yaml::parse(&bytes, file).map_err(|e| vec![e.into_diagnostic(files.display(file))])?;
     let record: Record = serde_path_to_error::deserialize(node.to_json()).map_err(|e| {
         let pointer: String = e
             .path()
@@ -198,14 +191,7 @@ fn examine(spec: &BundledSpec) -> Result<(Summary, Vec<Diagnostic>), Vec<Diagnos
 
 /// The position of the node at `pointer` in facts.yaml, or of its nearest existing ancestor.
 fn locate(files: &SourceFiles, root: &Node, pointer: &str) -> Location {
-    let mut node = root;
-    for token in pointer.split('/').skip(1) {
-        match node.get(&crate::diagnostic::unescape_pointer_token(token)) {
-            Some(child) => node = child,
-            None => break,
-        }
-    }
-    files.location(node.origin, pointer)
+    files.location(root.nearest(pointer).origin, pointer)
 }
 
 struct Checker<'a> {

@@ -146,20 +146,7 @@ pub struct BundledSpec {
 impl BundledSpec {
     /// The source position of the node at `pointer`, or of its nearest existing ancestor.
     pub fn locate(&self, pointer: &str) -> Location {
-        let mut node = &self.document;
-        for token in pointer.split('/').skip(1) {
-            let unescaped = crate::diagnostic::unescape_pointer_token(token);
-            let next = match &node.kind {
-                node::Kind::Map(_) => node.get(&unescaped),
-                node::Kind::Seq(items) => unescaped.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            };
-            match next {
-                Some(child) => node = child,
-                None => break,
-            }
-        }
-        self.files.location(node.origin, pointer)
+        self.files.location(self.document.nearest(pointer).origin, pointer)
     }
 
     /// A diagnostic pointing at the node at `pointer`.

@@ -116,6 +116,19 @@ impl Node {
         })
     }
 
+    /// The node at `pointer`, or its nearest ancestor that exists: where a message about a
+    /// missing or misplaced node points.
+    pub fn nearest(&self, pointer: &str) -> &Node {
+        let mut node = self;
+        for token in pointer.split('/').skip(1) {
+            match node.pointer(&format!("/{token}")) {
+                Some(child) => node = child,
+                None => break,
+            }
+        }
+        node
+    }
+
     /// A short name of the node's kind, for messages.
     pub fn kind_name(&self) -> &'static str {
         match self.kind {

@@ -18,6 +18,19 @@ pub struct LoadError {
 }
 
 impl LoadError {
+    /// The error as a diagnostic of `file` (the path as shown to the user).
+    pub fn into_diagnostic(self, file: std::path::PathBuf) -> crate::diagnostic::Diagnostic {
+        let location = crate::diagnostic::Location {
+            file,
+            line: self.line,
+            column: self.column,
+            pointer: self.pointer,
+        };
+        let mut diagnostic = crate::diagnostic::Diagnostic::new(self.message).at(location);
+        diagnostic.help = self.help;
+        diagnostic
+    }
+
     fn at(marker: Marker, pointer: String, message: String) -> Self {
         LoadError {
             line: Some(marker.line()),

@@ -4,6 +4,7 @@
 
 use finops_spec::facts::{self, Summary};
 use finops_spec::node::{Kind, Node};
+use finops_spec::walk::resolve;
 use finops_spec::{self as spec, ApiDir, BundledSpec};
 use serde_json::Value;
 use std::fs;
@@ -301,14 +302,11 @@ fn recorded(spec: &BundledSpec) -> Vec<Vec<String>> {
             groups.extend(names(&facts["shared"]).iter().map(|g| record["shared"][g].clone()));
             for group in &groups {
                 for parameter in names(&group["parameters"]) {
-                    let index = op["parameters"].as_array().into_iter().flatten().position(|p| {
-                        let p = p
-                            .get("$ref")
-                            .and_then(Value::as_str)
-                            .and_then(|r| doc.pointer(&r[1..]))
-                            .unwrap_or(p);
-                        p["name"] == parameter.as_str()
-                    });
+                    let index = op["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .position(|p| resolve(&doc, p)["name"] == parameter.as_str());
                     out.push(vec![format!("{at}/parameters/{}", index.map_or(usize::MAX, |i| i))]);
                 }
                 for status in names(&group["statuses"]) {
@@ -317,12 +315,9 @@ fn recorded(spec: &BundledSpec) -> Vec<Vec<String>> {
                 for header in names(&group["response_headers"]) {
                     // A header declared on several responses is removed from all of them.
                     let statuses = op["responses"].as_object().unwrap().iter().filter(|(_, r)| {
-                        let r = r
-                            .get("$ref")
-                            .and_then(Value::as_str)
-                            .and_then(|x| doc.pointer(&x[1..]))
-                            .unwrap_or(r);
-                        r.pointer(&format!("/headers/{}", esc(&header))).is_some()
+                        resolve(&doc, r)
+                            .pointer(&format!("/headers/{}", esc(&header)))
+                            .is_some()
                     });
                     out.push(
                         statuses

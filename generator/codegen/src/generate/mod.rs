@@ -139,7 +139,6 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         info,
         rewrites,
     } = prepared;
-    let spec: &BundledSpec = spec;
     let model = &info.model;
 
     let replaced: Vec<String> = model

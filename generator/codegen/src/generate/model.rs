@@ -308,8 +308,8 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
     }
 
     let mut client_defaults: Vec<ClientDefault> = Vec::new();
-    let mut operations = Vec::new();
-    for (path, method, operation) in self::operations(openapi) {
+    let mut operation_models = Vec::new();
+    for (path, method, operation) in operations(openapi) {
         let id = operation.operation_id.clone().unwrap_or_default();
         let mut generated_headers = Vec::new();
         let mut idempotency_key = None;
@@ -420,7 +420,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             }
         }
         errors.sort_by_key(|e| e.status);
-        operations.push(OperationModel {
+        operation_models.push(OperationModel {
             rust_name: id.to_snake_case(),
             builder: id.to_upper_camel_case(),
             id,
@@ -477,7 +477,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
     }
 
     let mut patch_bodies = Vec::new();
-    for (_, method, operation) in self::operations(openapi) {
+    for (_, method, operation) in operations(openapi) {
         if method != "patch" {
             continue;
         }
@@ -505,7 +505,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
         environments,
         credentials,
         client_defaults,
-        operations,
+        operations: operation_models,
         open_enums,
         patch_bodies,
     })
