@@ -2,6 +2,7 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+
 /// An error response documented for [`Client::list_customer_statements`](crate::Client::list_customer_statements), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -27,6 +28,7 @@ pub enum ListCustomerStatementsError {
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
 }
+
 /// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -52,6 +54,7 @@ pub enum ListCustomersError {
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
 }
+
 /// An error response documented for [`Client::list_billing_rules`](crate::Client::list_billing_rules), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -77,6 +80,7 @@ pub enum ListBillingRulesError {
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
 }
+
 /// An error response documented for [`Client::create_billing_rule`](crate::Client::create_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -102,6 +106,7 @@ pub enum CreateBillingRuleError {
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
 }
+
 /// An error response documented for [`Client::get_billing_rule`](crate::Client::get_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -127,6 +132,7 @@ pub enum GetBillingRuleError {
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
 }
+
 /// An error response documented for [`Client::modify_billing_rule`](crate::Client::modify_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -152,6 +158,7 @@ pub enum ModifyBillingRuleError {
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
 }
+
 /// An error response documented for [`Client::delete_billing_rule`](crate::Client::delete_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -177,6 +184,7 @@ pub enum DeleteBillingRuleError {
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
 }
+
 /// An error response documented for [`Client::list_partner_customers`](crate::Client::list_partner_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.

@@ -2,324 +2,259 @@
 
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
-use crate::{builder, errors, ResponseValue};
+
+use crate::{ResponseValue, builder, errors};
 use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
+
 impl builder::ListCustomerStatements<'_> {
     /// Sends `GET /v1/customer_statements` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerStatementsError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerStatementList>,
-        Error<errors::ListCustomerStatementsError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_customer_statements,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CustomerStatementList>, Error<errors::ListCustomerStatementsError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customer_statements).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerStatementList>,
-        Error<errors::ListCustomerStatementsError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CustomerStatementList>, Error<errors::ListCustomerStatementsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_customer_statements(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Decoding<crate::types::CustomerStatementList, errors::ListCustomerStatementsError>,
-> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListCustomerStatementsError::BadRequest),
-            401u16 => failure(body, errors::ListCustomerStatementsError::Unauthorized),
-            403u16 => failure(body, errors::ListCustomerStatementsError::Forbidden),
-            404u16 => failure(body, errors::ListCustomerStatementsError::NotFound),
-            408u16 => failure(body, errors::ListCustomerStatementsError::RequestTimeout),
-            422u16 => {
-                failure(body, errors::ListCustomerStatementsError::UnprocessableEntity)
-            }
-            429u16 => failure(body, errors::ListCustomerStatementsError::TooManyRequests),
-            500u16 => {
-                failure(body, errors::ListCustomerStatementsError::InternalServerError)
-            }
-            503u16 => {
-                failure(body, errors::ListCustomerStatementsError::ServiceUnavailable)
-            }
-            _ => return None,
-        },
-    )
+) -> Option<Decoding<crate::types::CustomerStatementList, errors::ListCustomerStatementsError>> {
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListCustomerStatementsError::BadRequest),
+        401 => failure(body, errors::ListCustomerStatementsError::Unauthorized),
+        403 => failure(body, errors::ListCustomerStatementsError::Forbidden),
+        404 => failure(body, errors::ListCustomerStatementsError::NotFound),
+        408 => failure(body, errors::ListCustomerStatementsError::RequestTimeout),
+        422 => failure(body, errors::ListCustomerStatementsError::UnprocessableEntity),
+        429 => failure(body, errors::ListCustomerStatementsError::TooManyRequests),
+        500 => failure(body, errors::ListCustomerStatementsError::InternalServerError),
+        503 => failure(body, errors::ListCustomerStatementsError::ServiceUnavailable),
+        _ => return None,
+    })
 }
+
 impl builder::ListCustomers<'_> {
     /// Sends `GET /v1/customers` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerList>,
-        Error<errors::ListCustomersError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_customers,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customers).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerList>,
-        Error<errors::ListCustomersError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_customers(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::CustomerList, errors::ListCustomersError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListCustomersError::BadRequest),
-            401u16 => failure(body, errors::ListCustomersError::Unauthorized),
-            403u16 => failure(body, errors::ListCustomersError::Forbidden),
-            404u16 => failure(body, errors::ListCustomersError::NotFound),
-            408u16 => failure(body, errors::ListCustomersError::RequestTimeout),
-            422u16 => failure(body, errors::ListCustomersError::UnprocessableEntity),
-            429u16 => failure(body, errors::ListCustomersError::TooManyRequests),
-            500u16 => failure(body, errors::ListCustomersError::InternalServerError),
-            503u16 => failure(body, errors::ListCustomersError::ServiceUnavailable),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListCustomersError::BadRequest),
+        401 => failure(body, errors::ListCustomersError::Unauthorized),
+        403 => failure(body, errors::ListCustomersError::Forbidden),
+        404 => failure(body, errors::ListCustomersError::NotFound),
+        408 => failure(body, errors::ListCustomersError::RequestTimeout),
+        422 => failure(body, errors::ListCustomersError::UnprocessableEntity),
+        429 => failure(body, errors::ListCustomersError::TooManyRequests),
+        500 => failure(body, errors::ListCustomersError::InternalServerError),
+        503 => failure(body, errors::ListCustomersError::ServiceUnavailable),
+        _ => return None,
+    })
 }
+
 impl builder::ListBillingRules<'_> {
     /// Sends `GET /v1/partner_billing_rules` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListBillingRulesError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRuleList>,
-        Error<errors::ListBillingRulesError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_billing_rules,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::BillingRuleList>, Error<errors::ListBillingRulesError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_billing_rules).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRuleList>,
-        Error<errors::ListBillingRulesError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::BillingRuleList>, Error<errors::ListBillingRulesError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_billing_rules(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::BillingRuleList, errors::ListBillingRulesError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListBillingRulesError::BadRequest),
-            401u16 => failure(body, errors::ListBillingRulesError::Unauthorized),
-            403u16 => failure(body, errors::ListBillingRulesError::Forbidden),
-            404u16 => failure(body, errors::ListBillingRulesError::NotFound),
-            408u16 => failure(body, errors::ListBillingRulesError::RequestTimeout),
-            422u16 => failure(body, errors::ListBillingRulesError::UnprocessableEntity),
-            429u16 => failure(body, errors::ListBillingRulesError::TooManyRequests),
-            500u16 => failure(body, errors::ListBillingRulesError::InternalServerError),
-            503u16 => failure(body, errors::ListBillingRulesError::ServiceUnavailable),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListBillingRulesError::BadRequest),
+        401 => failure(body, errors::ListBillingRulesError::Unauthorized),
+        403 => failure(body, errors::ListBillingRulesError::Forbidden),
+        404 => failure(body, errors::ListBillingRulesError::NotFound),
+        408 => failure(body, errors::ListBillingRulesError::RequestTimeout),
+        422 => failure(body, errors::ListBillingRulesError::UnprocessableEntity),
+        429 => failure(body, errors::ListBillingRulesError::TooManyRequests),
+        500 => failure(body, errors::ListBillingRulesError::InternalServerError),
+        503 => failure(body, errors::ListBillingRulesError::ServiceUnavailable),
+        _ => return None,
+    })
 }
+
 impl builder::CreateBillingRule<'_> {
     /// Sends `POST /v1/partner_billing_rules` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::CreateBillingRuleError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRule>,
-        Error<errors::CreateBillingRuleError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_create_billing_rule,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::CreateBillingRuleError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_create_billing_rule).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRule>,
-        Error<errors::CreateBillingRuleError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::CreateBillingRuleError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_create_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::BillingRule, errors::CreateBillingRuleError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            201u16 => success(body),
-            400u16 => failure(body, errors::CreateBillingRuleError::BadRequest),
-            401u16 => failure(body, errors::CreateBillingRuleError::Unauthorized),
-            403u16 => failure(body, errors::CreateBillingRuleError::Forbidden),
-            404u16 => failure(body, errors::CreateBillingRuleError::NotFound),
-            408u16 => failure(body, errors::CreateBillingRuleError::RequestTimeout),
-            422u16 => failure(body, errors::CreateBillingRuleError::UnprocessableEntity),
-            429u16 => failure(body, errors::CreateBillingRuleError::TooManyRequests),
-            500u16 => failure(body, errors::CreateBillingRuleError::InternalServerError),
-            503u16 => failure(body, errors::CreateBillingRuleError::ServiceUnavailable),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        201 => success(body),
+        400 => failure(body, errors::CreateBillingRuleError::BadRequest),
+        401 => failure(body, errors::CreateBillingRuleError::Unauthorized),
+        403 => failure(body, errors::CreateBillingRuleError::Forbidden),
+        404 => failure(body, errors::CreateBillingRuleError::NotFound),
+        408 => failure(body, errors::CreateBillingRuleError::RequestTimeout),
+        422 => failure(body, errors::CreateBillingRuleError::UnprocessableEntity),
+        429 => failure(body, errors::CreateBillingRuleError::TooManyRequests),
+        500 => failure(body, errors::CreateBillingRuleError::InternalServerError),
+        503 => failure(body, errors::CreateBillingRuleError::ServiceUnavailable),
+        _ => return None,
+    })
 }
+
 impl builder::GetBillingRule<'_> {
     /// Sends `GET /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetBillingRuleError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRule>,
-        Error<errors::GetBillingRuleError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_get_billing_rule,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::GetBillingRuleError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_billing_rule).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRule>,
-        Error<errors::GetBillingRuleError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::GetBillingRuleError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_get_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::BillingRule, errors::GetBillingRuleError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::GetBillingRuleError::BadRequest),
-            401u16 => failure(body, errors::GetBillingRuleError::Unauthorized),
-            403u16 => failure(body, errors::GetBillingRuleError::Forbidden),
-            404u16 => failure(body, errors::GetBillingRuleError::NotFound),
-            408u16 => failure(body, errors::GetBillingRuleError::RequestTimeout),
-            422u16 => failure(body, errors::GetBillingRuleError::UnprocessableEntity),
-            429u16 => failure(body, errors::GetBillingRuleError::TooManyRequests),
-            500u16 => failure(body, errors::GetBillingRuleError::InternalServerError),
-            503u16 => failure(body, errors::GetBillingRuleError::ServiceUnavailable),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::GetBillingRuleError::BadRequest),
+        401 => failure(body, errors::GetBillingRuleError::Unauthorized),
+        403 => failure(body, errors::GetBillingRuleError::Forbidden),
+        404 => failure(body, errors::GetBillingRuleError::NotFound),
+        408 => failure(body, errors::GetBillingRuleError::RequestTimeout),
+        422 => failure(body, errors::GetBillingRuleError::UnprocessableEntity),
+        429 => failure(body, errors::GetBillingRuleError::TooManyRequests),
+        500 => failure(body, errors::GetBillingRuleError::InternalServerError),
+        503 => failure(body, errors::GetBillingRuleError::ServiceUnavailable),
+        _ => return None,
+    })
 }
+
 impl builder::ModifyBillingRule<'_> {
     /// Sends `PUT /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ModifyBillingRuleError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRule>,
-        Error<errors::ModifyBillingRuleError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_modify_billing_rule,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::ModifyBillingRuleError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_modify_billing_rule).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::BillingRule>,
-        Error<errors::ModifyBillingRuleError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::ModifyBillingRuleError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_modify_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::BillingRule, errors::ModifyBillingRuleError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ModifyBillingRuleError::BadRequest),
-            401u16 => failure(body, errors::ModifyBillingRuleError::Unauthorized),
-            403u16 => failure(body, errors::ModifyBillingRuleError::Forbidden),
-            404u16 => failure(body, errors::ModifyBillingRuleError::NotFound),
-            408u16 => failure(body, errors::ModifyBillingRuleError::RequestTimeout),
-            422u16 => failure(body, errors::ModifyBillingRuleError::UnprocessableEntity),
-            429u16 => failure(body, errors::ModifyBillingRuleError::TooManyRequests),
-            500u16 => failure(body, errors::ModifyBillingRuleError::InternalServerError),
-            503u16 => failure(body, errors::ModifyBillingRuleError::ServiceUnavailable),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ModifyBillingRuleError::BadRequest),
+        401 => failure(body, errors::ModifyBillingRuleError::Unauthorized),
+        403 => failure(body, errors::ModifyBillingRuleError::Forbidden),
+        404 => failure(body, errors::ModifyBillingRuleError::NotFound),
+        408 => failure(body, errors::ModifyBillingRuleError::RequestTimeout),
+        422 => failure(body, errors::ModifyBillingRuleError::UnprocessableEntity),
+        429 => failure(body, errors::ModifyBillingRuleError::TooManyRequests),
+        500 => failure(body, errors::ModifyBillingRuleError::InternalServerError),
+        503 => failure(body, errors::ModifyBillingRuleError::ServiceUnavailable),
+        _ => return None,
+    })
 }
+
 impl builder::DeleteBillingRule<'_> {
     /// Sends `DELETE /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteBillingRuleError`]; every error keeps the response status and headers.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<()>, Error<errors::DeleteBillingRuleError>> {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_delete_billing_rule,
-            )
-            .await
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<errors::DeleteBillingRuleError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_delete_billing_rule).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
@@ -328,81 +263,65 @@ impl builder::DeleteBillingRule<'_> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_delete_billing_rule(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<(), errors::DeleteBillingRuleError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => Ok(Decoded::Success(())),
-            204u16 => Ok(Decoded::Success(())),
-            400u16 => failure(body, errors::DeleteBillingRuleError::BadRequest),
-            401u16 => failure(body, errors::DeleteBillingRuleError::Unauthorized),
-            403u16 => failure(body, errors::DeleteBillingRuleError::Forbidden),
-            404u16 => failure(body, errors::DeleteBillingRuleError::NotFound),
-            408u16 => failure(body, errors::DeleteBillingRuleError::RequestTimeout),
-            422u16 => failure(body, errors::DeleteBillingRuleError::UnprocessableEntity),
-            429u16 => failure(body, errors::DeleteBillingRuleError::TooManyRequests),
-            500u16 => failure(body, errors::DeleteBillingRuleError::InternalServerError),
-            503u16 => failure(body, errors::DeleteBillingRuleError::ServiceUnavailable),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => Ok(Decoded::Success(())),
+        204 => Ok(Decoded::Success(())),
+        400 => failure(body, errors::DeleteBillingRuleError::BadRequest),
+        401 => failure(body, errors::DeleteBillingRuleError::Unauthorized),
+        403 => failure(body, errors::DeleteBillingRuleError::Forbidden),
+        404 => failure(body, errors::DeleteBillingRuleError::NotFound),
+        408 => failure(body, errors::DeleteBillingRuleError::RequestTimeout),
+        422 => failure(body, errors::DeleteBillingRuleError::UnprocessableEntity),
+        429 => failure(body, errors::DeleteBillingRuleError::TooManyRequests),
+        500 => failure(body, errors::DeleteBillingRuleError::InternalServerError),
+        503 => failure(body, errors::DeleteBillingRuleError::ServiceUnavailable),
+        _ => return None,
+    })
 }
+
 impl builder::ListPartnerCustomers<'_> {
     /// Sends `GET /v2/customers` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListPartnerCustomersError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerList>,
-        Error<errors::ListPartnerCustomersError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_partner_customers,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListPartnerCustomersError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_partner_customers).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerList>,
-        Error<errors::ListPartnerCustomersError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListPartnerCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_partner_customers(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::CustomerList, errors::ListPartnerCustomersError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListPartnerCustomersError::BadRequest),
-            401u16 => failure(body, errors::ListPartnerCustomersError::Unauthorized),
-            403u16 => failure(body, errors::ListPartnerCustomersError::Forbidden),
-            404u16 => failure(body, errors::ListPartnerCustomersError::NotFound),
-            408u16 => failure(body, errors::ListPartnerCustomersError::RequestTimeout),
-            422u16 => {
-                failure(body, errors::ListPartnerCustomersError::UnprocessableEntity)
-            }
-            429u16 => failure(body, errors::ListPartnerCustomersError::TooManyRequests),
-            500u16 => {
-                failure(body, errors::ListPartnerCustomersError::InternalServerError)
-            }
-            503u16 => {
-                failure(body, errors::ListPartnerCustomersError::ServiceUnavailable)
-            }
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListPartnerCustomersError::BadRequest),
+        401 => failure(body, errors::ListPartnerCustomersError::Unauthorized),
+        403 => failure(body, errors::ListPartnerCustomersError::Forbidden),
+        404 => failure(body, errors::ListPartnerCustomersError::NotFound),
+        408 => failure(body, errors::ListPartnerCustomersError::RequestTimeout),
+        422 => failure(body, errors::ListPartnerCustomersError::UnprocessableEntity),
+        429 => failure(body, errors::ListPartnerCustomersError::TooManyRequests),
+        500 => failure(body, errors::ListPartnerCustomersError::InternalServerError),
+        503 => failure(body, errors::ListPartnerCustomersError::ServiceUnavailable),
+        _ => return None,
+    })
 }

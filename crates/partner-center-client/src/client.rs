@@ -3,6 +3,7 @@
 use crate::Client;
 use ::finops_client_runtime::{BuildError, ClientSettings, OperationSpec, RetryPolicy};
 use ::std::time::Duration;
+
 /// The servers the API is documented at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
@@ -17,6 +18,7 @@ pub enum Server {
     /// Operated by 21Vianet (China)
     China,
 }
+
 impl Server {
     /// The server's base URL.
     pub fn base_url(self) -> &'static str {
@@ -26,6 +28,7 @@ impl Server {
         }
     }
 }
+
 /// Builds a [`Client`]: server or base URL, credentials, retries, timeouts and limits.
 ///
 /// Defaults: the first documented server, no credentials, [`RetryPolicy::default`], a
@@ -35,6 +38,7 @@ impl Server {
 pub struct ClientBuilder {
     settings: ClientSettings,
 }
+
 impl ClientBuilder {
     fn new() -> Self {
         Self {
@@ -44,97 +48,104 @@ impl ClientBuilder {
             ),
         }
     }
+
     /// Sends requests to `server` (by default the first documented one).
     pub fn server(mut self, server: Server) -> Self {
         self.settings.set_base_url(server.base_url());
         self
     }
+
     /// Sends requests to `base_url` (a proxy, a test server) instead of a documented server.
     pub fn base_url(mut self, base_url: impl Into<::std::string::String>) -> Self {
         self.settings.set_base_url(base_url);
         self
     }
+
     /// Authenticates every request with `Authorization: Bearer <token>`, replacing other credentials.
     ///
     /// Microsoft Entra ID access token (App-only or App+User). Some operations accept App+User tokens only; their descriptions say so.
-    pub fn bearer_token(
-        mut self,
-        token: impl Into<::finops_client_runtime::Secret>,
-    ) -> Self {
-        self.settings
-            .set_credentials(::finops_client_runtime::Credentials::Bearer(token.into()));
+    pub fn bearer_token(mut self, token: impl Into<::finops_client_runtime::Secret>) -> Self {
+        self.settings.set_credentials(::finops_client_runtime::Credentials::Bearer(token.into()));
         self
     }
+
     /// Retries failed calls as `policy` allows; [`RetryPolicy::disabled`] turns retries off.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.settings.set_retry(policy);
         self
     }
+
     /// The time limit of each attempt: connect, send, and read the response.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.settings.set_timeout(Some(timeout));
         self
     }
+
     /// No time limit per attempt.
     pub fn no_timeout(mut self) -> Self {
         self.settings.set_timeout(None);
         self
     }
+
     /// The time limit to open a connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.settings.set_connect_timeout(timeout);
         self
     }
+
     /// Appends `product` (e.g. `my-app/1.2`) to the `User-Agent`, which starts with this
     /// crate's name and version.
     pub fn user_agent(mut self, product: &str) -> Self {
         self.settings.add_user_agent(product);
         self
     }
+
     /// Which redirects to follow: by default those to the same scheme, host and port,
     /// at most 10, never a loop. A redirect not followed is returned as the 3xx response.
     pub fn redirects(mut self, redirects: ::finops_client_runtime::Redirects) -> Self {
         self.settings.set_redirects(redirects);
         self
     }
+
     /// The largest response body a call reads (64 MiB unless set); a longer one fails with
     /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), read no further.
     pub fn max_response_bytes(mut self, limit: u64) -> Self {
         self.settings.set_max_response_bytes(limit);
         self
     }
+
     /// Sends through `http` (proxies, TLS roots, connection pool) instead of a new
     /// `reqwest::Client`; the connect timeout and the redirects followed are then `http`'s own.
     pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
         self.settings.set_http_client(http);
         self
     }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let (base_url, http, config) = self.settings.build()?;
         Ok(Client::new_with_client(&base_url, http, config))
     }
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
 }
+
 impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for Client {
     async fn exec(
         &self,
         request: ::reqwest::Request,
         info: &::progenitor_client::OperationInfo,
     ) -> ::reqwest::Result<::reqwest::Response> {
-        let operation = OPERATIONS
-            .iter()
-            .find(|op| op.id == info.operation_id)
-            .unwrap_or(&UNDESCRIBED);
-        ::finops_client_runtime::execute(&self.client, &self.inner, operation, request)
-            .await
+        let operation = OPERATIONS.iter().find(|op| op.id == info.operation_id).unwrap_or(&UNDESCRIBED);
+        ::finops_client_runtime::execute(&self.client, &self.inner, operation, request).await
     }
 }
+
 /// What the request loop needs to know about each operation, from the spec.
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
@@ -143,14 +154,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -159,14 +164,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -175,14 +174,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -191,14 +184,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -207,14 +194,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -223,14 +204,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -239,14 +214,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -255,14 +224,8 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
     OperationSpec {
@@ -271,17 +234,12 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
         generated_headers: &[
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-RequestId",
-                renewal: ::finops_client_runtime::Renewal::AfterResponse,
-            },
-            ::finops_client_runtime::GeneratedHeader {
-                name: "MS-CorrelationId",
-                renewal: ::finops_client_runtime::Renewal::PerCall,
-            },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
+            ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
     },
 ];
+
 /// For a request the table does not describe: no generated headers, and only the
 /// always-safe retries.
 const UNDESCRIBED: OperationSpec = OperationSpec {

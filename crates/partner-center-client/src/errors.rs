@@ -2,6 +2,7 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+
 /// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -39,6 +40,7 @@ pub enum ListCustomersError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::list_customer_usage_records`](crate::Client::list_customer_usage_records), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -76,6 +78,7 @@ pub enum ListCustomerUsageRecordsError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::get_overage`](crate::Client::get_overage), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -113,6 +116,7 @@ pub enum GetOverageError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::update_overage`](crate::Client::update_overage), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -150,6 +154,7 @@ pub enum UpdateOverageError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::list_azure_entitlements`](crate::Client::list_azure_entitlements), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -187,6 +192,7 @@ pub enum ListAzureEntitlementsError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::get_usage_budget`](crate::Client::get_usage_budget), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -224,6 +230,7 @@ pub enum GetUsageBudgetError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::update_usage_budget`](crate::Client::update_usage_budget), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -261,6 +268,7 @@ pub enum UpdateUsageBudgetError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::get_customer_usage_summary`](crate::Client::get_customer_usage_summary), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -298,6 +306,7 @@ pub enum GetCustomerUsageSummaryError {
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
 }
+
 /// An error response documented for [`Client::get_partner_usage_summary`](crate::Client::get_partner_usage_summary), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.

@@ -2,551 +2,420 @@
 
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
-use crate::{builder, errors, ResponseValue};
+
+use crate::{ResponseValue, builder, errors};
 use ::finops_client_runtime::{CallOptions, Decoding, Error, failure, success};
+
 impl builder::ListCustomers<'_> {
     /// Sends `GET /v1/customers` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerCollection>,
-        Error<errors::ListCustomersError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_customers,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CustomerCollection>, Error<errors::ListCustomersError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customers).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerCollection>,
-        Error<errors::ListCustomersError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CustomerCollection>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_customers(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::CustomerCollection, errors::ListCustomersError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListCustomersError::BadRequest),
-            401u16 => failure(body, errors::ListCustomersError::Unauthorized),
-            403u16 => failure(body, errors::ListCustomersError::Forbidden),
-            404u16 => failure(body, errors::ListCustomersError::NotFound),
-            405u16 => failure(body, errors::ListCustomersError::MethodNotAllowed),
-            406u16 => failure(body, errors::ListCustomersError::NotAcceptable),
-            408u16 => failure(body, errors::ListCustomersError::RequestTimeout),
-            409u16 => failure(body, errors::ListCustomersError::Conflict),
-            412u16 => failure(body, errors::ListCustomersError::PreconditionFailed),
-            429u16 => failure(body, errors::ListCustomersError::TooManyRequests),
-            500u16 => failure(body, errors::ListCustomersError::InternalServerError),
-            501u16 => failure(body, errors::ListCustomersError::NotImplemented),
-            502u16 => failure(body, errors::ListCustomersError::BadGateway),
-            503u16 => failure(body, errors::ListCustomersError::ServiceUnavailable),
-            504u16 => failure(body, errors::ListCustomersError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListCustomersError::BadRequest),
+        401 => failure(body, errors::ListCustomersError::Unauthorized),
+        403 => failure(body, errors::ListCustomersError::Forbidden),
+        404 => failure(body, errors::ListCustomersError::NotFound),
+        405 => failure(body, errors::ListCustomersError::MethodNotAllowed),
+        406 => failure(body, errors::ListCustomersError::NotAcceptable),
+        408 => failure(body, errors::ListCustomersError::RequestTimeout),
+        409 => failure(body, errors::ListCustomersError::Conflict),
+        412 => failure(body, errors::ListCustomersError::PreconditionFailed),
+        429 => failure(body, errors::ListCustomersError::TooManyRequests),
+        500 => failure(body, errors::ListCustomersError::InternalServerError),
+        501 => failure(body, errors::ListCustomersError::NotImplemented),
+        502 => failure(body, errors::ListCustomersError::BadGateway),
+        503 => failure(body, errors::ListCustomersError::ServiceUnavailable),
+        504 => failure(body, errors::ListCustomersError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::ListCustomerUsageRecords<'_> {
     /// Sends `GET /v1/customers/usagerecords` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerUsageRecordsError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>,
-        Error<errors::ListCustomerUsageRecordsError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_customer_usage_records,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>, Error<errors::ListCustomerUsageRecordsError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customer_usage_records).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>,
-        Error<errors::ListCustomerUsageRecordsError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>, Error<errors::ListCustomerUsageRecordsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_customer_usage_records(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Decoding<
-        crate::types::CustomerMonthlyUsageRecordCollection,
-        errors::ListCustomerUsageRecordsError,
-    >,
-> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListCustomerUsageRecordsError::BadRequest),
-            401u16 => failure(body, errors::ListCustomerUsageRecordsError::Unauthorized),
-            403u16 => failure(body, errors::ListCustomerUsageRecordsError::Forbidden),
-            404u16 => failure(body, errors::ListCustomerUsageRecordsError::NotFound),
-            405u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::MethodNotAllowed)
-            }
-            406u16 => failure(body, errors::ListCustomerUsageRecordsError::NotAcceptable),
-            408u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::RequestTimeout)
-            }
-            409u16 => failure(body, errors::ListCustomerUsageRecordsError::Conflict),
-            412u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::PreconditionFailed)
-            }
-            429u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::TooManyRequests)
-            }
-            500u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::InternalServerError)
-            }
-            501u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::NotImplemented)
-            }
-            502u16 => failure(body, errors::ListCustomerUsageRecordsError::BadGateway),
-            503u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::ServiceUnavailable)
-            }
-            504u16 => {
-                failure(body, errors::ListCustomerUsageRecordsError::GatewayTimeout)
-            }
-            _ => return None,
-        },
-    )
+) -> Option<Decoding<crate::types::CustomerMonthlyUsageRecordCollection, errors::ListCustomerUsageRecordsError>> {
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListCustomerUsageRecordsError::BadRequest),
+        401 => failure(body, errors::ListCustomerUsageRecordsError::Unauthorized),
+        403 => failure(body, errors::ListCustomerUsageRecordsError::Forbidden),
+        404 => failure(body, errors::ListCustomerUsageRecordsError::NotFound),
+        405 => failure(body, errors::ListCustomerUsageRecordsError::MethodNotAllowed),
+        406 => failure(body, errors::ListCustomerUsageRecordsError::NotAcceptable),
+        408 => failure(body, errors::ListCustomerUsageRecordsError::RequestTimeout),
+        409 => failure(body, errors::ListCustomerUsageRecordsError::Conflict),
+        412 => failure(body, errors::ListCustomerUsageRecordsError::PreconditionFailed),
+        429 => failure(body, errors::ListCustomerUsageRecordsError::TooManyRequests),
+        500 => failure(body, errors::ListCustomerUsageRecordsError::InternalServerError),
+        501 => failure(body, errors::ListCustomerUsageRecordsError::NotImplemented),
+        502 => failure(body, errors::ListCustomerUsageRecordsError::BadGateway),
+        503 => failure(body, errors::ListCustomerUsageRecordsError::ServiceUnavailable),
+        504 => failure(body, errors::ListCustomerUsageRecordsError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::GetOverage<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/subscriptions/overage` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetOverageError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::OverageCollection>,
-        Error<errors::GetOverageError>,
-    > {
-        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_overage)
-            .await
+    ) -> Result<ResponseValue<crate::types::OverageCollection>, Error<errors::GetOverageError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_overage).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::OverageCollection>,
-        Error<errors::GetOverageError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::OverageCollection>, Error<errors::GetOverageError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_get_overage(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::OverageCollection, errors::GetOverageError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::GetOverageError::BadRequest),
-            401u16 => failure(body, errors::GetOverageError::Unauthorized),
-            403u16 => failure(body, errors::GetOverageError::Forbidden),
-            404u16 => failure(body, errors::GetOverageError::NotFound),
-            405u16 => failure(body, errors::GetOverageError::MethodNotAllowed),
-            406u16 => failure(body, errors::GetOverageError::NotAcceptable),
-            408u16 => failure(body, errors::GetOverageError::RequestTimeout),
-            409u16 => failure(body, errors::GetOverageError::Conflict),
-            412u16 => failure(body, errors::GetOverageError::PreconditionFailed),
-            429u16 => failure(body, errors::GetOverageError::TooManyRequests),
-            500u16 => failure(body, errors::GetOverageError::InternalServerError),
-            501u16 => failure(body, errors::GetOverageError::NotImplemented),
-            502u16 => failure(body, errors::GetOverageError::BadGateway),
-            503u16 => failure(body, errors::GetOverageError::ServiceUnavailable),
-            504u16 => failure(body, errors::GetOverageError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::GetOverageError::BadRequest),
+        401 => failure(body, errors::GetOverageError::Unauthorized),
+        403 => failure(body, errors::GetOverageError::Forbidden),
+        404 => failure(body, errors::GetOverageError::NotFound),
+        405 => failure(body, errors::GetOverageError::MethodNotAllowed),
+        406 => failure(body, errors::GetOverageError::NotAcceptable),
+        408 => failure(body, errors::GetOverageError::RequestTimeout),
+        409 => failure(body, errors::GetOverageError::Conflict),
+        412 => failure(body, errors::GetOverageError::PreconditionFailed),
+        429 => failure(body, errors::GetOverageError::TooManyRequests),
+        500 => failure(body, errors::GetOverageError::InternalServerError),
+        501 => failure(body, errors::GetOverageError::NotImplemented),
+        502 => failure(body, errors::GetOverageError::BadGateway),
+        503 => failure(body, errors::GetOverageError::ServiceUnavailable),
+        504 => failure(body, errors::GetOverageError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::UpdateOverage<'_> {
     /// Sends `PUT /v1/customers/{customer-tenant-id}/subscriptions/overage` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateOverageError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::Overage>,
-        Error<errors::UpdateOverageError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_update_overage,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::Overage>, Error<errors::UpdateOverageError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_update_overage).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::Overage>,
-        Error<errors::UpdateOverageError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::Overage>, Error<errors::UpdateOverageError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_update_overage(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::Overage, errors::UpdateOverageError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::UpdateOverageError::BadRequest),
-            401u16 => failure(body, errors::UpdateOverageError::Unauthorized),
-            403u16 => failure(body, errors::UpdateOverageError::Forbidden),
-            404u16 => failure(body, errors::UpdateOverageError::NotFound),
-            405u16 => failure(body, errors::UpdateOverageError::MethodNotAllowed),
-            406u16 => failure(body, errors::UpdateOverageError::NotAcceptable),
-            408u16 => failure(body, errors::UpdateOverageError::RequestTimeout),
-            409u16 => failure(body, errors::UpdateOverageError::Conflict),
-            412u16 => failure(body, errors::UpdateOverageError::PreconditionFailed),
-            429u16 => failure(body, errors::UpdateOverageError::TooManyRequests),
-            500u16 => failure(body, errors::UpdateOverageError::InternalServerError),
-            501u16 => failure(body, errors::UpdateOverageError::NotImplemented),
-            502u16 => failure(body, errors::UpdateOverageError::BadGateway),
-            503u16 => failure(body, errors::UpdateOverageError::ServiceUnavailable),
-            504u16 => failure(body, errors::UpdateOverageError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::UpdateOverageError::BadRequest),
+        401 => failure(body, errors::UpdateOverageError::Unauthorized),
+        403 => failure(body, errors::UpdateOverageError::Forbidden),
+        404 => failure(body, errors::UpdateOverageError::NotFound),
+        405 => failure(body, errors::UpdateOverageError::MethodNotAllowed),
+        406 => failure(body, errors::UpdateOverageError::NotAcceptable),
+        408 => failure(body, errors::UpdateOverageError::RequestTimeout),
+        409 => failure(body, errors::UpdateOverageError::Conflict),
+        412 => failure(body, errors::UpdateOverageError::PreconditionFailed),
+        429 => failure(body, errors::UpdateOverageError::TooManyRequests),
+        500 => failure(body, errors::UpdateOverageError::InternalServerError),
+        501 => failure(body, errors::UpdateOverageError::NotImplemented),
+        502 => failure(body, errors::UpdateOverageError::BadGateway),
+        503 => failure(body, errors::UpdateOverageError::ServiceUnavailable),
+        504 => failure(body, errors::UpdateOverageError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::ListAzureEntitlements<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}/azureEntitlements` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListAzureEntitlementsError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::AzureEntitlementCollection>,
-        Error<errors::ListAzureEntitlementsError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_azure_entitlements,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::AzureEntitlementCollection>, Error<errors::ListAzureEntitlementsError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_azure_entitlements).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::AzureEntitlementCollection>,
-        Error<errors::ListAzureEntitlementsError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::AzureEntitlementCollection>, Error<errors::ListAzureEntitlementsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_azure_entitlements(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Decoding<
-        crate::types::AzureEntitlementCollection,
-        errors::ListAzureEntitlementsError,
-    >,
-> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListAzureEntitlementsError::BadRequest),
-            401u16 => failure(body, errors::ListAzureEntitlementsError::Unauthorized),
-            403u16 => failure(body, errors::ListAzureEntitlementsError::Forbidden),
-            404u16 => failure(body, errors::ListAzureEntitlementsError::NotFound),
-            405u16 => failure(body, errors::ListAzureEntitlementsError::MethodNotAllowed),
-            406u16 => failure(body, errors::ListAzureEntitlementsError::NotAcceptable),
-            408u16 => failure(body, errors::ListAzureEntitlementsError::RequestTimeout),
-            409u16 => failure(body, errors::ListAzureEntitlementsError::Conflict),
-            412u16 => {
-                failure(body, errors::ListAzureEntitlementsError::PreconditionFailed)
-            }
-            429u16 => failure(body, errors::ListAzureEntitlementsError::TooManyRequests),
-            500u16 => {
-                failure(body, errors::ListAzureEntitlementsError::InternalServerError)
-            }
-            501u16 => failure(body, errors::ListAzureEntitlementsError::NotImplemented),
-            502u16 => failure(body, errors::ListAzureEntitlementsError::BadGateway),
-            503u16 => {
-                failure(body, errors::ListAzureEntitlementsError::ServiceUnavailable)
-            }
-            504u16 => failure(body, errors::ListAzureEntitlementsError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+) -> Option<Decoding<crate::types::AzureEntitlementCollection, errors::ListAzureEntitlementsError>> {
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListAzureEntitlementsError::BadRequest),
+        401 => failure(body, errors::ListAzureEntitlementsError::Unauthorized),
+        403 => failure(body, errors::ListAzureEntitlementsError::Forbidden),
+        404 => failure(body, errors::ListAzureEntitlementsError::NotFound),
+        405 => failure(body, errors::ListAzureEntitlementsError::MethodNotAllowed),
+        406 => failure(body, errors::ListAzureEntitlementsError::NotAcceptable),
+        408 => failure(body, errors::ListAzureEntitlementsError::RequestTimeout),
+        409 => failure(body, errors::ListAzureEntitlementsError::Conflict),
+        412 => failure(body, errors::ListAzureEntitlementsError::PreconditionFailed),
+        429 => failure(body, errors::ListAzureEntitlementsError::TooManyRequests),
+        500 => failure(body, errors::ListAzureEntitlementsError::InternalServerError),
+        501 => failure(body, errors::ListAzureEntitlementsError::NotImplemented),
+        502 => failure(body, errors::ListAzureEntitlementsError::BadGateway),
+        503 => failure(body, errors::ListAzureEntitlementsError::ServiceUnavailable),
+        504 => failure(body, errors::ListAzureEntitlementsError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::GetUsageBudget<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/usagebudget` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetUsageBudgetError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::SpendingBudget>,
-        Error<errors::GetUsageBudgetError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_get_usage_budget,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::GetUsageBudgetError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_usage_budget).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::SpendingBudget>,
-        Error<errors::GetUsageBudgetError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::GetUsageBudgetError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_get_usage_budget(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::SpendingBudget, errors::GetUsageBudgetError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::GetUsageBudgetError::BadRequest),
-            401u16 => failure(body, errors::GetUsageBudgetError::Unauthorized),
-            403u16 => failure(body, errors::GetUsageBudgetError::Forbidden),
-            404u16 => failure(body, errors::GetUsageBudgetError::NotFound),
-            405u16 => failure(body, errors::GetUsageBudgetError::MethodNotAllowed),
-            406u16 => failure(body, errors::GetUsageBudgetError::NotAcceptable),
-            408u16 => failure(body, errors::GetUsageBudgetError::RequestTimeout),
-            409u16 => failure(body, errors::GetUsageBudgetError::Conflict),
-            412u16 => failure(body, errors::GetUsageBudgetError::PreconditionFailed),
-            429u16 => failure(body, errors::GetUsageBudgetError::TooManyRequests),
-            500u16 => failure(body, errors::GetUsageBudgetError::InternalServerError),
-            501u16 => failure(body, errors::GetUsageBudgetError::NotImplemented),
-            502u16 => failure(body, errors::GetUsageBudgetError::BadGateway),
-            503u16 => failure(body, errors::GetUsageBudgetError::ServiceUnavailable),
-            504u16 => failure(body, errors::GetUsageBudgetError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::GetUsageBudgetError::BadRequest),
+        401 => failure(body, errors::GetUsageBudgetError::Unauthorized),
+        403 => failure(body, errors::GetUsageBudgetError::Forbidden),
+        404 => failure(body, errors::GetUsageBudgetError::NotFound),
+        405 => failure(body, errors::GetUsageBudgetError::MethodNotAllowed),
+        406 => failure(body, errors::GetUsageBudgetError::NotAcceptable),
+        408 => failure(body, errors::GetUsageBudgetError::RequestTimeout),
+        409 => failure(body, errors::GetUsageBudgetError::Conflict),
+        412 => failure(body, errors::GetUsageBudgetError::PreconditionFailed),
+        429 => failure(body, errors::GetUsageBudgetError::TooManyRequests),
+        500 => failure(body, errors::GetUsageBudgetError::InternalServerError),
+        501 => failure(body, errors::GetUsageBudgetError::NotImplemented),
+        502 => failure(body, errors::GetUsageBudgetError::BadGateway),
+        503 => failure(body, errors::GetUsageBudgetError::ServiceUnavailable),
+        504 => failure(body, errors::GetUsageBudgetError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::UpdateUsageBudget<'_> {
     /// Sends `PATCH /v1/customers/{customer-tenant-id}/usagebudget` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateUsageBudgetError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::SpendingBudget>,
-        Error<errors::UpdateUsageBudgetError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_update_usage_budget,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::UpdateUsageBudgetError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_update_usage_budget).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::SpendingBudget>,
-        Error<errors::UpdateUsageBudgetError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::UpdateUsageBudgetError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_update_usage_budget(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::SpendingBudget, errors::UpdateUsageBudgetError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::UpdateUsageBudgetError::BadRequest),
-            401u16 => failure(body, errors::UpdateUsageBudgetError::Unauthorized),
-            403u16 => failure(body, errors::UpdateUsageBudgetError::Forbidden),
-            404u16 => failure(body, errors::UpdateUsageBudgetError::NotFound),
-            405u16 => failure(body, errors::UpdateUsageBudgetError::MethodNotAllowed),
-            406u16 => failure(body, errors::UpdateUsageBudgetError::NotAcceptable),
-            408u16 => failure(body, errors::UpdateUsageBudgetError::RequestTimeout),
-            409u16 => failure(body, errors::UpdateUsageBudgetError::Conflict),
-            412u16 => failure(body, errors::UpdateUsageBudgetError::PreconditionFailed),
-            429u16 => failure(body, errors::UpdateUsageBudgetError::TooManyRequests),
-            500u16 => failure(body, errors::UpdateUsageBudgetError::InternalServerError),
-            501u16 => failure(body, errors::UpdateUsageBudgetError::NotImplemented),
-            502u16 => failure(body, errors::UpdateUsageBudgetError::BadGateway),
-            503u16 => failure(body, errors::UpdateUsageBudgetError::ServiceUnavailable),
-            504u16 => failure(body, errors::UpdateUsageBudgetError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::UpdateUsageBudgetError::BadRequest),
+        401 => failure(body, errors::UpdateUsageBudgetError::Unauthorized),
+        403 => failure(body, errors::UpdateUsageBudgetError::Forbidden),
+        404 => failure(body, errors::UpdateUsageBudgetError::NotFound),
+        405 => failure(body, errors::UpdateUsageBudgetError::MethodNotAllowed),
+        406 => failure(body, errors::UpdateUsageBudgetError::NotAcceptable),
+        408 => failure(body, errors::UpdateUsageBudgetError::RequestTimeout),
+        409 => failure(body, errors::UpdateUsageBudgetError::Conflict),
+        412 => failure(body, errors::UpdateUsageBudgetError::PreconditionFailed),
+        429 => failure(body, errors::UpdateUsageBudgetError::TooManyRequests),
+        500 => failure(body, errors::UpdateUsageBudgetError::InternalServerError),
+        501 => failure(body, errors::UpdateUsageBudgetError::NotImplemented),
+        502 => failure(body, errors::UpdateUsageBudgetError::BadGateway),
+        503 => failure(body, errors::UpdateUsageBudgetError::ServiceUnavailable),
+        504 => failure(body, errors::UpdateUsageBudgetError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::GetCustomerUsageSummary<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/usagesummary` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCustomerUsageSummaryError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerUsageSummary>,
-        Error<errors::GetCustomerUsageSummaryError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_get_customer_usage_summary,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CustomerUsageSummary>, Error<errors::GetCustomerUsageSummaryError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_customer_usage_summary).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerUsageSummary>,
-        Error<errors::GetCustomerUsageSummaryError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CustomerUsageSummary>, Error<errors::GetCustomerUsageSummaryError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_get_customer_usage_summary(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Decoding<crate::types::CustomerUsageSummary, errors::GetCustomerUsageSummaryError>,
-> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::GetCustomerUsageSummaryError::BadRequest),
-            401u16 => failure(body, errors::GetCustomerUsageSummaryError::Unauthorized),
-            403u16 => failure(body, errors::GetCustomerUsageSummaryError::Forbidden),
-            404u16 => failure(body, errors::GetCustomerUsageSummaryError::NotFound),
-            405u16 => {
-                failure(body, errors::GetCustomerUsageSummaryError::MethodNotAllowed)
-            }
-            406u16 => failure(body, errors::GetCustomerUsageSummaryError::NotAcceptable),
-            408u16 => failure(body, errors::GetCustomerUsageSummaryError::RequestTimeout),
-            409u16 => failure(body, errors::GetCustomerUsageSummaryError::Conflict),
-            412u16 => {
-                failure(body, errors::GetCustomerUsageSummaryError::PreconditionFailed)
-            }
-            429u16 => {
-                failure(body, errors::GetCustomerUsageSummaryError::TooManyRequests)
-            }
-            500u16 => {
-                failure(body, errors::GetCustomerUsageSummaryError::InternalServerError)
-            }
-            501u16 => failure(body, errors::GetCustomerUsageSummaryError::NotImplemented),
-            502u16 => failure(body, errors::GetCustomerUsageSummaryError::BadGateway),
-            503u16 => {
-                failure(body, errors::GetCustomerUsageSummaryError::ServiceUnavailable)
-            }
-            504u16 => failure(body, errors::GetCustomerUsageSummaryError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+) -> Option<Decoding<crate::types::CustomerUsageSummary, errors::GetCustomerUsageSummaryError>> {
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::GetCustomerUsageSummaryError::BadRequest),
+        401 => failure(body, errors::GetCustomerUsageSummaryError::Unauthorized),
+        403 => failure(body, errors::GetCustomerUsageSummaryError::Forbidden),
+        404 => failure(body, errors::GetCustomerUsageSummaryError::NotFound),
+        405 => failure(body, errors::GetCustomerUsageSummaryError::MethodNotAllowed),
+        406 => failure(body, errors::GetCustomerUsageSummaryError::NotAcceptable),
+        408 => failure(body, errors::GetCustomerUsageSummaryError::RequestTimeout),
+        409 => failure(body, errors::GetCustomerUsageSummaryError::Conflict),
+        412 => failure(body, errors::GetCustomerUsageSummaryError::PreconditionFailed),
+        429 => failure(body, errors::GetCustomerUsageSummaryError::TooManyRequests),
+        500 => failure(body, errors::GetCustomerUsageSummaryError::InternalServerError),
+        501 => failure(body, errors::GetCustomerUsageSummaryError::NotImplemented),
+        502 => failure(body, errors::GetCustomerUsageSummaryError::BadGateway),
+        503 => failure(body, errors::GetCustomerUsageSummaryError::ServiceUnavailable),
+        504 => failure(body, errors::GetCustomerUsageSummaryError::GatewayTimeout),
+        _ => return None,
+    })
 }
+
 impl builder::GetPartnerUsageSummary<'_> {
     /// Sends `GET /v1/usagesummary` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetPartnerUsageSummaryError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::PartnerUsageSummary>,
-        Error<errors::GetPartnerUsageSummaryError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_get_partner_usage_summary,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::PartnerUsageSummary>, Error<errors::GetPartnerUsageSummaryError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_partner_usage_summary).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::PartnerUsageSummary>,
-        Error<errors::GetPartnerUsageSummaryError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::PartnerUsageSummary>, Error<errors::GetPartnerUsageSummaryError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_get_partner_usage_summary(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Decoding<crate::types::PartnerUsageSummary, errors::GetPartnerUsageSummaryError>,
-> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::GetPartnerUsageSummaryError::BadRequest),
-            401u16 => failure(body, errors::GetPartnerUsageSummaryError::Unauthorized),
-            403u16 => failure(body, errors::GetPartnerUsageSummaryError::Forbidden),
-            404u16 => failure(body, errors::GetPartnerUsageSummaryError::NotFound),
-            405u16 => {
-                failure(body, errors::GetPartnerUsageSummaryError::MethodNotAllowed)
-            }
-            406u16 => failure(body, errors::GetPartnerUsageSummaryError::NotAcceptable),
-            408u16 => failure(body, errors::GetPartnerUsageSummaryError::RequestTimeout),
-            409u16 => failure(body, errors::GetPartnerUsageSummaryError::Conflict),
-            412u16 => {
-                failure(body, errors::GetPartnerUsageSummaryError::PreconditionFailed)
-            }
-            429u16 => failure(body, errors::GetPartnerUsageSummaryError::TooManyRequests),
-            500u16 => {
-                failure(body, errors::GetPartnerUsageSummaryError::InternalServerError)
-            }
-            501u16 => failure(body, errors::GetPartnerUsageSummaryError::NotImplemented),
-            502u16 => failure(body, errors::GetPartnerUsageSummaryError::BadGateway),
-            503u16 => {
-                failure(body, errors::GetPartnerUsageSummaryError::ServiceUnavailable)
-            }
-            504u16 => failure(body, errors::GetPartnerUsageSummaryError::GatewayTimeout),
-            _ => return None,
-        },
-    )
+) -> Option<Decoding<crate::types::PartnerUsageSummary, errors::GetPartnerUsageSummaryError>> {
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::GetPartnerUsageSummaryError::BadRequest),
+        401 => failure(body, errors::GetPartnerUsageSummaryError::Unauthorized),
+        403 => failure(body, errors::GetPartnerUsageSummaryError::Forbidden),
+        404 => failure(body, errors::GetPartnerUsageSummaryError::NotFound),
+        405 => failure(body, errors::GetPartnerUsageSummaryError::MethodNotAllowed),
+        406 => failure(body, errors::GetPartnerUsageSummaryError::NotAcceptable),
+        408 => failure(body, errors::GetPartnerUsageSummaryError::RequestTimeout),
+        409 => failure(body, errors::GetPartnerUsageSummaryError::Conflict),
+        412 => failure(body, errors::GetPartnerUsageSummaryError::PreconditionFailed),
+        429 => failure(body, errors::GetPartnerUsageSummaryError::TooManyRequests),
+        500 => failure(body, errors::GetPartnerUsageSummaryError::InternalServerError),
+        501 => failure(body, errors::GetPartnerUsageSummaryError::NotImplemented),
+        502 => failure(body, errors::GetPartnerUsageSummaryError::BadGateway),
+        503 => failure(body, errors::GetPartnerUsageSummaryError::ServiceUnavailable),
+        504 => failure(body, errors::GetPartnerUsageSummaryError::GatewayTimeout),
+        _ => return None,
+    })
 }

@@ -2,6 +2,7 @@
 
 //! One error enum per operation: a variant for each documented error status, holding that
 //! status's body type.
+
 /// An error response documented for [`Client::list_credit_transactions`](crate::Client::list_credit_transactions), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -19,6 +20,7 @@ pub enum ListCreditTransactionsError {
     /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
+
 /// An error response documented for [`Client::get_credit_transaction`](crate::Client::get_credit_transaction), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -38,6 +40,7 @@ pub enum GetCreditTransactionError {
     /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
+
 /// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -55,6 +58,7 @@ pub enum ListCustomersError {
     /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
+
 /// An error response documented for [`Client::get_customer`](crate::Client::get_customer), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -74,6 +78,7 @@ pub enum GetCustomerError {
     /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
+
 /// An error response documented for [`Client::delete_customer`](crate::Client::delete_customer), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -93,6 +98,7 @@ pub enum DeleteCustomerError {
     /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
 }
+
 /// An error response documented for [`Client::update_customer`](crate::Client::update_customer), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.

@@ -2,156 +2,119 @@
 
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
-use crate::{builder, errors, ResponseValue};
+
+use crate::{ResponseValue, builder, errors};
 use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
+
 impl builder::ListCreditTransactions<'_> {
     /// Sends `GET /api/credit-transactions/list/` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCreditTransactionsError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CreditTransactionList>,
-        Error<errors::ListCreditTransactionsError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_credit_transactions,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CreditTransactionList>, Error<errors::ListCreditTransactionsError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_credit_transactions).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CreditTransactionList>,
-        Error<errors::ListCreditTransactionsError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CreditTransactionList>, Error<errors::ListCreditTransactionsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_credit_transactions(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Decoding<crate::types::CreditTransactionList, errors::ListCreditTransactionsError>,
-> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListCreditTransactionsError::BadRequest),
-            401u16 => failure(body, errors::ListCreditTransactionsError::Unauthorized),
-            422u16 => {
-                failure(body, errors::ListCreditTransactionsError::UnprocessableEntity)
-            }
-            429u16 => failure(body, errors::ListCreditTransactionsError::TooManyRequests),
-            500u16 => {
-                failure(body, errors::ListCreditTransactionsError::InternalServerError)
-            }
-            _ => return None,
-        },
-    )
+) -> Option<Decoding<crate::types::CreditTransactionList, errors::ListCreditTransactionsError>> {
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListCreditTransactionsError::BadRequest),
+        401 => failure(body, errors::ListCreditTransactionsError::Unauthorized),
+        422 => failure(body, errors::ListCreditTransactionsError::UnprocessableEntity),
+        429 => failure(body, errors::ListCreditTransactionsError::TooManyRequests),
+        500 => failure(body, errors::ListCreditTransactionsError::InternalServerError),
+        _ => return None,
+    })
 }
+
 impl builder::GetCreditTransaction<'_> {
     /// Sends `GET /api/credit-transactions/{id}/` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCreditTransactionError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CreditTransaction>,
-        Error<errors::GetCreditTransactionError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_get_credit_transaction,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CreditTransaction>, Error<errors::GetCreditTransactionError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_credit_transaction).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CreditTransaction>,
-        Error<errors::GetCreditTransactionError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CreditTransaction>, Error<errors::GetCreditTransactionError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_get_credit_transaction(
     status: ::reqwest::StatusCode,
     body: &[u8],
-) -> Option<
-    Decoding<crate::types::CreditTransaction, errors::GetCreditTransactionError>,
-> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::GetCreditTransactionError::BadRequest),
-            401u16 => failure(body, errors::GetCreditTransactionError::Unauthorized),
-            404u16 => failure(body, errors::GetCreditTransactionError::NotFound),
-            422u16 => {
-                failure(body, errors::GetCreditTransactionError::UnprocessableEntity)
-            }
-            429u16 => failure(body, errors::GetCreditTransactionError::TooManyRequests),
-            500u16 => {
-                failure(body, errors::GetCreditTransactionError::InternalServerError)
-            }
-            _ => return None,
-        },
-    )
+) -> Option<Decoding<crate::types::CreditTransaction, errors::GetCreditTransactionError>> {
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::GetCreditTransactionError::BadRequest),
+        401 => failure(body, errors::GetCreditTransactionError::Unauthorized),
+        404 => failure(body, errors::GetCreditTransactionError::NotFound),
+        422 => failure(body, errors::GetCreditTransactionError::UnprocessableEntity),
+        429 => failure(body, errors::GetCreditTransactionError::TooManyRequests),
+        500 => failure(body, errors::GetCreditTransactionError::InternalServerError),
+        _ => return None,
+    })
 }
+
 impl builder::ListCustomers<'_> {
     /// Sends `POST /api/users/list/` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerList>,
-        Error<errors::ListCustomersError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_list_customers,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customers).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::CustomerList>,
-        Error<errors::ListCustomersError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_list_customers(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::CustomerList, errors::ListCustomersError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::ListCustomersError::BadRequest),
-            401u16 => failure(body, errors::ListCustomersError::Unauthorized),
-            422u16 => failure(body, errors::ListCustomersError::UnprocessableEntity),
-            429u16 => failure(body, errors::ListCustomersError::TooManyRequests),
-            500u16 => failure(body, errors::ListCustomersError::InternalServerError),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::ListCustomersError::BadRequest),
+        401 => failure(body, errors::ListCustomersError::Unauthorized),
+        422 => failure(body, errors::ListCustomersError::UnprocessableEntity),
+        429 => failure(body, errors::ListCustomersError::TooManyRequests),
+        500 => failure(body, errors::ListCustomersError::InternalServerError),
+        _ => return None,
+    })
 }
+
 impl builder::GetCustomer<'_> {
     /// Sends `GET /api/users/{customer_identifier}/` and decodes the response.
     ///
@@ -159,9 +122,9 @@ impl builder::GetCustomer<'_> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::GetCustomerError>> {
-        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_customer)
-            .await
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_customer).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
@@ -170,38 +133,33 @@ impl builder::GetCustomer<'_> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_get_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::Customer, errors::GetCustomerError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::GetCustomerError::BadRequest),
-            401u16 => failure(body, errors::GetCustomerError::Unauthorized),
-            404u16 => failure(body, errors::GetCustomerError::NotFound),
-            422u16 => failure(body, errors::GetCustomerError::UnprocessableEntity),
-            429u16 => failure(body, errors::GetCustomerError::TooManyRequests),
-            500u16 => failure(body, errors::GetCustomerError::InternalServerError),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::GetCustomerError::BadRequest),
+        401 => failure(body, errors::GetCustomerError::Unauthorized),
+        404 => failure(body, errors::GetCustomerError::NotFound),
+        422 => failure(body, errors::GetCustomerError::UnprocessableEntity),
+        429 => failure(body, errors::GetCustomerError::TooManyRequests),
+        500 => failure(body, errors::GetCustomerError::InternalServerError),
+        _ => return None,
+    })
 }
+
 impl builder::DeleteCustomer<'_> {
     /// Sends `DELETE /api/users/{customer_identifier}/` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteCustomerError`]; every error keeps the response status and headers.
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<()>, Error<errors::DeleteCustomerError>> {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_delete_customer,
-            )
-            .await
+    pub async fn send(self) -> Result<ResponseValue<()>, Error<errors::DeleteCustomerError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_delete_customer).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
@@ -210,69 +168,59 @@ impl builder::DeleteCustomer<'_> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_delete_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<(), errors::DeleteCustomerError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => Ok(Decoded::Success(())),
-            204u16 => Ok(Decoded::Success(())),
-            400u16 => failure(body, errors::DeleteCustomerError::BadRequest),
-            401u16 => failure(body, errors::DeleteCustomerError::Unauthorized),
-            404u16 => failure(body, errors::DeleteCustomerError::NotFound),
-            422u16 => failure(body, errors::DeleteCustomerError::UnprocessableEntity),
-            429u16 => failure(body, errors::DeleteCustomerError::TooManyRequests),
-            500u16 => failure(body, errors::DeleteCustomerError::InternalServerError),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => Ok(Decoded::Success(())),
+        204 => Ok(Decoded::Success(())),
+        400 => failure(body, errors::DeleteCustomerError::BadRequest),
+        401 => failure(body, errors::DeleteCustomerError::Unauthorized),
+        404 => failure(body, errors::DeleteCustomerError::NotFound),
+        422 => failure(body, errors::DeleteCustomerError::UnprocessableEntity),
+        429 => failure(body, errors::DeleteCustomerError::TooManyRequests),
+        500 => failure(body, errors::DeleteCustomerError::InternalServerError),
+        _ => return None,
+    })
 }
+
 impl builder::UpdateCustomer<'_> {
     /// Sends `PATCH /api/users/{customer_identifier}/` and decodes the response.
     ///
     /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateCustomerError`]; every error keeps the response status and headers.
     pub async fn send(
         self,
-    ) -> Result<
-        ResponseValue<crate::types::Customer>,
-        Error<errors::UpdateCustomerError>,
-    > {
-        ::finops_client_runtime::finish(
-                self.send_unchecked().await,
-                decode_update_customer,
-            )
-            .await
+    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::UpdateCustomerError>> {
+        ::finops_client_runtime::finish(self.send_unchecked().await, decode_update_customer).await
     }
+
     /// [`Self::send`] with per-call options: a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<
-        ResponseValue<crate::types::Customer>,
-        Error<errors::UpdateCustomerError>,
-    > {
+    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::UpdateCustomerError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
+
 /// The body type of each documented status; `None` for the others.
 #[inline]
 fn decode_update_customer(
     status: ::reqwest::StatusCode,
     body: &[u8],
 ) -> Option<Decoding<crate::types::Customer, errors::UpdateCustomerError>> {
-    Some(
-        match status.as_u16() {
-            200u16 => success(body),
-            400u16 => failure(body, errors::UpdateCustomerError::BadRequest),
-            401u16 => failure(body, errors::UpdateCustomerError::Unauthorized),
-            404u16 => failure(body, errors::UpdateCustomerError::NotFound),
-            422u16 => failure(body, errors::UpdateCustomerError::UnprocessableEntity),
-            429u16 => failure(body, errors::UpdateCustomerError::TooManyRequests),
-            500u16 => failure(body, errors::UpdateCustomerError::InternalServerError),
-            _ => return None,
-        },
-    )
+    Some(match status.as_u16() {
+        200 => success(body),
+        400 => failure(body, errors::UpdateCustomerError::BadRequest),
+        401 => failure(body, errors::UpdateCustomerError::Unauthorized),
+        404 => failure(body, errors::UpdateCustomerError::NotFound),
+        422 => failure(body, errors::UpdateCustomerError::UnprocessableEntity),
+        429 => failure(body, errors::UpdateCustomerError::TooManyRequests),
+        500 => failure(body, errors::UpdateCustomerError::InternalServerError),
+        _ => return None,
+    })
 }

@@ -225,7 +225,7 @@ fn generation(
         "## 1. Generation cost per stage (real specs)\n\nCommand: `cargo xtask bench --only generation` (sections 1 and 2). \
          Ours: `cargo xtask codegen`'s pipeline: load and bundle, check, normalize and model, \
          progenitor, progenitor tree (parse progenitor's tokens, edit the syntax tree, print `generated.rs`), client layer \
-         (build and print `client.rs`, `errors.rs`, `send.rs`, `models.rs`; on a second thread while progenitor runs), crate files, write. \
+         (write `client.rs`, `errors.rs`, `send.rs`, `models.rs` as text), crate files, write. \
          APIs are generated in parallel, one thread per core. Baseline: raw progenitor (builder interface) and prettyplease on the \
          same bundled spec, read from one JSON file, one thread; the error responses raw progenitor cannot take (bodies that differ \
          by status) are removed from its input. Stage columns are summed over threads, so they add up to more than the wall time; \
@@ -379,7 +379,7 @@ fn generation(
     let _ = writeln!(
         report,
         "\nWhere the time goes (ms): ours by stage, and the baseline's parse, progenitor and prettyplease.\n\n\
-         | ops | load | check | normalize | progenitor | progenitor tree | client layer (2nd thread) | crate files | write | baseline parse | baseline progenitor | baseline parse and print |\n\
+         | ops | load | check | normalize | progenitor | progenitor tree | client layer | crate files | write | baseline parse | baseline progenitor | baseline parse and print |\n\
          |---|---|---|---|---|---|---|---|---|---|---|---|\n{}",
         stages.join("\n")
     );

@@ -2,284 +2,300 @@
 //! `ClientBuilder` with the spec's credentials, and the `ClientHooks` implementation that sends
 //! every request through the runtime's request loop.
 
-use super::model::{ApiModel, CredentialModel, OperationModel, Renewal};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use super::model::{ApiModel, CredentialModel, OperationModel, Renewal, rust_ident};
+use super::rust_writer::{RustWriter, string_literal};
+use super::surface::TypeEntry;
 
-pub fn tokens(model: &ApiModel) -> TokenStream {
-    let server_enum = server_enum(model);
-    let default_url = match model.environments.first() {
-        Some(_) => quote!(Server::default().base_url()),
-        None => quote!(""),
-    };
-    let server_method = (!model.environments.is_empty()).then(|| {
-        quote! {
-            /// Sends requests to `server` (by default the first documented one).
-            pub fn server(mut self, server: Server) -> Self {
-                self.settings.set_base_url(server.base_url());
-                self
-            }
-        }
-    });
-    let credential_methods = model.credentials.iter().map(|credential| match credential {
-        CredentialModel::Bearer { description } => {
-            let doc = doc_lines(&[
-                "Authenticates every request with `Authorization: Bearer <token>`, replacing other credentials.",
-                description,
-            ]);
-            quote! {
-                #doc
-                pub fn bearer_token(mut self, token: impl Into<::finops_client_runtime::Secret>) -> Self {
-                    self.settings.set_credentials(::finops_client_runtime::Credentials::Bearer(token.into()));
-                    self
-                }
-            }
-        }
-        CredentialModel::QueryApiKey { parameter, description } => {
-            let method = format_ident!("{}", super::model::rust_ident(parameter));
-            let doc = doc_lines(&[
-                &format!(
-                    "Authenticates every request with the `{parameter}` query parameter, replacing other credentials."
-                ),
-                description,
-            ]);
-            quote! {
-                #doc
-                pub fn #method(mut self, key: impl Into<::finops_client_runtime::Secret>) -> Self {
-                    self.settings.set_credentials(::finops_client_runtime::Credentials::QueryApiKey {
-                        parameter: #parameter,
-                        key: key.into(),
-                    });
-                    self
-                }
-            }
-        }
-    });
-    let default_methods = model.client_defaults.iter().map(|default| {
-        let parameter = &default.parameter;
-        let method = format_ident!("{}", super::model::rust_ident(parameter));
-        let doc = doc_lines(&[
-            &format!("Sends `{parameter}` with every call that does not set it itself."),
-            &default.description,
-        ]);
-        quote! {
-            #doc
-            pub fn #method(mut self, value: impl ::std::fmt::Display) -> Self {
-                self.settings.set_default_query(#parameter, value.to_string());
-                self
-            }
-        }
-    });
-    let operation_specs = model.operations.iter().map(operation_spec);
-
-    quote! {
-        use crate::Client;
-        use ::finops_client_runtime::{BuildError, ClientSettings, OperationSpec, RetryPolicy};
-        use ::std::time::Duration;
-
-        #server_enum
-
-        /// Builds a [`Client`]: server or base URL, credentials, retries, timeouts and limits.
-        ///
-        /// Defaults: the first documented server, no credentials, [`RetryPolicy::default`], a
-        /// 60 s timeout per attempt, a 10 s connect timeout, redirects followed within the same
-        /// origin only, and response bodies of at most 64 MiB.
-        #[derive(Debug, Clone)]
-        pub struct ClientBuilder {
-            settings: ClientSettings,
-        }
-
-        impl ClientBuilder {
-            fn new() -> Self {
-                Self {
-                    settings: ClientSettings::new(
-                        #default_url,
-                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
-                    ),
-                }
-            }
-
-            #server_method
-
-            /// Sends requests to `base_url` (a proxy, a test server) instead of a documented server.
-            pub fn base_url(mut self, base_url: impl Into<::std::string::String>) -> Self {
-                self.settings.set_base_url(base_url);
-                self
-            }
-
-            #(#credential_methods)*
-
-            #(#default_methods)*
-
-            /// Retries failed calls as `policy` allows; [`RetryPolicy::disabled`] turns retries off.
-            pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-                self.settings.set_retry(policy);
-                self
-            }
-
-            /// The time limit of each attempt: connect, send, and read the response.
-            pub fn timeout(mut self, timeout: Duration) -> Self {
-                self.settings.set_timeout(Some(timeout));
-                self
-            }
-
-            /// No time limit per attempt.
-            pub fn no_timeout(mut self) -> Self {
-                self.settings.set_timeout(None);
-                self
-            }
-
-            /// The time limit to open a connection.
-            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-                self.settings.set_connect_timeout(timeout);
-                self
-            }
-
-            /// Appends `product` (e.g. `my-app/1.2`) to the `User-Agent`, which starts with this
-            /// crate's name and version.
-            pub fn user_agent(mut self, product: &str) -> Self {
-                self.settings.add_user_agent(product);
-                self
-            }
-
-            /// Which redirects to follow: by default those to the same scheme, host and port,
-            /// at most 10, never a loop. A redirect not followed is returned as the 3xx response.
-            pub fn redirects(mut self, redirects: ::finops_client_runtime::Redirects) -> Self {
-                self.settings.set_redirects(redirects);
-                self
-            }
-
-            /// The largest response body a call reads (64 MiB unless set); a longer one fails with
-            /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), read no further.
-            pub fn max_response_bytes(mut self, limit: u64) -> Self {
-                self.settings.set_max_response_bytes(limit);
-                self
-            }
-
-            /// Sends through `http` (proxies, TLS roots, connection pool) instead of a new
-            /// `reqwest::Client`; the connect timeout and the redirects followed are then `http`'s own.
-            pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
-                self.settings.set_http_client(http);
-                self
-            }
-
-            /// Checks the settings and builds the client.
-            pub fn build(self) -> Result<Client, BuildError> {
-                let (base_url, http, config) = self.settings.build()?;
-                Ok(Client::new_with_client(&base_url, http, config))
-            }
-        }
-
-        impl Client {
-            /// Starts building a client.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new()
-            }
-        }
-
-        impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for Client {
-            async fn exec(
-                &self,
-                request: ::reqwest::Request,
-                info: &::progenitor_client::OperationInfo,
-            ) -> ::reqwest::Result<::reqwest::Response> {
-                let operation = OPERATIONS
-                    .iter()
-                    .find(|op| op.id == info.operation_id)
-                    .unwrap_or(&UNDESCRIBED);
-                ::finops_client_runtime::execute(&self.client, &self.inner, operation, request).await
-            }
-        }
-
-        /// What the request loop needs to know about each operation, from the spec.
-        const OPERATIONS: &[OperationSpec] = &[#(#operation_specs),*];
-
-        /// For a request the table does not describe: no generated headers, and only the
-        /// always-safe retries.
-        const UNDESCRIBED: OperationSpec = OperationSpec {
-            id: "",
-            idempotent_method: false,
-            idempotency_key: None,
-            accept: None,
-            generated_headers: &[],
-        };
+/// The module's source, and its public types for the API summary.
+pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {
+    let mut w = RustWriter::new();
+    let mut entries = Vec::new();
+    w.line("use crate::Client;");
+    w.line("use ::finops_client_runtime::{BuildError, ClientSettings, OperationSpec, RetryPolicy};");
+    w.line("use ::std::time::Duration;");
+    if let Some(entry) = server_enum(&mut w, model) {
+        entries.push(entry);
     }
+    client_builder(&mut w, model);
+    entries.push(TypeEntry::structure("ClientBuilder"));
+    hooks(&mut w, model);
+    (w.finish(), entries)
 }
 
-fn server_enum(model: &ApiModel) -> TokenStream {
+fn server_enum(w: &mut RustWriter, model: &ApiModel) -> Option<TypeEntry> {
     if model.environments.is_empty() {
-        return quote!();
+        return None;
     }
-    let variants = model.environments.iter().enumerate().map(|(i, env)| {
-        let variant = format_ident!("{}", env.variant);
-        let doc = doc_lines(&[&format!("`{}`", env.url), &env.description]);
-        let default = (i == 0).then(|| quote!(#[default]));
-        quote! { #doc #default #variant }
-    });
-    let urls = model.environments.iter().map(|env| {
-        let variant = format_ident!("{}", env.variant);
-        let url = &env.url;
-        quote! { Server::#variant => #url }
-    });
-    quote! {
-        /// The servers the API is documented at.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-        #[non_exhaustive]
-        pub enum Server {
-            #(#variants),*
+    let mut entry = TypeEntry::enumeration("Server");
+    w.blank();
+    w.doc(&["The servers the API is documented at."]);
+    w.line("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]");
+    w.line("#[non_exhaustive]");
+    w.open("pub enum Server {");
+    for (i, env) in model.environments.iter().enumerate() {
+        w.doc(&[&format!("`{}`", env.url), &env.description]);
+        if i == 0 {
+            w.line("#[default]");
         }
-
-        impl Server {
-            /// The server's base URL.
-            pub fn base_url(self) -> &'static str {
-                match self {
-                    #(#urls),*
-                }
-            }
-        }
+        w.line(format!("{},", env.variant));
+        entry.item(&env.variant);
     }
+    w.close("}");
+    w.blank();
+    w.open("impl Server {");
+    w.doc(&["The server's base URL."]);
+    w.open("pub fn base_url(self) -> &'static str {");
+    w.open("match self {");
+    for env in &model.environments {
+        w.line(format!("Server::{} => {},", env.variant, string_literal(&env.url)));
+    }
+    w.close("}");
+    w.close("}");
+    w.close("}");
+    Some(entry)
 }
 
-fn operation_spec(op: &OperationModel) -> TokenStream {
-    let id = &op.rust_name;
+/// One builder method: its doc paragraphs, signature and body lines.
+fn method(w: &mut RustWriter, doc: &[&str], signature: &str, body: &[&str]) {
+    w.blank();
+    w.doc(doc);
+    w.open(format!("{signature} {{"));
+    for line in body {
+        w.line(line);
+    }
+    w.close("}");
+}
+
+fn client_builder(w: &mut RustWriter, model: &ApiModel) {
+    w.blank();
+    w.doc(&[
+        "Builds a [`Client`]: server or base URL, credentials, retries, timeouts and limits.",
+        "Defaults: the first documented server, no credentials, [`RetryPolicy::default`], a\n60 s timeout per attempt, a 10 s connect timeout, redirects followed within the same\norigin only, and response bodies of at most 64 MiB.",
+    ]);
+    w.line("#[derive(Debug, Clone)]");
+    w.open("pub struct ClientBuilder {");
+    w.line("settings: ClientSettings,");
+    w.close("}");
+    w.blank();
+    w.open("impl ClientBuilder {");
+    w.open("fn new() -> Self {");
+    w.open("Self {");
+    w.open("settings: ClientSettings::new(");
+    w.line(if model.environments.is_empty() {
+        "\"\","
+    } else {
+        "Server::default().base_url(),"
+    });
+    w.line("concat!(env!(\"CARGO_PKG_NAME\"), \"/\", env!(\"CARGO_PKG_VERSION\")),");
+    w.close("),");
+    w.close("}");
+    w.close("}");
+    if !model.environments.is_empty() {
+        method(
+            w,
+            &["Sends requests to `server` (by default the first documented one)."],
+            "pub fn server(mut self, server: Server) -> Self",
+            &["self.settings.set_base_url(server.base_url());", "self"],
+        );
+    }
+    method(
+        w,
+        &["Sends requests to `base_url` (a proxy, a test server) instead of a documented server."],
+        "pub fn base_url(mut self, base_url: impl Into<::std::string::String>) -> Self",
+        &["self.settings.set_base_url(base_url);", "self"],
+    );
+    for credential in &model.credentials {
+        match credential {
+            CredentialModel::Bearer { description } => method(
+                w,
+                &[
+                    "Authenticates every request with `Authorization: Bearer <token>`, replacing other credentials.",
+                    description,
+                ],
+                "pub fn bearer_token(mut self, token: impl Into<::finops_client_runtime::Secret>) -> Self",
+                &[
+                    "self.settings.set_credentials(::finops_client_runtime::Credentials::Bearer(token.into()));",
+                    "self",
+                ],
+            ),
+            CredentialModel::QueryApiKey { parameter, description } => method(
+                w,
+                &[
+                    &format!(
+                        "Authenticates every request with the `{parameter}` query parameter, replacing other credentials."
+                    ),
+                    description,
+                ],
+                &format!(
+                    "pub fn {}(mut self, key: impl Into<::finops_client_runtime::Secret>) -> Self",
+                    rust_ident(parameter)
+                ),
+                &[
+                    &format!(
+                        "self.settings.set_credentials(::finops_client_runtime::Credentials::QueryApiKey {{ parameter: {}, key: key.into() }});",
+                        string_literal(parameter)
+                    ),
+                    "self",
+                ],
+            ),
+        }
+    }
+    for default in &model.client_defaults {
+        let parameter = &default.parameter;
+        method(
+            w,
+            &[
+                &format!("Sends `{parameter}` with every call that does not set it itself."),
+                &default.description,
+            ],
+            &format!(
+                "pub fn {}(mut self, value: impl ::std::fmt::Display) -> Self",
+                rust_ident(parameter)
+            ),
+            &[
+                &format!(
+                    "self.settings.set_default_query({}, value.to_string());",
+                    string_literal(parameter)
+                ),
+                "self",
+            ],
+        );
+    }
+    method(
+        w,
+        &["Retries failed calls as `policy` allows; [`RetryPolicy::disabled`] turns retries off."],
+        "pub fn retry_policy(mut self, policy: RetryPolicy) -> Self",
+        &["self.settings.set_retry(policy);", "self"],
+    );
+    method(
+        w,
+        &["The time limit of each attempt: connect, send, and read the response."],
+        "pub fn timeout(mut self, timeout: Duration) -> Self",
+        &["self.settings.set_timeout(Some(timeout));", "self"],
+    );
+    method(
+        w,
+        &["No time limit per attempt."],
+        "pub fn no_timeout(mut self) -> Self",
+        &["self.settings.set_timeout(None);", "self"],
+    );
+    method(
+        w,
+        &["The time limit to open a connection."],
+        "pub fn connect_timeout(mut self, timeout: Duration) -> Self",
+        &["self.settings.set_connect_timeout(timeout);", "self"],
+    );
+    method(
+        w,
+        &[
+            "Appends `product` (e.g. `my-app/1.2`) to the `User-Agent`, which starts with this\ncrate's name and version.",
+        ],
+        "pub fn user_agent(mut self, product: &str) -> Self",
+        &["self.settings.add_user_agent(product);", "self"],
+    );
+    method(
+        w,
+        &[
+            "Which redirects to follow: by default those to the same scheme, host and port,\nat most 10, never a loop. A redirect not followed is returned as the 3xx response.",
+        ],
+        "pub fn redirects(mut self, redirects: ::finops_client_runtime::Redirects) -> Self",
+        &["self.settings.set_redirects(redirects);", "self"],
+    );
+    method(
+        w,
+        &[
+            "The largest response body a call reads (64 MiB unless set); a longer one fails with\n[`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge), read no further.",
+        ],
+        "pub fn max_response_bytes(mut self, limit: u64) -> Self",
+        &["self.settings.set_max_response_bytes(limit);", "self"],
+    );
+    method(
+        w,
+        &[
+            "Sends through `http` (proxies, TLS roots, connection pool) instead of a new\n`reqwest::Client`; the connect timeout and the redirects followed are then `http`'s own.",
+        ],
+        "pub fn http_client(mut self, http: ::reqwest::Client) -> Self",
+        &["self.settings.set_http_client(http);", "self"],
+    );
+    method(
+        w,
+        &["Checks the settings and builds the client."],
+        "pub fn build(self) -> Result<Client, BuildError>",
+        &[
+            "let (base_url, http, config) = self.settings.build()?;",
+            "Ok(Client::new_with_client(&base_url, http, config))",
+        ],
+    );
+    w.close("}");
+    w.blank();
+    w.open("impl Client {");
+    w.doc(&["Starts building a client."]);
+    w.open("pub fn builder() -> ClientBuilder {");
+    w.line("ClientBuilder::new()");
+    w.close("}");
+    w.close("}");
+}
+
+/// The `ClientHooks` implementation and the table of operations it reads.
+fn hooks(w: &mut RustWriter, model: &ApiModel) {
+    w.blank();
+    w.open("impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for Client {");
+    w.open("async fn exec(");
+    w.line("&self,");
+    w.line("request: ::reqwest::Request,");
+    w.line("info: &::progenitor_client::OperationInfo,");
+    w.reopen(") -> ::reqwest::Result<::reqwest::Response> {");
+    w.line("let operation = OPERATIONS.iter().find(|op| op.id == info.operation_id).unwrap_or(&UNDESCRIBED);");
+    w.line("::finops_client_runtime::execute(&self.client, &self.inner, operation, request).await");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    w.doc(&["What the request loop needs to know about each operation, from the spec."]);
+    w.open("const OPERATIONS: &[OperationSpec] = &[");
+    for op in &model.operations {
+        operation_spec(w, op);
+    }
+    w.close("];");
+    w.blank();
+    w.doc(&["For a request the table does not describe: no generated headers, and only the\nalways-safe retries."]);
+    w.open("const UNDESCRIBED: OperationSpec = OperationSpec {");
+    w.line("id: \"\",");
+    w.line("idempotent_method: false,");
+    w.line("idempotency_key: None,");
+    w.line("accept: None,");
+    w.line("generated_headers: &[],");
+    w.close("};");
+}
+
+fn operation_spec(w: &mut RustWriter, op: &OperationModel) {
     let idempotent = matches!(
         op.method.as_str(),
         "get" | "head" | "options" | "put" | "delete" | "trace"
     );
-    let key = match &op.idempotency_key {
-        Some(name) => quote!(Some(#name)),
-        None => quote!(None),
+    let optional = |value: &Option<String>| match value {
+        Some(text) => format!("Some({})", string_literal(text)),
+        None => "None".to_string(),
     };
-    let accept = match &op.accept {
-        Some(media) => quote!(Some(#media)),
-        None => quote!(None),
-    };
-    let headers = op.generated_headers.iter().map(|(name, renewal)| {
-        let renewal = match renewal {
-            Renewal::PerCall => quote!(::finops_client_runtime::Renewal::PerCall),
-            Renewal::AfterResponse => quote!(::finops_client_runtime::Renewal::AfterResponse),
-        };
-        quote!(::finops_client_runtime::GeneratedHeader { name: #name, renewal: #renewal })
-    });
-    quote! {
-        OperationSpec {
-            id: #id,
-            idempotent_method: #idempotent,
-            idempotency_key: #key,
-            accept: #accept,
-            generated_headers: &[#(#headers),*],
+    w.open("OperationSpec {");
+    w.line(format!("id: {},", string_literal(&op.rust_name)));
+    w.line(format!("idempotent_method: {idempotent},"));
+    w.line(format!("idempotency_key: {},", optional(&op.idempotency_key)));
+    w.line(format!("accept: {},", optional(&op.accept)));
+    if op.generated_headers.is_empty() {
+        w.line("generated_headers: &[],");
+    } else {
+        w.open("generated_headers: &[");
+        for (name, renewal) in &op.generated_headers {
+            let renewal = match renewal {
+                Renewal::PerCall => "PerCall",
+                Renewal::AfterResponse => "AfterResponse",
+            };
+            w.line(format!(
+                "::finops_client_runtime::GeneratedHeader {{ name: {}, renewal: ::finops_client_runtime::Renewal::{renewal} }},",
+                string_literal(name)
+            ));
         }
+        w.close("],");
     }
-}
-
-/// `#[doc = " ..."]` attributes, one paragraph per non-empty part.
-pub fn doc_lines(parts: &[&str]) -> TokenStream {
-    let mut lines: Vec<String> = Vec::new();
-    for part in parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()) {
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.extend(part.lines().map(|l| format!(" {}", l.trim_end())));
-    }
-    quote!(#(#[doc = #lines])*)
+    w.close("},");
 }

@@ -165,8 +165,8 @@ pub fn lib_rs(info: &CrateInfo, has_models: bool, deps: &[&KnownCrate]) -> Strin
         r#"// {header}
 #![doc = include_str!("../README.md")]
 
-// Generated modules are formatted by prettyplease when they are written, and skipped by rustfmt,
-// whose output would depend on the toolchain version.
+// Generated modules are written already formatted (progenitor's `generated.rs` by prettyplease)
+// and skipped by rustfmt, whose output would depend on the toolchain version.
 #[rustfmt::skip]
 mod client;
 #[rustfmt::skip]

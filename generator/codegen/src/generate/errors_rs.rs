@@ -1,43 +1,46 @@
 //! `src/errors.rs`: one error enum per operation, a variant per documented error status.
 
-use super::client_rs::doc_lines;
 use super::model::{ApiModel, body_type, error_enum};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use super::rust_writer::RustWriter;
+use super::surface::TypeEntry;
 
-pub fn errors_tokens(model: &ApiModel) -> TokenStream {
-    let enums = model.operations.iter().map(|op| {
-        let name = format_ident!("{}", error_enum(op));
-        let doc = doc_lines(&[
+/// The module's source, and its public types for the API summary.
+pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {
+    let mut w = RustWriter::new();
+    let mut entries = Vec::new();
+    w.inner_doc(&[
+        "One error enum per operation: a variant for each documented error status, holding that\nstatus's body type.",
+    ]);
+    for op in &model.operations {
+        let name = error_enum(op);
+        let mut entry = TypeEntry::enumeration(&name);
+        w.blank();
+        w.doc(&[
             &format!(
-                "An error response documented for [`Client::{}`](crate::Client::{}), decoded by status.",
-                op.rust_name, op.rust_name
+                "An error response documented for [`Client::{0}`](crate::Client::{0}), decoded by status.",
+                op.rust_name
             ),
             "A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.",
         ]);
-        let variants = op.errors.iter().map(|error| {
-            let variant = format_ident!("{}", error.variant);
-            let doc = doc_lines(&[&format!("`{}`: {}", error.status.label(), error.description)]);
+        w.line("#[derive(Debug, Clone)]");
+        w.line("#[non_exhaustive]");
+        w.open(format!("pub enum {name} {{"));
+        for error in &op.errors {
+            w.doc(&[&format!("`{}`: {}", error.status.label(), error.description)]);
             match &error.body {
                 Some(body) => {
-                    let body = format_ident!("{}", body_type(body));
-                    quote!(#doc #variant(crate::types::#body))
+                    let body = body_type(body);
+                    w.line(format!("{}(crate::types::{body}),", error.variant));
+                    entry.item(format!("{}({body})", error.variant));
                 }
-                None => quote!(#doc #variant),
-            }
-        });
-        quote! {
-            #doc
-            #[derive(Debug, Clone)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants),*
+                None => {
+                    w.line(format!("{},", error.variant));
+                    entry.item(&error.variant);
+                }
             }
         }
-    });
-    quote! {
-        //! One error enum per operation: a variant for each documented error status, holding that
-        //! status's body type.
-        #(#enums)*
+        w.close("}");
+        entries.push(entry);
     }
+    (w.finish(), entries)
 }

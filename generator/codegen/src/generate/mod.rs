@@ -8,6 +8,7 @@ pub mod model;
 pub mod models_rs;
 pub mod postprocess;
 pub mod progenitor;
+pub mod rust_writer;
 pub mod send_rs;
 pub mod surface;
 
@@ -44,8 +45,7 @@ pub fn package_name(api: &str) -> String {
     format!("{api}-client")
 }
 
-/// Time spent in each stage of [`generate`], for `cargo xtask bench`. The client layer runs on a
-/// second thread beside progenitor, so the stages add up to more than the wall time.
+/// Time spent in each stage of [`generate`], for `cargo xtask bench`.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StageTimes {
     /// Read the YAML files and bundle them into one document.
@@ -58,7 +58,7 @@ pub struct StageTimes {
     pub progenitor: Duration,
     /// Parse progenitor's tokens, apply the syntax-tree edits, print `generated.rs`.
     pub progenitor_tree: Duration,
-    /// Build and print the client layer (client.rs, errors.rs, send.rs, models.rs), on its own thread.
+    /// Write the client layer (client.rs, errors.rs, send.rs, models.rs).
     pub client_layer: Duration,
     /// Cargo.toml, README.md, API.md, lib.rs and the examples.
     pub crate_files: Duration,
@@ -76,23 +76,27 @@ impl std::ops::AddAssign for StageTimes {
     }
 }
 
-/// A Rust module as printed, with what `Cargo.toml` and `API.md` need from its syntax tree.
-/// Syntax trees cannot cross threads, so a module is printed where it was built.
-struct PrintedModule {
+/// A Rust module of the crate as written, with what `Cargo.toml` and `API.md` need from it.
+struct RustModule {
     path: &'static str,
     code: String,
     crates: Vec<&'static deps::KnownCrate>,
-    type_entries: Vec<String>,
+    type_entries: Vec<surface::TypeEntry>,
 }
 
-impl PrintedModule {
-    fn new(path: &'static str, file: &syn::File) -> Self {
-        PrintedModule {
+impl RustModule {
+    fn new(path: &'static str, code: String, type_entries: Vec<surface::TypeEntry>) -> Self {
+        RustModule {
             path,
-            code: prettyplease::unparse(file),
-            crates: deps::used_crates(file),
-            type_entries: surface::type_entries(file),
+            crates: deps::used_crates(&code),
+            code,
+            type_entries,
         }
+    }
+
+    /// A module built as a syntax tree (progenitor's), printed by prettyplease.
+    fn printed(path: &'static str, file: &syn::File) -> Self {
+        Self::new(path, prettyplease::unparse(file), surface::type_entries(file))
     }
 }
 
@@ -130,8 +134,8 @@ pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
     render(&prepared, &mut times)
 }
 
-/// Every file of the crate: progenitor's module (beside the client layer, on a second thread),
-/// then the crate files. Adds the time of each stage to `times`.
+/// Every file of the crate: progenitor's module, the client layer, then the crate files. Adds
+/// the time of each stage to `times`.
 pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<GeneratedCrate, Diagnostics> {
     let Prepared {
         spec,
@@ -148,23 +152,12 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         .chain(model.patch_bodies.iter().map(|b| b.name.clone()))
         .collect();
     let api = spec.api.name.as_str();
-    // The client layer needs only the model, so it is built while progenitor runs.
-    let (progenitor_output, client_layer) = std::thread::scope(|scope| {
-        let client_layer = scope.spawn(|| {
-            let started = Instant::now();
-            let modules = client_layer(api, model, !replaced.is_empty());
-            (modules, started.elapsed())
-        });
-        let progenitor_output = progenitor_module(spec, api, openapi, model, model.operations.len(), &replaced, times);
-        let client_layer = client_layer
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (progenitor_output, client_layer)
-    });
-    let (generated, applied, generated_module) = progenitor_output?;
-    times.client_layer += client_layer.1;
+    let (generated, applied, generated_module) =
+        progenitor_module(spec, api, openapi, model, model.operations.len(), &replaced, times)?;
+    let started = Instant::now();
     let mut modules = vec![generated_module];
-    modules.extend(client_layer.0?);
+    modules.extend(client_layer(model, !replaced.is_empty()));
+    times.client_layer += started.elapsed();
 
     let started = Instant::now();
     let mut used: Vec<&deps::KnownCrate> = Vec::new();
@@ -177,13 +170,8 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         used.extend(deps::KNOWN_CRATES.iter().filter(|c| c.ident == "futures"));
     }
     used.sort_by_key(|c| deps::KNOWN_CRATES.iter().position(|k| k.ident == c.ident));
-    let surface = surface::summarize(
-        &model.operations,
-        modules
-            .iter_mut()
-            .flat_map(|m| std::mem::take(&mut m.type_entries))
-            .collect(),
-    );
+    let type_entries: Vec<surface::TypeEntry> = modules.iter().flat_map(|m| m.type_entries.clone()).collect();
+    let surface = surface::summarize(&model.operations, &type_entries);
 
     let mut files = BTreeMap::new();
     files.insert(
@@ -252,7 +240,7 @@ fn progenitor_module(
     operation_count: usize,
     replaced: &[String],
     times: &mut StageTimes,
-) -> Result<(progenitor::Generated, postprocess::Applied, PrintedModule), Diagnostics> {
+) -> Result<(progenitor::Generated, postprocess::Applied, RustModule), Diagnostics> {
     let started = Instant::now();
     let mut generated = progenitor::generate(
         api,
@@ -267,29 +255,26 @@ fn progenitor_module(
     let parameters = progenitor::parameter_counts(openapi);
     let applied = postprocess::apply(&mut file, operation_count, parameters, replaced)
         .map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
-    let module = PrintedModule::new("src/generated.rs", &file);
+    let module = RustModule::printed("src/generated.rs", &file);
     times.progenitor_tree += started.elapsed();
     Ok((generated, applied, module))
 }
 
-/// The modules generated from the model alone: `client.rs`, `errors.rs`, `send.rs`, and
-/// `models.rs` when the spec has open enums or PATCH bodies.
-fn client_layer(api: &str, model: &model::ApiModel, has_models: bool) -> Result<Vec<PrintedModule>, Diagnostic> {
-    let mut sources = vec![
-        ("src/client.rs", "client module", client_rs::tokens(model)),
-        ("src/errors.rs", "errors module", errors_rs::errors_tokens(model)),
-        ("src/send.rs", "send module", send_rs::send_tokens(model)),
+/// The modules generated from the model alone, written already formatted: `client.rs`,
+/// `errors.rs`, `send.rs`, and `models.rs` when the spec has open enums or PATCH bodies.
+fn client_layer(model: &model::ApiModel, has_models: bool) -> Vec<RustModule> {
+    let (client, client_types) = client_rs::render(model);
+    let (errors, error_types) = errors_rs::render(model);
+    let mut modules = vec![
+        RustModule::new("src/client.rs", client, client_types),
+        RustModule::new("src/errors.rs", errors, error_types),
+        RustModule::new("src/send.rs", send_rs::render(model), Vec::new()),
     ];
     if has_models {
-        sources.push(("src/models.rs", "models module", models_rs::tokens(model)));
+        let (models, model_types) = models_rs::render(model);
+        modules.push(RustModule::new("src/models.rs", models, model_types));
     }
-    sources
-        .into_iter()
-        .map(|(path, what, tokens)| {
-            let file: syn::File = syn::parse2(tokens).map_err(|e| unparsable(api, what, e))?;
-            Ok(PrintedModule::new(path, &file))
-        })
-        .collect()
+    modules
 }
 
 /// Crate metadata from the spec: `info`, `servers`, security schemes and the optional

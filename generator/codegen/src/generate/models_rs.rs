@@ -2,223 +2,226 @@
 //! rejected) and PATCH bodies whose nullable fields have three states. progenitor uses these in
 //! place of its own types, and `types` re-exports them.
 
-use super::client_rs::doc_lines;
 use super::model::{ApiModel, FieldKind, OpenEnum, PatchBody};
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use super::rust_writer::{RustWriter, string_literal};
+use super::surface::{TypeEntry, short_type};
 
-pub fn tokens(model: &ApiModel) -> TokenStream {
-    let enums = model.open_enums.iter().map(open_enum);
-    let bodies = model.patch_bodies.iter().map(patch_body);
-    quote! {
-        //! Open enums and three-state PATCH bodies, re-exported from [`crate::types`].
-        #(#enums)*
-        #(#bodies)*
+/// The module's source, and its public types for the API summary.
+pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {
+    let mut w = RustWriter::new();
+    let mut entries = Vec::new();
+    w.inner_doc(&["Open enums and three-state PATCH bodies, re-exported from [`crate::types`]."]);
+    for e in &model.open_enums {
+        entries.push(open_enum(&mut w, e));
     }
+    for body in &model.patch_bodies {
+        entries.push(patch_body(&mut w, body));
+    }
+    (w.finish(), entries)
 }
 
-fn open_enum(e: &OpenEnum) -> TokenStream {
-    let name = format_ident!("{}", e.name);
-    let name_text = &e.name;
-    let values: Vec<&String> = e.values.iter().map(|(value, _)| value).collect();
-    let doc = doc_lines(&[
+fn open_enum(w: &mut RustWriter, e: &OpenEnum) -> TypeEntry {
+    let name = &e.name;
+    let mut entry = TypeEntry::enumeration(name);
+    w.blank();
+    w.doc(&[
         e.description.as_deref().unwrap_or_default(),
         "Open: a value the spec does not list decodes into `Unknown` and is sent back unchanged, \
          so match with a wildcard arm.",
     ]);
-    let variants = e.values.iter().map(|(value, variant)| {
-        let variant = format_ident!("{variant}");
-        let doc = format!(" `{value}`");
-        quote!(#[doc = #doc] #variant)
-    });
-    let to_str = e.values.iter().map(|(value, variant)| {
-        let variant = format_ident!("{variant}");
-        quote!(Self::#variant => #value)
-    });
-    let from_str = e.values.iter().map(|(value, variant)| {
-        let variant = format_ident!("{variant}");
-        quote!(#value => Self::#variant)
-    });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants,)*
-            /// A value the spec does not list, kept as received.
-            Unknown(::finops_client_runtime::UnknownValue),
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str,)*
-                    Self::Unknown(value) => value.as_str(),
-                }
-            }
-
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#from_str,)*
-                    other => Self::Unknown(::finops_client_runtime::UnknownValue::__new(other.to_string())),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = ::std::convert::Infallible;
-
-            /// Never fails: a value the spec does not list becomes `Unknown`.
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from_wire(value))
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        /// Described with the values the spec lists; others are accepted too.
-        #[cfg(feature = "schemars")]
-        impl ::schemars::JsonSchema for #name {
-            fn schema_name() -> ::std::string::String {
-                #name_text.to_string()
-            }
-
-            fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
-                ::schemars::schema::SchemaObject {
-                    instance_type: Some(::schemars::schema::InstanceType::String.into()),
-                    enum_values: Some(vec![#(::serde_json::Value::from(#values)),*]),
-                    ..Default::default()
-                }
-                .into()
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from_wire(&value))
-            }
-        }
+    w.line("#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]");
+    w.line("#[non_exhaustive]");
+    w.open(format!("pub enum {name} {{"));
+    for (value, variant) in &e.values {
+        w.doc(&[&format!("`{value}`")]);
+        w.line(format!("{variant},"));
+        entry.item(variant);
     }
+    w.doc(&["A value the spec does not list, kept as received."]);
+    w.line("Unknown(::finops_client_runtime::UnknownValue),");
+    entry.item("Unknown(UnknownValue)");
+    w.close("}");
+
+    w.blank();
+    w.open(format!("impl {name} {{"));
+    w.doc(&["The value as sent on the wire."]);
+    w.open("pub fn as_str(&self) -> &str {");
+    w.open("match self {");
+    for (value, variant) in &e.values {
+        w.line(format!("Self::{variant} => {},", string_literal(value)));
+    }
+    w.line("Self::Unknown(value) => value.as_str(),");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    w.open("fn from_wire(value: &str) -> Self {");
+    w.open("match value {");
+    for (value, variant) in &e.values {
+        w.line(format!("{} => Self::{variant},", string_literal(value)));
+    }
+    w.line("other => Self::Unknown(::finops_client_runtime::UnknownValue::__new(other.to_string())),");
+    w.close("}");
+    w.close("}");
+    w.close("}");
+
+    w.blank();
+    w.open(format!("impl ::std::fmt::Display for {name} {{"));
+    w.open("fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {");
+    w.line("f.write_str(self.as_str())");
+    w.close("}");
+    w.close("}");
+
+    w.blank();
+    w.open(format!("impl ::std::str::FromStr for {name} {{"));
+    w.line("type Err = ::std::convert::Infallible;");
+    w.blank();
+    w.doc(&["Never fails: a value the spec does not list becomes `Unknown`."]);
+    w.open("fn from_str(value: &str) -> Result<Self, Self::Err> {");
+    w.line("Ok(Self::from_wire(value))");
+    w.close("}");
+    w.close("}");
+
+    w.blank();
+    w.open(format!("impl ::serde::Serialize for {name} {{"));
+    w.open("fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+    w.line("serializer.serialize_str(self.as_str())");
+    w.close("}");
+    w.close("}");
+
+    w.blank();
+    w.doc(&["Described with the values the spec lists; others are accepted too."]);
+    w.line("#[cfg(feature = \"schemars\")]");
+    w.open(format!("impl ::schemars::JsonSchema for {name} {{"));
+    w.open("fn schema_name() -> ::std::string::String {");
+    w.line(format!("{}.to_string()", string_literal(name)));
+    w.close("}");
+    w.blank();
+    w.open("fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {");
+    w.open("::schemars::schema::SchemaObject {");
+    w.line("instance_type: Some(::schemars::schema::InstanceType::String.into()),");
+    let values: Vec<String> = e
+        .values
+        .iter()
+        .map(|(value, _)| format!("::serde_json::Value::from({})", string_literal(value)))
+        .collect();
+    w.line(format!("enum_values: Some(vec![{}]),", values.join(", ")));
+    w.line("..Default::default()");
+    w.close("}");
+    w.line(".into()");
+    w.close("}");
+    w.close("}");
+
+    w.blank();
+    w.open(format!("impl<'de> ::serde::Deserialize<'de> for {name} {{"));
+    w.open("fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    w.line("let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;");
+    w.line("Ok(Self::from_wire(&value))");
+    w.close("}");
+    w.close("}");
+    entry
 }
 
-fn patch_body(body: &PatchBody) -> TokenStream {
-    let name = format_ident!("{}", body.name);
-    let doc = doc_lines(&[
+fn patch_body(w: &mut RustWriter, body: &PatchBody) -> TypeEntry {
+    let name = &body.name;
+    let mut entry = TypeEntry::structure(name);
+    let has_required = body.fields.iter().any(|f| f.kind == FieldKind::Required);
+    let comparable = !body.fields.iter().any(|f| f.rust_type.contains("crate::types::"));
+    let mut derives = vec!["Debug", "Clone"];
+    if !has_required {
+        derives.push("Default");
+    }
+    if comparable {
+        derives.push("PartialEq");
+    }
+    derives.extend(["::serde::Serialize", "::serde::Deserialize"]);
+
+    w.blank();
+    w.doc(&[
         body.description.as_deref().unwrap_or_default(),
         "Fields of type [`Patch`](::finops_client_runtime::Patch) have three states: left out (the \
          server keeps its value), `null` (the server clears it), or a value. Each has a setter \
          and a `clear_` method; a field not touched is left out.",
     ]);
-    let has_required = body.fields.iter().any(|f| f.kind == FieldKind::Required);
-    let comparable = !body.fields.iter().any(|f| f.rust_type.contains("crate::types::"));
-    let mut derives = vec![quote!(Debug), quote!(Clone)];
-    if !has_required {
-        derives.push(quote!(Default));
-    }
-    if comparable {
-        derives.push(quote!(PartialEq));
-    }
-    derives.push(quote!(::serde::Serialize));
-    derives.push(quote!(::serde::Deserialize));
-
-    let mut fields = Vec::new();
-    let mut setters = Vec::new();
+    w.line(format!("#[derive({})]", derives.join(", ")));
+    w.line("#[cfg_attr(feature = \"schemars\", derive(::schemars::JsonSchema))]");
+    w.open(format!("pub struct {name} {{"));
     let mut required_args = Vec::new();
-    let mut required_inits = Vec::new();
+    let mut inits = Vec::new();
     for field in &body.fields {
-        let ident = format_ident!("{}", field.rust_name);
-        let ty: syn::Type =
-            syn::parse_str(&field.rust_type).expect("checked to be a Rust type when the model was read");
-        let json = &field.json_name;
-        let rename = (field.rust_name != field.json_name).then(|| quote!(#[serde(rename = #json)]));
-        let doc = doc_lines(&[field.description.as_deref().unwrap_or_default()]);
-        let set_doc = format!(" Sets `{json}`.");
-        match field.kind {
+        let (ident, ty) = (&field.rust_name, &field.rust_type);
+        w.doc(&[field.description.as_deref().unwrap_or_default()]);
+        if field.rust_name != field.json_name {
+            w.line(format!("#[serde(rename = {})]", string_literal(&field.json_name)));
+        }
+        let field_type = match field.kind {
             FieldKind::ThreeState => {
-                fields.push(quote! {
-                    #doc
-                    #rename
-                    #[serde(default, skip_serializing_if = "::finops_client_runtime::Patch::is_absent")]
-                    pub #ident: ::finops_client_runtime::Patch<#ty>
-                });
-                let clear = format_ident!("clear_{}", field.rust_name.trim_end_matches('_'));
-                let clear_doc = format!(" Sends `{json}: null`, clearing the stored value.");
-                setters.push(quote! {
-                    #[doc = #set_doc]
-                    pub fn #ident(mut self, value: impl Into<#ty>) -> Self {
-                        self.#ident = ::finops_client_runtime::Patch::Value(value.into());
-                        self
-                    }
-
-                    #[doc = #clear_doc]
-                    pub fn #clear(mut self) -> Self {
-                        self.#ident = ::finops_client_runtime::Patch::Null;
-                        self
-                    }
-                });
-                required_inits.push(quote!(#ident: ::finops_client_runtime::Patch::Absent));
+                w.line("#[serde(default, skip_serializing_if = \"::finops_client_runtime::Patch::is_absent\")]");
+                inits.push(format!("{ident}: ::finops_client_runtime::Patch::Absent,"));
+                format!("::finops_client_runtime::Patch<{ty}>")
             }
             FieldKind::Optional => {
-                fields.push(quote! {
-                    #doc
-                    #rename
-                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-                    pub #ident: ::std::option::Option<#ty>
-                });
-                setters.push(quote! {
-                    #[doc = #set_doc]
-                    pub fn #ident(mut self, value: impl Into<#ty>) -> Self {
-                        self.#ident = Some(value.into());
-                        self
-                    }
-                });
-                required_inits.push(quote!(#ident: None));
+                w.line("#[serde(default, skip_serializing_if = \"::std::option::Option::is_none\")]");
+                inits.push(format!("{ident}: None,"));
+                format!("::std::option::Option<{ty}>")
             }
             FieldKind::Required => {
-                fields.push(quote! {
-                    #doc
-                    #rename
-                    pub #ident: #ty
-                });
-                required_args.push(quote!(#ident: impl Into<#ty>));
-                required_inits.push(quote!(#ident: #ident.into()));
+                required_args.push(format!("{ident}: impl Into<{ty}>"));
+                inits.push(format!("{ident}: {ident}.into(),"));
+                ty.clone()
             }
-        }
+        };
+        w.line(format!("pub {ident}: {field_type},"));
+        entry.item(format!("{ident}: {}", short_type(&field_type)));
     }
-    let new_doc = if has_required {
-        " A body with the required fields; the others are left out until set."
+    w.close("}");
+
+    w.blank();
+    w.open(format!("impl {name} {{"));
+    w.doc(&[if has_required {
+        "A body with the required fields; the others are left out until set."
     } else {
-        " A body that changes nothing until fields are set."
-    };
-    quote! {
-        #doc
-        #[derive(#(#derives),*)]
-        #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
-        pub struct #name {
-            #(#fields,)*
-        }
-
-        impl #name {
-            #[doc = #new_doc]
-            pub fn new(#(#required_args),*) -> Self {
-                Self {
-                    #(#required_inits,)*
-                }
+        "A body that changes nothing until fields are set."
+    }]);
+    w.open(format!("pub fn new({}) -> Self {{", required_args.join(", ")));
+    w.open("Self {");
+    for init in &inits {
+        w.line(init);
+    }
+    w.close("}");
+    w.close("}");
+    for field in &body.fields {
+        let (ident, ty, json) = (&field.rust_name, &field.rust_type, &field.json_name);
+        match field.kind {
+            FieldKind::ThreeState => {
+                w.blank();
+                w.doc(&[&format!("Sets `{json}`.")]);
+                w.open(format!("pub fn {ident}(mut self, value: impl Into<{ty}>) -> Self {{"));
+                w.line(format!(
+                    "self.{ident} = ::finops_client_runtime::Patch::Value(value.into());"
+                ));
+                w.line("self");
+                w.close("}");
+                w.blank();
+                w.doc(&[&format!("Sends `{json}: null`, clearing the stored value.")]);
+                w.open(format!(
+                    "pub fn clear_{}(mut self) -> Self {{",
+                    field.rust_name.trim_start_matches("r#").trim_end_matches('_')
+                ));
+                w.line(format!("self.{ident} = ::finops_client_runtime::Patch::Null;"));
+                w.line("self");
+                w.close("}");
             }
-
-            #(#setters)*
+            FieldKind::Optional => {
+                w.blank();
+                w.doc(&[&format!("Sets `{json}`.")]);
+                w.open(format!("pub fn {ident}(mut self, value: impl Into<{ty}>) -> Self {{"));
+                w.line(format!("self.{ident} = Some(value.into());"));
+                w.line("self");
+                w.close("}");
+            }
+            FieldKind::Required => {}
         }
     }
+    w.close("}");
+    entry
 }

@@ -123,10 +123,13 @@ impl VisitMut for Passes {
                 continue;
             };
             let before = paths.len();
-            let kept: Vec<&syn::Path> = paths
-                .iter()
-                .filter(|p| p.to_token_stream().to_string() != "schemars :: JsonSchema")
-                .collect();
+            let is_json_schema = |p: &syn::Path| {
+                p.leading_colon.is_none()
+                    && p.segments.len() == 2
+                    && p.segments[0].ident == "schemars"
+                    && p.segments[1].ident == "JsonSchema"
+            };
+            let kept: Vec<&syn::Path> = paths.iter().filter(|p| !is_json_schema(p)).collect();
             if kept.len() != before {
                 *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
                 gated = true;
@@ -191,14 +194,7 @@ impl VisitMut for Passes {
     fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
         if self.in_builder {
             let before = expr.arms.len();
-            expr.arms.retain(|arm| {
-                !(arm.pat.to_token_stream().to_string() == "200 ..= 299"
-                    && arm
-                        .body
-                        .to_token_stream()
-                        .to_string()
-                        .contains("ResponseValue :: stream"))
-            });
+            expr.arms.retain(|arm| !is_success_stream_arm(arm));
             self.applied.success_streams += before - expr.arms.len();
         }
         syn::visit_mut::visit_expr_match_mut(self, expr);
@@ -362,6 +358,24 @@ fn checked_path_segments(mac: &mut syn::Macro) -> usize {
         mac.tokens = arguments.to_token_stream();
     }
     rewritten
+}
+
+/// `200..=299 => Ok(ResponseValue::stream(response))`, compared without printing the arm.
+fn is_success_stream_arm(arm: &syn::Arm) -> bool {
+    let literal = |bound: &Option<Box<syn::Expr>>, value: u16| {
+        matches!(bound.as_deref(), Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(int), .. }))
+            if int.base10_parse::<u16>().ok() == Some(value))
+    };
+    let syn::Pat::Range(range) = &arm.pat else {
+        return false;
+    };
+    if !(literal(&range.start, 200) && literal(&range.end, 299)) {
+        return false;
+    }
+    arm.body
+        .to_token_stream()
+        .to_string()
+        .contains("ResponseValue :: stream")
 }
 
 fn is_api_version_header(stmt: &syn::Stmt) -> bool {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 /// The summary: `operations` (method, path, `Client` method, what `send` returns and its error
 /// enum), then the `type_entries` of every module, sorted.
-pub fn summarize(operations: &[OperationModel], mut type_entries: Vec<String>) -> String {
+pub fn summarize(operations: &[OperationModel], type_entries: &[TypeEntry]) -> String {
     let mut out = String::from("operations:\n");
     for op in operations {
         let _ = writeln!(
@@ -23,14 +23,54 @@ pub fn summarize(operations: &[OperationModel], mut type_entries: Vec<String>) -
         );
     }
     out.push_str("types:\n");
-    type_entries.sort();
-    out.push_str(&type_entries.concat());
+    let mut entries: Vec<String> = type_entries.iter().map(TypeEntry::text).collect();
+    entries.sort();
+    out.push_str(&entries.concat());
     out
 }
 
-/// One entry per public struct or enum of a generated module (looking inside `mod types`,
-/// progenitor's), each listing its public fields or variants one per line.
-pub fn type_entries(file: &syn::File) -> Vec<String> {
+/// A public struct or enum of a generated module, with its public fields or variants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeEntry {
+    kind: &'static str,
+    name: String,
+    items: Vec<String>,
+}
+
+impl TypeEntry {
+    pub fn structure(name: impl Into<String>) -> Self {
+        TypeEntry {
+            kind: "struct",
+            name: name.into(),
+            items: Vec::new(),
+        }
+    }
+
+    pub fn enumeration(name: impl Into<String>) -> Self {
+        TypeEntry {
+            kind: "enum",
+            name: name.into(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Adds a field (`name: Type`) or a variant (`Name` or `Name(Type)`).
+    pub fn item(&mut self, text: impl Into<String>) {
+        self.items.push(text.into());
+    }
+
+    /// The entry's lines in the summary.
+    fn text(&self) -> String {
+        let mut text = format!("  {} {}\n", self.kind, self.name);
+        for item in &self.items {
+            let _ = writeln!(text, "    {item}");
+        }
+        text
+    }
+}
+
+/// The entries of a module parsed from tokens (progenitor's, looking inside `mod types`).
+pub fn type_entries(file: &syn::File) -> Vec<TypeEntry> {
     let mut items: Vec<&syn::Item> = Vec::new();
     for item in &file.items {
         match item {
@@ -43,50 +83,43 @@ pub fn type_entries(file: &syn::File) -> Vec<String> {
     }
     let mut entries = Vec::new();
     for item in items {
-        let mut text = String::new();
         match item {
             syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
-                let fields: Vec<String> = s
-                    .fields
-                    .iter()
-                    .filter(|f| matches!(f.vis, syn::Visibility::Public(_)))
-                    .map(|f| match &f.ident {
-                        Some(name) => format!("{name}: {}", short_type(&f.ty)),
-                        None => short_type(&f.ty),
-                    })
-                    .collect();
-                let _ = writeln!(text, "  struct {}", s.ident);
-                for field in fields {
-                    let _ = writeln!(text, "    {field}");
+                let mut entry = TypeEntry::structure(s.ident.to_string());
+                for field in s.fields.iter().filter(|f| matches!(f.vis, syn::Visibility::Public(_))) {
+                    let ty = short_type(&field.ty.to_token_stream().to_string());
+                    entry.item(match &field.ident {
+                        Some(name) => format!("{name}: {ty}"),
+                        None => ty,
+                    });
                 }
+                entries.push(entry);
             }
             syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
-                let variants: Vec<String> = e
-                    .variants
-                    .iter()
-                    .map(|v| match &v.fields {
-                        syn::Fields::Unit => v.ident.to_string(),
+                let mut entry = TypeEntry::enumeration(e.ident.to_string());
+                for variant in &e.variants {
+                    entry.item(match &variant.fields {
+                        syn::Fields::Unit => variant.ident.to_string(),
                         fields => {
-                            let inner: Vec<String> = fields.iter().map(|f| short_type(&f.ty)).collect();
-                            format!("{}({})", v.ident, inner.join(", "))
+                            let inner: Vec<String> = fields
+                                .iter()
+                                .map(|f| short_type(&f.ty.to_token_stream().to_string()))
+                                .collect();
+                            format!("{}({})", variant.ident, inner.join(", "))
                         }
-                    })
-                    .collect();
-                let _ = writeln!(text, "  enum {}", e.ident);
-                for variant in variants {
-                    let _ = writeln!(text, "    {variant}");
+                    });
                 }
+                entries.push(entry);
             }
             _ => {}
         }
-        entries.push(text);
     }
     entries
 }
 
 /// `::std::option::Option<::std::string::String>` → `Option<String>`.
-fn short_type(ty: &syn::Type) -> String {
-    let mut text = ty.to_token_stream().to_string().replace(' ', "");
+pub fn short_type(ty: &str) -> String {
+    let mut text = ty.replace(' ', "");
     for prefix in [
         "::finops_client_runtime::",
         "crate::models::",
