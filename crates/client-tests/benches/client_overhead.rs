@@ -84,7 +84,7 @@ async fn main() {
         }
     };
     let generated = || async {
-        let customer = client.get_customer().customer_identifier("acme").send().await.unwrap();
+        let customer = client.get_customer("acme").send().await.unwrap();
         assert!(customer.customer_identifier.is_some());
     };
 

@@ -46,16 +46,15 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
         .await;
 
     let rule = client(&server)
-        .modify_billing_rule()
-        .partner_billing_rule_id(1)
-        .body_map(|rule| {
-            rule.name("Customer markup 23")
+        .modify_billing_rule(
+            1,
+            types::BillingRuleUpdate::new("Customer markup 23")
                 .add_enterprise_agreements(types::EnterpriseAgreements(HashMap::from([("1".to_string(), vec![2])])))
                 .remove_csp_customers(vec![111])
-                .start_month(Some("2019-06".parse::<types::YearMonth>().expect("a valid month")))
-                .frequency(Some(types::Frequency::OneTime))
-                .apply_rate_in_percentage(Some(4.0))
-        })
+                .start_month("2019-06".parse::<types::YearMonth>().expect("a valid month"))
+                .frequency(types::Frequency::OneTime)
+                .apply_rate_in_percentage(4.0),
+        )
         .send()
         .await
         .expect("a 200 response")
@@ -124,9 +123,7 @@ async fn an_error_decodes_into_the_cloudhealth_error_body() {
         .await;
 
     let error = client(&server)
-        .modify_billing_rule()
-        .partner_billing_rule_id(99)
-        .body_map(|rule| rule.name("x"))
+        .modify_billing_rule(99, types::BillingRuleUpdate::new("x"))
         .send()
         .await
         .expect_err("a 404");
@@ -157,9 +154,7 @@ async fn the_query_api_key_is_sent_on_every_attempt_and_never_printed() {
         .expect("valid settings");
 
     let error = client
-        .modify_billing_rule()
-        .partner_billing_rule_id(5)
-        .body_map(|rule| rule.name("renamed"))
+        .modify_billing_rule(5, types::BillingRuleUpdate::new("renamed"))
         .send()
         .await
         .expect_err("a 503");
@@ -183,9 +178,7 @@ async fn the_query_api_key_is_sent_on_every_attempt_and_never_printed() {
         .build()
         .unwrap();
     let transport = unreachable
-        .modify_billing_rule()
-        .partner_billing_rule_id(5)
-        .body_map(|rule| rule.name("renamed"))
+        .modify_billing_rule(5, types::BillingRuleUpdate::new("renamed"))
         .send()
         .await
         .expect_err("nothing listens on port 9");
@@ -286,12 +279,10 @@ async fn partner_customer_ids_are_what_a_billing_rule_targets() {
         .into_inner();
     let ids: Vec<i64> = listed.customers.iter().filter_map(|c| c.id).collect();
     let rule = client
-        .modify_billing_rule()
-        .partner_billing_rule_id(42)
-        .body_map(|rule| {
-            rule.name("CSP markup")
-                .add_csp_customers(Some(types::CspCustomerSelection::Array(ids)))
-        })
+        .modify_billing_rule(
+            42,
+            types::BillingRuleUpdate::new("CSP markup").add_csp_customers(types::CspCustomerSelection::Array(ids)),
+        )
         .send()
         .await
         .expect("a 200 response")
@@ -418,35 +409,30 @@ async fn a_rule_is_created_read_and_deleted_with_exact_requests() {
     let client = client(&server);
 
     let created = client
-        .create_billing_rule()
-        .body_map(|body| {
-            body.name("Customer markup")
-                .cloud(types::Cloud::Aws)
-                .billing_rule_type(types::BillingRuleType::Custom)
-                .rule_action(types::RuleAction::SpendRatio)
-                .add_target_customers(Some(types::TargetCustomerSelection::Array(vec![1211])))
-                .apply_rate_in_percentage(Some(5.0))
-        })
+        .create_billing_rule(
+            types::BillingRuleCreate::new(
+                types::BillingRuleType::Custom,
+                types::Cloud::Aws,
+                "Customer markup",
+                types::RuleAction::SpendRatio,
+            )
+            .add_target_customers(types::TargetCustomerSelection::Array(vec![1211]))
+            .apply_rate_in_percentage(5.0),
+        )
         .send()
         .await
         .expect("a 201 response");
     assert_eq!(created.status().as_u16(), 201);
     let id = created.into_inner().id.expect("the new rule's id");
     let read = client
-        .get_billing_rule()
-        .partner_billing_rule_id(id)
+        .get_billing_rule(id)
         .send()
         .await
         .expect("a 200 response")
         .into_inner();
     assert_eq!(read.frequency, Some(types::Frequency::Recurring));
     assert_eq!(read.target_customers, [1211]);
-    let deleted = client
-        .delete_billing_rule()
-        .partner_billing_rule_id(id)
-        .send()
-        .await
-        .expect("a 204 response");
+    let deleted = client.delete_billing_rule(id).send().await.expect("a 204 response");
     assert_eq!(deleted.status().as_u16(), 204);
 
     let requests = all_requests(&server).await;

@@ -252,24 +252,23 @@ async fn send_request_example(api: &str, operation: &str, body: &Value) -> Value
         .mount(&server)
         .await;
     let url = server.uri();
-    let tenant = "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab";
+    let tenant = partner_center_client::uuid::uuid!("4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab");
     match (api, operation) {
         ("partner-center", _) => {
             let client = partner_center_client::Client::builder().base_url(url).build().unwrap();
             match operation {
                 "update_usage_budget" => {
                     let _ = client
-                        .update_usage_budget()
-                        .customer_tenant_id(tenant)
-                        .body(decode::<partner_center_client::types::SpendingBudgetUpdate>(body))
+                        .update_usage_budget(
+                            tenant,
+                            decode::<partner_center_client::types::SpendingBudgetUpdate>(body),
+                        )
                         .send()
                         .await;
                 }
                 "update_overage" => {
                     let _ = client
-                        .update_overage()
-                        .customer_tenant_id(tenant)
-                        .body(decode::<partner_center_client::types::OverageUpdate>(body))
+                        .update_overage(tenant, decode::<partner_center_client::types::OverageUpdate>(body))
                         .send()
                         .await;
                 }
@@ -281,16 +280,13 @@ async fn send_request_example(api: &str, operation: &str, body: &Value) -> Value
             match operation {
                 "update_customer" => {
                     let _ = client
-                        .update_customer()
-                        .customer_identifier("acme")
-                        .body(decode::<respan_client::types::CustomerUpdate>(body))
+                        .update_customer("acme", decode::<respan_client::types::CustomerUpdate>(body))
                         .send()
                         .await;
                 }
                 "list_customers" => {
                     let _ = client
-                        .list_customers()
-                        .body(decode::<respan_client::types::CustomerFilters>(body))
+                        .list_customers(decode::<respan_client::types::CustomerFilters>(body))
                         .send()
                         .await;
                 }
@@ -302,16 +298,13 @@ async fn send_request_example(api: &str, operation: &str, body: &Value) -> Value
             match operation {
                 "create_billing_rule" => {
                     let _ = client
-                        .create_billing_rule()
-                        .body(decode::<cloudhealth_client::types::BillingRuleCreate>(body))
+                        .create_billing_rule(decode::<cloudhealth_client::types::BillingRuleCreate>(body))
                         .send()
                         .await;
                 }
                 "modify_billing_rule" => {
                     let _ = client
-                        .modify_billing_rule()
-                        .partner_billing_rule_id(1)
-                        .body(decode::<cloudhealth_client::types::BillingRuleUpdate>(body))
+                        .modify_billing_rule(1, decode::<cloudhealth_client::types::BillingRuleUpdate>(body))
                         .send()
                         .await;
                 }

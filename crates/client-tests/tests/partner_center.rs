@@ -10,7 +10,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const API: &str = "partner-center";
-const TENANT: &str = "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab";
+const TENANT: partner_center_client::uuid::Uuid =
+    partner_center_client::uuid::uuid!("4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab");
 const REQUEST_ID: &str = "312b044d-dc41-4b37-a2d5-7d27322d9654";
 const CORRELATION_ID: &str = "7cb67bb7-4750-403d-ac2e-6bc44c52d52c";
 const TOKEN: &str = "eyJ0eXAiOiJKV1Qi.pc-test-token";
@@ -55,12 +56,8 @@ async fn update_usage_budget_sends_the_documented_headers_and_returns_the_typed_
         .await;
 
     let response = client(&server, RetryPolicy::default())
-        .update_usage_budget()
-        .customer_tenant_id(TENANT)
-        .ms_request_id(REQUEST_ID)
-        .ms_correlation_id(CORRELATION_ID)
-        .x_locale("en-US")
-        .body(
+        .update_usage_budget(
+            TENANT,
             SpendingBudgetUpdate::new()
                 .amount(100.0)
                 .attributes(types::ResourceAttributes {
@@ -68,6 +65,9 @@ async fn update_usage_budget_sends_the_documented_headers_and_returns_the_typed_
                     object_type: Some("SpendingBudget".into()),
                 }),
         )
+        .ms_request_id(REQUEST_ID)
+        .ms_correlation_id(CORRELATION_ID)
+        .x_locale("en-US")
         .send()
         .await
         .expect("a 200 response");
@@ -143,8 +143,7 @@ async fn get_overage_generates_request_and_correlation_ids_and_returns_the_typed
         .await;
 
     let overage = client(&server, RetryPolicy::default())
-        .get_overage()
-        .customer_tenant_id(TENANT)
+        .get_overage(TENANT)
         .send()
         .await
         .expect("a 200 response")
@@ -204,12 +203,7 @@ async fn the_standard_error_body_and_the_throttling_body_each_decode_by_status()
         .await;
     let client = client(&server, RetryPolicy::disabled());
 
-    let error = client
-        .get_overage()
-        .customer_tenant_id(TENANT)
-        .send()
-        .await
-        .expect_err("a 404");
+    let error = client.get_overage(TENANT).send().await.expect_err("a 404");
     assert_eq!(error.header("ms-requestid"), Some(REQUEST_ID));
     let Some(GetOverageError::NotFound(body)) = error.api_body() else {
         panic!("{error:?}")
@@ -219,9 +213,7 @@ async fn the_standard_error_body_and_the_throttling_body_each_decode_by_status()
     assert_eq!(body.source.as_deref(), Some("PartnerFD"));
 
     let error = client
-        .update_usage_budget()
-        .customer_tenant_id(TENANT)
-        .body(SpendingBudgetUpdate::new().amount(1.0))
+        .update_usage_budget(TENANT, SpendingBudgetUpdate::new().amount(1.0))
         .send()
         .await
         .expect_err("a 429");
@@ -259,9 +251,7 @@ async fn a_429_with_retry_after_is_retried_once_after_about_a_second() {
 
     let started = Instant::now();
     let budget = client(&server, RetryPolicy::default())
-        .update_usage_budget()
-        .customer_tenant_id(TENANT)
-        .body(SpendingBudgetUpdate::new().amount(100.0))
+        .update_usage_budget(TENANT, SpendingBudgetUpdate::new().amount(100.0))
         .send()
         .await
         .expect("the retry succeeds");
@@ -299,8 +289,7 @@ async fn a_429_storm_stops_after_the_configured_attempts_with_the_last_error() {
         .await;
 
     let error = client(&server, RetryPolicy::default().max_attempts(4))
-        .get_overage()
-        .customer_tenant_id(TENANT)
+        .get_overage(TENANT)
         .send()
         .await
         .expect_err("every attempt is throttled");
@@ -338,9 +327,7 @@ async fn a_timed_out_attempt_is_repeated_with_the_same_request_id() {
         &server,
         RetryPolicy::default().initial_backoff(Duration::from_millis(10)),
     )
-    .update_usage_budget()
-    .customer_tenant_id(TENANT)
-    .body(SpendingBudgetUpdate::new().amount(5.0))
+    .update_usage_budget(TENANT, SpendingBudgetUpdate::new().amount(5.0))
     .send_with(CallOptions::new().timeout(Duration::from_millis(300)))
     .await
     .expect("the second attempt succeeds");
@@ -376,8 +363,7 @@ async fn a_retried_get_keeps_the_call_timeout() {
             .max_attempts(2)
             .initial_backoff(Duration::from_millis(10)),
     )
-    .get_overage()
-    .customer_tenant_id(TENANT)
+    .get_overage(TENANT)
     .send_with(CallOptions::new().timeout(Duration::from_millis(200)))
     .await
     .expect_err("both attempts time out");
@@ -405,8 +391,7 @@ async fn a_502_on_an_idempotent_get_is_retried_and_a_500_is_not() {
         &server,
         RetryPolicy::default().initial_backoff(Duration::from_millis(10)),
     )
-    .get_overage()
-    .customer_tenant_id(TENANT)
+    .get_overage(TENANT)
     .send()
     .await
     .expect_err("every attempt fails");
@@ -422,8 +407,7 @@ async fn a_502_on_an_idempotent_get_is_retried_and_a_500_is_not() {
         .mount(&server)
         .await;
     client(&server, RetryPolicy::default())
-        .get_overage()
-        .customer_tenant_id(TENANT)
+        .get_overage(TENANT)
         .send()
         .await
         .expect_err("a 500");
@@ -444,8 +428,7 @@ async fn servers_come_from_the_spec() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap()
-        .get_overage()
-        .customer_tenant_id(TENANT)
+        .get_overage(TENANT)
         .send()
         .await
         .expect_err("nothing listens on port 9");
@@ -511,13 +494,7 @@ async fn list_customers_reads_every_page_through_the_continuation_token() {
     // The loop of the operation's code sample, bounded so that a loop that never ends fails.
     let client = client(&server, RetryPolicy::disabled());
     let mut names = Vec::new();
-    let mut page = client
-        .list_customers()
-        .size(1)
-        .send()
-        .await
-        .expect("page 1")
-        .into_inner();
+    let mut page = client.list_customers(1).send().await.expect("page 1").into_inner();
     for _ in 0..5 {
         for customer in &page.items {
             names.push(customer.company_profile.as_ref().and_then(|p| p.company_name.clone()));
@@ -527,8 +504,7 @@ async fn list_customers_reads_every_page_through_the_continuation_token() {
             break;
         };
         page = client
-            .list_customers()
-            .size(1)
+            .list_customers(1)
             .seek_operation(types::SeekOperation::Next)
             .ms_continuation_token(token)
             .send()
@@ -654,8 +630,7 @@ async fn usage_summaries_compare_budget_with_spend_and_a_missing_customer_is_typ
     let client = client(&server, RetryPolicy::disabled());
 
     let summary = client
-        .get_customer_usage_summary()
-        .customer_tenant_id(TENANT)
+        .get_customer_usage_summary(TENANT)
         .send()
         .await
         .expect("a 200 response")
@@ -680,10 +655,9 @@ async fn usage_summaries_compare_budget_with_spend_and_a_missing_customer_is_typ
         Some("2019-08-28T07:00:00+00:00")
     );
 
-    let other = "9a1e0b52-3b4f-4c3c-8d8e-2f7c41f0c111";
+    let other = partner_center_client::uuid::uuid!("9a1e0b52-3b4f-4c3c-8d8e-2f7c41f0c111");
     let error = client
-        .get_customer_usage_summary()
-        .customer_tenant_id(other)
+        .get_customer_usage_summary(other)
         .send()
         .await
         .expect_err("a 404");
@@ -710,7 +684,7 @@ async fn usage_summaries_compare_budget_with_spend_and_a_missing_customer_is_typ
 #[tokio::test]
 async fn an_azure_entitlement_id_is_what_the_overage_update_takes() {
     let server = MockServer::start().await;
-    let subscription = "3f15978e-005c-b763-bb78-2a8fab289c58";
+    let subscription = partner_center_client::uuid::uuid!("3f15978e-005c-b763-bb78-2a8fab289c58");
     let entitlements = json!({
         "totalCount": 1,
         "items": [{
@@ -747,9 +721,7 @@ async fn an_azure_entitlement_id_is_what_the_overage_update_takes() {
     let client = client(&server, RetryPolicy::disabled());
 
     let listed = client
-        .list_azure_entitlements()
-        .customer_tenant_id(TENANT)
-        .subscription_id(subscription)
+        .list_azure_entitlements(TENANT, subscription)
         .send()
         .await
         .expect("a 200 response")
@@ -760,13 +732,7 @@ async fn an_azure_entitlement_id_is_what_the_overage_update_takes() {
     let id: partner_center_client::uuid::Uuid = entitlement.id.as_deref().expect("an id").parse().expect("a GUID");
 
     let updated = client
-        .update_overage()
-        .customer_tenant_id(TENANT)
-        .body(
-            types::OverageUpdate::builder()
-                .azure_entitlement_id(id)
-                .overage_enabled(true),
-        )
+        .update_overage(TENANT, types::OverageUpdate::new(id, true))
         .send()
         .await
         .expect("a 200 response")

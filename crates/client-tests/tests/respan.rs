@@ -61,14 +61,13 @@ async fn update_customer_sends_exactly_the_documented_headers_and_the_fields_set
         .await;
 
     let customer = client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .environment(types::Environment::Test)
-        .body(
+        .update_customer(
+            "acme",
             CustomerUpdate::new()
                 .period_budget(100.0)
                 .budget_duration(BudgetDuration::Monthly),
         )
+        .environment(types::Environment::Test)
         .send()
         .await
         .expect("a 200 response")
@@ -135,9 +134,7 @@ async fn patch_fields_are_left_out_sent_as_null_or_sent_with_a_value() {
     for (update, expected) in cases {
         let server = answering(200, customer_json()).await;
         client(&server)
-            .update_customer()
-            .customer_identifier("acme")
-            .body(update.clone())
+            .update_customer("acme", update.clone())
             .send()
             .await
             .expect("a 200 response");
@@ -157,9 +154,7 @@ async fn enum_values_the_spec_does_not_list_are_kept_and_sent_back_unchanged() {
     let server = answering(200, answer).await;
 
     let customer = client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new())
+        .update_customer("acme", CustomerUpdate::new())
         .send()
         .await
         .expect("an unknown enum value is not an error")
@@ -183,9 +178,7 @@ async fn enum_values_the_spec_does_not_list_are_kept_and_sent_back_unchanged() {
     // Sent back as received.
     let server = answering(200, customer_json()).await;
     client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new().budget_duration(duration))
+        .update_customer("acme", CustomerUpdate::new().budget_duration(duration))
         .send()
         .await
         .expect("a 200 response");
@@ -206,9 +199,7 @@ async fn each_error_status_decodes_into_its_own_body_type() {
 
     let server = answering(404, not_found).await;
     let error = client(&server)
-        .update_customer()
-        .customer_identifier("ghost")
-        .body(CustomerUpdate::new())
+        .update_customer("ghost", CustomerUpdate::new())
         .send()
         .await
         .expect_err("a 404");
@@ -225,9 +216,7 @@ async fn each_error_status_decodes_into_its_own_body_type() {
 
     let server = answering(422, invalid).await;
     let error = client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new().period_budget(-1.0))
+        .update_customer("acme", CustomerUpdate::new().period_budget(-1.0))
         .send()
         .await
         .expect_err("a 422");
@@ -239,9 +228,7 @@ async fn each_error_status_decodes_into_its_own_body_type() {
 
     let server = answering(429, limited).await;
     let error = client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new())
+        .update_customer("acme", CustomerUpdate::new())
         .send()
         .await
         .expect_err("a 429");
@@ -261,9 +248,7 @@ async fn empty_malformed_and_undocumented_responses_keep_their_status() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new())
+        .update_customer("acme", CustomerUpdate::new())
         .send()
         .await
         .expect_err("a 500");
@@ -285,9 +270,7 @@ async fn empty_malformed_and_undocumented_responses_keep_their_status() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new())
+        .update_customer("acme", CustomerUpdate::new())
         .send()
         .await
         .expect_err("a truncated body");
@@ -305,9 +288,7 @@ async fn empty_malformed_and_undocumented_responses_keep_their_status() {
         .mount(&server)
         .await;
     let error = client(&server)
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new())
+        .update_customer("acme", CustomerUpdate::new())
         .send()
         .await
         .expect_err("a 418");
@@ -333,9 +314,7 @@ async fn a_500_on_a_non_idempotent_call_is_not_retried() {
         .build()
         .unwrap();
     let error = client
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new())
+        .update_customer("acme", CustomerUpdate::new())
         .send()
         .await
         .expect_err("a 500");
@@ -351,9 +330,7 @@ async fn a_500_on_a_non_idempotent_call_is_not_retried() {
         .retry_policy(RetryPolicy::default().max_attempts(5))
         .build()
         .unwrap()
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new())
+        .update_customer("acme", CustomerUpdate::new())
         .send()
         .await
         .expect_err("a 502");
@@ -411,11 +388,10 @@ async fn list_customers_sends_paging_sorting_and_filters_and_reads_list_items() 
     let mut filters = respan_client::serde_json::Map::new();
     filters.insert("total_cost".into(), json!({"operator": "gte", "value": [10]}));
     let page = client(&server)
-        .list_customers()
+        .list_customers(types::CustomerFilters::new().filters(filters))
         .page(2)
         .page_size(100)
         .sort_by("-total_cost")
-        .body(types::CustomerFilters::builder().filters(filters))
         .send()
         .await
         .expect("a 200 response")
@@ -515,8 +491,7 @@ async fn get_credit_transaction_reads_one_transaction_and_a_404_is_typed() {
         .await;
 
     let transaction = client(&server)
-        .get_credit_transaction()
-        .id("ct_1a2b3c4d5e6f7g8h")
+        .get_credit_transaction("ct_1a2b3c4d5e6f7g8h")
         .send()
         .await
         .expect("a 200 response")
@@ -528,8 +503,7 @@ async fn get_credit_transaction_reads_one_transaction_and_a_404_is_typed() {
     );
 
     let error = client(&server)
-        .get_credit_transaction()
-        .id("ct_missing")
+        .get_credit_transaction("ct_missing")
         .send()
         .await
         .expect_err("a 404");
@@ -573,8 +547,7 @@ async fn get_and_delete_customer_send_exact_requests() {
     let client = client(&server);
 
     let customer = client
-        .get_customer()
-        .customer_identifier("user_123")
+        .get_customer("user_123")
         .environment(types::Environment::Prod)
         .send()
         .await
@@ -583,12 +556,7 @@ async fn get_and_delete_customer_send_exact_requests() {
     assert_eq!(customer.total_budget, Some(1000.0));
     assert_eq!(customer.total_period_usage, Some(45.67));
     assert_eq!(customer.organization_name.as_deref(), Some("Acme Inc"));
-    let deleted = client
-        .delete_customer()
-        .customer_identifier("user_123")
-        .send()
-        .await
-        .expect("a 204 response");
+    let deleted = client.delete_customer("user_123").send().await.expect("a 204 response");
     assert_eq!(deleted.status().as_u16(), 204);
 
     let requests = client_tests::all_requests(&server).await;

@@ -33,7 +33,7 @@ async fn get_acme(
     client: &Client,
 ) -> Result<respan_client::ResponseValue<respan_client::types::Customer>, Error<respan_client::errors::GetCustomerError>>
 {
-    client.get_customer().customer_identifier("acme").send().await
+    client.get_customer("acme").send().await
 }
 
 fn customer_json() -> serde_json::Value {
@@ -84,9 +84,7 @@ async fn a_body_shorter_than_its_content_length_keeps_status_headers_and_what_ar
     .await;
     let client = retrying(&server.uri());
     let result = client
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new().period_budget(5.0))
+        .update_customer("acme", CustomerUpdate::new().period_budget(5.0))
         .send()
         .await;
     let Err(Error::IncompleteBody(incomplete)) = result else {
@@ -142,8 +140,7 @@ async fn a_body_over_the_size_limit_is_refused_without_being_read() {
     let server = ScriptedServer::start(vec![Reply::status(200).json(&customer_json())]).await;
     let client = respan(&server.uri()).build().unwrap();
     let result = client
-        .get_customer()
-        .customer_identifier("acme")
+        .get_customer("acme")
         .send_with(CallOptions::new().max_response_bytes(10))
         .await;
     assert!(
@@ -206,7 +203,7 @@ async fn a_redirect_to_another_origin_is_returned_unless_the_client_allows_it() 
     assert_eq!(response.headers["location"], target.as_str());
     assert!(all_requests(&elsewhere).await.is_empty());
 
-    let same_origin = client.get_customer().customer_identifier("old").send().await;
+    let same_origin = client.get_customer("old").send().await;
     assert!(same_origin.is_ok(), "{same_origin:?}");
 
     let following = respan(&server.uri()).redirects(Redirects::AnyOrigin).build().unwrap();
@@ -219,7 +216,7 @@ async fn a_redirect_to_another_origin_is_returned_unless_the_client_allows_it() 
     );
 
     let none = respan(&server.uri()).redirects(Redirects::None).build().unwrap();
-    let error = none.get_customer().customer_identifier("old").send().await.unwrap_err();
+    let error = none.get_customer("old").send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(301));
 }
 
@@ -232,9 +229,7 @@ async fn non_finite_floats_are_refused_before_anything_is_sent() {
     for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let message = invalid_request(
             client
-                .update_customer()
-                .customer_identifier("acme")
-                .body(CustomerUpdate::new().period_budget(value))
+                .update_customer("acme", CustomerUpdate::new().period_budget(value))
                 .send()
                 .await,
         );
@@ -252,11 +247,12 @@ async fn non_finite_floats_are_refused_before_anything_is_sent() {
         .build()
         .unwrap();
     let message = invalid_request(
-        pc.update_usage_budget()
-            .customer_tenant_id("4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab")
-            .body(partner_center_client::types::SpendingBudgetUpdate::new().amount(f64::NAN))
-            .send()
-            .await,
+        pc.update_usage_budget(
+            partner_center_client::uuid::uuid!("4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab"),
+            partner_center_client::types::SpendingBudgetUpdate::new().amount(f64::NAN),
+        )
+        .send()
+        .await,
     );
     assert!(message.contains("`amount` is NaN"), "{message}");
     assert!(all_requests(&server).await.is_empty());
@@ -271,7 +267,7 @@ async fn a_path_parameter_cannot_address_another_resource() {
         .await;
     let client = respan(&server.uri()).build().unwrap();
     for value in ["", ".", ".."] {
-        let message = invalid_request(client.delete_customer().customer_identifier(value).send().await);
+        let message = invalid_request(client.delete_customer(value).send().await);
         assert!(
             message.starts_with("the path parameter `customer_identifier` is"),
             "{message}"
@@ -286,7 +282,7 @@ async fn a_path_parameter_cannot_address_another_resource() {
         ("...", "/api/users/.../"),
         ("ü ?#", "/api/users/%C3%BC%20%3F%23/"),
     ] {
-        let _ = client.delete_customer().customer_identifier(value).send().await;
+        let _ = client.delete_customer(value).send().await;
         let requests = all_requests(&server).await;
         assert_eq!(requests.last().unwrap().url.path(), sent, "{value}");
     }
@@ -306,11 +302,12 @@ async fn header_values_a_server_would_read_differently_are_refused() {
         (" en-US", "white space"),
     ] {
         let message = invalid_request(
-            pc.get_usage_budget()
-                .customer_tenant_id("4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab")
-                .x_locale(value)
-                .send()
-                .await,
+            pc.get_usage_budget(partner_center_client::uuid::uuid!(
+                "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab"
+            ))
+            .x_locale(value)
+            .send()
+            .await,
         );
         assert!(message.starts_with("the value of the header `X-Locale`"), "{message}");
         assert!(message.contains(problem), "{message}");
@@ -336,12 +333,13 @@ async fn a_caller_set_request_id_is_sent_unchanged_on_every_attempt() {
         .bearer_token(TOKEN)
         .build()
         .unwrap();
-    pc.get_usage_budget()
-        .customer_tenant_id("4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab")
-        .ms_request_id(REQUEST_ID)
-        .send()
-        .await
-        .unwrap();
+    pc.get_usage_budget(partner_center_client::uuid::uuid!(
+        "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab"
+    ))
+    .ms_request_id(REQUEST_ID)
+    .send()
+    .await
+    .unwrap();
     let requests = all_requests(&server).await;
     assert_eq!(requests.len(), 2);
     for request in &requests {

@@ -58,9 +58,7 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
         .retry_policy(RetryPolicy::default().initial_backoff(Duration::from_millis(5)))
         .build()
         .unwrap()
-        .update_customer()
-        .customer_identifier("acme")
-        .body(CustomerUpdate::new().clear_total_budget())
+        .update_customer("acme", CustomerUpdate::new().clear_total_budget())
         .send()
         .await
         .expect("the retry succeeds");

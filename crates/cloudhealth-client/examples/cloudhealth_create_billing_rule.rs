@@ -19,21 +19,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    use cloudhealth_client::types::{BillingRuleType, Cloud, Frequency, RuleAction, TargetCustomerSelection};
+    use cloudhealth_client::types::{BillingRuleCreate, BillingRuleType, Cloud, Frequency, RuleAction, TargetCustomerSelection};
 
     let rule = client
-        .create_billing_rule()
-        .body_map(|rule| {
-            rule.name("Customer markup")
-                .cloud(Cloud::Aws)
-                .billing_rule_type(BillingRuleType::Custom)
-                .rule_action(RuleAction::SpendRatio)
-                .add_target_customers(Some(TargetCustomerSelection::from(vec![1, 2, 3])))
-                .frequency(Some(Frequency::Recurring))
-                .product_name(Some("markup".to_string()))
-                .product_description(Some("markup".to_string()))
-                .apply_rate_in_percentage(Some(5.0))
-        })
+        .create_billing_rule(
+            BillingRuleCreate::new(BillingRuleType::Custom, Cloud::Aws, "Customer markup", RuleAction::SpendRatio)
+                .add_target_customers(TargetCustomerSelection::from(vec![1, 2, 3]))
+                .frequency(Frequency::Recurring)
+                .product_name("markup")
+                .product_description("markup")
+                .apply_rate_in_percentage(5.0),
+        )
         .send()
         .await?;
     println!("created rule {:?} for customers {:?}", rule.name, rule.target_customers);

@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = builder.build()?;
 
     let rule_id: i64 = std::env::var("CLOUDHEALTH_RULE_ID").map_or(Ok(42), |id| id.parse())?;
-    let rule = client.get_billing_rule().partner_billing_rule_id(rule_id).send().await?;
+    let rule = client.get_billing_rule(rule_id).send().await?;
     println!("{:?}: {:?} on {:?}", rule.name, rule.billing_rule_type, rule.cloud);
     Ok(())
 }

@@ -21,9 +21,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let rule_id: i64 = std::env::var("CLOUDHEALTH_RULE_ID").map_or(Ok(42), |id| id.parse())?;
     let rule = client
-        .modify_billing_rule()
-        .partner_billing_rule_id(rule_id)
-        .body_map(|rule| rule.name("Customer markup 23").apply_rate_in_percentage(Some(4.0)))
+        .modify_billing_rule(
+            rule_id,
+            cloudhealth_client::types::BillingRuleUpdate::new("Customer markup 23").apply_rate_in_percentage(4.0),
+        )
         .send()
         .await?;
     println!("rule {:?} now charges {:?}%", rule.name, rule.rate_in_percentage);

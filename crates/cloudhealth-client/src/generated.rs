@@ -3022,13 +3022,15 @@ Creates a partner billing rule: a custom line item, or (AWS only) an AWS Support
 Sends a `POST` request to `/v1/partner_billing_rules`
 
 ```ignore
-let response = client.create_billing_rule()
-    .body(body)
+let response = client.create_billing_rule(body)
     .send()
     .await;
 ```*/
-    pub fn create_billing_rule(&self) -> builder::CreateBillingRule<'_> {
-        builder::CreateBillingRule::new(self)
+    pub fn create_billing_rule(
+        &self,
+        body: types::BillingRuleCreate,
+    ) -> builder::CreateBillingRule<'_> {
+        builder::CreateBillingRule::new(self).body(body)
     }
     /**Get a billing rule
 
@@ -3039,13 +3041,16 @@ Sends a `GET` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
 ```ignore
-let response = client.get_billing_rule()
-    .partner_billing_rule_id(partner_billing_rule_id)
+let response = client.get_billing_rule(partner_billing_rule_id)
     .send()
     .await;
 ```*/
-    pub fn get_billing_rule(&self) -> builder::GetBillingRule<'_> {
+    pub fn get_billing_rule(
+        &self,
+        partner_billing_rule_id: impl Into<i64>,
+    ) -> builder::GetBillingRule<'_> {
         builder::GetBillingRule::new(self)
+            .partner_billing_rule_id(partner_billing_rule_id.into())
     }
     /**Modify an existing billing rule
 
@@ -3057,14 +3062,18 @@ Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
 - `body`
 ```ignore
-let response = client.modify_billing_rule()
-    .partner_billing_rule_id(partner_billing_rule_id)
-    .body(body)
+let response = client.modify_billing_rule(partner_billing_rule_id, body)
     .send()
     .await;
 ```*/
-    pub fn modify_billing_rule(&self) -> builder::ModifyBillingRule<'_> {
+    pub fn modify_billing_rule(
+        &self,
+        partner_billing_rule_id: impl Into<i64>,
+        body: types::BillingRuleUpdate,
+    ) -> builder::ModifyBillingRule<'_> {
         builder::ModifyBillingRule::new(self)
+            .partner_billing_rule_id(partner_billing_rule_id.into())
+            .body(body)
     }
     /**Delete a billing rule
 
@@ -3075,13 +3084,16 @@ Sends a `DELETE` request to `/v1/partner_billing_rules/{partner_billing_rule_id}
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
 ```ignore
-let response = client.delete_billing_rule()
-    .partner_billing_rule_id(partner_billing_rule_id)
+let response = client.delete_billing_rule(partner_billing_rule_id)
     .send()
     .await;
 ```*/
-    pub fn delete_billing_rule(&self) -> builder::DeleteBillingRule<'_> {
+    pub fn delete_billing_rule(
+        &self,
+        partner_billing_rule_id: impl Into<i64>,
+    ) -> builder::DeleteBillingRule<'_> {
         builder::DeleteBillingRule::new(self)
+            .partner_billing_rule_id(partner_billing_rule_id.into())
     }
     /**List partner customers (AWS and Azure)
 
@@ -3121,7 +3133,7 @@ pub mod builder {
         status: Result<Option<crate::models::StatementStatus>, String>,
     }
     impl<'a> ListCustomerStatements<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 billing_period: Ok(None),
@@ -3243,7 +3255,7 @@ pub mod builder {
         per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListCustomers<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 page: Ok(None),
@@ -3307,7 +3319,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ListBillingRules<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         /// Builds and sends the request; `send` decodes the response.
@@ -3339,13 +3351,13 @@ pub mod builder {
         body: Result<types::builder::BillingRuleCreate, String>,
     }
     impl<'a> CreateBillingRule<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn body<V>(mut self, value: V) -> Self
+        pub(crate) fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::BillingRuleCreate>,
             <V as std::convert::TryInto<
@@ -3358,15 +3370,6 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `BillingRuleCreate` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::BillingRuleCreate,
-            ) -> types::builder::BillingRuleCreate,
-        {
-            self.body = self.body.map(f);
             self
         }
         /// Builds and sends the request; `send` decodes the response.
@@ -3407,7 +3410,7 @@ pub mod builder {
         partner_billing_rule_id: Result<i64, String>,
     }
     impl<'a> GetBillingRule<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 partner_billing_rule_id: Err(
@@ -3415,7 +3418,7 @@ pub mod builder {
                 ),
             }
         }
-        pub fn partner_billing_rule_id<V>(mut self, value: V) -> Self
+        pub(crate) fn partner_billing_rule_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
@@ -3462,7 +3465,7 @@ pub mod builder {
         body: Result<types::builder::BillingRuleUpdate, String>,
     }
     impl<'a> ModifyBillingRule<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 partner_billing_rule_id: Err(
@@ -3471,7 +3474,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn partner_billing_rule_id<V>(mut self, value: V) -> Self
+        pub(crate) fn partner_billing_rule_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
@@ -3482,7 +3485,7 @@ pub mod builder {
                 });
             self
         }
-        pub fn body<V>(mut self, value: V) -> Self
+        pub(crate) fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::BillingRuleUpdate>,
             <V as std::convert::TryInto<
@@ -3495,15 +3498,6 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `BillingRuleUpdate` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::BillingRuleUpdate,
-            ) -> types::builder::BillingRuleUpdate,
-        {
-            self.body = self.body.map(f);
             self
         }
         /// Builds and sends the request; `send` decodes the response.
@@ -3550,7 +3544,7 @@ pub mod builder {
         partner_billing_rule_id: Result<i64, String>,
     }
     impl<'a> DeleteBillingRule<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 partner_billing_rule_id: Err(
@@ -3558,7 +3552,7 @@ pub mod builder {
                 ),
             }
         }
-        pub fn partner_billing_rule_id<V>(mut self, value: V) -> Self
+        pub(crate) fn partner_billing_rule_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
         {
@@ -3603,7 +3597,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> ListPartnerCustomers<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
         /// Builds and sends the request; `send` decodes the response.

@@ -22,8 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tenant = std::env::var("PARTNER_CENTER_CUSTOMER")
         .unwrap_or_else(|_| "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab".into());
     let summary = client
-        .get_customer_usage_summary()
-        .customer_tenant_id(tenant.parse::<uuid::Uuid>()?)
+        .get_customer_usage_summary(tenant.parse::<partner_center_client::uuid::Uuid>()?)
         .send()
         .await?;
     let budget = summary.budget.as_ref().and_then(|b| b.amount);

@@ -22,8 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tenant = std::env::var("PARTNER_CENTER_CUSTOMER")
         .unwrap_or_else(|_| "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab".into());
     let overage = client
-        .get_overage()
-        .customer_tenant_id(tenant.parse::<uuid::Uuid>()?)
+        .get_overage(tenant.parse::<partner_center_client::uuid::Uuid>()?)
         .send()
         .await?;
     for item in &overage.items {

@@ -24,9 +24,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let subscription = std::env::var("PARTNER_CENTER_SUBSCRIPTION")
         .unwrap_or_else(|_| "3f15978e-005c-b763-bb78-2a8fab289c58".into());
     let entitlements = client
-        .list_azure_entitlements()
-        .customer_tenant_id(tenant.parse::<uuid::Uuid>()?)
-        .subscription_id(subscription.parse::<uuid::Uuid>()?)
+        .list_azure_entitlements(tenant.parse::<partner_center_client::uuid::Uuid>()?, subscription.parse::<partner_center_client::uuid::Uuid>()?)
         .send()
         .await?;
     for entitlement in &entitlements.items {

@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     use partner_center_client::types::SeekOperation;
 
-    let mut page = client.list_customers().size(40).send().await?;
+    let mut page = client.list_customers(40).send().await?;
     loop {
         for customer in &page.items {
             let name = customer.company_profile.as_ref().and_then(|p| p.company_name.clone());
@@ -31,8 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let next = page.links.as_ref().and_then(|links| links.next.as_ref());
         let (Some(_), Some(token)) = (next, page.continuation_token.clone()) else { break };
         page = client
-            .list_customers()
-            .size(40)
+            .list_customers(40)
             .seek_operation(SeekOperation::Next)
             .ms_continuation_token(token)
             .send()

@@ -22,13 +22,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tenant = std::env::var("PARTNER_CENTER_CUSTOMER")
         .unwrap_or_else(|_| "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab".into());
     let overage = client
-        .update_overage()
-        .customer_tenant_id(tenant.parse::<uuid::Uuid>()?)
-        .body_map(|update| {
-            update
-                .azure_entitlement_id("ea1c26b7-8c99-42bb-ba7d-c535831fae8e".parse::<uuid::Uuid>().unwrap())
-                .overage_enabled(true)
-        })
+        .update_overage(
+            tenant.parse::<partner_center_client::uuid::Uuid>()?,
+            partner_center_client::types::OverageUpdate::new(
+                "ea1c26b7-8c99-42bb-ba7d-c535831fae8e".parse::<partner_center_client::uuid::Uuid>()?,
+                true,
+            ),
+        )
         .send()
         .await?;
     println!("overage enabled: {:?}", overage.overage_enabled);

@@ -22,9 +22,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tenant = std::env::var("PARTNER_CENTER_CUSTOMER")
         .unwrap_or_else(|_| "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab".into());
     let budget = client
-        .update_usage_budget()
-        .customer_tenant_id(tenant.parse::<uuid::Uuid>()?)
-        .body(partner_center_client::types::SpendingBudgetUpdate::new().amount(100.0))
+        .update_usage_budget(
+            tenant.parse::<partner_center_client::uuid::Uuid>()?,
+            partner_center_client::types::SpendingBudgetUpdate::new().amount(100.0),
+        )
         .send()
         .await?;
     println!("budget: {:?}", budget.amount);

@@ -4229,9 +4229,8 @@ Arguments:
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 ```ignore
-let response = client.list_customers()
+let response = client.list_customers(size)
     .seek_operation(seek_operation)
-    .size(size)
     .ms_continuation_token(ms_continuation_token)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -4241,8 +4240,8 @@ let response = client.list_customers()
     .send()
     .await;
 ```*/
-    pub fn list_customers(&self) -> builder::ListCustomers<'_> {
-        builder::ListCustomers::new(self)
+    pub fn list_customers(&self, size: impl Into<i32>) -> builder::ListCustomers<'_> {
+        builder::ListCustomers::new(self).size(size.into())
     }
     /**List all customers' usage records
 
@@ -4283,8 +4282,7 @@ Arguments:
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 ```ignore
-let response = client.get_overage()
-    .customer_tenant_id(customer_tenant_id)
+let response = client.get_overage(customer_tenant_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
     .ms_partner_center_application(ms_partner_center_application)
@@ -4293,8 +4291,11 @@ let response = client.get_overage()
     .send()
     .await;
 ```*/
-    pub fn get_overage(&self) -> builder::GetOverage<'_> {
-        builder::GetOverage::new(self)
+    pub fn get_overage(
+        &self,
+        customer_tenant_id: impl Into<::uuid::Uuid>,
+    ) -> builder::GetOverage<'_> {
+        builder::GetOverage::new(self).customer_tenant_id(customer_tenant_id.into())
     }
     /**Turn a customer's subscription overage on or off
 
@@ -4311,19 +4312,23 @@ Arguments:
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 - `body`
 ```ignore
-let response = client.update_overage()
-    .customer_tenant_id(customer_tenant_id)
+let response = client.update_overage(customer_tenant_id, body)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
     .ms_partner_center_application(ms_partner_center_application)
     .ms_request_id(ms_request_id)
     .x_locale(x_locale)
-    .body(body)
     .send()
     .await;
 ```*/
-    pub fn update_overage(&self) -> builder::UpdateOverage<'_> {
+    pub fn update_overage(
+        &self,
+        customer_tenant_id: impl Into<::uuid::Uuid>,
+        body: types::OverageUpdate,
+    ) -> builder::UpdateOverage<'_> {
         builder::UpdateOverage::new(self)
+            .customer_tenant_id(customer_tenant_id.into())
+            .body(body)
     }
     /**List a subscription's Azure entitlements
 
@@ -4340,9 +4345,7 @@ Arguments:
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 ```ignore
-let response = client.list_azure_entitlements()
-    .customer_tenant_id(customer_tenant_id)
-    .subscription_id(subscription_id)
+let response = client.list_azure_entitlements(customer_tenant_id, subscription_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
     .ms_partner_center_application(ms_partner_center_application)
@@ -4351,8 +4354,14 @@ let response = client.list_azure_entitlements()
     .send()
     .await;
 ```*/
-    pub fn list_azure_entitlements(&self) -> builder::ListAzureEntitlements<'_> {
+    pub fn list_azure_entitlements(
+        &self,
+        customer_tenant_id: impl Into<::uuid::Uuid>,
+        subscription_id: impl Into<::uuid::Uuid>,
+    ) -> builder::ListAzureEntitlements<'_> {
         builder::ListAzureEntitlements::new(self)
+            .customer_tenant_id(customer_tenant_id.into())
+            .subscription_id(subscription_id.into())
     }
     /**Get a customer's usage spending budget
 
@@ -4368,8 +4377,7 @@ Arguments:
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 ```ignore
-let response = client.get_usage_budget()
-    .customer_tenant_id(customer_tenant_id)
+let response = client.get_usage_budget(customer_tenant_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
     .ms_partner_center_application(ms_partner_center_application)
@@ -4378,8 +4386,11 @@ let response = client.get_usage_budget()
     .send()
     .await;
 ```*/
-    pub fn get_usage_budget(&self) -> builder::GetUsageBudget<'_> {
-        builder::GetUsageBudget::new(self)
+    pub fn get_usage_budget(
+        &self,
+        customer_tenant_id: impl Into<::uuid::Uuid>,
+    ) -> builder::GetUsageBudget<'_> {
+        builder::GetUsageBudget::new(self).customer_tenant_id(customer_tenant_id.into())
     }
     /**Update a customer's usage spending budget
 
@@ -4396,19 +4407,23 @@ Arguments:
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 - `body`: The spending budget resource (amount and attributes).
 ```ignore
-let response = client.update_usage_budget()
-    .customer_tenant_id(customer_tenant_id)
+let response = client.update_usage_budget(customer_tenant_id, body)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
     .ms_partner_center_application(ms_partner_center_application)
     .ms_request_id(ms_request_id)
     .x_locale(x_locale)
-    .body(body)
     .send()
     .await;
 ```*/
-    pub fn update_usage_budget(&self) -> builder::UpdateUsageBudget<'_> {
+    pub fn update_usage_budget(
+        &self,
+        customer_tenant_id: impl Into<::uuid::Uuid>,
+        body: crate::models::SpendingBudgetUpdate,
+    ) -> builder::UpdateUsageBudget<'_> {
         builder::UpdateUsageBudget::new(self)
+            .customer_tenant_id(customer_tenant_id.into())
+            .body(body)
     }
     /**Get a customer's usage summary
 
@@ -4424,8 +4439,7 @@ Arguments:
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 ```ignore
-let response = client.get_customer_usage_summary()
-    .customer_tenant_id(customer_tenant_id)
+let response = client.get_customer_usage_summary(customer_tenant_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
     .ms_partner_center_application(ms_partner_center_application)
@@ -4434,8 +4448,12 @@ let response = client.get_customer_usage_summary()
     .send()
     .await;
 ```*/
-    pub fn get_customer_usage_summary(&self) -> builder::GetCustomerUsageSummary<'_> {
+    pub fn get_customer_usage_summary(
+        &self,
+        customer_tenant_id: impl Into<::uuid::Uuid>,
+    ) -> builder::GetCustomerUsageSummary<'_> {
         builder::GetCustomerUsageSummary::new(self)
+            .customer_tenant_id(customer_tenant_id.into())
     }
     /**Get the partner's usage summary
 
@@ -4489,7 +4507,7 @@ pub mod builder {
         x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListCustomers<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 seek_operation: Ok(None),
@@ -4515,7 +4533,7 @@ pub mod builder {
                 });
             self
         }
-        pub fn size<V>(mut self, value: V) -> Self
+        pub(crate) fn size<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i32>,
         {
@@ -4728,7 +4746,7 @@ pub mod builder {
         x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListCustomerUsageRecords<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 ms_contract_version: Ok(None),
@@ -4902,7 +4920,7 @@ pub mod builder {
         x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetOverage<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_tenant_id: Err(
@@ -4915,7 +4933,7 @@ pub mod builder {
                 x_locale: Ok(None),
             }
         }
-        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_tenant_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
         {
@@ -5098,7 +5116,7 @@ pub mod builder {
         body: Result<types::builder::OverageUpdate, String>,
     }
     impl<'a> UpdateOverage<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_tenant_id: Err(
@@ -5112,7 +5130,7 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
-        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_tenant_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
         {
@@ -5189,7 +5207,7 @@ pub mod builder {
                 });
             self
         }
-        pub fn body<V>(mut self, value: V) -> Self
+        pub(crate) fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::OverageUpdate>,
             <V as std::convert::TryInto<types::OverageUpdate>>::Error: std::fmt::Display,
@@ -5200,15 +5218,6 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `OverageUpdate` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::OverageUpdate,
-            ) -> types::builder::OverageUpdate,
-        {
-            self.body = self.body.map(f);
             self
         }
         /// Builds and sends the request; `send` decodes the response.
@@ -5328,7 +5337,7 @@ pub mod builder {
         x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAzureEntitlements<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_tenant_id: Err(
@@ -5342,7 +5351,7 @@ pub mod builder {
                 x_locale: Ok(None),
             }
         }
-        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_tenant_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
         {
@@ -5354,7 +5363,7 @@ pub mod builder {
                 });
             self
         }
-        pub fn subscription_id<V>(mut self, value: V) -> Self
+        pub(crate) fn subscription_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
         {
@@ -5540,7 +5549,7 @@ pub mod builder {
         x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUsageBudget<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_tenant_id: Err(
@@ -5553,7 +5562,7 @@ pub mod builder {
                 x_locale: Ok(None),
             }
         }
-        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_tenant_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
         {
@@ -5736,7 +5745,7 @@ pub mod builder {
         body: Result<crate::models::SpendingBudgetUpdate, String>,
     }
     impl<'a> UpdateUsageBudget<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_tenant_id: Err(
@@ -5750,7 +5759,7 @@ pub mod builder {
                 body: Err("body was not initialized".to_string()),
             }
         }
-        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_tenant_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
         {
@@ -5827,7 +5836,7 @@ pub mod builder {
                 });
             self
         }
-        pub fn body<V>(mut self, value: V) -> Self
+        pub(crate) fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::models::SpendingBudgetUpdate>,
         {
@@ -5951,7 +5960,7 @@ pub mod builder {
         x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetCustomerUsageSummary<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_tenant_id: Err(
@@ -5964,7 +5973,7 @@ pub mod builder {
                 x_locale: Ok(None),
             }
         }
-        pub fn customer_tenant_id<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_tenant_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
         {
@@ -6145,7 +6154,7 @@ pub mod builder {
         x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetPartnerUsageSummary<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 ms_contract_version: Ok(None),

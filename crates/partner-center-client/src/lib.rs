@@ -4,6 +4,8 @@
 // Generated modules are written already formatted (progenitor's `generated.rs` by prettyplease)
 // and skipped by rustfmt, whose output would depend on the toolchain version.
 #[rustfmt::skip]
+mod bodies;
+#[rustfmt::skip]
 mod client;
 #[rustfmt::skip]
 pub mod errors;

@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = builder.build()?;
 
     let customer_identifier = std::env::var("RESPAN_CUSTOMER").unwrap_or_else(|_| "user_123".into());
-    let response = client.delete_customer().customer_identifier(customer_identifier).send().await?;
+    let response = client.delete_customer(customer_identifier).send().await?;
     println!("deleted ({})", response.status());
     Ok(())
 }

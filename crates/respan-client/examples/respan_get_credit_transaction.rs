@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = builder.build()?;
 
     let id = std::env::var("RESPAN_CREDIT_TRANSACTION").unwrap_or_else(|_| "ct_1a2b3c4d5e6f7g8h".into());
-    let transaction = client.get_credit_transaction().id(id).send().await?;
+    let transaction = client.get_credit_transaction(id).send().await?;
     println!("{:?}: {:?} USD, expires {:?}", transaction.transaction_type, transaction.amount, transaction.expires_at);
     Ok(())
 }

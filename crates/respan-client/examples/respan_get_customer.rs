@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = builder.build()?;
 
     let customer_identifier = std::env::var("RESPAN_CUSTOMER").unwrap_or_else(|_| "user_123".into());
-    let customer = client.get_customer().customer_identifier(customer_identifier).send().await?;
+    let customer = client.get_customer(customer_identifier).send().await?;
     println!("{:?} used {:?} USD this period", customer.name, customer.total_period_usage);
     Ok(())
 }

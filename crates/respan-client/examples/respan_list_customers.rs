@@ -20,10 +20,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = builder.build()?;
 
     let page = client
-        .list_customers()
+        .list_customers(respan_client::types::CustomerFilters::new()) // no filter: every customer
         .page_size(100)
         .sort_by("-total_cost")
-        .body_map(|body| body.filters(serde_json::Map::new())) // no filter: every customer
         .send()
         .await?;
     println!("{} customers in all", page.count);

@@ -28,9 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .budget_duration(BudgetDuration::Monthly)
         .clear_total_budget();
     let customer = client
-        .update_customer()
-        .customer_identifier(customer_identifier)
-        .body(update)
+        .update_customer(customer_identifier, update)
         .send()
         .await?;
     println!("period budget: {:?}", customer.period_budget);

@@ -1785,13 +1785,15 @@ Sends a `GET` request to `/api/credit-transactions/{id}/`
 Arguments:
 - `id`: ID of the credit transaction, e.g. `ct_1a2b3c4d5e6f7g8h`.
 ```ignore
-let response = client.get_credit_transaction()
-    .id(id)
+let response = client.get_credit_transaction(id)
     .send()
     .await;
 ```*/
-    pub fn get_credit_transaction(&self) -> builder::GetCreditTransaction<'_> {
-        builder::GetCreditTransaction::new(self)
+    pub fn get_credit_transaction(
+        &self,
+        id: impl Into<::std::string::String>,
+    ) -> builder::GetCreditTransaction<'_> {
+        builder::GetCreditTransaction::new(self).id(id.into())
     }
     /**List customers
 
@@ -1806,17 +1808,19 @@ Arguments:
 - `sort_by`: Field to sort by; prefix with `-` for descending order. Documented fields: `customer_identifier`, `email`, `name`, `first_seen`, `number_of_requests`, `total_cost`. The service sorts by `-first_seen` when absent.
 - `body`
 ```ignore
-let response = client.list_customers()
+let response = client.list_customers(body)
     .environment(environment)
     .page(page)
     .page_size(page_size)
     .sort_by(sort_by)
-    .body(body)
     .send()
     .await;
 ```*/
-    pub fn list_customers(&self) -> builder::ListCustomers<'_> {
-        builder::ListCustomers::new(self)
+    pub fn list_customers(
+        &self,
+        body: types::CustomerFilters,
+    ) -> builder::ListCustomers<'_> {
+        builder::ListCustomers::new(self).body(body)
     }
     /**Get a customer
 
@@ -1828,14 +1832,16 @@ Arguments:
 - `customer_identifier`: Your unique identifier for the customer.
 - `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
 ```ignore
-let response = client.get_customer()
-    .customer_identifier(customer_identifier)
+let response = client.get_customer(customer_identifier)
     .environment(environment)
     .send()
     .await;
 ```*/
-    pub fn get_customer(&self) -> builder::GetCustomer<'_> {
-        builder::GetCustomer::new(self)
+    pub fn get_customer(
+        &self,
+        customer_identifier: impl Into<::std::string::String>,
+    ) -> builder::GetCustomer<'_> {
+        builder::GetCustomer::new(self).customer_identifier(customer_identifier.into())
     }
     /**Delete a customer
 
@@ -1847,14 +1853,17 @@ Arguments:
 - `customer_identifier`: Your unique identifier for the customer.
 - `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
 ```ignore
-let response = client.delete_customer()
-    .customer_identifier(customer_identifier)
+let response = client.delete_customer(customer_identifier)
     .environment(environment)
     .send()
     .await;
 ```*/
-    pub fn delete_customer(&self) -> builder::DeleteCustomer<'_> {
+    pub fn delete_customer(
+        &self,
+        customer_identifier: impl Into<::std::string::String>,
+    ) -> builder::DeleteCustomer<'_> {
         builder::DeleteCustomer::new(self)
+            .customer_identifier(customer_identifier.into())
     }
     /**Update a customer
 
@@ -1867,15 +1876,19 @@ Arguments:
 - `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
 - `body`
 ```ignore
-let response = client.update_customer()
-    .customer_identifier(customer_identifier)
+let response = client.update_customer(customer_identifier, body)
     .environment(environment)
-    .body(body)
     .send()
     .await;
 ```*/
-    pub fn update_customer(&self) -> builder::UpdateCustomer<'_> {
+    pub fn update_customer(
+        &self,
+        customer_identifier: impl Into<::std::string::String>,
+        body: crate::models::CustomerUpdate,
+    ) -> builder::UpdateCustomer<'_> {
         builder::UpdateCustomer::new(self)
+            .customer_identifier(customer_identifier.into())
+            .body(body)
     }
 }
 /// Types for composing operation parameters.
@@ -1898,7 +1911,7 @@ pub mod builder {
         page_size: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> ListCreditTransactions<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 page: Ok(None),
@@ -1969,13 +1982,13 @@ pub mod builder {
         id: Result<::std::string::String, String>,
     }
     impl<'a> GetCreditTransaction<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 id: Err("id was not initialized".to_string()),
             }
         }
-        pub fn id<V>(mut self, value: V) -> Self
+        pub(crate) fn id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
@@ -2024,7 +2037,7 @@ pub mod builder {
         body: Result<types::builder::CustomerFilters, String>,
     }
     impl<'a> ListCustomers<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 environment: Ok(None),
@@ -2086,7 +2099,7 @@ pub mod builder {
                 });
             self
         }
-        pub fn body<V>(mut self, value: V) -> Self
+        pub(crate) fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::CustomerFilters>,
             <V as std::convert::TryInto<
@@ -2099,15 +2112,6 @@ pub mod builder {
                 .map_err(|s| {
                     format!("conversion to `CustomerFilters` for body failed: {}", s)
                 });
-            self
-        }
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: std::ops::FnOnce(
-                types::builder::CustomerFilters,
-            ) -> types::builder::CustomerFilters,
-        {
-            self.body = self.body.map(f);
             self
         }
         /// Builds and sends the request; `send` decodes the response.
@@ -2168,7 +2172,7 @@ pub mod builder {
         environment: Result<Option<crate::models::Environment>, String>,
     }
     impl<'a> GetCustomer<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_identifier: Err(
@@ -2177,7 +2181,7 @@ pub mod builder {
                 environment: Ok(None),
             }
         }
-        pub fn customer_identifier<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
@@ -2243,7 +2247,7 @@ pub mod builder {
         environment: Result<Option<crate::models::Environment>, String>,
     }
     impl<'a> DeleteCustomer<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_identifier: Err(
@@ -2252,7 +2256,7 @@ pub mod builder {
                 environment: Ok(None),
             }
         }
-        pub fn customer_identifier<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
@@ -2319,7 +2323,7 @@ pub mod builder {
         body: Result<crate::models::CustomerUpdate, String>,
     }
     impl<'a> UpdateCustomer<'a> {
-        pub fn new(client: &'a super::Client) -> Self {
+        pub(crate) fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 customer_identifier: Err(
@@ -2329,7 +2333,7 @@ pub mod builder {
                 body: Err("body was not initialized".to_string()),
             }
         }
-        pub fn customer_identifier<V>(mut self, value: V) -> Self
+        pub(crate) fn customer_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
@@ -2354,7 +2358,7 @@ pub mod builder {
                 });
             self
         }
-        pub fn body<V>(mut self, value: V) -> Self
+        pub(crate) fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::models::CustomerUpdate>,
         {

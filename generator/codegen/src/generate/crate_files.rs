@@ -145,7 +145,8 @@ const REEXPORTED: [(&str, &str); 3] = [
     ),
 ];
 
-pub fn lib_rs(info: &CrateInfo, has_models: bool, deps: &[&KnownCrate]) -> String {
+/// `src/lib.rs`: declares `modules` (the generated files' stems; `errors` is public).
+pub fn lib_rs(info: &CrateInfo, modules: &[&str], deps: &[&KnownCrate]) -> String {
     // A group of its own (after a blank line), sorted, as rustfmt keeps it.
     let mut reexports = String::new();
     for (ident, why) in REEXPORTED {
@@ -156,26 +157,22 @@ pub fn lib_rs(info: &CrateInfo, has_models: bool, deps: &[&KnownCrate]) -> Strin
     if !reexports.is_empty() {
         reexports.insert(0, '\n');
     }
-    let models = if has_models {
-        "#[rustfmt::skip]\nmod models;\n"
-    } else {
-        ""
-    };
+    let mut sorted = modules.to_vec();
+    sorted.sort_unstable();
+    let declarations: String = sorted
+        .iter()
+        .map(|name| {
+            let visibility = if *name == "errors" { "pub " } else { "" };
+            format!("#[rustfmt::skip]\n{visibility}mod {name};\n")
+        })
+        .collect();
     format!(
         r#"// {header}
 #![doc = include_str!("../README.md")]
 
 // Generated modules are written already formatted (progenitor's `generated.rs` by prettyplease)
 // and skipped by rustfmt, whose output would depend on the toolchain version.
-#[rustfmt::skip]
-mod client;
-#[rustfmt::skip]
-pub mod errors;
-#[rustfmt::skip]
-mod generated;
-{models}#[rustfmt::skip]
-mod send;
-
+{declarations}
 pub use client::*;
 pub use finops_client_runtime::{{
     ApiError, BuildError, CallOptions, Error, IncompleteBody, InvalidBody, Patch, RawResponse, Redirects,

@@ -1,5 +1,6 @@
 //! From a bundled spec to the files of one client crate, in memory.
 
+pub mod bodies_rs;
 pub mod client_rs;
 pub mod crate_files;
 pub mod deps;
@@ -152,11 +153,11 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         .chain(model.patch_bodies.iter().map(|b| b.name.clone()))
         .collect();
     let api = spec.api.name.as_str();
-    let (generated, applied, generated_module) =
+    let (generated, applied, arguments, bodies, generated_module) =
         progenitor_module(spec, api, openapi, model, model.operations.len(), &replaced, times)?;
     let started = Instant::now();
     let mut modules = vec![generated_module];
-    modules.extend(client_layer(model, !replaced.is_empty()));
+    modules.extend(client_layer(model, !replaced.is_empty(), &bodies));
     times.client_layer += started.elapsed();
 
     let started = Instant::now();
@@ -171,8 +172,12 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
     }
     used.sort_by_key(|c| deps::KNOWN_CRATES.iter().position(|k| k.ident == c.ident));
     let type_entries: Vec<surface::TypeEntry> = modules.iter().flat_map(|m| m.type_entries.clone()).collect();
-    let surface = surface::summarize(&model.operations, &type_entries);
+    let surface = surface::summarize(&model.operations, &arguments, &type_entries);
 
+    let module_names: Vec<&str> = modules
+        .iter()
+        .filter_map(|m| m.path.strip_prefix("src/")?.strip_suffix(".rs"))
+        .collect();
     let mut files = BTreeMap::new();
     files.insert(
         PathBuf::from("Cargo.toml"),
@@ -181,7 +186,7 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
     files.insert(PathBuf::from("README.md"), crate_files::readme(info));
     files.insert(
         PathBuf::from("src/lib.rs"),
-        crate_files::lib_rs(info, !replaced.is_empty(), &used),
+        crate_files::lib_rs(info, &module_names, &used),
     );
     for module in &modules {
         files.insert(PathBuf::from(module.path), crate_files::rust_file(info, &module.code));
@@ -230,6 +235,16 @@ fn unparsable(api: &str, what: &str, error: syn::Error) -> Diagnostic {
     Diagnostic::new(format!("{api}: the generated {what} does not parse: {error}"))
 }
 
+/// What [`progenitor_module`] gives: progenitor's result, the edits made, the `Client` methods'
+/// required arguments, the body structs for `bodies.rs`, and `generated.rs`.
+type ProgenitorModule = (
+    progenitor::Generated,
+    postprocess::Applied,
+    postprocess::Arguments,
+    Vec<postprocess::BodyStruct>,
+    RustModule,
+);
+
 /// progenitor's output for the spec without responses, edited by [`postprocess`] and printed as
 /// `src/generated.rs`.
 fn progenitor_module(
@@ -240,7 +255,7 @@ fn progenitor_module(
     operation_count: usize,
     replaced: &[String],
     times: &mut StageTimes,
-) -> Result<(progenitor::Generated, postprocess::Applied, RustModule), Diagnostics> {
+) -> Result<ProgenitorModule, Diagnostics> {
     let started = Instant::now();
     let mut generated = progenitor::generate(
         api,
@@ -253,16 +268,17 @@ fn progenitor_module(
     let mut file: syn::File =
         syn::parse2(std::mem::take(&mut generated.tokens)).map_err(|e| unparsable(api, "progenitor code", e))?;
     let parameters = progenitor::parameter_counts(openapi);
-    let applied = postprocess::apply(&mut file, operation_count, parameters, replaced)
+    let (applied, arguments) = postprocess::apply(&mut file, operation_count, parameters, replaced)
         .map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
     let module = RustModule::printed("src/generated.rs", &file);
     times.progenitor_tree += started.elapsed();
-    Ok((generated, applied, module))
+    let bodies = postprocess::body_structs(&file, replaced);
+    Ok((generated, applied, arguments, bodies, module))
 }
 
-/// The modules generated from the model alone, written already formatted: `client.rs`,
-/// `errors.rs`, `send.rs`, and `models.rs` when the spec has open enums or PATCH bodies.
-fn client_layer(model: &model::ApiModel, has_models: bool) -> Vec<RustModule> {
+/// The modules written already formatted: `client.rs`, `errors.rs`, `send.rs`, `models.rs` when
+/// the spec has open enums or PATCH bodies, and `bodies.rs` when progenitor's types hold bodies.
+fn client_layer(model: &model::ApiModel, has_models: bool, bodies: &[postprocess::BodyStruct]) -> Vec<RustModule> {
     let (client, client_types) = client_rs::render(model);
     let (errors, error_types) = errors_rs::render(model);
     let mut modules = vec![
@@ -273,6 +289,9 @@ fn client_layer(model: &model::ApiModel, has_models: bool) -> Vec<RustModule> {
     if has_models {
         let (models, model_types) = models_rs::render(model);
         modules.push(RustModule::new("src/models.rs", models, model_types));
+    }
+    if let Some(code) = bodies_rs::render(bodies) {
+        modules.push(RustModule::new("src/bodies.rs", code, Vec::new()));
     }
     modules
 }

@@ -32,6 +32,16 @@ pub struct Applied {
     /// `.json(..)` bodies routed through `finops_client_runtime::json`, which refuses a float
     /// JSON cannot carry (serde_json would send `null`).
     pub json_bodies: usize,
+    /// Required inputs (required parameters and request bodies) made arguments of the `Client`
+    /// method, so that a call without one does not compile; their builder setters become
+    /// crate-private.
+    pub required_arguments: usize,
+    /// `Client` operation methods that take their required inputs as arguments.
+    pub client_methods: usize,
+    /// Builder constructors made crate-private: a builder comes from its `Client` method only.
+    pub builder_constructors: usize,
+    /// `body_map` setters removed: a body is a value of its type, built one way.
+    pub body_maps: usize,
 }
 
 /// Parameters of the spec that the passes expect to find in progenitor's output.
@@ -47,6 +57,38 @@ pub struct ParameterCounts {
     pub header: usize,
     /// Operations with a (JSON) request body.
     pub json_bodies: usize,
+    /// Required parameters (every path parameter, and query and header ones marked required).
+    pub required: usize,
+}
+
+/// The required arguments of each `Client` operation method, by method name.
+pub type Arguments = std::collections::BTreeMap<String, Vec<String>>;
+
+/// A struct of progenitor's `types` that a request body is built from (the body type, and the
+/// struct types its fields name), for `bodies.rs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyStruct {
+    pub name: String,
+    pub fields: Vec<BodyField>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyField {
+    pub rust_name: String,
+    pub json_name: String,
+    /// The field's type as written in `types` (for an `Option`, the type inside it).
+    pub rust_type: String,
+    pub kind: BodyFieldKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFieldKind {
+    /// No default: an argument of `new`.
+    Required,
+    /// `Option<T>`: left out until set.
+    Optional,
+    /// `#[serde(default)]` (lists, maps): empty until set.
+    Defaulted,
 }
 
 /// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
@@ -55,9 +97,11 @@ pub fn apply(
     operations: usize,
     parameters: ParameterCounts,
     models: &[String],
-) -> Result<Applied, String> {
+) -> Result<(Applied, Arguments), String> {
     let mut pass = Passes::default();
     pass.visit_file_mut(file);
+    let arguments = required_arguments(file, &pass.required);
+    pass.applied.client_methods = arguments.len();
     if !models.is_empty() {
         let types = file
             .items
@@ -90,6 +134,10 @@ pub fn apply(
         path_segments: parameters.path,
         header_values: parameters.header,
         json_bodies: parameters.json_bodies,
+        required_arguments: parameters.required + parameters.json_bodies,
+        client_methods: operations,
+        builder_constructors: operations,
+        body_maps: pass.applied.body_maps,
     };
     if pass.applied != expected {
         return Err(format!(
@@ -97,7 +145,132 @@ pub fn apply(
             pass.applied
         ));
     }
-    Ok(pass.applied)
+    Ok((pass.applied, arguments))
+}
+
+/// The request body structs of progenitor's `types` (typify's, with a `builder()`), and the
+/// struct types their fields name, transitively; sorted by name. Types replaced by `models.rs`
+/// have their own constructors and are left out.
+pub fn body_structs(file: &syn::File, models: &[String]) -> Vec<BodyStruct> {
+    let Some(types) = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let structs: std::collections::HashMap<String, &syn::ItemStruct> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => Some((s.ident.to_string(), s)),
+            _ => None,
+        })
+        .collect();
+    // The body types: what the builders' `body` fields hold.
+    let mut pending: Vec<String> = Vec::new();
+    if let Some(builder) = file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
+        _ => None,
+    }) {
+        for item in builder {
+            let syn::Item::Struct(s) = item else { continue };
+            for field in &s.fields {
+                if field.ident.as_ref().is_some_and(|i| i == "body")
+                    && let Some(ty) = result_ok_type(&field.ty)
+                    && let syn::Type::Path(path) = ty
+                    && let Some(last) = path.path.segments.last()
+                {
+                    pending.push(last.ident.to_string());
+                }
+            }
+        }
+    }
+    let mut found: std::collections::BTreeMap<String, BodyStruct> = std::collections::BTreeMap::new();
+    while let Some(name) = pending.pop() {
+        if found.contains_key(&name) || models.contains(&name) {
+            continue;
+        }
+        let Some(item) = structs.get(&name) else { continue };
+        let mut fields = Vec::new();
+        for field in &item.fields {
+            let Some(ident) = &field.ident else { continue };
+            let mut json_name = ident.to_string();
+            let mut defaulted = false;
+            for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+                let _ = attr.parse_nested_meta(|meta| {
+                    if meta.path.is_ident("rename") {
+                        json_name = meta.value()?.parse::<syn::LitStr>()?.value();
+                    } else if meta.path.is_ident("default") {
+                        defaulted = true;
+                        if meta.input.peek(syn::Token![=]) {
+                            meta.value()?.parse::<syn::Expr>()?;
+                        }
+                    } else if meta.input.peek(syn::Token![=]) {
+                        meta.value()?.parse::<syn::Expr>()?;
+                    }
+                    Ok(())
+                });
+            }
+            let (kind, ty) = match option_inner(&field.ty) {
+                Some(inner) => (BodyFieldKind::Optional, inner),
+                None if defaulted => (BodyFieldKind::Defaulted, field.ty.clone()),
+                None => (BodyFieldKind::Required, field.ty.clone()),
+            };
+            let rust_type = type_text(&ty);
+            // Struct types the field names are built the same way.
+            for token in ty.to_token_stream() {
+                if let proc_macro2::TokenTree::Ident(i) = token
+                    && structs.contains_key(&i.to_string())
+                {
+                    pending.push(i.to_string());
+                }
+            }
+            fields.push(BodyField {
+                rust_name: ident.to_string(),
+                json_name,
+                rust_type,
+                kind,
+            });
+        }
+        found.insert(name.clone(), BodyStruct { name, fields });
+    }
+    found.into_values().collect()
+}
+
+/// `T` of `Option<T>` (any path ending in `Option`).
+fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    }
+}
+
+/// A type as compact source text: `:: std :: vec :: Vec < T >` → `::std::vec::Vec<T>`. A space
+/// stays only between two words (`dyn Trait`).
+pub fn type_text(ty: &syn::Type) -> String {
+    let spaced = ty.to_token_stream().to_string();
+    let mut out = String::with_capacity(spaced.len());
+    let chars: Vec<char> = spaced.chars().collect();
+    for (i, c) in chars.iter().enumerate() {
+        if *c == ' ' {
+            let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
+            if word(out.chars().last().as_ref()) && word(chars.get(i + 1)) {
+                out.push(' ');
+            } else if out.ends_with([',', ';']) {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(*c);
+    }
+    out
 }
 
 #[derive(Default)]
@@ -105,6 +278,10 @@ struct Passes {
     applied: Applied,
     /// Inside the top-level `builder` module, where the operation builders live.
     in_builder: bool,
+    /// Each builder's fields of type `Result<T, String>`: name and `T`.
+    builder_fields: std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
+    /// Each builder's required inputs (path parameters, then the body), in field order.
+    required: std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
 }
 
 impl VisitMut for Passes {
@@ -227,6 +404,18 @@ impl VisitMut for Passes {
         syn::visit_mut::visit_block_mut(self, block);
     }
 
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        if self.in_builder {
+            let fields = item
+                .fields
+                .iter()
+                .filter_map(|field| Some((field.ident.clone()?, result_ok_type(&field.ty)?)))
+                .collect();
+            self.builder_fields.insert(item.ident.to_string(), fields);
+        }
+        syn::visit_mut::visit_item_struct_mut(self, item);
+    }
+
     fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
         // Inner edits (the `api-version` lines) first: `drop_needless_mut` looks at what is left.
         syn::visit_mut::visit_item_impl_mut(self, item);
@@ -249,6 +438,7 @@ impl VisitMut for Passes {
             }
         }
         if item.trait_.is_none() && self.in_builder {
+            self.required_inputs(item);
             for i in &mut item.items {
                 if let syn::ImplItem::Fn(f) = i
                     && f.sig.ident == "send"
@@ -266,6 +456,171 @@ impl VisitMut for Passes {
             }
         }
     }
+}
+
+impl Passes {
+    /// In a builder's `impl`: finds the required inputs (the fields `new` leaves as
+    /// "was not initialized" errors, and the body), makes their setters and `new` crate-private,
+    /// and drops `body_map`.
+    fn required_inputs(&mut self, item: &mut syn::ItemImpl) {
+        let syn::Type::Path(self_ty) = &*item.self_ty else {
+            return;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            return;
+        };
+        let Some(fields) = self.builder_fields.get(&name) else {
+            return;
+        };
+        let Some(new) = item.items.iter().find_map(|i| match i {
+            syn::ImplItem::Fn(f) if f.sig.ident == "new" => Some(f),
+            _ => None,
+        }) else {
+            return;
+        };
+        let uninitialized: Vec<String> = new
+            .block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                syn::Stmt::Expr(syn::Expr::Struct(init), None) => Some(init),
+                _ => None,
+            })
+            .flat_map(|init| init.fields.iter())
+            .filter(|field| matches!(&field.expr, syn::Expr::Call(call) if matches!(&*call.func, syn::Expr::Path(p) if p.path.is_ident("Err"))))
+            .filter_map(|field| match &field.member {
+                syn::Member::Named(ident) => Some(ident.to_string()),
+                syn::Member::Unnamed(_) => None,
+            })
+            .collect();
+        let required: Vec<(syn::Ident, syn::Type)> = fields
+            .iter()
+            .filter(|(field, _)| field == "body" || uninitialized.iter().any(|u| field == u))
+            .map(|(field, ty)| (field.clone(), without_builder_segment(ty)))
+            .collect();
+        let before = item.items.len();
+        item.items
+            .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "body_map"));
+        self.applied.body_maps += before - item.items.len();
+        for i in &mut item.items {
+            let syn::ImplItem::Fn(f) = i else { continue };
+            if f.sig.ident == "new" {
+                f.vis = syn::parse_quote!(pub(crate));
+                self.applied.builder_constructors += 1;
+            } else if required.iter().any(|(field, _)| f.sig.ident == *field) {
+                f.vis = syn::parse_quote!(pub(crate));
+                self.applied.required_arguments += 1;
+            }
+        }
+        self.required.insert(name, required);
+    }
+}
+
+/// `types::builder::X` (typify's builder, which a body field holds) → `types::X`.
+fn without_builder_segment(ty: &syn::Type) -> syn::Type {
+    let mut ty = ty.clone();
+    if let syn::Type::Path(path) = &mut ty {
+        let segments: syn::punctuated::Punctuated<syn::PathSegment, syn::Token![::]> = path
+            .path
+            .segments
+            .iter()
+            .filter(|s| s.ident != "builder")
+            .cloned()
+            .collect();
+        path.path.segments = segments;
+    }
+    ty
+}
+
+/// `T` of `Result<T, String>`.
+fn result_ok_type(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    }
+}
+
+/// Gives each `Client` operation method (`pub fn op(&self) -> builder::Op<'_>`) its builder's
+/// required inputs as arguments, parameters as `impl Into<T>` and the body as its type,
+/// and rewrites the call in its doc example. Returns the arguments of each method it changed.
+fn required_arguments(
+    file: &mut syn::File,
+    required: &std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
+) -> Arguments {
+    let mut changed = Arguments::new();
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        let is_client = matches!(&*block.self_ty, syn::Type::Path(p) if p.qself.is_none() && p.path.is_ident("Client"));
+        if block.trait_.is_some() || !is_client {
+            continue;
+        }
+        for i in &mut block.items {
+            let syn::ImplItem::Fn(f) = i else { continue };
+            let syn::ReturnType::Type(_, output) = &f.sig.output else {
+                continue;
+            };
+            let syn::Type::Path(output) = &**output else { continue };
+            let segments: Vec<String> = output.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            let [module, builder] = &segments[..] else { continue };
+            if module != "builder" {
+                continue;
+            }
+            let Some(inputs) = required.get(builder) else { continue };
+            let builder_ident = syn::Ident::new(builder, proc_macro2::Span::call_site());
+            let mut call: syn::Expr = syn::parse_quote!(builder::#builder_ident::new(self));
+            for (name, ty) in inputs {
+                if name == "body" {
+                    f.sig.inputs.push(syn::parse_quote!(#name: #ty));
+                    call = syn::parse_quote!(#call.#name(#name));
+                } else {
+                    f.sig.inputs.push(syn::parse_quote!(#name: impl Into<#ty>));
+                    call = syn::parse_quote!(#call.#name(#name.into()));
+                }
+            }
+            f.block = syn::parse_quote!({ #call });
+            let names: Vec<String> = inputs.iter().map(|(name, _)| name.to_string()).collect();
+            for attr in &mut f.attrs {
+                if let syn::Meta::NameValue(doc) = &mut attr.meta
+                    && doc.path.is_ident("doc")
+                    && let syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) = &doc.value
+                {
+                    let rewritten = doc_example_with_arguments(&text.value(), &f.sig.ident.to_string(), &names);
+                    doc.value = syn::parse_quote!(#rewritten);
+                }
+            }
+            changed.insert(f.sig.ident.to_string(), names);
+        }
+    }
+    changed
+}
+
+/// progenitor's doc example `client.op()\n    .name(name)\n ...` with the required `names` moved
+/// into the call's arguments.
+fn doc_example_with_arguments(doc: &str, method: &str, names: &[String]) -> String {
+    let mut out = String::with_capacity(doc.len());
+    for line in doc.split_inclusive('\n') {
+        let trimmed = line.trim();
+        let is_required_setter = names.iter().any(|name| trimmed == format!(".{name}({name})"));
+        if is_required_setter {
+            continue;
+        }
+        out.push_str(&line.replace(
+            &format!("client.{method}()"),
+            &format!("client.{method}({})", names.join(", ")),
+        ));
+    }
+    out
 }
 
 /// When nothing is appended to `header_map` any more (the `api-version` line was its only use),

@@ -223,7 +223,7 @@ pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
         let ReferenceOr::Item(item) = item else { continue };
         for (_, operation) in item.iter() {
             // Operation-level parameters override path-level ones of the same name and location.
-            let parameters: std::collections::BTreeSet<(bool, bool, bool, &str)> = item
+            let parameters: std::collections::BTreeSet<(bool, bool, bool, &str, bool)> = item
                 .parameters
                 .iter()
                 .chain(&operation.parameters)
@@ -234,13 +234,15 @@ pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
                         matches!(p, Parameter::Header { .. }),
                         matches!(p, Parameter::Path { .. }),
                         p.parameter_data_ref().name.as_str(),
+                        p.parameter_data_ref().required,
                     )
                 })
                 .collect();
             counts.query += parameters.iter().filter(|(query, ..)| *query).count();
             let headers = parameters.iter().filter(|(_, header, ..)| *header).count();
             counts.header += headers;
-            counts.path += parameters.iter().filter(|(_, _, path, _)| *path).count();
+            counts.path += parameters.iter().filter(|(_, _, path, ..)| *path).count();
+            counts.required += parameters.iter().filter(|(.., required)| *required).count();
             if headers == 0 {
                 counts.operations_without_headers += 1;
             }

@@ -2,20 +2,22 @@
 //! `types` with their fields or variants. A spec change shows up here as a few readable lines.
 
 use super::model::OperationModel;
+use super::postprocess::Arguments;
 use quote::ToTokens;
 use std::fmt::Write as _;
 
-/// The summary: `operations` (method, path, `Client` method, what `send` returns and its error
-/// enum), then the `type_entries` of every module, sorted.
-pub fn summarize(operations: &[OperationModel], type_entries: &[TypeEntry]) -> String {
+/// The summary: `operations` (method, path, `Client` method with its required arguments, what
+/// `send` returns and its error enum), then the `type_entries` of every module, sorted.
+pub fn summarize(operations: &[OperationModel], arguments: &Arguments, type_entries: &[TypeEntry]) -> String {
     let mut out = String::from("operations:\n");
     for op in operations {
         let _ = writeln!(
             out,
-            "  {} {} → Client::{} → {} / errors::{}",
+            "  {} {} → Client::{}({}) → {} / errors::{}",
             op.method.to_uppercase(),
             op.path,
             op.rust_name,
+            arguments.get(&op.rust_name).map(|a| a.join(", ")).unwrap_or_default(),
             op.success_body
                 .as_deref()
                 .map_or_else(|| "()".to_string(), super::model::body_type),
