@@ -261,9 +261,8 @@ pub fn type_text(ty: &syn::Type) -> String {
     for (i, c) in chars.iter().enumerate() {
         if *c == ' ' {
             let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric() || *c == '_');
-            if word(out.chars().last().as_ref()) && word(chars.get(i + 1)) {
-                out.push(' ');
-            } else if out.ends_with([',', ';']) {
+            let between_words = word(out.chars().last().as_ref()) && word(chars.get(i + 1));
+            if between_words || out.ends_with([',', ';']) {
                 out.push(' ');
             }
             continue;
