@@ -77,7 +77,7 @@ async fn modify_billing_rule_sends_the_documented_example_and_returns_the_typed_
     );
     assert_eq!(header(&request, "authorization"), format!("Bearer {API_KEY}"));
     assert_eq!(header(&request, "content-type"), "application/json");
-    assert_eq!(header(&request, "user-agent"), "cloudhealth-client/0.3.0");
+    assert_eq!(header(&request, "user-agent"), "cloudhealth-client/0.4.0");
     let sent: Value = serde_json::from_slice(&request.body).expect("a JSON body");
     // The page's request example (with its missing comma restored), byte for byte as JSON.
     assert_eq!(

@@ -96,7 +96,7 @@ async fn update_usage_budget_sends_the_documented_headers_and_returns_the_typed_
     assert_eq!(header(&request, "ms-requestid"), REQUEST_ID, "the caller's id is kept");
     assert_eq!(header(&request, "ms-correlationid"), CORRELATION_ID);
     assert_eq!(header(&request, "x-locale"), "en-US");
-    assert_eq!(header(&request, "user-agent"), "partner-center-client/0.3.0");
+    assert_eq!(header(&request, "user-agent"), "partner-center-client/0.4.0");
     let sent = json_body(&request);
     assert_eq!(
         sent,
@@ -748,4 +748,180 @@ async fn an_azure_entitlement_id_is_what_the_overage_update_takes() {
         json!({"azureEntitlementId": "899ae6f1-8a74-4d5e-b6c6-e6b5019bbff8", "overageEnabled": true})
     );
     assert_matches_schema(API, "OverageUpdate", &sent);
+}
+
+/// The server echoes the request's `MS-CorrelationId` and answers its own `MS-RequestId`.
+struct EchoIds {
+    status: u16,
+    body: serde_json::Value,
+}
+
+impl wiremock::Respond for EchoIds {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let correlation = request
+            .headers
+            .get("ms-correlationid")
+            .map(|v| v.to_str().unwrap().to_string());
+        let mut response = ResponseTemplate::new(self.status)
+            .insert_header("MS-RequestId", REQUEST_ID)
+            .set_body_json(&self.body);
+        if let Some(correlation) = correlation {
+            response = response.insert_header("MS-CorrelationId", correlation.as_str());
+        }
+        response
+    }
+}
+
+#[tokio::test]
+async fn request_ids_sent_and_answered_are_on_the_success_value_and_on_the_error() {
+    let server = MockServer::start().await;
+    let not_found = json!({"code": 3000, "description": "Customer not found.", "data": [], "source": "PartnerFD"});
+    Mock::given(path(format!("/v1/customers/{TENANT}/usagebudget")))
+        .respond_with(EchoIds {
+            status: 200,
+            body: budget_json(),
+        })
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/v1/customers/{TENANT}/subscriptions/overage")))
+        .respond_with(EchoIds {
+            status: 404,
+            body: not_found,
+        })
+        .mount(&server)
+        .await;
+    let client = client(&server, RetryPolicy::disabled());
+
+    let budget = client.get_usage_budget(TENANT).send().await.expect("a 200 response");
+    let request = only_request(&server).await;
+    let ids = budget.request_ids();
+    assert_eq!(ids.sent("MS-RequestId"), Some(header(&request, "ms-requestid")));
+    assert_eq!(ids.sent("ms-correlationid"), Some(header(&request, "ms-correlationid")));
+    assert_eq!(ids.received("MS-RequestId"), Some(REQUEST_ID));
+    assert_eq!(ids.received("MS-CorrelationId"), ids.sent("MS-CorrelationId"));
+    assert_eq!(ids.iter_sent().count(), 2);
+
+    let error = client.get_overage(TENANT).send().await.expect_err("a 404");
+    let ids = error.request_ids().expect("the server answered");
+    assert!(ids.sent("MS-RequestId").is_some_and(is_uuid));
+    assert_ne!(ids.sent("MS-RequestId"), budget.request_ids().sent("MS-RequestId"));
+    assert_eq!(ids.received("MS-RequestId"), Some(REQUEST_ID));
+    assert_eq!(ids.received("MS-CorrelationId"), ids.sent("MS-CorrelationId"));
+    assert_eq!(
+        error.to_string(),
+        "the server answered 404 Not Found: Customer not found."
+    );
+    assert!(error.raw_body().is_some_and(|body| body.starts_with(b"{\"code\":3000")));
+}
+
+#[tokio::test]
+async fn a_per_call_header_goes_with_that_call_only_and_a_bad_one_sends_nothing() {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/customers/{TENANT}/usagebudget")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(budget_json()))
+        .mount(&server)
+        .await;
+    let client = client(&server, RetryPolicy::disabled());
+
+    let options = CallOptions::new()
+        .header("X-Request-Purpose", "audit")
+        .header("MS-CorrelationId", CORRELATION_ID);
+    let budget = client
+        .get_usage_budget(TENANT)
+        .send_with(options)
+        .await
+        .expect("a 200 response");
+    assert_eq!(budget.request_ids().sent("MS-CorrelationId"), Some(CORRELATION_ID));
+    client.get_usage_budget(TENANT).send().await.expect("a 200 response");
+
+    let requests = all_requests(&server).await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(header(&requests[0], "x-request-purpose"), "audit");
+    assert_eq!(header(&requests[0], "ms-correlationid"), CORRELATION_ID);
+    assert!(requests[1].headers.get("x-request-purpose").is_none());
+    assert_ne!(header(&requests[1], "ms-correlationid"), CORRELATION_ID);
+
+    for options in [
+        CallOptions::new().header("X-Note", "line\nbreak"),
+        CallOptions::new().header("bad name", "x"),
+    ] {
+        let error = client
+            .get_usage_budget(TENANT)
+            .send_with(options)
+            .await
+            .expect_err("refused before sending");
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    }
+    assert_eq!(all_requests(&server).await.len(), 2, "nothing more was sent");
+}
+
+/// A hook that counts attempts and records the statuses, as a metrics hook would.
+#[derive(Default)]
+struct Metrics {
+    attempts: std::sync::Mutex<Vec<(String, u32)>>,
+    statuses: std::sync::Mutex<Vec<Option<u16>>>,
+}
+
+/// The hook registered on the client; the test keeps the other handle to read the counts.
+struct MetricsHook(std::sync::Arc<Metrics>);
+
+impl partner_center_client::Hook for MetricsHook {
+    fn before_attempt(
+        &self,
+        attempt: &partner_center_client::Attempt<'_>,
+        request: &mut partner_center_client::reqwest::Request,
+    ) {
+        self.0
+            .attempts
+            .lock()
+            .unwrap()
+            .push((attempt.operation.to_string(), attempt.number));
+        request.headers_mut().insert("x-attempt", attempt.number.into());
+    }
+
+    fn after_attempt(
+        &self,
+        _: &partner_center_client::Attempt<'_>,
+        status: Option<partner_center_client::reqwest::StatusCode>,
+        _: Option<&partner_center_client::reqwest::header::HeaderMap>,
+        _: Duration,
+    ) {
+        self.0.statuses.lock().unwrap().push(status.map(|s| s.as_u16()));
+    }
+}
+
+#[tokio::test]
+async fn a_registered_hook_runs_once_before_and_once_after_each_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("/v1/customers/{TENANT}/usagebudget")))
+        .respond_with(ResponseTemplate::new(502))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/v1/customers/{TENANT}/usagebudget")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(budget_json()))
+        .mount(&server)
+        .await;
+    let metrics = std::sync::Arc::new(Metrics::default());
+    let client = Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .hook(MetricsHook(metrics.clone()))
+        .build()
+        .expect("valid settings");
+
+    client
+        .get_usage_budget(TENANT)
+        .send()
+        .await
+        .expect("a 200 after one retry");
+
+    assert_eq!(
+        *metrics.attempts.lock().unwrap(),
+        [("get_usage_budget".to_string(), 1), ("get_usage_budget".to_string(), 2)]
+    );
+    assert_eq!(*metrics.statuses.lock().unwrap(), [Some(502), Some(200)]);
+    let requests = all_requests(&server).await;
+    let attempts: Vec<&str> = requests.iter().map(|r| header(r, "x-attempt")).collect();
+    assert_eq!(attempts, ["1", "2"]);
 }

@@ -31,8 +31,7 @@ fn retrying(base_url: &str) -> Client {
 /// `GET /api/users/acme/`.
 async fn get_acme(
     client: &Client,
-) -> Result<respan_client::ResponseValue<respan_client::types::Customer>, Error<respan_client::errors::GetCustomerError>>
-{
+) -> Result<respan_client::Response<respan_client::types::Customer>, Error<respan_client::errors::GetCustomerError>> {
     client.get_customer("acme").send().await
 }
 

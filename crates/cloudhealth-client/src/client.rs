@@ -124,6 +124,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `hook` before each attempt of every call and after it ends (metrics, logging,
+    /// headers), after the hooks added before it.
+    pub fn hook(mut self, hook: impl ::finops_client_runtime::Hook) -> Self {
+        self.settings.add_hook(hook);
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let (base_url, http, config) = self.settings.build()?;

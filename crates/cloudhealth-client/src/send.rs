@@ -3,24 +3,24 @@
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
 
-use crate::{ResponseValue, builder, errors};
-use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
+use crate::{builder, errors};
+use ::finops_client_runtime::{CallOptions, Decoding, Error, Response, Decoded, failure, success};
 
 impl builder::ListCustomerStatements<'_> {
     /// Sends `GET /v1/customer_statements` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerStatementsError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerStatementsError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CustomerStatementList>, Error<errors::ListCustomerStatementsError>> {
+    ) -> Result<Response<crate::types::CustomerStatementList>, Error<errors::ListCustomerStatementsError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customer_statements).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CustomerStatementList>, Error<errors::ListCustomerStatementsError>> {
+    ) -> Result<Response<crate::types::CustomerStatementList>, Error<errors::ListCustomerStatementsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -49,18 +49,18 @@ fn decode_list_customer_statements(
 impl builder::ListCustomers<'_> {
     /// Sends `GET /v1/customers` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customers).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -89,18 +89,18 @@ fn decode_list_customers(
 impl builder::ListBillingRules<'_> {
     /// Sends `GET /v1/partner_billing_rules` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListBillingRulesError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListBillingRulesError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::BillingRuleList>, Error<errors::ListBillingRulesError>> {
+    ) -> Result<Response<crate::types::BillingRuleList>, Error<errors::ListBillingRulesError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_billing_rules).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::BillingRuleList>, Error<errors::ListBillingRulesError>> {
+    ) -> Result<Response<crate::types::BillingRuleList>, Error<errors::ListBillingRulesError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -129,18 +129,18 @@ fn decode_list_billing_rules(
 impl builder::CreateBillingRule<'_> {
     /// Sends `POST /v1/partner_billing_rules` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::CreateBillingRuleError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::CreateBillingRuleError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::CreateBillingRuleError>> {
+    ) -> Result<Response<crate::types::BillingRule>, Error<errors::CreateBillingRuleError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_create_billing_rule).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::CreateBillingRuleError>> {
+    ) -> Result<Response<crate::types::BillingRule>, Error<errors::CreateBillingRuleError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -170,18 +170,18 @@ fn decode_create_billing_rule(
 impl builder::GetBillingRule<'_> {
     /// Sends `GET /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetBillingRuleError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetBillingRuleError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::GetBillingRuleError>> {
+    ) -> Result<Response<crate::types::BillingRule>, Error<errors::GetBillingRuleError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_billing_rule).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::GetBillingRuleError>> {
+    ) -> Result<Response<crate::types::BillingRule>, Error<errors::GetBillingRuleError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -210,18 +210,18 @@ fn decode_get_billing_rule(
 impl builder::ModifyBillingRule<'_> {
     /// Sends `PUT /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ModifyBillingRuleError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ModifyBillingRuleError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::ModifyBillingRuleError>> {
+    ) -> Result<Response<crate::types::BillingRule>, Error<errors::ModifyBillingRuleError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_modify_billing_rule).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::BillingRule>, Error<errors::ModifyBillingRuleError>> {
+    ) -> Result<Response<crate::types::BillingRule>, Error<errors::ModifyBillingRuleError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -250,16 +250,16 @@ fn decode_modify_billing_rule(
 impl builder::DeleteBillingRule<'_> {
     /// Sends `DELETE /v1/partner_billing_rules/{partner_billing_rule_id}` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteBillingRuleError`]; every error keeps the response status and headers.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error<errors::DeleteBillingRuleError>> {
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteBillingRuleError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
+    pub async fn send(self) -> Result<Response<()>, Error<errors::DeleteBillingRuleError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_delete_billing_rule).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<()>, Error<errors::DeleteBillingRuleError>> {
+    ) -> Result<Response<()>, Error<errors::DeleteBillingRuleError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -289,18 +289,18 @@ fn decode_delete_billing_rule(
 impl builder::ListPartnerCustomers<'_> {
     /// Sends `GET /v2/customers` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListPartnerCustomersError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListPartnerCustomersError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListPartnerCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerList>, Error<errors::ListPartnerCustomersError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_partner_customers).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListPartnerCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerList>, Error<errors::ListPartnerCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::body::{self, BodyProblem};
 use crate::execute::failure_kind;
+use crate::request_ids::SentIds;
+use crate::{RequestIds, Response};
 use bytes::Bytes;
 use progenitor_client::{Error as SendError, ResponseValue};
 use reqwest::StatusCode;
@@ -40,13 +42,18 @@ pub enum Error<E> {
 
 /// A documented error response.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ApiError<E> {
     /// The HTTP status.
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
+    /// The request ids the client sent and the server answered.
+    pub request_ids: RequestIds,
     /// The decoded body.
     pub body: E,
+    /// The body as received.
+    pub raw_body: Bytes,
 }
 
 /// A response kept as received.
@@ -56,6 +63,8 @@ pub struct RawResponse {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
+    /// The request ids the client sent and the server answered.
+    pub request_ids: RequestIds,
     /// The body bytes.
     pub body: Bytes,
 }
@@ -67,6 +76,8 @@ pub struct InvalidBody {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
+    /// The request ids the client sent and the server answered.
+    pub request_ids: RequestIds,
     /// The body bytes.
     pub body: Bytes,
     /// Why decoding failed.
@@ -80,6 +91,8 @@ pub struct IncompleteBody {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
+    /// The request ids the client sent and the server answered.
+    pub request_ids: RequestIds,
     /// The part of the body that arrived.
     pub body: Bytes,
     /// Why the rest did not arrive.
@@ -93,6 +106,8 @@ pub struct ResponseTooLarge {
     pub status: StatusCode,
     /// The response headers.
     pub headers: HeaderMap,
+    /// The request ids the client sent and the server answered.
+    pub request_ids: RequestIds,
     /// The limit, in bytes (`ClientBuilder::max_response_bytes`, `CallOptions::max_response_bytes`).
     pub limit: u64,
 }
@@ -131,8 +146,17 @@ impl From<reqwest::Error> for TransportError {
 }
 
 impl fmt::Display for TransportError {
+    /// One sentence; the causes are the [`source`](std::error::Error::source) chain, not repeated here.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no response ({}): {}", failure_kind(&self.0), self.0)
+        let what = match failure_kind(&self.0) {
+            "timeout" => "the request timed out",
+            "redirect" => "a redirect chain looped or was too long",
+            "connect" => "the connection could not be made",
+            "body" => "the connection failed while the body was sent or read",
+            "invalid request" => "the request could not be built",
+            _ => "the request failed",
+        };
+        write!(f, "no response: {what}")
     }
 }
 
@@ -167,6 +191,29 @@ impl<E> Error<E> {
         }
     }
 
+    /// The request ids the client sent and the server answered, if the server answered.
+    pub fn request_ids(&self) -> Option<&RequestIds> {
+        match self {
+            Error::Api(e) => Some(&e.request_ids),
+            Error::UnexpectedStatus(r) => Some(&r.request_ids),
+            Error::InvalidBody(b) => Some(&b.request_ids),
+            Error::IncompleteBody(b) => Some(&b.request_ids),
+            Error::ResponseTooLarge(r) => Some(&r.request_ids),
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
+        }
+    }
+
+    /// The response body as received, if the server answered and it was read.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Api(e) => Some(&e.raw_body),
+            Error::UnexpectedStatus(r) => Some(&r.body),
+            Error::InvalidBody(b) => Some(&b.body),
+            Error::IncompleteBody(b) => Some(&b.body),
+            Error::ResponseTooLarge(_) | Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
+        }
+    }
+
     /// One response header as text, e.g. a request id.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers()?.get(name)?.to_str().ok()
@@ -187,19 +234,26 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Internal(message) => write!(f, "internal error: {message}"),
             Error::Transport(e) => e.fmt(f),
-            Error::Api(e) => write!(f, "the server answered {}: {:?}", e.status, e.body),
+            Error::Api(e) => match crate::excerpt::message(&e.raw_body) {
+                Some(message) => write!(f, "the server answered {}: {message}", e.status),
+                None => write!(f, "the server answered {}", e.status),
+            },
+            Error::UnexpectedStatus(r) if r.body.is_empty() => write!(
+                f,
+                "the server answered {}, which the spec does not document, with an empty body",
+                r.status
+            ),
             Error::UnexpectedStatus(r) => write!(
                 f,
-                "the server answered {}, which the spec does not document ({} body bytes)",
+                "the server answered {}, which the spec does not document: {}",
                 r.status,
-                r.body.len()
+                crate::excerpt::excerpt(&r.body)
             ),
             Error::IncompleteBody(b) => write!(
                 f,
-                "the server answered {}, but the body broke off after {} bytes: {}",
+                "the server answered {}, but the body broke off after {} bytes",
                 b.status,
-                b.body.len(),
-                b.source
+                b.body.len()
             ),
             Error::ResponseTooLarge(r) => write!(
                 f,
@@ -215,17 +269,18 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             }
             Error::InvalidBody(b) => write!(
                 f,
-                "the server answered {} with a body that does not match the spec: {}",
-                b.status, b.source
+                "the server answered {} with a body that does not match the spec",
+                b.status
             ),
         }
     }
 }
 
 impl<E: fmt::Debug> std::error::Error for Error<E> {
+    /// The cause, never repeating the message: a transport error's text is this error's own.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) => std::error::Error::source(e),
             Error::IncompleteBody(b) => Some(&b.source),
             Error::InvalidBody(b) => Some(&b.source),
             _ => None,
@@ -257,7 +312,7 @@ pub type Decoding<T, E> = Result<Decoded<T, E>, serde_json::Error>;
 pub async fn finish<R, T, E>(
     sent: Result<ResponseValue<R>, SendError<()>>,
     decode: Decoder<T, E>,
-) -> Result<ResponseValue<T>, Error<E>> {
+) -> Result<Response<T>, Error<E>> {
     let response = match sent {
         Err(SendError::UnexpectedResponse(response)) => response,
         Err(SendError::InvalidRequest(message)) | Err(SendError::Custom(message)) => {
@@ -287,16 +342,28 @@ pub async fn finish<R, T, E>(
     // Taken, not cloned: the body is read from the response without them.
     let headers = std::mem::take(response.headers_mut());
     let problem = body::problem(&response).cloned();
+    let sent_ids = response
+        .extensions()
+        .get::<SentIds>()
+        .map(|ids| ids.0.clone())
+        .unwrap_or_default();
+    let request_ids = RequestIds::new(sent_ids, &headers);
     // The request loop has read the body into memory; this only takes it out.
     let body = response.bytes().await.map_err(|e| Error::Transport(e.into()))?;
     match problem {
         Some(BodyProblem::TooLarge { limit }) => {
-            return Err(Error::ResponseTooLarge(ResponseTooLarge { status, headers, limit }));
+            return Err(Error::ResponseTooLarge(ResponseTooLarge {
+                status,
+                headers,
+                request_ids,
+                limit,
+            }));
         }
         Some(BodyProblem::Incomplete(source)) => {
             return Err(Error::IncompleteBody(IncompleteBody {
                 status,
                 headers,
+                request_ids,
                 body,
                 source: TransportError(source),
             }));
@@ -304,16 +371,24 @@ pub async fn finish<R, T, E>(
         None => {}
     }
     match decode(status, &body) {
-        None => Err(Error::UnexpectedStatus(RawResponse { status, headers, body })),
-        Some(Ok(Decoded::Success(value))) => Ok(ResponseValue::new(value, status, headers)),
+        None => Err(Error::UnexpectedStatus(RawResponse {
+            status,
+            headers,
+            request_ids,
+            body,
+        })),
+        Some(Ok(Decoded::Success(value))) => Ok(Response::new(value, status, headers, request_ids)),
         Some(Ok(Decoded::Failure(error))) => Err(Error::Api(ApiError {
             status,
             headers,
+            request_ids,
             body: error,
+            raw_body: body,
         })),
         Some(Err(source)) => Err(Error::InvalidBody(InvalidBody {
             status,
             headers,
+            request_ids,
             body,
             source,
         })),

@@ -2,7 +2,9 @@
 
 use crate::body::{self, BodyProblem};
 use crate::call;
+use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
+use crate::request_ids::SentIds;
 use crate::retry::Outcome;
 use crate::settings::ClientConfig;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
@@ -22,6 +24,9 @@ use tracing::Instrument;
 /// body in memory (or records why it does not, for [`crate::finish`]). A redirect loop or a
 /// request that cannot be built is returned at once, never retried.
 ///
+/// The caller's per-call headers are set first (so a generated header the call sets is the
+/// caller's). Each registered [`crate::Hook`] runs before each attempt is sent and after it ends.
+///
 /// Each attempt runs in a `tracing` span `finops_request` with the operation id, attempt number,
 /// method, URL path (never the query, which may hold an API key), status and duration.
 ///
@@ -36,6 +41,9 @@ pub async fn execute(
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.or(config.timeout);
     let max_body = options.max_response_bytes.unwrap_or(config.max_response_bytes);
+    for (name, value) in &options.headers {
+        request.headers_mut().insert(name.clone(), value.clone());
+    }
     let generated = prepare(&mut request, config, operation);
     if let Some(timeout) = timeout {
         *request.timeout_mut() = Some(timeout);
@@ -64,8 +72,26 @@ pub async fn execute(
             error = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        let this_attempt = Attempt {
+            operation: operation.id,
+            number: attempt,
+        };
+        for hook in &config.hooks.0 {
+            hook.before_attempt(&this_attempt, &mut request);
+        }
+        let sent_ids = SentIds(
+            operation
+                .generated_headers
+                .iter()
+                .filter_map(|header| {
+                    let name = HeaderName::from_bytes(header.name.as_bytes()).ok()?;
+                    let value = request.headers().get(&name)?.clone();
+                    Some((name, value))
+                })
+                .collect(),
+        );
         let sent_at = Instant::now();
-        let result = async {
+        let mut result = async {
             match http.execute(request).await {
                 Ok(response) => Ok(body::buffer(response, max_body).await),
                 Err(error) => Err(error),
@@ -73,6 +99,20 @@ pub async fn execute(
         }
         .instrument(span.clone())
         .await;
+        if let Ok(response) = &mut result {
+            response.extensions_mut().insert(sent_ids);
+        }
+        for hook in &config.hooks.0 {
+            match &result {
+                Ok(response) => hook.after_attempt(
+                    &this_attempt,
+                    Some(response.status()),
+                    Some(response.headers()),
+                    sent_at.elapsed(),
+                ),
+                Err(_) => hook.after_attempt(&this_attempt, None, None, sent_at.elapsed()),
+            }
+        }
         span.record(
             "duration_ms",
             u64::try_from(sent_at.elapsed().as_millis()).unwrap_or(u64::MAX),

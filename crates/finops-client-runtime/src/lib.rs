@@ -9,7 +9,10 @@
 //! - [`ClientSettings`]: what a generated `ClientBuilder` collects before it builds a client.
 //! - [`RetryPolicy`]: which failures are retried and how long to wait.
 //! - [`execute`]: the request loop behind every generated call.
-//! - [`Error`]: typed errors that keep the HTTP status, headers and raw body.
+//! - [`Error`]: typed errors that keep the HTTP status, headers, request ids and raw body;
+//!   [`Response`]: a success value with the same.
+//! - [`Hook`]: caller code around every attempt; [`CallOptions`]: per-call headers, timeout and
+//!   retry policy.
 //! - [`path_segment`], [`header_value`], [`json`], [`query`]: caller values made into request
 //!   parts, refusing any value that cannot be sent as meant.
 //! - [`Redirects`]: which redirects are followed.
@@ -20,13 +23,17 @@ mod body;
 mod call;
 mod credentials;
 mod error;
+mod excerpt;
 mod execute;
 mod finite;
+mod hooks;
 mod open_enum;
 mod operation;
 mod outgoing;
 mod patch;
 mod redirects;
+mod request_ids;
+mod response;
 mod retry;
 mod settings;
 
@@ -37,10 +44,13 @@ pub use error::{
     TransportError, failure, finish, success,
 };
 pub use execute::execute;
+pub use hooks::{Attempt, Hook};
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
 pub use outgoing::{header_value, json, path_segment, query};
 pub use patch::Patch;
 pub use redirects::Redirects;
+pub use request_ids::RequestIds;
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use settings::{BuildError, ClientConfig, ClientSettings, DEFAULT_MAX_RESPONSE_BYTES};

@@ -56,6 +56,11 @@ pub fn path_segment(name: &str, value: &str) -> SendResult<String> {
 /// leading or trailing spaces, which HTTP strips.
 #[allow(clippy::result_large_err)]
 pub fn header_value(name: &str, value: String) -> SendResult<HeaderValue> {
+    checked_header_value(name, &value).map_err(invalid)
+}
+
+/// [`header_value`]'s check, with the reason as text.
+pub(crate) fn checked_header_value(name: &str, value: &str) -> Result<HeaderValue, String> {
     let problem = if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
         Some("holds a control character")
     } else if !value.is_ascii() {
@@ -66,9 +71,9 @@ pub fn header_value(name: &str, value: String) -> SendResult<HeaderValue> {
         None
     };
     if let Some(problem) = problem {
-        return Err(invalid(format!("the value of the header `{name}` {problem}")));
+        return Err(format!("the value of the header `{name}` {problem}"));
     }
-    HeaderValue::try_from(value).map_err(|e| invalid(format!("the value of the header `{name}`: {e}")))
+    HeaderValue::try_from(value).map_err(|e| format!("the value of the header `{name}`: {e}"))
 }
 
 /// `request` with `body` as its JSON body (as `RequestBuilder::json`), unless the body holds a

@@ -1,5 +1,6 @@
 //! What a generated `ClientBuilder` collects, and the configuration a built client carries.
 
+use crate::hooks::{Hook, Hooks};
 use crate::{Credentials, Redirects, RetryPolicy, Secret};
 use reqwest::header::HeaderValue;
 use std::fmt;
@@ -19,6 +20,7 @@ pub struct ClientSettings {
     redirects: Redirects,
     max_response_bytes: u64,
     http: Option<reqwest::Client>,
+    hooks: Hooks,
 }
 
 /// The largest response body a client reads unless told otherwise: 64 MiB.
@@ -50,7 +52,13 @@ impl ClientSettings {
             redirects: Redirects::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
+            hooks: Hooks::default(),
         }
+    }
+
+    /// Runs `hook` around every attempt of every call, after the hooks added before it.
+    pub fn add_hook(&mut self, hook: impl Hook) {
+        self.hooks.0.push(std::sync::Arc::new(hook));
     }
 
     /// Sends requests to `base_url` instead.
@@ -152,6 +160,7 @@ impl ClientSettings {
             retry: self.retry,
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
+            hooks: self.hooks,
         };
         Ok((self.base_url.trim_end_matches('/').to_string(), http, config))
     }
@@ -167,6 +176,7 @@ pub struct ClientConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_response_bytes: u64,
+    pub(crate) hooks: Hooks,
 }
 
 impl ClientConfig {

@@ -3,24 +3,24 @@
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
 
-use crate::{ResponseValue, builder, errors};
-use ::finops_client_runtime::{CallOptions, Decoding, Error, failure, success};
+use crate::{builder, errors};
+use ::finops_client_runtime::{CallOptions, Decoding, Error, Response, failure, success};
 
 impl builder::ListCustomers<'_> {
     /// Sends `GET /v1/customers` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CustomerCollection>, Error<errors::ListCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerCollection>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customers).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CustomerCollection>, Error<errors::ListCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerCollection>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -55,18 +55,18 @@ fn decode_list_customers(
 impl builder::ListCustomerUsageRecords<'_> {
     /// Sends `GET /v1/customers/usagerecords` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerUsageRecordsError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomerUsageRecordsError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>, Error<errors::ListCustomerUsageRecordsError>> {
+    ) -> Result<Response<crate::types::CustomerMonthlyUsageRecordCollection>, Error<errors::ListCustomerUsageRecordsError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customer_usage_records).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CustomerMonthlyUsageRecordCollection>, Error<errors::ListCustomerUsageRecordsError>> {
+    ) -> Result<Response<crate::types::CustomerMonthlyUsageRecordCollection>, Error<errors::ListCustomerUsageRecordsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -101,18 +101,18 @@ fn decode_list_customer_usage_records(
 impl builder::GetOverage<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/subscriptions/overage` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetOverageError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetOverageError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::OverageCollection>, Error<errors::GetOverageError>> {
+    ) -> Result<Response<crate::types::OverageCollection>, Error<errors::GetOverageError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_overage).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::OverageCollection>, Error<errors::GetOverageError>> {
+    ) -> Result<Response<crate::types::OverageCollection>, Error<errors::GetOverageError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -147,18 +147,18 @@ fn decode_get_overage(
 impl builder::UpdateOverage<'_> {
     /// Sends `PUT /v1/customers/{customer-tenant-id}/subscriptions/overage` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateOverageError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateOverageError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::Overage>, Error<errors::UpdateOverageError>> {
+    ) -> Result<Response<crate::types::Overage>, Error<errors::UpdateOverageError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_update_overage).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::Overage>, Error<errors::UpdateOverageError>> {
+    ) -> Result<Response<crate::types::Overage>, Error<errors::UpdateOverageError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -193,18 +193,18 @@ fn decode_update_overage(
 impl builder::ListAzureEntitlements<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}/azureEntitlements` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListAzureEntitlementsError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListAzureEntitlementsError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::AzureEntitlementCollection>, Error<errors::ListAzureEntitlementsError>> {
+    ) -> Result<Response<crate::types::AzureEntitlementCollection>, Error<errors::ListAzureEntitlementsError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_azure_entitlements).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::AzureEntitlementCollection>, Error<errors::ListAzureEntitlementsError>> {
+    ) -> Result<Response<crate::types::AzureEntitlementCollection>, Error<errors::ListAzureEntitlementsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -239,18 +239,18 @@ fn decode_list_azure_entitlements(
 impl builder::GetUsageBudget<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/usagebudget` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetUsageBudgetError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetUsageBudgetError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::GetUsageBudgetError>> {
+    ) -> Result<Response<crate::types::SpendingBudget>, Error<errors::GetUsageBudgetError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_usage_budget).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::GetUsageBudgetError>> {
+    ) -> Result<Response<crate::types::SpendingBudget>, Error<errors::GetUsageBudgetError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -285,18 +285,18 @@ fn decode_get_usage_budget(
 impl builder::UpdateUsageBudget<'_> {
     /// Sends `PATCH /v1/customers/{customer-tenant-id}/usagebudget` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateUsageBudgetError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateUsageBudgetError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::UpdateUsageBudgetError>> {
+    ) -> Result<Response<crate::types::SpendingBudget>, Error<errors::UpdateUsageBudgetError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_update_usage_budget).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::SpendingBudget>, Error<errors::UpdateUsageBudgetError>> {
+    ) -> Result<Response<crate::types::SpendingBudget>, Error<errors::UpdateUsageBudgetError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -331,18 +331,18 @@ fn decode_update_usage_budget(
 impl builder::GetCustomerUsageSummary<'_> {
     /// Sends `GET /v1/customers/{customer-tenant-id}/usagesummary` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCustomerUsageSummaryError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCustomerUsageSummaryError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CustomerUsageSummary>, Error<errors::GetCustomerUsageSummaryError>> {
+    ) -> Result<Response<crate::types::CustomerUsageSummary>, Error<errors::GetCustomerUsageSummaryError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_customer_usage_summary).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CustomerUsageSummary>, Error<errors::GetCustomerUsageSummaryError>> {
+    ) -> Result<Response<crate::types::CustomerUsageSummary>, Error<errors::GetCustomerUsageSummaryError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -377,18 +377,18 @@ fn decode_get_customer_usage_summary(
 impl builder::GetPartnerUsageSummary<'_> {
     /// Sends `GET /v1/usagesummary` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetPartnerUsageSummaryError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetPartnerUsageSummaryError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::PartnerUsageSummary>, Error<errors::GetPartnerUsageSummaryError>> {
+    ) -> Result<Response<crate::types::PartnerUsageSummary>, Error<errors::GetPartnerUsageSummaryError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_partner_usage_summary).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::PartnerUsageSummary>, Error<errors::GetPartnerUsageSummaryError>> {
+    ) -> Result<Response<crate::types::PartnerUsageSummary>, Error<errors::GetPartnerUsageSummaryError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }

@@ -18,8 +18,8 @@ mod send;
 
 pub use client::*;
 pub use finops_client_runtime::{
-    ApiError, BuildError, CallOptions, Error, IncompleteBody, InvalidBody, Patch, RawResponse, Redirects,
-    ResponseTooLarge, RetryPolicy, Secret, TransportError, UnknownValue,
+    ApiError, Attempt, BuildError, CallOptions, Error, Hook, IncompleteBody, InvalidBody, Patch, RawResponse,
+    Redirects, RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TransportError, UnknownValue,
 };
 pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`

@@ -3,24 +3,24 @@
 //! `send` and `send_with` for every operation: the request goes out through the
 //! runtime's request loop, and the response is decoded by status.
 
-use crate::{ResponseValue, builder, errors};
-use ::finops_client_runtime::{CallOptions, Decoding, Error, Decoded, failure, success};
+use crate::{builder, errors};
+use ::finops_client_runtime::{CallOptions, Decoding, Error, Response, Decoded, failure, success};
 
 impl builder::ListCreditTransactions<'_> {
     /// Sends `GET /api/credit-transactions/list/` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCreditTransactionsError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCreditTransactionsError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CreditTransactionList>, Error<errors::ListCreditTransactionsError>> {
+    ) -> Result<Response<crate::types::CreditTransactionList>, Error<errors::ListCreditTransactionsError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_credit_transactions).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CreditTransactionList>, Error<errors::ListCreditTransactionsError>> {
+    ) -> Result<Response<crate::types::CreditTransactionList>, Error<errors::ListCreditTransactionsError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -45,18 +45,18 @@ fn decode_list_credit_transactions(
 impl builder::GetCreditTransaction<'_> {
     /// Sends `GET /api/credit-transactions/{id}/` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCreditTransactionError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCreditTransactionError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CreditTransaction>, Error<errors::GetCreditTransactionError>> {
+    ) -> Result<Response<crate::types::CreditTransaction>, Error<errors::GetCreditTransactionError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_credit_transaction).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CreditTransaction>, Error<errors::GetCreditTransactionError>> {
+    ) -> Result<Response<crate::types::CreditTransaction>, Error<errors::GetCreditTransactionError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -82,18 +82,18 @@ fn decode_get_credit_transaction(
 impl builder::ListCustomers<'_> {
     /// Sends `POST /api/users/list/` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::ListCustomersError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_list_customers).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
+    ) -> Result<Response<crate::types::CustomerList>, Error<errors::ListCustomersError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -118,18 +118,18 @@ fn decode_list_customers(
 impl builder::GetCustomer<'_> {
     /// Sends `GET /api/users/{customer_identifier}/` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCustomerError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::GetCustomerError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::GetCustomerError>> {
+    ) -> Result<Response<crate::types::Customer>, Error<errors::GetCustomerError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_get_customer).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::GetCustomerError>> {
+    ) -> Result<Response<crate::types::Customer>, Error<errors::GetCustomerError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -155,16 +155,16 @@ fn decode_get_customer(
 impl builder::DeleteCustomer<'_> {
     /// Sends `DELETE /api/users/{customer_identifier}/` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteCustomerError`]; every error keeps the response status and headers.
-    pub async fn send(self) -> Result<ResponseValue<()>, Error<errors::DeleteCustomerError>> {
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::DeleteCustomerError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
+    pub async fn send(self) -> Result<Response<()>, Error<errors::DeleteCustomerError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_delete_customer).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<()>, Error<errors::DeleteCustomerError>> {
+    ) -> Result<Response<()>, Error<errors::DeleteCustomerError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }
@@ -191,18 +191,18 @@ fn decode_delete_customer(
 impl builder::UpdateCustomer<'_> {
     /// Sends `PATCH /api/users/{customer_identifier}/` and decodes the response.
     ///
-    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateCustomerError`]; every error keeps the response status and headers.
+    /// Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::UpdateCustomerError`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds).
     pub async fn send(
         self,
-    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::UpdateCustomerError>> {
+    ) -> Result<Response<crate::types::Customer>, Error<errors::UpdateCustomerError>> {
         ::finops_client_runtime::finish(self.send_unchecked().await, decode_update_customer).await
     }
 
-    /// [`Self::send`] with per-call options: a timeout, a retry policy.
+    /// [`Self::send`] with per-call options: extra headers, a timeout, a retry policy.
     pub async fn send_with(
         self,
         options: CallOptions,
-    ) -> Result<ResponseValue<crate::types::Customer>, Error<errors::UpdateCustomerError>> {
+    ) -> Result<Response<crate::types::Customer>, Error<errors::UpdateCustomerError>> {
         ::finops_client_runtime::with_call_options(options, self.send()).await
     }
 }

@@ -219,6 +219,14 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     );
     method(
         w,
+        &[
+            "Runs `hook` before each attempt of every call and after it ends (metrics, logging,\nheaders), after the hooks added before it.",
+        ],
+        "pub fn hook(mut self, hook: impl ::finops_client_runtime::Hook) -> Self",
+        &["self.settings.add_hook(hook);", "self"],
+    );
+    method(
+        w,
         &["Checks the settings and builds the client."],
         "pub fn build(self) -> Result<Client, BuildError>",
         &[

@@ -15,7 +15,7 @@ pub fn render(model: &ApiModel) -> String {
         "`send` and `send_with` for every operation: the request goes out through the\nruntime's request loop, and the response is decoded by status.",
     ]);
     w.blank();
-    w.line("use crate::{ResponseValue, builder, errors};");
+    w.line("use crate::{builder, errors};");
     w.line(format!(
         "use ::finops_client_runtime::{{{}}};",
         uses.imports().join(", ")
@@ -39,7 +39,7 @@ struct RuntimeUses {
 
 impl RuntimeUses {
     fn imports(&self) -> Vec<&'static str> {
-        let mut imports = vec!["CallOptions", "Decoding", "Error"];
+        let mut imports = vec!["CallOptions", "Decoding", "Error", "Response"];
         let optional = [
             (self.decoded, "Decoded"),
             (self.failure, "failure"),
@@ -57,14 +57,14 @@ fn send_impl(w: &mut RustWriter, op: &OperationModel, uses: &mut RuntimeUses) {
         Some(body) => format!("crate::types::{}", body_type(body)),
         None => "()".to_string(),
     };
-    let output = format!("Result<ResponseValue<{success}>, Error<errors::{error}>>");
+    let output = format!("Result<Response<{success}>, Error<errors::{error}>>");
 
     w.blank();
     w.open(format!("impl builder::{}<'_> {{", op.builder));
     w.doc(&[
         &format!("Sends `{} {}` and decodes the response.", op.method.to_uppercase(), op.path),
         &format!(
-            "Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::{error}`]; every error keeps the response status and headers."
+            "Retries as the client's [`RetryPolicy`](crate::RetryPolicy) allows. Documented error statuses decode into [`errors::{error}`]; the value and every error that followed a response keep its status, headers and [request ids](crate::RequestIds)."
         ),
     ]);
     w.open_fn("pub async fn send", &["self"], &format!(" -> {output}"));
@@ -73,7 +73,7 @@ fn send_impl(w: &mut RustWriter, op: &OperationModel, uses: &mut RuntimeUses) {
     ));
     w.close("}");
     w.blank();
-    w.doc(&["[`Self::send`] with per-call options: a timeout, a retry policy."]);
+    w.doc(&["[`Self::send`] with per-call options: extra headers, a timeout, a retry policy."]);
     w.open_fn(
         "pub async fn send_with",
         &["self", "options: CallOptions"],
