@@ -373,13 +373,27 @@ fn provenance(info: &CrateInfo) -> String {
 /// What the client does beyond sending the request, with the spec facts it comes from.
 fn behaviour(info: &CrateInfo) -> String {
     let mut out = String::from(
-        "\n## Behaviour\n\n\
+        "\n## Calling an operation\n\n\
+         - **Required inputs are arguments**: `client.get_x(id)`; a call without a required parameter or \
+         body does not compile. Optional parameters are chainable setters before `send()`.\n\
+         - **Request bodies** are built one way: `types::Body::new(required fields)` and one setter per \
+         optional field.\n\
+         - **Per call**: `send_with(CallOptions::new().header(..).timeout(..).retry(..))`; dropping the \
+         future cancels the call.\n\
+         - **Responses**: `send` returns a [`Response`] (dereferences to the body) with the status, headers \
+         and [`RequestIds`]: the request-id headers the client sent and the server answered. \
+         [`Error::request_ids`] gives the same for an error that followed a response.\n\
+         - **Hooks**: `ClientBuilder::hook` registers a [`Hook`] that runs before each attempt and after it \
+         ends (metrics, logging, headers).\n\
+         \n## Behaviour\n\n\
          - **Retries**: 429 and 503 are always retried; 408, 502, 504 and failures without a response only \
          when repeating is safe (an idempotent method or an idempotency key). The wait is `Retry-After` \
          (seconds or HTTP-date) when sent, else exponential backoff with jitter; attempts and total time are \
          bounded. Configure with `ClientBuilder::retry_policy` or per call with `send_with`.\n\
          - **Errors**: `send` returns [`Error`]; each documented error status decodes into the operation's \
-         enum in [`errors`], and every error that follows a response keeps its status, headers and body.\n\
+         enum in [`errors`], and every error that follows a response keeps its status, headers, request ids \
+         and body. Its message is one sentence: the status and the body's message field, or the start of an \
+         undocumented body with secret-looking values removed.\n\
          - **Secrets**: tokens and API keys never appear in `Debug` output, errors or `tracing` fields.\n\
          - **Tracing**: each attempt runs in a `finops_request` span with the operation id, attempt, \
          status and duration.\n",
