@@ -452,27 +452,29 @@ const READING: &str = "## Reading the results
 Figures move by 5–10% between runs on this 2-core machine; the notes below hold across the runs
 made while writing them.
 
-- **Generation, whole run** (goal ≤ 1.15×): met. `cargo xtask codegen` generates the APIs on one
-  thread per core and builds each API's client layer on a second thread while progenitor runs, so
+- **Generation, whole run**: `cargo xtask codegen` generates the APIs on one thread per core, so
   its wall time is close to raw progenitor's on the same specs one after another. One API alone is
-  1.4–2× its baseline: a fixed 4–14 ms per API (YAML read with source positions, the checks, the
-  client layer) against a baseline of 11–19 ms. `--check` with nothing stale is well under the 1 s
-  goal.
-- **CPU time is not wall time.** Ours uses about 1.5× the baseline's CPU at 2,000 operations: the
-  client layer (`client.rs`, `errors.rs`, `send.rs`, `models.rs`) is built as tokens, parsed by syn
-  and printed by prettyplease, about a third of the work of progenitor's own output (down from 40%
-  since decoders take one line per status). On a single core the wall ratio would approach the CPU
-  ratio. What would close it: print the client layer without the parse and pretty-print round trip
-  (it is our own code, and could be emitted already formatted).
-- **Scaling**: linear (time per operation at 2,000 operations within 1.5× of that at 100). Time
-  against the baseline is on the edge of the 1.15× goal: 1.06–1.17× from 100 to 2,000 operations
-  across runs, and 1.15–1.21× at 10 operations, where the fixed cost above is 2–4 ms. The cause is
-  the client layer's CPU time, which a second core hides only in part; closing it is the same
-  change. Peak memory stays within 1.15× at every size and below the baseline from 500 operations
-  on. Two stages were super-linear and are fixed: normalize checked each new type name against a
-  list (quadratic; now a hash set), and the spec was always deserialized through
-  `serde_path_to_error`, several times slower than plain serde (now used only to explain a
-  failure).
+  1.4–2.3× its baseline: a fixed 4–14 ms per API (YAML read with source positions, the checks,
+  normalize and the model) against a baseline of 11–23 ms. `--check` with nothing stale is well
+  under the 1 s goal.
+- **The client layer is written as text.** `client.rs`, `errors.rs`, `send.rs`, `models.rs` and
+  `bodies.rs` are our own code; their renderers write them already formatted
+  (`generate/rust_writer.rs`). Built as tokens, parsed by syn and printed by prettyplease, they took
+  1,064 ms of CPU at 2,000 operations, a third of progenitor's own output; written as text they
+  take about 20 ms. Which crates a module names is found by one scan of its text (about 160 ms at
+  2,000 operations when it walked progenitor's syntax tree, allocating a string per identifier).
+- **CPU against raw progenitor** (goal of issue 14: ≤ 1.0× at 100, 500 and 2,000 operations): not
+  met at 100 and 500 operations (about 1.15×), at parity within noise at 2,000 (1.03×, down from
+  1.44×). Our progenitor stage (parse, edit and print `generated.rs`) now costs less than the
+  baseline's parse and print, because the request-only output is smaller; what remains is the work
+  the baseline does not do: reading YAML with source positions (about 2.5× a JSON parse), the
+  checks, and normalize with the model, together about 12% at every size. Closing it needs a
+  faster position-keeping YAML reader or sharing one JSON conversion between check and normalize.
+- **Scaling**: linear (time per operation at 2,000 operations within 1.5× of that at 100). Peak
+  memory is below the baseline from 100 operations on. Two stages were super-linear and are fixed:
+  normalize checked each new type name against a list (quadratic; now a hash set), and the spec was
+  always deserialized through `serde_path_to_error`, several times slower than plain serde (now
+  used only to explain a failure).
 - **Build profile**: dependencies are built with `opt-level = 1` in the dev profile, and so is the
   xtask itself (`[profile.dev.package.xtask]`): it cut load, check and normalize by about 40% at 100
   operations for about 50 s of extra build time once, so it is adopted. `opt-level = 3` for syn,
