@@ -74,6 +74,7 @@ tokio::task_local! {
 ///
 /// Generated `send_with` methods use it; the request loop reads the options back. A task-local is
 /// used because the request is built and sent by code that takes no extra arguments.
+///
 /// A header that cannot be sent fails the call with [`Error::InvalidRequest`] before it starts.
 pub async fn with_call_options<T, E, F>(options: CallOptions, call: F) -> Result<T, Error<E>>
 where

@@ -464,7 +464,7 @@ made while writing them.
   take about 20 ms. Which crates a module names is found by one scan of its text (about 160 ms at
   2,000 operations when it walked progenitor's syntax tree, allocating a string per identifier).
 - **CPU against raw progenitor** (goal of issue 14: ≤ 1.0× at 100, 500 and 2,000 operations): not
-  met at 100 and 500 operations (about 1.15×), at parity within noise at 2,000 (1.03×, down from
+  met at 100 and 500 operations (1.15–1.25×), at parity within noise at 2,000 (1.03×, down from
   1.44×). Our progenitor stage (parse, edit and print `generated.rs`) now costs less than the
   baseline's parse and print, because the request-only output is smaller; what remains is the work
   the baseline does not do: reading YAML with source positions (about 2.5× a JSON parse), the

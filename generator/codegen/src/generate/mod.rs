@@ -59,7 +59,7 @@ pub struct StageTimes {
     pub progenitor: Duration,
     /// Parse progenitor's tokens, apply the syntax-tree edits, print `generated.rs`.
     pub progenitor_tree: Duration,
-    /// Write the client layer (client.rs, errors.rs, send.rs, models.rs).
+    /// Write the client layer (client.rs, errors.rs, send.rs, models.rs, bodies.rs).
     pub client_layer: Duration,
     /// Cargo.toml, README.md, API.md, lib.rs and the examples.
     pub crate_files: Duration,
@@ -153,11 +153,11 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         .chain(model.patch_bodies.iter().map(|b| b.name.clone()))
         .collect();
     let api = spec.api.name.as_str();
-    let (generated, applied, arguments, bodies, generated_module) =
+    let (generated, applied, found, generated_module) =
         progenitor_module(spec, api, openapi, model, model.operations.len(), &replaced, times)?;
     let started = Instant::now();
     let mut modules = vec![generated_module];
-    modules.extend(client_layer(model, !replaced.is_empty(), &bodies));
+    modules.extend(client_layer(model, !replaced.is_empty(), &found.bodies));
     times.client_layer += started.elapsed();
 
     let started = Instant::now();
@@ -171,8 +171,11 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         used.extend(deps::KNOWN_CRATES.iter().filter(|c| c.ident == "futures"));
     }
     used.sort_by_key(|c| deps::KNOWN_CRATES.iter().position(|k| k.ident == c.ident));
-    let type_entries: Vec<surface::TypeEntry> = modules.iter().flat_map(|m| m.type_entries.clone()).collect();
-    let surface = surface::summarize(&model.operations, &arguments, &type_entries);
+    let type_entries: Vec<surface::TypeEntry> = modules
+        .iter_mut()
+        .flat_map(|m| std::mem::take(&mut m.type_entries))
+        .collect();
+    let surface = surface::summarize(&model.operations, &found.arguments, &type_entries);
 
     let module_names: Vec<&str> = modules
         .iter()
@@ -231,17 +234,12 @@ fn to_openapi(spec: &BundledSpec, document: serde_json::Value) -> Result<openapi
         .help("compare the node with the OpenAPI 3.0.3 specification"))
 }
 
-fn unparsable(api: &str, what: &str, error: syn::Error) -> Diagnostic {
-    Diagnostic::new(format!("{api}: the generated {what} does not parse: {error}"))
-}
-
-/// What [`progenitor_module`] gives: progenitor's result, the edits made, the `Client` methods'
-/// required arguments, the body structs for `bodies.rs`, and `generated.rs`.
+/// What [`progenitor_module`] gives: progenitor's result, the edits made, what the edits found
+/// (required arguments, body structs), and `generated.rs`.
 type ProgenitorModule = (
     progenitor::Generated,
     postprocess::Applied,
-    postprocess::Arguments,
-    Vec<postprocess::BodyStruct>,
+    postprocess::Found,
     RustModule,
 );
 
@@ -265,15 +263,14 @@ fn progenitor_module(
     )?;
     times.progenitor += started.elapsed();
     let started = Instant::now();
-    let mut file: syn::File =
-        syn::parse2(std::mem::take(&mut generated.tokens)).map_err(|e| unparsable(api, "progenitor code", e))?;
+    let mut file: syn::File = syn::parse2(std::mem::take(&mut generated.tokens))
+        .map_err(|e| Diagnostic::new(format!("{api}: the generated progenitor code does not parse: {e}")))?;
     let parameters = progenitor::parameter_counts(openapi);
-    let (applied, arguments) = postprocess::apply(&mut file, operation_count, parameters, replaced)
+    let (applied, found) = postprocess::apply(&mut file, operation_count, parameters, replaced)
         .map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
     let module = RustModule::printed("src/generated.rs", &file);
     times.progenitor_tree += started.elapsed();
-    let bodies = postprocess::body_structs(&file, replaced);
-    Ok((generated, applied, arguments, bodies, module))
+    Ok((generated, applied, found, module))
 }
 
 /// The modules written already formatted: `client.rs`, `errors.rs`, `send.rs`, `models.rs` when

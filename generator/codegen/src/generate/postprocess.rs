@@ -64,6 +64,14 @@ pub struct ParameterCounts {
 /// The required arguments of each `Client` operation method, by method name.
 pub type Arguments = std::collections::BTreeMap<String, Vec<String>>;
 
+/// What [`apply`] found besides its counts: each `Client` method's required arguments, and the
+/// body structs `bodies.rs` gives constructors.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub arguments: Arguments,
+    pub bodies: Vec<BodyStruct>,
+}
+
 /// A struct of progenitor's `types` that a request body is built from (the body type, and the
 /// struct types its fields name), for `bodies.rs`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,11 +105,21 @@ pub fn apply(
     operations: usize,
     parameters: ParameterCounts,
     models: &[String],
-) -> Result<(Applied, Arguments), String> {
+) -> Result<(Applied, Found), String> {
     let mut pass = Passes::default();
     pass.visit_file_mut(file);
     let arguments = required_arguments(file, &pass.required);
     pass.applied.client_methods = arguments.len();
+    let body_types: Vec<String> = pass
+        .required
+        .values()
+        .flatten()
+        .filter(|(name, _)| name == "body")
+        .filter_map(|(_, ty)| match ty {
+            syn::Type::Path(path) => Some(path.path.segments.last()?.ident.to_string()),
+            _ => None,
+        })
+        .collect();
     if !models.is_empty() {
         let types = file
             .items
@@ -145,17 +163,15 @@ pub fn apply(
             pass.applied
         ));
     }
-    Ok((pass.applied, arguments))
+    let bodies = body_structs(file, &body_types, models);
+    Ok((pass.applied, Found { arguments, bodies }))
 }
 
-/// The request body structs of progenitor's `types` (typify's, with a `builder()`), and the
-/// struct types their fields name, transitively; sorted by name. Types replaced by `models.rs`
-/// have their own constructors and are left out.
-pub fn body_structs(file: &syn::File, models: &[String]) -> Vec<BodyStruct> {
-    let Some(types) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    }) else {
+/// The structs of progenitor's `types` named `body_types` (typify's, with a `builder()`), and
+/// the struct types their fields name, transitively; sorted by name. Types replaced by
+/// `models.rs` have their own constructors and are left out.
+fn body_structs(file: &syn::File, body_types: &[String], models: &[String]) -> Vec<BodyStruct> {
+    let Some((_, types)) = types_module(file) else {
         return Vec::new();
     };
     let structs: std::collections::HashMap<String, &syn::ItemStruct> = types
@@ -165,25 +181,7 @@ pub fn body_structs(file: &syn::File, models: &[String]) -> Vec<BodyStruct> {
             _ => None,
         })
         .collect();
-    // The body types: what the builders' `body` fields hold.
-    let mut pending: Vec<String> = Vec::new();
-    if let Some(builder) = file.items.iter().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref().map(|(_, items)| items),
-        _ => None,
-    }) {
-        for item in builder {
-            let syn::Item::Struct(s) = item else { continue };
-            for field in &s.fields {
-                if field.ident.as_ref().is_some_and(|i| i == "body")
-                    && let Some(ty) = result_ok_type(&field.ty)
-                    && let syn::Type::Path(path) = ty
-                    && let Some(last) = path.path.segments.last()
-                {
-                    pending.push(last.ident.to_string());
-                }
-            }
-        }
-    }
+    let mut pending: Vec<String> = body_types.to_vec();
     let mut found: std::collections::BTreeMap<String, BodyStruct> = std::collections::BTreeMap::new();
     while let Some(name) = pending.pop() {
         if found.contains_key(&name) || models.contains(&name) {
@@ -210,7 +208,7 @@ pub fn body_structs(file: &syn::File, models: &[String]) -> Vec<BodyStruct> {
                     Ok(())
                 });
             }
-            let (kind, ty) = match option_inner(&field.ty) {
+            let (kind, ty) = match first_type_argument(&field.ty, "Option") {
                 Some(inner) => (BodyFieldKind::Optional, inner),
                 None if defaulted => (BodyFieldKind::Defaulted, field.ty.clone()),
                 None => (BodyFieldKind::Required, field.ty.clone()),
@@ -236,20 +234,12 @@ pub fn body_structs(file: &syn::File, models: &[String]) -> Vec<BodyStruct> {
     found.into_values().collect()
 }
 
-/// `T` of `Option<T>` (any path ending in `Option`).
-fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+/// progenitor's `mod types`: its items.
+fn types_module(file: &syn::File) -> Option<&(syn::token::Brace, Vec<syn::Item>)> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
         _ => None,
-    }
+    })
 }
 
 /// A type as compact source text: `:: std :: vec :: Vec < T >` → `::std::vec::Vec<T>`. A space
@@ -279,7 +269,7 @@ struct Passes {
     in_builder: bool,
     /// Each builder's fields of type `Result<T, String>`: name and `T`.
     builder_fields: std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
-    /// Each builder's required inputs (path parameters, then the body), in field order.
+    /// Each builder's required inputs (required parameters, then the body), in field order.
     required: std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
 }
 
@@ -408,7 +398,7 @@ impl VisitMut for Passes {
             let fields = item
                 .fields
                 .iter()
-                .filter_map(|field| Some((field.ident.clone()?, result_ok_type(&field.ty)?)))
+                .filter_map(|field| Some((field.ident.clone()?, first_type_argument(&field.ty, "Result")?)))
                 .collect();
             self.builder_fields.insert(item.ident.to_string(), fields);
         }
@@ -531,11 +521,11 @@ fn without_builder_segment(ty: &syn::Type) -> syn::Type {
     ty
 }
 
-/// `T` of `Result<T, String>`.
-fn result_ok_type(ty: &syn::Type) -> Option<syn::Type> {
+/// `T` of `Wrapper<T, ..>` for a path ending in `wrapper` (`Option`, `Result`).
+fn first_type_argument(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
-    if last.ident != "Result" {
+    if last.ident != wrapper {
         return None;
     }
     let syn::PathArguments::AngleBracketed(args) = &last.arguments else {

@@ -2,8 +2,6 @@
 //! literals. The client layer is our own code, so it is written as text in its final layout
 //! rather than built as tokens and pretty-printed.
 
-use std::fmt::Write as _;
-
 /// The width [`RustWriter::open_fn`] keeps signatures within.
 pub const MAX_WIDTH: usize = 100;
 
@@ -109,9 +107,7 @@ impl RustWriter {
 /// `text` as a Rust string literal. `str`'s `Debug` form escapes quotes, backslashes and
 /// control characters the way Rust source does.
 pub fn string_literal(text: &str) -> String {
-    let mut literal = String::with_capacity(text.len() + 2);
-    let _ = write!(literal, "{text:?}");
-    literal
+    format!("{text:?}")
 }
 
 #[cfg(test)]
