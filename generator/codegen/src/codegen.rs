@@ -93,10 +93,10 @@ pub fn accept(
     let bundled = spec::bundle::bundle(api, root)?;
     times.load += started.elapsed();
     let started = Instant::now();
-    spec::check_bundled(&bundled)?;
+    let document = spec::check_bundled(&bundled)?;
     times.check += started.elapsed();
     let started = Instant::now();
-    let prepared = generate::prepare(&bundled)?;
+    let prepared = generate::prepare(&bundled, document)?;
     times.normalize += started.elapsed();
     let krate = generate::render(&prepared, times)?;
     Ok((bundled, krate))

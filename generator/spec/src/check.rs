@@ -93,17 +93,19 @@ impl<'a> Checker<'a> {
                 "add `paths:` with at least one operation",
             ),
         }
-        self.references(doc, String::new());
-        self.defaults(doc, String::new(), false);
+        self.references(doc, &mut String::new());
+        self.defaults(doc, &mut String::new(), false);
     }
 
     /// Walks the document; in every schema, a `default` must match the schema, or typify fails
     /// (or, for a replaced enum, the wrong value would be documented).
-    fn defaults(&mut self, node: &Node, pointer: String, is_schema: bool) {
+    fn defaults(&mut self, node: &Node, pointer: &mut String, is_schema: bool) {
         let Some(entries) = node.as_map() else {
             if let Some(items) = node.as_seq() {
                 for (i, item) in items.iter().enumerate() {
-                    self.defaults(item, format!("{pointer}/{i}"), false);
+                    let len = push_index(pointer, i);
+                    self.defaults(item, pointer, false);
+                    pointer.truncate(len);
                 }
             }
             return;
@@ -119,31 +121,38 @@ impl<'a> Checker<'a> {
             );
         }
         for (key, value) in entries {
-            let child = format!("{pointer}/{}", escape_pointer_token(key));
             if key.starts_with("x-") || key == "example" || key == "examples" || key == "default" || key == "enum" {
                 continue;
             }
-            let schema_map = (is_schema && key == "properties") || child == "/components/schemas";
+            let len = push_key(pointer, key);
+            let schema_map = (is_schema && key == "properties") || pointer == "/components/schemas";
             let schema_list = is_schema && matches!(key.as_str(), "allOf" | "oneOf" | "anyOf");
             if schema_map || schema_list {
-                let children: Vec<(String, &Node)> = match (value.as_map(), value.as_seq()) {
-                    (Some(map), _) => map.iter().map(|(k, v)| (escape_pointer_token(k), v)).collect(),
-                    (_, Some(seq)) => seq.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
-                    _ => Vec::new(),
-                };
-                for (token, schema) in children {
-                    self.defaults(schema, format!("{child}/{token}"), true);
+                if let Some(map) = value.as_map() {
+                    for (name, schema) in map {
+                        let inner = push_key(pointer, name);
+                        self.defaults(schema, pointer, true);
+                        pointer.truncate(inner);
+                    }
+                } else if let Some(seq) = value.as_seq() {
+                    for (i, schema) in seq.iter().enumerate() {
+                        let inner = push_index(pointer, i);
+                        self.defaults(schema, pointer, true);
+                        pointer.truncate(inner);
+                    }
                 }
-                continue;
+            } else {
+                let child_is_schema =
+                    key == "schema" || (is_schema && matches!(key.as_str(), "items" | "not" | "additionalProperties"));
+                self.defaults(value, pointer, child_is_schema);
             }
-            let child_is_schema =
-                key == "schema" || (is_schema && matches!(key.as_str(), "items" | "not" | "additionalProperties"));
-            self.defaults(value, child, child_is_schema);
+            pointer.truncate(len);
         }
     }
 
-    /// Every `$ref` left after bundling is local and must resolve, or typify would panic.
-    fn references(&mut self, node: &Node, pointer: String) {
+    /// Every `$ref` must resolve in the bundled document. `pointer` is the node's JSON pointer,
+    /// one buffer extended and cut back along the walk.
+    fn references(&mut self, node: &Node, pointer: &mut String) {
         match &node.kind {
             Kind::Map(entries) => {
                 if let Some(target) = node.get("$ref").and_then(Node::as_str) {
@@ -157,12 +166,16 @@ impl<'a> Checker<'a> {
                     }
                 }
                 for (key, value) in entries {
-                    self.references(value, format!("{pointer}/{}", escape_pointer_token(key)));
+                    let len = push_key(pointer, key);
+                    self.references(value, pointer);
+                    pointer.truncate(len);
                 }
             }
             Kind::Seq(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.references(item, format!("{pointer}/{i}"));
+                    let len = push_index(pointer, i);
+                    self.references(item, pointer);
+                    pointer.truncate(len);
                 }
             }
             _ => {}
@@ -479,4 +492,24 @@ pub fn template_params(path: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
         .collect()
+}
+
+/// Appends `/key` (escaped) to `pointer`; returns the length to cut back to.
+fn push_key(pointer: &mut String, key: &str) -> usize {
+    let len = pointer.len();
+    pointer.push('/');
+    if key.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer_token(key));
+    } else {
+        pointer.push_str(key);
+    }
+    len
+}
+
+/// Appends `/index` to `pointer`; returns the length to cut back to.
+fn push_index(pointer: &mut String, index: usize) -> usize {
+    use std::fmt::Write;
+    let len = pointer.len();
+    let _ = write!(pointer, "/{index}");
+    len
 }

@@ -171,8 +171,11 @@ pub fn load(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostic
 }
 
 /// Whether a bundled spec is accepted: first what the generator cannot take (with the most
-/// specific messages), then everything the OpenAPI 3.0 schema does not allow.
-pub fn check_bundled(spec: &BundledSpec) -> Result<(), Diagnostics> {
+/// specific messages), then everything the OpenAPI 3.0 schema does not allow. Gives back the
+/// document as JSON (made once for the schema check), which generation starts from.
+pub fn check_bundled(spec: &BundledSpec) -> Result<serde_json::Value, Diagnostics> {
     check::check(spec)?;
-    openapi_schema::validate(spec)
+    let document = spec.document.to_json();
+    openapi_schema::validate(spec, &document)?;
+    Ok(document)
 }

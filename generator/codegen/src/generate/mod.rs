@@ -113,9 +113,9 @@ pub struct Prepared<'a> {
     pub rewrites: Vec<Rewrite>,
 }
 
-/// Normalize → `openapiv3` → model → crate metadata.
-pub fn prepare(spec: &BundledSpec) -> Result<Prepared<'_>, Diagnostics> {
-    let mut document = spec.document.to_json();
+/// Normalize → `openapiv3` → model → crate metadata. `document` is `spec`'s document as JSON
+/// (what [`crate::spec::check_bundled`] gives back).
+pub fn prepare(spec: &BundledSpec, mut document: serde_json::Value) -> Result<Prepared<'_>, Diagnostics> {
     let rewrites = normalize::normalize(&mut document);
     let openapi = to_openapi(spec, document)?;
     let model = model::read(spec, &openapi)?;
@@ -131,7 +131,7 @@ pub fn prepare(spec: &BundledSpec) -> Result<Prepared<'_>, Diagnostics> {
 /// [`prepare`] then [`render`].
 pub fn generate(spec: &BundledSpec) -> Result<GeneratedCrate, Diagnostics> {
     let mut times = StageTimes::default();
-    let prepared = prepare(spec)?;
+    let prepared = prepare(spec, spec.document.to_json())?;
     render(&prepared, &mut times)
 }
 
@@ -263,7 +263,8 @@ fn progenitor_module(
     )?;
     times.progenitor += started.elapsed();
     let started = Instant::now();
-    let mut file: syn::File = syn::parse2(std::mem::take(&mut generated.tokens))
+    let tokens = postprocess::without_type_builders(std::mem::take(&mut generated.tokens));
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Diagnostic::new(format!("{api}: the generated progenitor code does not parse: {e}")))?;
     let parameters = progenitor::parameter_counts(openapi);
     let (applied, found) = postprocess::apply(&mut file, operation_count, parameters, replaced)

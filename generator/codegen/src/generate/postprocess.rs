@@ -42,6 +42,12 @@ pub struct Applied {
     pub builder_constructors: usize,
     /// `body_map` setters removed: a body is a value of its type, built one way.
     pub body_maps: usize,
+    /// typify's `X::builder()` constructors removed with the `types::builder` module (see
+    /// [`without_type_builders`]): `bodies.rs` gives each body type its one constructor.
+    pub type_builders: usize,
+    /// Operation builders whose body field held a `types::builder::X`, now holding the body
+    /// type itself like every other body.
+    pub builder_bodies: usize,
 }
 
 /// Parameters of the spec that the passes expect to find in progenitor's output.
@@ -97,6 +103,47 @@ pub enum BodyFieldKind {
     Optional,
     /// `#[serde(default)]` (lists, maps): empty until set.
     Defaulted,
+}
+
+/// progenitor's tokens without typify's `types::builder` module (and the attributes on it).
+/// With progenitor's builder interface, typify emits a fallible builder for every struct: a second
+/// way to build a body, and about half of `generated.rs`. Dropping the module here, before the
+/// tokens are parsed, saves parsing and printing it; [`apply`] then removes what named it.
+pub fn without_type_builders(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let mut out: Vec<TokenTree> = tokens.into_iter().collect();
+    // `mod types { .. }` at the top level.
+    let Some(types_at) = (0..out.len().saturating_sub(2)).find(|&i| {
+        matches!(&out[i], TokenTree::Ident(m) if m == "mod")
+            && matches!(&out[i + 1], TokenTree::Ident(t) if t == "types")
+            && matches!(&out[i + 2], TokenTree::Group(_))
+    }) else {
+        return out.into_iter().collect();
+    };
+    let TokenTree::Group(types) = &out[types_at + 2] else {
+        unreachable!("matched as a group above")
+    };
+    let mut items: Vec<TokenTree> = types.stream().into_iter().collect();
+    if let Some(at) = (0..items.len().saturating_sub(3)).find(|&i| {
+        matches!(&items[i], TokenTree::Ident(p) if p == "pub")
+            && matches!(&items[i + 1], TokenTree::Ident(m) if m == "mod")
+            && matches!(&items[i + 2], TokenTree::Ident(b) if b == "builder")
+            && matches!(&items[i + 3], TokenTree::Group(_))
+    }) {
+        // Outer attributes (`#` and a bracketed group) directly before `pub mod builder`.
+        let mut start = at;
+        while start >= 2
+            && matches!(&items[start - 2], TokenTree::Punct(p) if p.as_char() == '#')
+            && matches!(&items[start - 1], TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Bracket)
+        {
+            start -= 2;
+        }
+        items.drain(start..at + 4);
+    }
+    let mut group = Group::new(types.delimiter(), items.into_iter().collect());
+    group.set_span(types.span());
+    out[types_at + 2] = TokenTree::Group(group);
+    out.into_iter().collect()
 }
 
 /// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
@@ -156,6 +203,8 @@ pub fn apply(
         client_methods: operations,
         builder_constructors: operations,
         body_maps: pass.applied.body_maps,
+        type_builders: pass.applied.type_builders,
+        builder_bodies: pass.applied.builder_bodies,
     };
     if pass.applied != expected {
         return Err(format!(
@@ -271,6 +320,8 @@ struct Passes {
     builder_fields: std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
     /// Each builder's required inputs (required parameters, then the body), in field order.
     required: std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
+    /// Builders whose body field held a `types::builder::X` (rewritten to `types::X`).
+    builder_bodies: std::collections::HashSet<String>,
 }
 
 impl VisitMut for Passes {
@@ -367,6 +418,12 @@ impl VisitMut for Passes {
     }
 
     fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        if module.ident == "types" && !self.in_builder {
+            // Only derives are edited in `types`; skipping its impl bodies (most of the file's
+            // expressions) keeps this pass cheap.
+            self.visit_type_items(module);
+            return;
+        }
         let outer = self.in_builder;
         self.in_builder = module.ident == "builder" && !outer;
         if self.in_builder {
@@ -395,6 +452,17 @@ impl VisitMut for Passes {
 
     fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
         if self.in_builder {
+            for field in item.fields.iter_mut() {
+                if field.ident.as_ref().is_some_and(|i| i == "body")
+                    && let Some(body) = first_type_argument(&field.ty, "Result")
+                    && matches!(&body, syn::Type::Path(p) if p.path.segments.iter().any(|s| s.ident == "builder"))
+                {
+                    let body = without_builder_segment(&body);
+                    field.ty = syn::parse_quote!(Result<#body, String>);
+                    self.builder_bodies.insert(item.ident.to_string());
+                    self.applied.builder_bodies += 1;
+                }
+            }
             let fields = item
                 .fields
                 .iter()
@@ -448,6 +516,24 @@ impl VisitMut for Passes {
 }
 
 impl Passes {
+    /// The derive edit on every struct, enum and union of `module` and its submodules.
+    fn visit_type_items(&mut self, module: &mut syn::ItemMod) {
+        if let Some((_, items)) = &mut module.content {
+            let before = items.len();
+            items.retain(|item| !is_type_builder_impl(item));
+            self.applied.type_builders += before - items.len();
+        }
+        for item in module.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+            match item {
+                syn::Item::Struct(s) => self.visit_attributes_mut(&mut s.attrs),
+                syn::Item::Enum(e) => self.visit_attributes_mut(&mut e.attrs),
+                syn::Item::Union(u) => self.visit_attributes_mut(&mut u.attrs),
+                syn::Item::Mod(m) => self.visit_type_items(m),
+                _ => {}
+            }
+        }
+    }
+
     /// In a builder's `impl`: finds the required inputs (the fields `new` leaves as
     /// "was not initialized" errors, and the body), makes their setters and `new` crate-private,
     /// and drops `body_map`.
@@ -487,6 +573,15 @@ impl Passes {
             .filter(|(field, _)| field == "body" || uninitialized.iter().any(|u| field == u))
             .map(|(field, ty)| (field.clone(), without_builder_segment(ty)))
             .collect();
+        if self.builder_bodies.contains(&name) {
+            for i in &mut item.items {
+                if let syn::ImplItem::Fn(f) = i
+                    && ["new", "body", "send"].iter().any(|n| f.sig.ident == n)
+                {
+                    BodyWithoutBuilder.visit_impl_item_fn_mut(f);
+                }
+            }
+        }
         let before = item.items.len();
         item.items
             .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "body_map"));
@@ -519,6 +614,41 @@ fn without_builder_segment(ty: &syn::Type) -> syn::Type {
         path.path.segments = segments;
     }
     ty
+}
+
+/// `impl X { pub fn builder() -> builder::X { .. } }` in `types`.
+fn is_type_builder_impl(item: &syn::Item) -> bool {
+    matches!(item, syn::Item::Impl(i) if i.trait_.is_none()
+        && !i.items.is_empty()
+        && i.items.iter().all(|f| matches!(f, syn::ImplItem::Fn(f) if f.sig.ident == "builder")))
+}
+
+/// In an operation builder whose body field held typify's builder, the conversions to and from
+/// it: `body: Ok(Default::default())` in `new` becomes the "was not initialized" error of every
+/// other required input, the setter's `.map(From::from)` and `send`'s
+/// `body.and_then(|v| types::X::try_from(v)..)` go.
+struct BodyWithoutBuilder;
+
+impl VisitMut for BodyWithoutBuilder {
+    fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+        if matches!(&field.member, syn::Member::Named(i) if i == "body") {
+            field.expr = syn::parse_quote!(Err("body was not initialized".to_string()));
+        }
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let syn::Expr::MethodCall(call) = expr {
+            let from_from = call.method == "map"
+                && matches!(call.args.first(), Some(syn::Expr::Path(p)) if p.path.segments.len() == 2
+                    && p.path.segments[0].ident == "From" && p.path.segments[1].ident == "from");
+            let body_try_from =
+                call.method == "and_then" && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("body"));
+            if from_from || body_try_from {
+                *expr = (*call.receiver).clone();
+            }
+        }
+    }
 }
 
 /// `T` of `Wrapper<T, ..>` for a path ending in `wrapper` (`Option`, `Result`).
