@@ -418,6 +418,58 @@ async fn list_customers_sends_paging_sorting_and_filters_and_reads_list_items() 
     );
 }
 
+#[tokio::test]
+async fn page_numbers_take_any_integer_and_zero_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"count": 0, "next": null, "previous": null, "results": []})),
+        )
+        .mount(&server)
+        .await;
+    let wanted: usize = 25;
+    client(&server)
+        .list_credit_transactions()
+        .page(3u64)
+        .page_size(wanted)
+        .send()
+        .await
+        .expect("a 200 response");
+    assert_eq!(only_request(&server).await.url.query(), Some("page=3&page_size=25"));
+
+    for (page_size, reason) in [
+        (
+            0i64,
+            "page_size must be a positive integer: 0 is not allowed (the least value is 1)",
+        ),
+        (
+            -1,
+            "page_size must be a positive integer: -1 is out of range (at most 4294967295)",
+        ),
+        (
+            1 << 33,
+            "page_size must be a positive integer: 8589934592 is out of range (at most 4294967295)",
+        ),
+    ] {
+        let error = client(&server)
+            .list_credit_transactions()
+            .page_size(page_size)
+            .send()
+            .await
+            .expect_err("refused");
+        match &error {
+            Error::InvalidRequest(message) => assert_eq!(message, reason),
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "nothing more was sent"
+    );
+}
+
 fn credit_transaction_json() -> serde_json::Value {
     json!({
         "id": "ct_1a2b3c4d5e6f7g8h",

@@ -21,6 +21,7 @@
 
 mod body;
 mod call;
+mod count;
 mod credentials;
 mod error;
 mod excerpt;
@@ -38,6 +39,7 @@ mod retry;
 mod settings;
 
 pub use call::{CallOptions, with_call_options};
+pub use count::{PositiveInteger, positive_integer};
 pub use credentials::{Credentials, Secret};
 pub use error::{
     ApiError, Decoded, Decoder, Decoding, Error, IncompleteBody, InvalidBody, RawResponse, ResponseTooLarge,

@@ -492,28 +492,21 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
-                        .to_string()
-                });
+            self.page = ::finops_client_runtime::positive_integer("page", value)
+                .map(Some);
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>,
         {
-            self.page_size = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page_size failed"
-                        .to_string()
-                });
+            self.page_size = ::finops_client_runtime::positive_integer(
+                    "page_size",
+                    value,
+                )
+                .map(Some);
             self
         }
         /// Builds and sends the request; `send` decodes the response.
@@ -634,28 +627,21 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>,
         {
-            self.page = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page failed"
-                        .to_string()
-                });
+            self.page = ::finops_client_runtime::positive_integer("page", value)
+                .map(Some);
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
+            V: ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>,
         {
-            self.page_size = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU32` for page_size failed"
-                        .to_string()
-                });
+            self.page_size = ::finops_client_runtime::positive_integer(
+                    "page_size",
+                    value,
+                )
+                .map(Some);
             self
         }
         pub fn sort_by<V>(mut self, value: V) -> Self

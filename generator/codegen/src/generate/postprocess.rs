@@ -48,6 +48,10 @@ pub struct Applied {
     /// Operation builders whose body field held a `types::builder::X`, now holding the body
     /// type itself like every other body.
     pub builder_bodies: usize,
+    /// Setters of `NonZeroU32`/`NonZeroU64` parameters that take any primitive integer through
+    /// `finops_client_runtime::PositiveInteger` (`page_size(50)`, `page_size(n: usize)`), with
+    /// a message naming the parameter for 0 or an out-of-range value.
+    pub positive_integer_setters: usize,
 }
 
 /// Parameters of the spec that the passes expect to find in progenitor's output.
@@ -205,6 +209,7 @@ pub fn apply(
         body_maps: pass.applied.body_maps,
         type_builders: pass.applied.type_builders,
         builder_bodies: pass.applied.builder_bodies,
+        positive_integer_setters: pass.applied.positive_integer_setters,
     };
     if pass.applied != expected {
         return Err(format!(
@@ -498,6 +503,13 @@ impl VisitMut for Passes {
             self.required_inputs(item);
             for i in &mut item.items {
                 if let syn::ImplItem::Fn(f) = i
+                    && positive_integer_setter(f)
+                {
+                    self.applied.positive_integer_setters += 1;
+                }
+            }
+            for i in &mut item.items {
+                if let syn::ImplItem::Fn(f) = i
                     && f.sig.ident == "send"
                     && f.sig.asyncness.is_some()
                 {
@@ -614,6 +626,61 @@ fn without_builder_segment(ty: &syn::Type) -> syn::Type {
         path.path.segments = segments;
     }
     ty
+}
+
+/// A setter `fn name<V>(mut self, value: V) where V: TryInto<NonZeroU32>` (or `NonZeroU64`)
+/// becomes `where V: ::finops_client_runtime::PositiveInteger<NonZeroU32>`, its
+/// `value.try_into()..map_err(..)` becomes `::finops_client_runtime::positive_integer("name",
+/// value)` (keeping `.map(Some)`). Returns whether `f` was such a setter.
+fn positive_integer_setter(f: &mut syn::ImplItemFn) -> bool {
+    let Some(where_clause) = &mut f.sig.generics.where_clause else {
+        return false;
+    };
+    let mut target = None;
+    for predicate in where_clause.predicates.iter_mut() {
+        let syn::WherePredicate::Type(bound) = predicate else {
+            continue;
+        };
+        for b in bound.bounds.iter_mut() {
+            let syn::TypeParamBound::Trait(t) = b else { continue };
+            let Some(last) = t.path.segments.last() else { continue };
+            if last.ident != "TryInto" {
+                continue;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                continue;
+            };
+            let Some(syn::GenericArgument::Type(syn::Type::Path(ty))) = args.args.first() else {
+                continue;
+            };
+            if ty
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "NonZeroU32" || s.ident == "NonZeroU64")
+            {
+                let ty = ty.clone();
+                *b = syn::parse_quote!(::finops_client_runtime::PositiveInteger<#ty>);
+                target = Some(ty);
+            }
+        }
+    }
+    if target.is_none() {
+        return false;
+    }
+    let name = f.sig.ident.to_string();
+    for stmt in &mut f.block.stmts {
+        let syn::Stmt::Expr(syn::Expr::Assign(assign), _) = stmt else {
+            continue;
+        };
+        let optional = assign.right.to_token_stream().to_string().contains("map (Some)");
+        assign.right = if optional {
+            Box::new(syn::parse_quote!(::finops_client_runtime::positive_integer(#name, value).map(Some)))
+        } else {
+            Box::new(syn::parse_quote!(::finops_client_runtime::positive_integer(#name, value)))
+        };
+    }
+    true
 }
 
 /// `impl X { pub fn builder() -> builder::X { .. } }` in `types`.
