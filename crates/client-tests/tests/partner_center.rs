@@ -415,8 +415,8 @@ async fn a_502_on_an_idempotent_get_is_retried_and_a_500_is_not() {
 
 #[tokio::test]
 async fn servers_come_from_the_spec() {
-    assert_eq!(Server::default(), Server::Global);
-    assert_eq!(Server::Global.base_url(), "https://api.partnercenter.microsoft.com");
+    assert_eq!(Server::default(), Server::Default);
+    assert_eq!(Server::Default.base_url(), "https://api.partnercenter.microsoft.com");
     assert_eq!(
         Server::China.base_url(),
         "https://partner.partnercenterapi.microsoftonline.cn"

@@ -12,7 +12,7 @@ pub enum Server {
     ///
     /// Global (also Partner Center for Microsoft Cloud for US Government)
     #[default]
-    Global,
+    Default,
     /// `https://partner.partnercenterapi.microsoftonline.cn`
     ///
     /// Operated by 21Vianet (China)
@@ -23,7 +23,7 @@ impl Server {
     /// The server's base URL.
     pub fn base_url(self) -> &'static str {
         match self {
-            Server::Global => "https://api.partnercenter.microsoft.com",
+            Server::Default => "https://api.partnercenter.microsoft.com",
             Server::China => "https://partner.partnercenterapi.microsoftonline.cn",
         }
     }

@@ -3,7 +3,8 @@
 //! three-state PATCH bodies.
 //!
 //! Spec extensions read here (all optional):
-//! - `servers[*].x-environment`: the environment's name (`global`, `china`, ...).
+//! - `servers[*].x-environment`: the environment's name: `default` for the first server, then
+//!   names such as `china` or `legacy`.
 //! - header parameter `x-generated: {value: uuid, renewal: per-call | after-response}`: the client
 //!   fills the header with a random UUID unless the caller sets it.
 //! - parameter `x-idempotency-key: true`: a request carrying this header is safe to repeat.
@@ -253,6 +254,19 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
                     format!("server{index}")
                 }
             });
+        // One naming scheme in every crate: the first server is `Server::Default`, the one a
+        // client uses unless told otherwise; the others are named by their environment.
+        if (index == 0) != (name == "default") {
+            let message = if index == 0 {
+                format!("the first server is the default one, so its `x-environment` must be `default`, not `{name}`")
+            } else {
+                "only the first server is the default one; this one is also named `default`".to_string()
+            };
+            return Err(fail(&format!("/servers/{index}/x-environment"), message).help(
+                "list the server clients use unless told otherwise first, with `x-environment: default` \
+                 (it becomes `Server::Default`), and name the others by their environment",
+            ));
+        }
         let variant = name.to_upper_camel_case();
         if environments.iter().any(|e: &EnvironmentModel| e.variant == variant) {
             return Err(fail(
