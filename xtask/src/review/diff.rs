@@ -78,9 +78,67 @@ struct Differ<'a> {
     visiting: BTreeSet<(usize, usize)>,
 }
 
+/// The spec's servers as (environment name, URL), the way the generator names them: the
+/// `x-environment`, or `default` for an unnamed first server.
+fn servers(doc: &Value) -> Vec<(String, String)> {
+    doc.get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(index, server)| {
+            let name = match server.get("x-environment").and_then(Value::as_str) {
+                Some(name) => name.to_string(),
+                None if index == 0 => "default".to_string(),
+                None => format!("server{index}"),
+            };
+            let url = server.get("url").and_then(Value::as_str).unwrap_or("").to_string();
+            (name, url)
+        })
+        .collect()
+}
+
+/// Servers are `Server` enum variants: a removed one no longer compiles, a moved URL changes
+/// where existing calls go.
+fn server_changes(before: &Value, after: &Value, out: &mut Vec<Finding>) {
+    let old = servers(before);
+    let new = servers(after);
+    let finding = |level, rule, detail| Finding {
+        level,
+        rule,
+        operation: "servers".to_string(),
+        detail,
+    };
+    for (name, url) in &old {
+        match new.iter().find(|(n, _)| n == name) {
+            None => out.push(finding(
+                Level::Breaking,
+                "server-removed",
+                format!("server `{name}` ({url}) removed"),
+            )),
+            Some((_, now)) if now != url => out.push(finding(
+                Level::Warning,
+                "server-url-changed",
+                format!("server `{name}`: {url} → {now}"),
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, url) in &new {
+        if !old.iter().any(|(n, _)| n == name) {
+            out.push(finding(
+                Level::NonBreaking,
+                "server-added",
+                format!("new server `{name}` ({url})"),
+            ));
+        }
+    }
+}
+
 /// Every change from `before` to `after` (bundled specs, as JSON), sorted by level.
 pub fn diff(before: &Value, after: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
+    server_changes(before, after, &mut out);
     let old = operations(before);
     let new = operations(after);
     for op in &new {

@@ -7,6 +7,9 @@ use crate::spec::node::FileId;
 const BASE: &str = r#"
 openapi: 3.0.3
 info: {title: Things, version: '1'}
+servers:
+  - {url: 'https://api.example.com', x-environment: default}
+  - {url: 'https://api.example.cn', x-environment: china}
 paths:
   /things/{id}:
     get:
@@ -90,6 +93,19 @@ type Case = (
 
 const CASES: &[Case] = &[
     ("no change", &[], &[]),
+    (
+        "server renamed",
+        &[("x-environment: china", "x-environment: mainland")],
+        &[
+            "breaking server-removed servers: server `china` (https://api.example.cn) removed",
+            "non-breaking server-added servers: new server `mainland` (https://api.example.cn)",
+        ],
+    ),
+    (
+        "server moved",
+        &[("https://api.example.com", "https://api.example.com/v2")],
+        &["warning server-url-changed servers: server `default`: https://api.example.com → https://api.example.com/v2"],
+    ),
     (
         "endpoint added",
         &[(
