@@ -433,6 +433,18 @@ async fn servers_come_from_the_spec() {
         .await
         .expect_err("nothing listens on port 9");
     assert!(matches!(&error, Error::Transport(t) if t.is_connect()), "{error:?}");
+    // One sentence; the causes follow through `source()`, each told once.
+    assert_eq!(error.to_string(), "no response: the connection could not be made");
+    let mut causes = Vec::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(c) = cause {
+        causes.push(c.to_string());
+        cause = c.source();
+    }
+    assert!(
+        !causes.is_empty() && causes.iter().all(|c| !c.contains("no response")),
+        "{causes:?}"
+    );
     for text in [error.to_string(), format!("{error:?}")] {
         assert!(!text.contains(TOKEN) && !text.contains("http://"), "{text}");
     }
@@ -862,17 +874,14 @@ struct Metrics {
     statuses: std::sync::Mutex<Vec<Option<u16>>>,
 }
 
-/// The hook registered on the client; the test keeps the other handle to read the counts.
-struct MetricsHook(std::sync::Arc<Metrics>);
-
-impl partner_center_client::Hook for MetricsHook {
+/// Registered as an `Arc<Metrics>`; the test keeps the other handle to read the counts.
+impl partner_center_client::Hook for Metrics {
     fn before_attempt(
         &self,
         attempt: &partner_center_client::Attempt<'_>,
         request: &mut partner_center_client::reqwest::Request,
     ) {
-        self.0
-            .attempts
+        self.attempts
             .lock()
             .unwrap()
             .push((attempt.operation.to_string(), attempt.number));
@@ -886,7 +895,7 @@ impl partner_center_client::Hook for MetricsHook {
         _: Option<&partner_center_client::reqwest::header::HeaderMap>,
         _: Duration,
     ) {
-        self.0.statuses.lock().unwrap().push(status.map(|s| s.as_u16()));
+        self.statuses.lock().unwrap().push(status.map(|s| s.as_u16()));
     }
 }
 
@@ -906,7 +915,7 @@ async fn a_registered_hook_runs_once_before_and_once_after_each_attempt() {
     let client = Client::builder()
         .base_url(server.uri())
         .bearer_token(TOKEN)
-        .hook(MetricsHook(metrics.clone()))
+        .hook(std::sync::Arc::clone(&metrics))
         .build()
         .expect("valid settings");
 
