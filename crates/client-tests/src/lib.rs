@@ -30,6 +30,14 @@ pub fn bundled_spec(api: &str) -> Value {
         .clone()
 }
 
+/// `node` itself, or what its local `$ref` points to in `spec` (`Null` if nothing).
+pub fn resolve_ref(spec: &Value, node: &Value) -> Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
+        None => node.clone(),
+    }
+}
+
 /// Asserts that `instance` is valid against component schema `component` of `api`'s spec, with
 /// formats (uuid, date-time) enforced. Panics listing every violation.
 pub fn assert_matches_schema(api: &str, component: &str, instance: &Value) {

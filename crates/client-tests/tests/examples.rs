@@ -2,7 +2,7 @@
 //! into the generated Rust type, and it encodes back to the same JSON. Every request example sent
 //! through the generated client reaches a server on 127.0.0.1 equal as JSON.
 
-use client_tests::{assert_matches_schema, assert_readme_states, bundled_spec, json_body, only_request};
+use client_tests::{assert_matches_schema, assert_readme_states, bundled_spec, json_body, only_request, resolve_ref};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -25,12 +25,7 @@ const APIS: [&str; 3] = ["cloudhealth", "partner-center", "respan"];
 /// Every `example` and `examples.*.value` of every request body and response of `api`.
 fn examples(api: &'static str) -> Vec<Example> {
     let spec = bundled_spec(api);
-    let resolve = |node: &Value| -> Value {
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(r) => spec.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
-            None => node.clone(),
-        }
-    };
+    let resolve = |node: &Value| resolve_ref(&spec, node);
     let mut out = Vec::new();
     let mut collect = |operation: &str, place: String, content: &Value| {
         for media in content.as_object().into_iter().flat_map(|c| c.values()) {
