@@ -583,7 +583,7 @@ impl Passes {
         let required: Vec<(syn::Ident, syn::Type)> = fields
             .iter()
             .filter(|(field, _)| field == "body" || uninitialized.iter().any(|u| field == u))
-            .map(|(field, ty)| (field.clone(), without_builder_segment(ty)))
+            .cloned()
             .collect();
         if self.builder_bodies.contains(&name) {
             for i in &mut item.items {
