@@ -72,6 +72,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates every request with `Authorization: Bearer <token>` from `provider` (a closure
+    /// returning a future of `Result<AccessToken, AuthError>`, or any
+    /// [`TokenProvider`](::finops_client_runtime::TokenProvider)), replacing other credentials.
+    ///
+    /// The token is asked for when the first call needs it, renewed before it expires and after a
+    /// 401, one request at a time for every clone of the client.
+    pub fn token_provider(mut self, provider: impl ::finops_client_runtime::TokenProvider) -> Self {
+        self.settings.set_token_provider(provider);
+        self
+    }
+
+    /// How long before its expiry a token is renewed: 5 minutes unless set. A token that lives less
+    /// than twice this is renewed at half its lifetime.
+    pub fn token_renewal_margin(mut self, margin: Duration) -> Self {
+        self.settings.set_token_renewal_margin(margin);
+        self
+    }
+
     /// Retries failed calls as `policy` allows; [`RetryPolicy::disabled`] turns retries off.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.settings.set_retry(policy);
@@ -160,6 +178,7 @@ impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         id: "list_customer_statements",
+        path: "/v1/customer_statements",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -167,6 +186,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "list_customers",
+        path: "/v1/customers",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -174,6 +194,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "list_billing_rules",
+        path: "/v1/partner_billing_rules",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -181,6 +202,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "create_billing_rule",
+        path: "/v1/partner_billing_rules",
         idempotent_method: false,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -188,6 +210,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "get_billing_rule",
+        path: "/v1/partner_billing_rules/{partner_billing_rule_id}",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -195,6 +218,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "modify_billing_rule",
+        path: "/v1/partner_billing_rules/{partner_billing_rule_id}",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -202,6 +226,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "delete_billing_rule",
+        path: "/v1/partner_billing_rules/{partner_billing_rule_id}",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -209,6 +234,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "list_partner_customers",
+        path: "/v2/customers",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -220,6 +246,7 @@ const OPERATIONS: &[OperationSpec] = &[
 /// always-safe retries.
 const UNDESCRIBED: OperationSpec = OperationSpec {
     id: "",
+    path: "",
     idempotent_method: false,
     idempotency_key: None,
     accept: None,

@@ -3,7 +3,7 @@
 use crate::body::{self, BodyProblem};
 use crate::execute::failure_kind;
 use crate::request_ids::SentIds;
-use crate::{RequestIds, Response};
+use crate::{AuthError, RequestIds, Response};
 use bytes::Bytes;
 use progenitor_client::{Error as SendError, ResponseValue};
 use reqwest::StatusCode;
@@ -22,6 +22,9 @@ pub enum Error<E> {
     /// The request could not be built: a required parameter is missing or a value cannot be sent
     /// as given. Nothing was sent.
     InvalidRequest(String),
+    /// No access token could be had: the token endpoint refused the credentials, answered
+    /// something else than a token, or did not answer. Nothing was sent to the API.
+    Authentication(AuthError),
     /// No response: the connection failed, the call timed out (after any retries), or a redirect
     /// chain looped or was too long.
     Transport(TransportError),
@@ -175,7 +178,7 @@ impl<E> Error<E> {
             Error::InvalidBody(b) => Some(b.status),
             Error::IncompleteBody(b) => Some(b.status),
             Error::ResponseTooLarge(r) => Some(r.status),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
+            Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
 
@@ -187,7 +190,7 @@ impl<E> Error<E> {
             Error::InvalidBody(b) => Some(&b.headers),
             Error::IncompleteBody(b) => Some(&b.headers),
             Error::ResponseTooLarge(r) => Some(&r.headers),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
+            Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
 
@@ -199,7 +202,7 @@ impl<E> Error<E> {
             Error::InvalidBody(b) => Some(&b.request_ids),
             Error::IncompleteBody(b) => Some(&b.request_ids),
             Error::ResponseTooLarge(r) => Some(&r.request_ids),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
+            Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
 
@@ -210,7 +213,7 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(r) => Some(&r.body),
             Error::InvalidBody(b) => Some(&b.body),
             Error::IncompleteBody(b) => Some(&b.body),
-            Error::ResponseTooLarge(_) | Error::InvalidRequest(_) | Error::Transport(_) | Error::Internal(_) => None,
+            Error::ResponseTooLarge(_) | Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
 
@@ -233,6 +236,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Internal(message) => write!(f, "internal error: {message}"),
+            Error::Authentication(e) => write!(f, "authentication failed: {e}"),
             Error::Transport(e) => e.fmt(f),
             Error::Api(e) => match crate::excerpt::message(&e.raw_body) {
                 Some(message) => write!(f, "the server answered {}: {message}", e.status),
@@ -280,6 +284,7 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     /// The cause, never repeating the message: a transport error's text is this error's own.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            Error::Authentication(e) => std::error::Error::source(e),
             Error::Transport(e) => std::error::Error::source(e),
             Error::IncompleteBody(b) => Some(&b.source),
             Error::InvalidBody(b) => Some(&b.source),
@@ -338,6 +343,9 @@ pub async fn finish<R, T, E>(
         }
     };
     let mut response = response;
+    if let Some(AuthFailure(error)) = response.extensions_mut().remove::<AuthFailure>() {
+        return Err(Error::Authentication(error));
+    }
     let status = response.status();
     // Taken, not cloned: the body is read from the response without them.
     let headers = std::mem::take(response.headers_mut());
@@ -394,6 +402,12 @@ pub async fn finish<R, T, E>(
         })),
     }
 }
+
+/// Why the request loop sent nothing: no access token could be had. Carried to [`finish`] as an
+/// extension of an empty stand-in response, since the generated request code passes responses
+/// through untouched and has no other way to return a runtime error.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthFailure(pub(crate) AuthError);
 
 /// An error's message followed by those of its sources.
 fn source_chain(error: &dyn std::error::Error) -> String {

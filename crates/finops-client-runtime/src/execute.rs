@@ -6,18 +6,26 @@ use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
 use crate::request_ids::SentIds;
 use crate::retry::Outcome;
-use crate::settings::ClientConfig;
+use crate::error::AuthFailure;
+use crate::settings::{Auth, ClientConfig};
+use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
-use std::time::{Instant, SystemTime};
+use std::fmt;
+use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
 /// Sends `request` for `operation`, retrying as the call's [`crate::RetryPolicy`] allows.
 ///
-/// Before the first attempt it adds authentication, the `User-Agent`, the `Accept` header, the
-/// client's default query parameters, and a fresh UUID for each generated header the caller left
-/// unset. Headers with [`Renewal::AfterResponse`] get a new UUID for a retry that follows a
+/// Before the first attempt it adds the `User-Agent`, the `Accept` header, static credentials,
+/// the client's default query parameters, and a fresh UUID for each generated header the caller
+/// left unset. Headers with [`Renewal::AfterResponse`] get a new UUID for a retry that follows a
 /// response, and keep theirs for a retry after a timeout or connection failure. A generated header
 /// the caller set is the caller's: every attempt sends it unchanged.
+///
+/// With a token provider, every attempt asks the client's token cache for the token it sends. A
+/// 401 drops that token and the attempt is sent once more, at once, with a new one; that resend
+/// is not counted against the retry policy, and a second 401 is the call's answer. When no token
+/// can be had, nothing is sent and the call fails with [`crate::Error::Authentication`].
 ///
 /// Each response body is read here, at most the call's size limit, so that a body that breaks
 /// off can be retried like a lost connection, and so that the response handed back holds its whole
@@ -27,8 +35,11 @@ use tracing::Instrument;
 /// The caller's per-call headers are set first (so a generated header the call sets is the
 /// caller's). Each registered [`crate::Hook`] runs before each attempt is sent and after it ends.
 ///
-/// Each attempt runs in a `tracing` span `finops_request` with the operation id, attempt number,
-/// method, URL path (never the query, which may hold an API key), status and duration.
+/// Each attempt runs in a `tracing` span `finops_request` with the operation id and the
+/// OpenTelemetry HTTP client attributes (`http.request.method`, `url.full` with secret query
+/// values replaced by `REDACTED`, `url.template`, `server.address`, `server.port`,
+/// `http.request.resend_count`, `http.response.status_code`, `error.type`), plus `otel.kind`,
+/// `otel.name` and `otel.status_code` for `tracing-opentelemetry`, and `duration_ms`.
 ///
 /// Returns the last attempt's response or transport error.
 pub async fn execute(
@@ -52,12 +63,30 @@ pub async fn execute(
         || operation
             .idempotency_key
             .is_some_and(|name| request.headers().contains_key(name));
+    let tokens = match &config.auth {
+        Auth::Tokens(cache) => Some(&**cache),
+        _ => None,
+    };
     let started = Instant::now();
+    // Every attempt sent, and those the retry policy counts (not the resend after a 401).
     let mut attempt: u32 = 1;
+    let mut policy_attempt: u32 = 1;
+    let mut renewed_after_401 = false;
     loop {
+        let token_generation = match tokens {
+            Some(cache) => match cache.token().await {
+                Ok(issued) => {
+                    request.headers_mut().insert(AUTHORIZATION, issued.authorization);
+                    Some(issued.generation)
+                }
+                Err(error) => return Ok(authentication_failed(error)),
+            },
+            None => None,
+        };
+        let may_renew = tokens.is_some() && !renewed_after_401;
         // The copy a retry would send; none for the last attempt allowed. A streaming body
         // cannot be sent twice: such a request gets one attempt.
-        let next = if attempt < policy.attempts() {
+        let next = if policy_attempt < policy.attempts() || may_renew {
             retry_copy(&request)
         } else {
             None
@@ -65,13 +94,22 @@ pub async fn execute(
         let span = tracing::info_span!(
             "finops_request",
             operation = operation.id,
-            attempt,
-            method = %request.method(),
-            path = request.url().path(),
-            status = tracing::field::Empty,
-            error = tracing::field::Empty,
+            otel.kind = "client",
+            otel.name = %SpanName(request.method(), operation.path),
+            otel.status_code = tracing::field::Empty,
+            http.request.method = %request.method(),
+            url.full = %RedactedUrl { url: request.url(), config },
+            url.template = operation.path,
+            server.address = request.url().host_str().unwrap_or_default(),
+            server.port = request.url().port_or_known_default().unwrap_or_default(),
+            http.request.resend_count = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        if attempt > 1 {
+            span.record("http.request.resend_count", attempt - 1);
+        }
         let this_attempt = Attempt {
             operation: operation.id,
             number: attempt,
@@ -119,28 +157,62 @@ pub async fn execute(
         );
         let outcome = match &result {
             Ok(response) => {
-                span.record("status", response.status().as_u16());
+                let status = response.status();
+                span.record("http.response.status_code", status.as_u16());
+                if status.is_client_error() || status.is_server_error() {
+                    span.record("error.type", status.as_str());
+                    span.record("otel.status_code", "error");
+                }
                 match body::problem(response) {
-                    None => Outcome::Response(response.status(), response.headers()),
+                    None => Outcome::Response(status, response.headers()),
                     Some(BodyProblem::Incomplete(error)) => {
-                        span.record("error", failure_kind(error));
+                        span.record("error.type", failure_kind(error));
+                        span.record("otel.status_code", "error");
                         Outcome::NoResponse
                     }
                     Some(BodyProblem::TooLarge { .. }) => {
-                        span.record("error", "too large");
+                        span.record("error.type", "response_too_large");
+                        span.record("otel.status_code", "error");
                         return result;
                     }
                 }
             }
             Err(error) => {
-                span.record("error", failure_kind(error));
+                span.record("error.type", failure_kind(error));
+                span.record("otel.status_code", "error");
                 if error.is_redirect() || error.is_builder() {
                     return result;
                 }
                 Outcome::NoResponse
             }
         };
-        let delay = policy.next_delay(outcome, repeat_is_safe, attempt, started.elapsed(), SystemTime::now());
+        let refused = matches!(outcome, Outcome::Response(StatusCode::UNAUTHORIZED, _));
+        let delay = if refused && may_renew {
+            if let (Some(cache), Some(generation)) = (tokens, token_generation) {
+                cache.refused(generation);
+            }
+            renewed_after_401 = true;
+            span.in_scope(|| tracing::info!("the token was refused; resending with a new one"));
+            Some(Duration::ZERO)
+        } else {
+            let delay = policy.next_delay(
+                outcome,
+                repeat_is_safe,
+                policy_attempt,
+                started.elapsed(),
+                SystemTime::now(),
+            );
+            policy_attempt = policy_attempt.saturating_add(1);
+            if let Some(delay) = delay {
+                span.in_scope(|| {
+                    tracing::info!(
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    )
+                });
+            }
+            delay
+        };
         let (Some(mut next), Some(delay)) = (next, delay) else {
             return result;
         };
@@ -150,17 +222,75 @@ pub async fn execute(
         if let Some(timeout) = timeout {
             *next.timeout_mut() = Some(timeout);
         }
-        span.in_scope(|| {
-            tracing::info!(
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "retrying"
-            )
-        });
         // Release the connection before waiting.
         drop(result);
-        tokio::time::sleep(delay).await;
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
         request = next;
         attempt = attempt.saturating_add(1);
+    }
+}
+
+/// The stand-in response for a call that sent nothing because no token could be had;
+/// [`crate::finish`] turns it into [`crate::Error::Authentication`].
+fn authentication_failed(error: crate::AuthError) -> reqwest::Response {
+    let mut response = http::Response::new(Vec::<u8>::new());
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    response.extensions_mut().insert(AuthFailure(error));
+    reqwest::Response::from(response)
+}
+
+/// `otel.name`: the method and the path template, e.g. `GET /v1/customers/{customer-tenant-id}`.
+struct SpanName<'a>(&'a reqwest::Method, &'a str);
+
+impl fmt::Display for SpanName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.1.is_empty() {
+            write!(f, "{}", self.0)
+        } else {
+            write!(f, "{} {}", self.0, self.1)
+        }
+    }
+}
+
+/// `url.full`: the request URL with the value of every secret query parameter (an API key, a
+/// client default such as an account id) replaced by `REDACTED`.
+struct RedactedUrl<'a> {
+    url: &'a reqwest::Url,
+    config: &'a ClientConfig,
+}
+
+impl fmt::Display for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let url = self.url;
+        let Some(query) = url.query() else {
+            return f.write_str(url.as_str());
+        };
+        let secret_names: Vec<&str> = self
+            .config
+            .default_query
+            .iter()
+            .map(|(name, _)| *name)
+            .chain(match &self.config.auth {
+                Auth::Static(crate::Credentials::QueryApiKey { parameter, .. }) => Some(*parameter),
+                _ => None,
+            })
+            .collect();
+        f.write_str(&url.as_str()[..url.as_str().len() - query.len() - url.fragment().map_or(0, |x| x.len() + 1)])?;
+        for (index, pair) in query.split('&').enumerate() {
+            if index > 0 {
+                f.write_str("&")?;
+            }
+            let (name, _) = pair.split_once('=').unwrap_or((pair, ""));
+            let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
+            if secret_names.iter().any(|secret| *secret == decoded) {
+                write!(f, "{name}=REDACTED")?;
+            } else {
+                f.write_str(pair)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -194,7 +324,7 @@ impl FilledIn {
 /// Adds what every request of this client carries; returns which generated headers it filled in.
 fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &OperationSpec) -> FilledIn {
     let headers = request.headers_mut();
-    if let Some(authorization) = &config.authorization {
+    if let Auth::Header(authorization) = &config.auth {
         headers.insert(AUTHORIZATION, authorization.clone());
     }
     headers.insert(USER_AGENT, config.user_agent.clone());
@@ -213,7 +343,7 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
         }
     }
     let mut query: Vec<(&str, &str)> = Vec::new();
-    if let Some(crate::Credentials::QueryApiKey { parameter, key }) = &config.credentials {
+    if let Auth::Static(crate::Credentials::QueryApiKey { parameter, key }) = &config.auth {
         query.push((parameter, key.expose()));
     }
     for (name, value) in &config.default_query {

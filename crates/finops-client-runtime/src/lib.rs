@@ -6,6 +6,9 @@
 //!
 //! - [`Secret`] and [`Credentials`]: tokens and API keys that never appear in `Debug` output,
 //!   errors or logs.
+//! - [`TokenProvider`]: where access tokens come from ([`OAuth2Credentials`], a closure, or
+//!   `AzureCredential` with the `azure` feature); the client caches the token, renews it ahead of
+//!   its expiry and after a 401, and turns a failed renewal into [`AuthError`].
 //! - [`ClientSettings`]: what a generated `ClientBuilder` collects before it builds a client.
 //! - [`RetryPolicy`]: which failures are retried and how long to wait.
 //! - [`execute`]: the request loop behind every generated call.
@@ -19,10 +22,10 @@
 //! - [`Patch`]: a PATCH body field that can be absent, `null`, or a value.
 //! - [`UnknownValue`]: what an open enum holds for a value the spec does not list.
 
+mod auth;
 mod body;
 mod call;
 mod count;
-mod credentials;
 mod error;
 mod excerpt;
 mod execute;
@@ -40,7 +43,15 @@ mod settings;
 
 pub use call::{CallOptions, with_call_options};
 pub use count::{PositiveInteger, positive_integer};
-pub use credentials::{Credentials, Secret};
+#[cfg(feature = "azure")]
+pub use auth::AzureCredential;
+pub use auth::{
+    AccessToken, AuthError, Credentials, DEFAULT_RENEWAL_MARGIN, Grant, OAuth2Credentials, OAuth2Endpoints,
+    OAuth2Flow, Secret, TokenContext, TokenFuture, TokenProvider,
+};
+/// The `azure_core` crate the `azure` feature adapts, for naming its `TokenCredential`.
+#[cfg(feature = "azure")]
+pub use azure_core;
 pub use error::{
     ApiError, Decoded, Decoder, Decoding, Error, IncompleteBody, InvalidBody, RawResponse, ResponseTooLarge,
     TransportError, failure, finish, success,

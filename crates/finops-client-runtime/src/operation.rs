@@ -5,6 +5,8 @@
 pub struct OperationSpec {
     /// The spec's `operationId`.
     pub id: &'static str,
+    /// The path template, e.g. `/v1/customers/{customer-tenant-id}` (tracing's `url.template`).
+    pub path: &'static str,
     /// The HTTP method is idempotent (GET, HEAD, OPTIONS, PUT, DELETE).
     pub idempotent_method: bool,
     /// A request header that makes a non-idempotent request safe to repeat, if the API has one.

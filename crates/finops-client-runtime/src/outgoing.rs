@@ -19,7 +19,7 @@ type SendResult<T> = Result<T, SendError<()>>;
 /// Characters percent-encoded in a path segment: the WHATWG path-segment set (controls, space,
 /// `"#<>?`{}`, `/`), `%` so that no caller text is read as an escape, and `\`, which URL parsers
 /// treat as `/` in `http` and `https` URLs.
-const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+pub(crate) const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'#')

@@ -1,9 +1,13 @@
 //! What a generated `ClientBuilder` collects, and the configuration a built client carries.
 
+use crate::auth::{DEFAULT_RENEWAL_MARGIN, TokenCache};
 use crate::hooks::{Hook, Hooks};
-use crate::{Credentials, Redirects, RetryPolicy, Secret};
+use crate::{
+    Credentials, OAuth2Credentials, OAuth2Endpoints, Redirects, RetryPolicy, Secret, TokenContext, TokenProvider,
+};
 use reqwest::header::HeaderValue;
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The settings behind a generated `ClientBuilder`. Generated builders add typed methods (named
@@ -12,7 +16,10 @@ use std::time::Duration;
 pub struct ClientSettings {
     base_url: String,
     user_agent: String,
-    credentials: Option<Credentials>,
+    auth: AuthSetting,
+    oauth2_endpoints: Option<OAuth2Endpoints>,
+    token_authority: Option<String>,
+    renewal_margin: Duration,
     default_query: Vec<(&'static str, Secret)>,
     retry: RetryPolicy,
     timeout: Option<Duration>,
@@ -21,6 +28,31 @@ pub struct ClientSettings {
     max_response_bytes: u64,
     http: Option<reqwest::Client>,
     hooks: Hooks,
+}
+
+/// How a client authenticates, as set on the builder; the last setting wins.
+#[derive(Clone, Default)]
+enum AuthSetting {
+    #[default]
+    None,
+    Static(Credentials),
+    Provider(Arc<dyn TokenProvider>),
+    OAuth2(OAuth2Credentials),
+    #[cfg(feature = "azure")]
+    Azure(Arc<dyn azure_core::credentials::TokenCredential>),
+}
+
+impl fmt::Debug for AuthSetting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthSetting::None => f.write_str("None"),
+            AuthSetting::Static(credentials) => credentials.fmt(f),
+            AuthSetting::Provider(provider) => write!(f, "TokenProvider({})", provider.kind()),
+            AuthSetting::OAuth2(credentials) => credentials.fmt(f),
+            #[cfg(feature = "azure")]
+            AuthSetting::Azure(credential) => write!(f, "Azure({credential:?})"),
+        }
+    }
 }
 
 /// The largest response body a client reads unless told otherwise: 64 MiB.
@@ -44,7 +76,10 @@ impl ClientSettings {
         Self {
             base_url: base_url.into(),
             user_agent: user_agent.into(),
-            credentials: None,
+            auth: AuthSetting::None,
+            oauth2_endpoints: None,
+            token_authority: None,
+            renewal_margin: DEFAULT_RENEWAL_MARGIN,
             default_query: Vec::new(),
             retry: RetryPolicy::default(),
             timeout: Some(Duration::from_secs(60)),
@@ -66,9 +101,46 @@ impl ClientSettings {
         self.base_url = base_url.into();
     }
 
-    /// Authenticates every request with `credentials`.
+    /// Authenticates every request with `credentials`, replacing other credentials.
     pub fn set_credentials(&mut self, credentials: Credentials) {
-        self.credentials = Some(credentials);
+        self.auth = AuthSetting::Static(credentials);
+    }
+
+    /// Authenticates every request with `Authorization: Bearer <token>` from `provider`, replacing
+    /// other credentials. The token is cached: renewed ahead of its expiry (see
+    /// [`Self::set_token_renewal_margin`]) or after a 401, one request at a time.
+    pub fn set_token_provider(&mut self, provider: impl TokenProvider) {
+        self.auth = AuthSetting::Provider(Arc::new(provider));
+    }
+
+    /// Authenticates every request with access tokens from `credentials`, replacing other
+    /// credentials. What they leave unset comes from [`Self::set_oauth2_endpoints`].
+    pub fn set_oauth2(&mut self, credentials: OAuth2Credentials) {
+        self.auth = AuthSetting::OAuth2(credentials);
+    }
+
+    /// Authenticates every request with tokens from an `azure_core` credential, for the scopes of
+    /// the spec's client credentials flow at the chosen server; replaces other credentials.
+    #[cfg(feature = "azure")]
+    pub fn set_azure_credential(&mut self, credential: Arc<dyn azure_core::credentials::TokenCredential>) {
+        self.auth = AuthSetting::Azure(credential);
+    }
+
+    /// The spec's token URL and scopes for the chosen server; generated builders set them.
+    pub fn set_oauth2_endpoints(&mut self, endpoints: OAuth2Endpoints) {
+        self.oauth2_endpoints = Some(endpoints);
+    }
+
+    /// Sends OAuth2 token requests to `authority` (scheme, host, port, and an optional path
+    /// prefix) instead of the token URL's own, keeping the token URL's path.
+    pub fn set_token_authority(&mut self, authority: impl Into<String>) {
+        self.token_authority = Some(authority.into());
+    }
+
+    /// How long before its expiry a cached token is renewed: 5 minutes unless set. A token that
+    /// lives less than twice the margin is renewed at half its lifetime.
+    pub fn set_token_renewal_margin(&mut self, margin: Duration) {
+        self.renewal_margin = margin;
     }
 
     /// Adds `name=value` to the query of every request that does not set `name` itself.
@@ -138,10 +210,6 @@ impl ClientSettings {
                 "the base URL holds a user name or password; set credentials on the builder instead".into(),
             ));
         }
-        let authorization = match &self.credentials {
-            Some(credentials) => credentials.authorization().map_err(BuildError)?,
-            None => None,
-        };
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| BuildError(format!("`{}` cannot be sent as a User-Agent", self.user_agent)))?;
         let http = match self.http {
@@ -152,9 +220,45 @@ impl ClientSettings {
                 .build()
                 .map_err(|e| BuildError(format!("the HTTP client could not be created: {e}")))?,
         };
+        let provider: Option<Arc<dyn TokenProvider>> = match &self.auth {
+            AuthSetting::Provider(provider) => Some(provider.clone()),
+            AuthSetting::OAuth2(credentials) => Some(Arc::new(
+                credentials
+                    .resolve(self.oauth2_endpoints.as_ref(), self.token_authority.as_deref())
+                    .map_err(BuildError)?,
+            )),
+            #[cfg(feature = "azure")]
+            AuthSetting::Azure(credential) => {
+                let scopes = self
+                    .oauth2_endpoints
+                    .and_then(|e| e.client_credentials)
+                    .map(|flow| flow.scopes)
+                    .unwrap_or_default();
+                if scopes.is_empty() {
+                    return Err(BuildError(
+                        "the spec gives no client-credentials scope to ask the Azure credential for".into(),
+                    ));
+                }
+                Some(Arc::new(crate::AzureCredential::new(credential.clone(), scopes.iter().copied())))
+            }
+            AuthSetting::None | AuthSetting::Static(_) => None,
+        };
+        let auth = match (self.auth, provider) {
+            (_, Some(provider)) => {
+                let context = TokenContext {
+                    http: http.clone(),
+                    timeout: self.timeout,
+                };
+                Auth::Tokens(Arc::new(TokenCache::new(provider, context, self.renewal_margin)))
+            }
+            (AuthSetting::Static(credentials), None) => match credentials.authorization().map_err(BuildError)? {
+                Some(authorization) => Auth::Header(authorization),
+                None => Auth::Static(credentials),
+            },
+            _ => Auth::None,
+        };
         let config = ClientConfig {
-            credentials: self.credentials,
-            authorization,
+            auth,
             default_query: self.default_query,
             user_agent,
             retry: self.retry,
@@ -166,11 +270,33 @@ impl ClientSettings {
     }
 }
 
+/// How a built client authenticates its requests.
+#[derive(Clone)]
+pub(crate) enum Auth {
+    None,
+    /// A static `Authorization` header, made once.
+    Header(HeaderValue),
+    /// Credentials sent elsewhere than the `Authorization` header (an API key in the query).
+    Static(Credentials),
+    /// Bearer tokens from a provider, through the cache all clones share.
+    Tokens(Arc<TokenCache>),
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::None => f.write_str("None"),
+            Auth::Header(_) => f.write_str("Bearer([redacted])"),
+            Auth::Static(credentials) => credentials.fmt(f),
+            Auth::Tokens(cache) => cache.fmt(f),
+        }
+    }
+}
+
 /// The per-request configuration a built client carries (progenitor's "inner" value).
 #[derive(Clone)]
 pub struct ClientConfig {
-    pub(crate) credentials: Option<Credentials>,
-    pub(crate) authorization: Option<HeaderValue>,
+    pub(crate) auth: Auth,
     pub(crate) default_query: Vec<(&'static str, Secret)>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: RetryPolicy,
@@ -190,7 +316,7 @@ impl fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let query: Vec<&str> = self.default_query.iter().map(|(name, _)| *name).collect();
         f.debug_struct("ClientConfig")
-            .field("credentials", &self.credentials)
+            .field("auth", &self.auth)
             .field("default_query", &query)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)

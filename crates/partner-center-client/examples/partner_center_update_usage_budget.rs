@@ -4,6 +4,7 @@
 //!
 //! ```sh
 //! PARTNER_CENTER_TOKEN=... [PARTNER_CENTER_BASE_URL=http://127.0.0.1:8080] cargo run -p partner-center-client --example partner_center_update_usage_budget
+//! PARTNER_CENTER_TENANT_ID=... PARTNER_CENTER_CLIENT_ID=... PARTNER_CENTER_CLIENT_SECRET=... [PARTNER_CENTER_AUTHORITY_URL=http://127.0.0.1:8081] [PARTNER_CENTER_BASE_URL=http://127.0.0.1:8080] cargo run -p partner-center-client --example partner_center_update_usage_budget
 //! ```
 
 use partner_center_client::Client;
@@ -12,8 +13,17 @@ use partner_center_client::Client;
 #[rustfmt::skip]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let token = std::env::var("PARTNER_CENTER_TOKEN").map_err(|_| "set PARTNER_CENTER_TOKEN")?;
-    let mut builder = Client::builder().bearer_token(token);
+    let mut builder = Client::builder();
+    builder = match std::env::var("PARTNER_CENTER_TOKEN") {
+        Ok(token) => builder.bearer_token(token),
+        Err(_) => {
+            let var = |name: &str| std::env::var(name).map_err(|_| format!("set PARTNER_CENTER_TOKEN, or PARTNER_CENTER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, PARTNER_CENTER_CLIENT_SECRET ({name} is missing)"));
+            builder.client_credentials(var("PARTNER_CENTER_TENANT_ID")?, var("PARTNER_CENTER_CLIENT_ID")?, var("PARTNER_CENTER_CLIENT_SECRET")?)
+        }
+    };
+    if let Ok(authority) = std::env::var("PARTNER_CENTER_AUTHORITY_URL") {
+        builder = builder.token_authority(authority);
+    }
     if let Ok(base_url) = std::env::var("PARTNER_CENTER_BASE_URL") {
         builder = builder.base_url(base_url);
     }

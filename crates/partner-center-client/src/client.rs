@@ -3,6 +3,7 @@
 use crate::Client;
 use ::finops_client_runtime::{BuildError, ClientSettings, OperationSpec, RetryPolicy};
 use ::std::time::Duration;
+use ::finops_client_runtime::{OAuth2Endpoints, OAuth2Flow};
 
 /// The servers the API is documented at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -41,17 +42,21 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     fn new() -> Self {
-        Self {
+        let mut builder = Self {
             settings: ClientSettings::new(
                 Server::default().base_url(),
                 concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             ),
-        }
+        };
+        builder.settings.set_oauth2_endpoints(oauth2_endpoints(Server::default()));
+        builder
     }
 
-    /// Sends requests to `server` (by default the first documented one).
+    /// Sends requests to `server` (by default the first documented one), and OAuth2 token
+    /// requests to the token URL of the server's cloud.
     pub fn server(mut self, server: Server) -> Self {
         self.settings.set_base_url(server.base_url());
+        self.settings.set_oauth2_endpoints(oauth2_endpoints(server));
         self
     }
 
@@ -66,6 +71,85 @@ impl ClientBuilder {
     /// Microsoft Entra ID access token (App-only or App+User). Some operations accept App+User tokens only; their descriptions say so.
     pub fn bearer_token(mut self, token: impl Into<::finops_client_runtime::Secret>) -> Self {
         self.settings.set_credentials(::finops_client_runtime::Credentials::Bearer(token.into()));
+        self
+    }
+
+    /// Authenticates with OAuth2 client credentials (app-only): access tokens from the chosen
+    /// server's token URL, replacing other credentials.
+    ///
+    /// The default server's token URL is `https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token`, for scopes `https://api.partnercenter.microsoft.com/.default`.
+    ///
+    /// The token is requested when the first call needs it, renewed before it expires and after a 401,
+    /// for every clone of the client at once.
+    ///
+    /// `tenant_id`: The partner's Microsoft Entra tenant, by its ID (a GUID) or a verified domain.
+    ///
+    /// Microsoft Entra ID access tokens for Partner Center (https://learn.microsoft.com/en-us/partner-center/developer/partner-center-authentication). App-only tokens come from the client credentials grant of a web app registration; App+User tokens from a user's sign-in (authorization code), renewed with its refresh token. Access tokens live about an hour. Some operations accept App+User tokens only; their descriptions say so.
+    pub fn client_credentials(mut self, tenant_id: impl Into<::std::string::String>, client_id: impl Into<::std::string::String>, client_secret: impl Into<::finops_client_runtime::Secret>) -> Self {
+        self.settings.set_oauth2(::finops_client_runtime::OAuth2Credentials::client_credentials(client_id, client_secret).token_url_variable("tenant-id", tenant_id));
+        self
+    }
+
+    /// Authenticates with an OAuth2 refresh token (app + user, from the authorization-code flow)
+    /// of an app without a client secret, replacing other credentials.
+    ///
+    /// The default server's token URL is `https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token`, for scopes `https://api.partnercenter.microsoft.com/user_impersonation`, `offline_access`. For an app with a client
+    /// secret, or to store a rotated refresh token, pass [`OAuth2Credentials`](::finops_client_runtime::OAuth2Credentials)
+    /// to [`Self::oauth2`] and keep a clone.
+    ///
+    /// The token is requested when the first call needs it, renewed before it expires and after a 401,
+    /// for every clone of the client at once.
+    ///
+    /// `tenant_id`: The partner's Microsoft Entra tenant, by its ID (a GUID) or a verified domain.
+    pub fn refresh_token(mut self, tenant_id: impl Into<::std::string::String>, client_id: impl Into<::std::string::String>, refresh_token: impl Into<::finops_client_runtime::Secret>) -> Self {
+        self.settings.set_oauth2(::finops_client_runtime::OAuth2Credentials::refresh_token(client_id, refresh_token).token_url_variable("tenant-id", tenant_id));
+        self
+    }
+
+    /// Authenticates with `credentials`, replacing other credentials; the token URL and scopes
+    /// they leave unset are the chosen server's. Set the token URL's `tenant-id` with `OAuth2Credentials::token_url_variable`.
+    ///
+    /// The token is requested when the first call needs it, renewed before it expires and after a 401,
+    /// for every clone of the client at once.
+    pub fn oauth2(mut self, credentials: ::finops_client_runtime::OAuth2Credentials) -> Self {
+        self.settings.set_oauth2(credentials);
+        self
+    }
+
+    /// Sends OAuth2 token requests to `authority` (scheme, host and port, such as a test server
+    /// or a proxy) instead of the token URL's, keeping the token URL's path.
+    pub fn token_authority(mut self, authority: impl Into<::std::string::String>) -> Self {
+        self.settings.set_token_authority(authority);
+        self
+    }
+
+    /// Authenticates with an `azure_core` credential (any `azure_identity` credential: managed
+    /// identity, Azure CLI, workload identity, a certificate), asking for the chosen server's
+    /// client-credentials scopes; replaces other credentials.
+    ///
+    /// The token is requested when the first call needs it, renewed before it expires and after a 401,
+    /// for every clone of the client at once.
+    #[cfg(feature = "azure")]
+    pub fn azure_credential(mut self, credential: ::std::sync::Arc<dyn ::finops_client_runtime::azure_core::credentials::TokenCredential>) -> Self {
+        self.settings.set_azure_credential(credential);
+        self
+    }
+
+    /// Authenticates every request with `Authorization: Bearer <token>` from `provider` (a closure
+    /// returning a future of `Result<AccessToken, AuthError>`, or any
+    /// [`TokenProvider`](::finops_client_runtime::TokenProvider)), replacing other credentials.
+    ///
+    /// The token is asked for when the first call needs it, renewed before it expires and after a
+    /// 401, one request at a time for every clone of the client.
+    pub fn token_provider(mut self, provider: impl ::finops_client_runtime::TokenProvider) -> Self {
+        self.settings.set_token_provider(provider);
+        self
+    }
+
+    /// How long before its expiry a token is renewed: 5 minutes unless set. A token that lives less
+    /// than twice this is renewed at half its lifetime.
+    pub fn token_renewal_margin(mut self, margin: Duration) -> Self {
+        self.settings.set_token_renewal_margin(margin);
         self
     }
 
@@ -142,6 +226,32 @@ impl Client {
     }
 }
 
+/// The token URL and scopes of each OAuth2 flow, from the spec's OAuth2 security scheme.
+fn oauth2_endpoints(server: Server) -> OAuth2Endpoints {
+    match server {
+        Server::Default => OAuth2Endpoints {
+            client_credentials: Some(OAuth2Flow {
+                token_url: "https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token",
+                scopes: &["https://api.partnercenter.microsoft.com/.default"],
+            }),
+            refresh_token: Some(OAuth2Flow {
+                token_url: "https://login.microsoftonline.com/{tenant-id}/oauth2/v2.0/token",
+                scopes: &["https://api.partnercenter.microsoft.com/user_impersonation", "offline_access"],
+            }),
+        },
+        Server::China => OAuth2Endpoints {
+            client_credentials: Some(OAuth2Flow {
+                token_url: "https://login.partner.microsoftonline.cn/{tenant-id}/oauth2/v2.0/token",
+                scopes: &["https://partner.partnercenterapi.microsoftonline.cn/.default"],
+            }),
+            refresh_token: Some(OAuth2Flow {
+                token_url: "https://login.partner.microsoftonline.cn/{tenant-id}/oauth2/v2.0/token",
+                scopes: &["https://partner.partnercenterapi.microsoftonline.cn/user_impersonation", "offline_access"],
+            }),
+        },
+    }
+}
+
 impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for Client {
     async fn exec(
         &self,
@@ -157,6 +267,7 @@ impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         id: "list_customers",
+        path: "/v1/customers",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -167,6 +278,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "list_customer_usage_records",
+        path: "/v1/customers/usagerecords",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -177,6 +289,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "get_overage",
+        path: "/v1/customers/{customer-tenant-id}/subscriptions/overage",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -187,6 +300,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "update_overage",
+        path: "/v1/customers/{customer-tenant-id}/subscriptions/overage",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -197,6 +311,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "list_azure_entitlements",
+        path: "/v1/customers/{customer-tenant-id}/subscriptions/{subscription-id}/azureEntitlements",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -207,6 +322,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "get_usage_budget",
+        path: "/v1/customers/{customer-tenant-id}/usagebudget",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -217,6 +333,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "update_usage_budget",
+        path: "/v1/customers/{customer-tenant-id}/usagebudget",
         idempotent_method: false,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -227,6 +344,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "get_customer_usage_summary",
+        path: "/v1/customers/{customer-tenant-id}/usagesummary",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -237,6 +355,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "get_partner_usage_summary",
+        path: "/v1/usagesummary",
         idempotent_method: true,
         idempotency_key: Some("MS-RequestId"),
         accept: Some("application/json"),
@@ -251,6 +370,7 @@ const OPERATIONS: &[OperationSpec] = &[
 /// always-safe retries.
 const UNDESCRIBED: OperationSpec = OperationSpec {
     id: "",
+    path: "",
     idempotent_method: false,
     idempotency_key: None,
     accept: None,

@@ -69,6 +69,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticates every request with `Authorization: Bearer <token>` from `provider` (a closure
+    /// returning a future of `Result<AccessToken, AuthError>`, or any
+    /// [`TokenProvider`](::finops_client_runtime::TokenProvider)), replacing other credentials.
+    ///
+    /// The token is asked for when the first call needs it, renewed before it expires and after a
+    /// 401, one request at a time for every clone of the client.
+    pub fn token_provider(mut self, provider: impl ::finops_client_runtime::TokenProvider) -> Self {
+        self.settings.set_token_provider(provider);
+        self
+    }
+
+    /// How long before its expiry a token is renewed: 5 minutes unless set. A token that lives less
+    /// than twice this is renewed at half its lifetime.
+    pub fn token_renewal_margin(mut self, margin: Duration) -> Self {
+        self.settings.set_token_renewal_margin(margin);
+        self
+    }
+
     /// Retries failed calls as `policy` allows; [`RetryPolicy::disabled`] turns retries off.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.settings.set_retry(policy);
@@ -157,6 +175,7 @@ impl ::progenitor_client::ClientHooks<::finops_client_runtime::ClientConfig> for
 const OPERATIONS: &[OperationSpec] = &[
     OperationSpec {
         id: "list_credit_transactions",
+        path: "/api/credit-transactions/list/",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -164,6 +183,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "get_credit_transaction",
+        path: "/api/credit-transactions/{id}/",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -171,6 +191,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "list_customers",
+        path: "/api/users/list/",
         idempotent_method: false,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -178,6 +199,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "get_customer",
+        path: "/api/users/{customer_identifier}/",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -185,6 +207,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "delete_customer",
+        path: "/api/users/{customer_identifier}/",
         idempotent_method: true,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -192,6 +215,7 @@ const OPERATIONS: &[OperationSpec] = &[
     },
     OperationSpec {
         id: "update_customer",
+        path: "/api/users/{customer_identifier}/",
         idempotent_method: false,
         idempotency_key: None,
         accept: Some("application/json"),
@@ -203,6 +227,7 @@ const OPERATIONS: &[OperationSpec] = &[
 /// always-safe retries.
 const UNDESCRIBED: OperationSpec = OperationSpec {
     id: "",
+    path: "",
     idempotent_method: false,
     idempotency_key: None,
     accept: None,

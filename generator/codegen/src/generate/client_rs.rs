@@ -3,6 +3,7 @@
 //! every request through the runtime's request loop.
 
 use super::model::{ApiModel, CredentialModel, OperationModel, Renewal, rust_ident};
+use super::security::{FlowModel, OAuth2Model};
 use super::rust_writer::{RustWriter, string_literal};
 use super::surface::TypeEntry;
 
@@ -13,11 +14,17 @@ pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {
     w.line("use crate::Client;");
     w.line("use ::finops_client_runtime::{BuildError, ClientSettings, OperationSpec, RetryPolicy};");
     w.line("use ::std::time::Duration;");
+    if oauth2_model(model).is_some() {
+        w.line("use ::finops_client_runtime::{OAuth2Endpoints, OAuth2Flow};");
+    }
     if let Some(entry) = server_enum(&mut w, model) {
         entries.push(entry);
     }
     client_builder(&mut w, model);
     entries.push(TypeEntry::structure("ClientBuilder"));
+    if let Some(oauth2) = oauth2_model(model) {
+        oauth2_endpoints(&mut w, model, oauth2);
+    }
     hooks(&mut w, model);
     (w.finish(), entries)
 }
@@ -78,8 +85,9 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     w.close("}");
     w.blank();
     w.open("impl ClientBuilder {");
+    let oauth2 = oauth2_model(model);
     w.open("fn new() -> Self {");
-    w.open("Self {");
+    w.open(if oauth2.is_some() { "let mut builder = Self {" } else { "Self {" });
     w.open("settings: ClientSettings::new(");
     w.line(if model.environments.is_empty() {
         "\"\","
@@ -88,15 +96,35 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     });
     w.line("concat!(env!(\"CARGO_PKG_NAME\"), \"/\", env!(\"CARGO_PKG_VERSION\")),");
     w.close("),");
-    w.close("}");
+    if oauth2.is_some() {
+        w.close("};");
+        w.line(if model.environments.is_empty() {
+            "builder.settings.set_oauth2_endpoints(oauth2_endpoints());"
+        } else {
+            "builder.settings.set_oauth2_endpoints(oauth2_endpoints(Server::default()));"
+        });
+        w.line("builder");
+    } else {
+        w.close("}");
+    }
     w.close("}");
     if !model.environments.is_empty() {
-        method(
-            w,
-            &["Sends requests to `server` (by default the first documented one)."],
-            "pub fn server(mut self, server: Server) -> Self",
-            &["self.settings.set_base_url(server.base_url());", "self"],
-        );
+        let (doc, body): (&[&str], &[&str]) = if oauth2.is_some() {
+            (
+                &["Sends requests to `server` (by default the first documented one), and OAuth2 token\nrequests to the token URL of the server's cloud."],
+                &[
+                    "self.settings.set_base_url(server.base_url());",
+                    "self.settings.set_oauth2_endpoints(oauth2_endpoints(server));",
+                    "self",
+                ],
+            )
+        } else {
+            (
+                &["Sends requests to `server` (by default the first documented one)."],
+                &["self.settings.set_base_url(server.base_url());", "self"],
+            )
+        };
+        method(w, doc, "pub fn server(mut self, server: Server) -> Self", body);
     }
     method(
         w,
@@ -138,7 +166,15 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
                     "self",
                 ],
             ),
+            CredentialModel::OAuth2(oauth2) => oauth2_methods(w, oauth2),
         }
+    }
+    if model
+        .credentials
+        .iter()
+        .any(|c| matches!(c, CredentialModel::Bearer { .. } | CredentialModel::OAuth2(_)))
+    {
+        token_provider_methods(w);
     }
     for default in &model.client_defaults {
         let parameter = &default.parameter;
@@ -268,6 +304,7 @@ fn hooks(w: &mut RustWriter, model: &ApiModel) {
     w.doc(&["For a request the table does not describe: no generated headers, and only the\nalways-safe retries."]);
     w.open("const UNDESCRIBED: OperationSpec = OperationSpec {");
     w.line("id: \"\",");
+    w.line("path: \"\",");
     w.line("idempotent_method: false,");
     w.line("idempotency_key: None,");
     w.line("accept: None,");
@@ -286,6 +323,7 @@ fn operation_spec(w: &mut RustWriter, op: &OperationModel) {
     };
     w.open("OperationSpec {");
     w.line(format!("id: {},", string_literal(&op.rust_name)));
+    w.line(format!("path: {},", string_literal(&op.path)));
     w.line(format!("idempotent_method: {idempotent},"));
     w.line(format!("idempotency_key: {},", optional(&op.idempotency_key)));
     w.line(format!("accept: {},", optional(&op.accept)));
@@ -306,4 +344,189 @@ fn operation_spec(w: &mut RustWriter, op: &OperationModel) {
         w.close("],");
     }
     w.close("},");
+}
+
+fn oauth2_model(model: &ApiModel) -> Option<&OAuth2Model> {
+    model.credentials.iter().find_map(|c| match c {
+        CredentialModel::OAuth2(oauth2) => Some(oauth2),
+        _ => None,
+    })
+}
+
+/// `fn oauth2_endpoints(server)`: the token URL and scopes of each flow at each server.
+fn oauth2_endpoints(w: &mut RustWriter, model: &ApiModel, oauth2: &OAuth2Model) {
+    let endpoints = |w: &mut RustWriter, env: &super::security::OAuth2Environment, head: &str, tail: &str| {
+        w.open(format!("{head}OAuth2Endpoints {{"));
+        for (field, flow) in [
+            ("client_credentials", &env.client_credentials),
+            ("refresh_token", &env.refresh_token),
+        ] {
+            match flow {
+                None => w.line(format!("{field}: None,")),
+                Some(flow) => {
+                    w.open(format!("{field}: Some(OAuth2Flow {{"));
+                    w.line(format!("token_url: {},", string_literal(&flow.token_url)));
+                    let scopes: Vec<String> = flow.scopes.iter().map(|s| string_literal(s)).collect();
+                    w.line(format!("scopes: &[{}],", scopes.join(", ")));
+                    w.close("}),");
+                }
+            }
+        }
+        w.close(format!("}}{tail}"));
+    };
+    w.blank();
+    w.doc(&["The token URL and scopes of each OAuth2 flow, from the spec's OAuth2 security scheme."]);
+    if model.environments.is_empty() {
+        w.open("fn oauth2_endpoints() -> OAuth2Endpoints {");
+        endpoints(w, oauth2.default_flows(), "", "");
+        w.close("}");
+        return;
+    }
+    w.open("fn oauth2_endpoints(server: Server) -> OAuth2Endpoints {");
+    w.open("match server {");
+    for env in &oauth2.environments {
+        endpoints(w, env, &format!("Server::{} => ", env.variant), ",");
+    }
+    w.close("}");
+    w.close("}");
+}
+
+/// The builder methods of an OAuth2 scheme: one per flow, then the general ones.
+fn oauth2_methods(w: &mut RustWriter, oauth2: &OAuth2Model) {
+    let defaults = oauth2.default_flows();
+    let parameters: String = oauth2
+        .variables
+        .iter()
+        .map(|(name, _)| format!("{}: impl Into<::std::string::String>, ", rust_ident(name)))
+        .collect();
+    let variables: String = oauth2
+        .variables
+        .iter()
+        .map(|(name, _)| format!(".token_url_variable({}, {})", string_literal(name), rust_ident(name)))
+        .collect();
+    let variable_docs: Vec<String> = oauth2
+        .variables
+        .iter()
+        .map(|(name, description)| format!("`{}`: {}", rust_ident(name), description))
+        .collect();
+    let scopes = |flow: &FlowModel| {
+        flow.scopes
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let renewal = "The token is requested when the first call needs it, renewed before it expires and after a 401,\nfor every clone of the client at once.";
+    if let Some(flow) = &defaults.client_credentials {
+        let mut doc = vec![
+            "Authenticates with OAuth2 client credentials (app-only): access tokens from the chosen\nserver's token URL, replacing other credentials.".to_string(),
+            format!(
+                "The default server's token URL is `{}`, for scopes {}.",
+                flow.token_url,
+                scopes(flow)
+            ),
+            renewal.to_string(),
+        ];
+        doc.extend(variable_docs.iter().cloned());
+        doc.push(oauth2.description.clone());
+        let doc: Vec<&str> = doc.iter().map(String::as_str).collect();
+        method(
+            w,
+            &doc,
+            &format!(
+                "pub fn client_credentials(mut self, {parameters}client_id: impl Into<::std::string::String>, client_secret: impl Into<::finops_client_runtime::Secret>) -> Self"
+            ),
+            &[
+                &format!(
+                    "self.settings.set_oauth2(::finops_client_runtime::OAuth2Credentials::client_credentials(client_id, client_secret){variables});"
+                ),
+                "self",
+            ],
+        );
+    }
+    if let Some(flow) = &defaults.refresh_token {
+        let mut doc = vec![
+            "Authenticates with an OAuth2 refresh token (app + user, from the authorization-code flow)\nof an app without a client secret, replacing other credentials.".to_string(),
+            format!(
+                "The default server's token URL is `{}`, for scopes {}. For an app with a client\nsecret, or to store a rotated refresh token, pass [`OAuth2Credentials`](::finops_client_runtime::OAuth2Credentials)\nto [`Self::oauth2`] and keep a clone.",
+                flow.token_url,
+                scopes(flow)
+            ),
+            renewal.to_string(),
+        ];
+        doc.extend(variable_docs.iter().cloned());
+        let doc: Vec<&str> = doc.iter().map(String::as_str).collect();
+        method(
+            w,
+            &doc,
+            &format!(
+                "pub fn refresh_token(mut self, {parameters}client_id: impl Into<::std::string::String>, refresh_token: impl Into<::finops_client_runtime::Secret>) -> Self"
+            ),
+            &[
+                &format!(
+                    "self.settings.set_oauth2(::finops_client_runtime::OAuth2Credentials::refresh_token(client_id, refresh_token){variables});"
+                ),
+                "self",
+            ],
+        );
+    }
+    let variable_names: Vec<String> = oauth2.variables.iter().map(|(name, _)| format!("`{name}`")).collect();
+    let fill = if variable_names.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Set the token URL's {} with `OAuth2Credentials::token_url_variable`.",
+            variable_names.join(", ")
+        )
+    };
+    method(
+        w,
+        &[
+            &format!(
+                "Authenticates with `credentials`, replacing other credentials; the token URL and scopes\nthey leave unset are the chosen server's.{fill}"
+            ),
+            renewal,
+        ],
+        "pub fn oauth2(mut self, credentials: ::finops_client_runtime::OAuth2Credentials) -> Self",
+        &["self.settings.set_oauth2(credentials);", "self"],
+    );
+    method(
+        w,
+        &[
+            "Sends OAuth2 token requests to `authority` (scheme, host and port, such as a test server\nor a proxy) instead of the token URL's, keeping the token URL's path.",
+        ],
+        "pub fn token_authority(mut self, authority: impl Into<::std::string::String>) -> Self",
+        &["self.settings.set_token_authority(authority);", "self"],
+    );
+    w.blank();
+    w.doc(&[
+        "Authenticates with an `azure_core` credential (any `azure_identity` credential: managed\nidentity, Azure CLI, workload identity, a certificate), asking for the chosen server's\nclient-credentials scopes; replaces other credentials.",
+        renewal,
+    ]);
+    w.line("#[cfg(feature = \"azure\")]");
+    w.open("pub fn azure_credential(mut self, credential: ::std::sync::Arc<dyn ::finops_client_runtime::azure_core::credentials::TokenCredential>) -> Self {");
+    w.line("self.settings.set_azure_credential(credential);");
+    w.line("self");
+    w.close("}");
+}
+
+/// `token_provider` and `token_renewal_margin`: bearer tokens from the caller's provider.
+fn token_provider_methods(w: &mut RustWriter) {
+    method(
+        w,
+        &[
+            "Authenticates every request with `Authorization: Bearer <token>` from `provider` (a closure\nreturning a future of `Result<AccessToken, AuthError>`, or any\n[`TokenProvider`](::finops_client_runtime::TokenProvider)), replacing other credentials.",
+            "The token is asked for when the first call needs it, renewed before it expires and after a\n401, one request at a time for every clone of the client.",
+        ],
+        "pub fn token_provider(mut self, provider: impl ::finops_client_runtime::TokenProvider) -> Self",
+        &["self.settings.set_token_provider(provider);", "self"],
+    );
+    method(
+        w,
+        &[
+            "How long before its expiry a token is renewed: 5 minutes unless set. A token that lives less\nthan twice this is renewed at half its lifetime.",
+        ],
+        "pub fn token_renewal_margin(mut self, margin: Duration) -> Self",
+        &["self.settings.set_token_renewal_margin(margin);", "self"],
+    );
 }

@@ -3,6 +3,7 @@
 
 use super::deps::KnownCrate;
 use super::model::{ApiModel, CredentialModel, OperationModel};
+use super::security::OAuth2Model;
 use crate::spec::normalize::Rewrite;
 use std::fmt::Write as _;
 
@@ -43,15 +44,122 @@ impl CrateInfo {
         self.api.to_uppercase().replace('-', "_")
     }
 
-    /// The builder call that sets the API's main credential, e.g. `.bearer_token(token)`.
-    fn credential_call(&self) -> String {
-        match self.model.credentials.first() {
-            Some(CredentialModel::Bearer { .. }) => ".bearer_token(token)".into(),
-            Some(CredentialModel::QueryApiKey { parameter, .. }) => {
-                format!(".{}(token)", super::model::rust_ident(parameter))
+    /// The builder call that sets the API's static credential from `token`, e.g.
+    /// `.bearer_token(token)`; empty when the spec declares none.
+    fn static_credential_call(&self) -> String {
+        self.model
+            .credentials
+            .iter()
+            .find_map(|c| match c {
+                CredentialModel::Bearer { .. } => Some(".bearer_token(token)".to_string()),
+                CredentialModel::QueryApiKey { parameter, .. } => {
+                    Some(format!(".{}(token)", super::model::rust_ident(parameter)))
+                }
+                CredentialModel::OAuth2(_) => None,
+            })
+            .unwrap_or_default()
+    }
+
+    fn oauth2(&self) -> Option<&OAuth2Model> {
+        self.model.credentials.iter().find_map(|c| match c {
+            CredentialModel::OAuth2(oauth2) => Some(oauth2),
+            _ => None,
+        })
+    }
+
+    /// The OAuth2 grant an example uses when no token is set: the builder method, and the
+    /// environment variables of its arguments in order.
+    fn oauth2_grant(&self) -> Option<(&'static str, Vec<String>)> {
+        let oauth2 = self.oauth2()?;
+        let prefix = self.env_prefix();
+        let flows = oauth2.default_flows();
+        let (method, last) = if flows.client_credentials.is_some() {
+            ("client_credentials", ["CLIENT_ID", "CLIENT_SECRET"])
+        } else {
+            ("refresh_token", ["CLIENT_ID", "REFRESH_TOKEN"])
+        };
+        let mut vars: Vec<String> = oauth2
+            .variables
+            .iter()
+            .map(|(name, _)| format!("{prefix}_{}", name.to_uppercase().replace('-', "_")))
+            .collect();
+        vars.extend(last.iter().map(|v| format!("{prefix}_{v}")));
+        Some((method, vars))
+    }
+
+    /// The statements of an example program that build `client` from the environment: a token
+    /// (`<PREFIX>_TOKEN`), or else the OAuth2 grant's variables; then the authority and base URL.
+    fn client_from_env(&self) -> String {
+        let prefix = self.env_prefix();
+        let mut out = String::new();
+        match (self.oauth2_grant(), self.static_credential_call()) {
+            (Some((method, vars)), token_call) => {
+                let list = vars.join(", ");
+                let args = vars
+                    .iter()
+                    .map(|v| format!("var(\"{v}\")?"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let _ = writeln!(out, "let mut builder = Client::builder();");
+                if token_call.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "let var = |name: &str| std::env::var(name).map_err(|_| format!(\"set {list} ({{name}} is missing)\"));"
+                    );
+                    let _ = writeln!(out, "builder = builder.{method}({args});");
+                } else {
+                    let _ = writeln!(out, "builder = match std::env::var(\"{prefix}_TOKEN\") {{");
+                    let _ = writeln!(out, "    Ok(token) => builder{token_call},");
+                    let _ = writeln!(out, "    Err(_) => {{");
+                    let _ = writeln!(
+                        out,
+                        "        let var = |name: &str| std::env::var(name).map_err(|_| format!(\"set {prefix}_TOKEN, or {list} ({{name}} is missing)\"));"
+                    );
+                    let _ = writeln!(out, "        builder.{method}({args})");
+                    let _ = writeln!(out, "    }}");
+                    let _ = writeln!(out, "}};");
+                }
+                let _ = writeln!(out, "if let Ok(authority) = std::env::var(\"{prefix}_AUTHORITY_URL\") {{");
+                let _ = writeln!(out, "    builder = builder.token_authority(authority);");
+                let _ = writeln!(out, "}}");
             }
-            None => String::new(),
+            (None, token_call) if token_call.is_empty() => {
+                let _ = writeln!(out, "let mut builder = Client::builder();");
+            }
+            (None, token_call) => {
+                let _ = writeln!(
+                    out,
+                    "let token = std::env::var(\"{prefix}_TOKEN\").map_err(|_| \"set {prefix}_TOKEN\")?;"
+                );
+                let _ = writeln!(out, "let mut builder = Client::builder(){token_call};");
+            }
         }
+        let _ = writeln!(out, "if let Ok(base_url) = std::env::var(\"{prefix}_BASE_URL\") {{");
+        let _ = writeln!(out, "    builder = builder.base_url(base_url);");
+        let _ = writeln!(out, "}}");
+        let _ = writeln!(out, "let client = builder.build()?;");
+        out
+    }
+
+    /// How to run an example, for its doc comment: one command line per way to authenticate.
+    fn example_commands(&self, example: &str) -> String {
+        let prefix = self.env_prefix();
+        let run = format!("cargo run -p {} --example {example}", self.package);
+        let mut out = String::new();
+        if !self.static_credential_call().is_empty() {
+            let _ = writeln!(out, "//! {prefix}_TOKEN=... [{prefix}_BASE_URL=http://127.0.0.1:8080] {run}");
+        }
+        if let Some((_, vars)) = self.oauth2_grant() {
+            let set: String = vars.iter().map(|v| format!("{v}=... ")).collect();
+            let _ = writeln!(
+                out,
+                "//! {set}[{prefix}_AUTHORITY_URL=http://127.0.0.1:8081] [{prefix}_BASE_URL=http://127.0.0.1:8080] {run}"
+            );
+        }
+        if out.is_empty() {
+            let _ = writeln!(out, "//! [{prefix}_BASE_URL=http://127.0.0.1:8080] {run}");
+        }
+        out
     }
 
     /// The example program of `op`, named after the API too: examples of every crate share
@@ -83,6 +191,11 @@ pub fn cargo_toml(info: &CrateInfo, deps: &[&KnownCrate], schemars: bool) -> Str
     } else {
         ("", "")
     };
+    let azure_feature = if info.oauth2().is_some() {
+        "# `ClientBuilder::azure_credential`: any `azure_identity` credential as the token source.\nazure = [\"finops-client-runtime/azure\"]\n"
+    } else {
+        ""
+    };
     let keywords = info
         .keywords
         .iter()
@@ -110,7 +223,7 @@ default = ["rustls"]
 rustls = ["reqwest/rustls"]
 # TLS through the platform's native library (OpenSSL on Linux).
 native-tls = ["reqwest/native-tls"]
-{schemars_feature}
+{schemars_feature}{azure_feature}
 [dependencies]
 {dependencies}{schemars_dependency}
 [dev-dependencies]
@@ -196,27 +309,15 @@ pub fn rust_file(info: &CrateInfo, code: &str) -> String {
 /// URL and credential from the environment.
 pub fn example_rs(info: &CrateInfo, op: &OperationModel) -> Option<String> {
     let sample = op.rust_sample.as_deref()?;
-    let prefix = info.env_prefix();
     let example = info.example_name(op);
-    let body: String = sample
-        .trim_end()
-        .lines()
-        .map(|line| {
-            if line.is_empty() {
-                "\n".to_string()
-            } else {
-                format!("    {line}\n")
-            }
-        })
-        .collect();
+    let body = indent(sample.trim_end());
     Some(format!(
         r#"// {header}
 
 //! Calls `{rust_name}` ({method} {path}) and prints the result.
 //!
 //! ```sh
-//! {prefix}_TOKEN=... [{prefix}_BASE_URL=http://127.0.0.1:8080] cargo run -p {package} --example {example}
-//! ```
+{commands}//! ```
 
 use {lib}::Client;
 
@@ -224,13 +325,7 @@ use {lib}::Client;
 #[rustfmt::skip]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {{
-    let token = std::env::var("{prefix}_TOKEN").map_err(|_| "set {prefix}_TOKEN")?;
-    let mut builder = Client::builder(){credential};
-    if let Ok(base_url) = std::env::var("{prefix}_BASE_URL") {{
-        builder = builder.base_url(base_url);
-    }}
-    let client = builder.build()?;
-
+{setup}
 {body}    Ok(())
 }}
 "#,
@@ -238,10 +333,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
         rust_name = op.rust_name,
         method = op.method.to_uppercase(),
         path = op.path,
-        package = info.package,
         lib = info.lib_name(),
-        credential = info.credential_call(),
+        commands = info.example_commands(&example),
+        setup = indent(&info.client_from_env()),
     ))
+}
+
+/// `text` indented by four spaces, blank lines left empty.
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            if line.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {line}\n")
+            }
+        })
+        .collect()
 }
 
 /// `API.md`: the public API in a few lines per item, so a pull request's diff of this file shows
@@ -395,8 +503,10 @@ fn behaviour(info: &CrateInfo) -> String {
          and body. Its message is one sentence: the status and the body's message field, or the start of an \
          undocumented body with secret-looking values removed.\n\
          - **Secrets**: tokens and API keys never appear in `Debug` output, errors or `tracing` fields.\n\
-         - **Tracing**: each attempt runs in a `finops_request` span with the operation id, attempt, \
-         status and duration.\n",
+         - **Tracing**: each attempt runs in a `finops_request` span with the operation id and the \
+         OpenTelemetry HTTP client attributes (`http.request.method`, `url.full` with secret query values \
+         redacted, `url.template`, `server.address`, `http.request.resend_count`, \
+         `http.response.status_code`, `error.type`); a token request runs in a `finops_token` span.\n",
     );
     let generated: Vec<String> = {
         let mut names: Vec<String> = Vec::new();
@@ -455,22 +565,56 @@ fn example(info: &CrateInfo) -> String {
         .find_map(|op| op.rust_sample.as_deref())
         .map(|sample| sample.trim_end().to_string())
         .unwrap_or_else(|| "// Call an operation, e.g. `client.<operation>().send().await?`.".to_string());
-    format!(
+    let static_call = info.static_credential_call();
+    let build = if static_call.is_empty() {
+        "let client = Client::builder().build()?;".to_string()
+    } else {
+        format!("let token = std::env::var(\"{env}\")?;\nlet client = Client::builder(){static_call}.build()?;")
+    };
+    let mut out = format!(
         r#"## Example
 
 ```rust,no_run
 # async fn example() -> Result<(), Box<dyn std::error::Error>> {{
 use {lib}::Client;
 
-let token = std::env::var("{env}")?;
-let client = Client::builder(){credential}.build()?;
+{build}
 
 {call}
 # Ok(())
 # }}
 ```
 
-"#,
-        credential = info.credential_call(),
+"#
+    );
+    if let Some((method, vars)) = info.oauth2_grant() {
+        let args: Vec<String> = vars.iter().map(|v| format!("std::env::var(\"{v}\")?")).collect();
+        let _ = write!(
+            out,
+            r#"Or with OAuth2 credentials, whose access tokens the client requests, caches and renews before
+they expire (and after a 401), one request at a time for every clone of the client:
+
+```rust,no_run
+# fn example() -> Result<(), Box<dyn std::error::Error>> {{
+use {lib}::Client;
+
+let client = Client::builder()
+    .{method}(
+        {args},
     )
+    .build()?;
+# Ok(())
+# }}
+```
+
+Every example program takes `{env}`, or else {vars}; `{prefix}_AUTHORITY_URL` sends token requests to
+another host (a test server).
+
+"#,
+            args = args.join(",\n        "),
+            vars = vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
+            prefix = info.env_prefix(),
+        );
+    }
+    out
 }

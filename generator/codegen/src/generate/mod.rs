@@ -10,6 +10,7 @@ pub mod models_rs;
 pub mod postprocess;
 pub mod progenitor;
 pub mod rust_writer;
+pub mod security;
 pub mod send_rs;
 pub mod surface;
 
@@ -365,6 +366,21 @@ fn crate_info(
             )
             .replace("Query", "query")
             .replace("Header", "header"),
+            openapiv3::ReferenceOr::Item(openapiv3::SecurityScheme::OAuth2 { flows, description, .. }) => {
+                let mut grants = Vec::new();
+                if flows.client_credentials.is_some() {
+                    grants.push("client credentials (`ClientBuilder::client_credentials`)");
+                }
+                if flows.authorization_code.is_some() {
+                    grants.push("refresh tokens of the authorization-code flow (`ClientBuilder::refresh_token`)");
+                }
+                format!(
+                    "`{name}`: OAuth2 access tokens from {}, or any `OAuth2Credentials` (`ClientBuilder::oauth2`), \
+                     cached and renewed before they expire and after a 401. {}",
+                    grants.join(" or "),
+                    description.clone().unwrap_or_default()
+                )
+            }
             _ => format!("`{name}`"),
         })
         .map(|s| s.trim_end().to_string())

@@ -13,7 +13,7 @@
 use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
 use crate::spec::BundledSpec;
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use openapiv3::{OpenAPI, Parameter, ReferenceOr, Response, Schema, SchemaKind, SecurityScheme, Type};
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, Response, Schema, SchemaKind, Type};
 use std::collections::BTreeSet;
 
 /// The spec facts of one API that progenitor does not use.
@@ -29,19 +29,15 @@ pub struct ApiModel {
 
 #[derive(Debug, Clone)]
 pub struct EnvironmentModel {
+    /// The `x-environment` name, e.g. `china`.
+    pub name: String,
     /// The variant name, e.g. `China`.
     pub variant: String,
     pub url: String,
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialModel {
-    /// An HTTP `bearer` scheme: `ClientBuilder::bearer_token`.
-    Bearer { description: String },
-    /// An `apiKey` scheme sent in the query: `ClientBuilder::<parameter>`.
-    QueryApiKey { parameter: String, description: String },
-}
+pub use super::security::CredentialModel;
 
 /// A query parameter the client builder can set for every call.
 #[derive(Debug, Clone)]
@@ -276,50 +272,14 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             .help("give each server a distinct `x-environment` name"));
         }
         environments.push(EnvironmentModel {
+            name,
             variant,
             url: server.url.trim_end_matches('/').to_string(),
             description: server.description.clone().unwrap_or_default(),
         });
     }
 
-    let mut credentials = Vec::new();
-    for (name, scheme) in &components.security_schemes {
-        let ReferenceOr::Item(scheme) = scheme else { continue };
-        let credential = match scheme {
-            SecurityScheme::HTTP {
-                scheme, description, ..
-            } if scheme.eq_ignore_ascii_case("bearer") => CredentialModel::Bearer {
-                description: description.clone().unwrap_or_default(),
-            },
-            SecurityScheme::APIKey {
-                location: openapiv3::APIKeyLocation::Query,
-                name: parameter,
-                description,
-                ..
-            } => CredentialModel::QueryApiKey {
-                parameter: parameter.clone(),
-                description: description.clone().unwrap_or_default(),
-            },
-            _ => {
-                return Err(fail(
-                    &format!("/components/securitySchemes/{}", esc(name)),
-                    format!("security scheme `{name}` is neither HTTP bearer nor an API key in the query"),
-                )
-                .help("the client builder supports `type: http, scheme: bearer` and `type: apiKey, in: query`"));
-            }
-        };
-        if credentials
-            .iter()
-            .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&credential))
-        {
-            return Err(fail(
-                &format!("/components/securitySchemes/{}", esc(name)),
-                format!("security scheme `{name}` repeats a kind of credential"),
-            )
-            .help("declare at most one bearer scheme and one query API key scheme"));
-        }
-        credentials.push(credential);
-    }
+    let credentials = super::security::read(spec, &components, &environments)?;
 
     let mut client_defaults: Vec<ClientDefault> = Vec::new();
     let mut operation_models = Vec::new();

@@ -1,0 +1,17 @@
+//! How requests authenticate: static credentials from the spec's security schemes, and access
+//! tokens from a [`TokenProvider`] kept fresh by a cache that every clone of a client shares.
+
+#[cfg(feature = "azure")]
+mod azure;
+mod cache;
+mod credentials;
+mod oauth2;
+mod token;
+
+#[cfg(feature = "azure")]
+pub use azure::AzureCredential;
+pub(crate) use cache::TokenCache;
+pub use cache::DEFAULT_RENEWAL_MARGIN;
+pub use credentials::{Credentials, Secret};
+pub use oauth2::{Grant, OAuth2Credentials, OAuth2Endpoints, OAuth2Flow};
+pub use token::{AccessToken, AuthError, TokenContext, TokenFuture, TokenProvider};
