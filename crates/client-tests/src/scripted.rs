@@ -3,7 +3,9 @@
 //! body with no end, a status line with any code, any header bytes.
 //!
 //! Every connection serves one request and is then closed. Requests are answered with the
-//! script's replies in order; once the script runs out, its last reply is repeated.
+//! script's replies in order; once the script runs out, its last reply is repeated. A server
+//! started with [`ScriptedServer::handle`] answers each request with what a function returns
+//! instead; it runs on the test's runtime, so it reads the same (possibly paused) clock.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -106,6 +108,32 @@ impl Reply {
     }
 }
 
+/// A request as the server read it.
+#[derive(Debug, Clone)]
+pub struct ReceivedRequest {
+    pub method: String,
+    /// The path and query, as sent.
+    pub target: String,
+    /// Header names in lower case, values as text.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl ReceivedRequest {
+    /// The value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The body as `application/x-www-form-urlencoded` pairs.
+    pub fn form(&self) -> Vec<(String, String)> {
+        serde_urlencoded::from_bytes(&self.body).expect("a form body")
+    }
+}
+
+type Handler = dyn Fn(&ReceivedRequest) -> Reply + Send + Sync;
+
 /// A running scripted server; it stops when dropped.
 pub struct ScriptedServer {
     address: std::net::SocketAddr,
@@ -117,18 +145,28 @@ impl ScriptedServer {
     /// Starts a server answering with `script` (at least one reply).
     pub async fn start(script: Vec<Reply>) -> Self {
         assert!(!script.is_empty(), "a script needs a reply");
+        let next = AtomicUsize::new(0);
+        Self::handle(move |_| {
+            let index = next.fetch_add(1, Ordering::SeqCst);
+            script[index.min(script.len() - 1)].clone()
+        })
+        .await
+    }
+
+    /// Starts a server answering each request with `handler`'s reply.
+    pub async fn handle(handler: impl Fn(&ReceivedRequest) -> Reply + Send + Sync + 'static) -> Self {
+        let handler: Arc<Handler> = Arc::new(handler);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
         let address = listener.local_addr().expect("an address");
         let requests = Arc::new(AtomicUsize::new(0));
-        let script = Arc::new(script);
         let task = {
             let requests = Arc::clone(&requests);
             tokio::spawn(async move {
                 while let Ok((stream, _)) = listener.accept().await {
-                    let script = Arc::clone(&script);
+                    let handler = Arc::clone(&handler);
                     let requests = Arc::clone(&requests);
                     tokio::spawn(async move {
-                        let _ = serve(stream, &script, &requests).await;
+                        let _ = serve(stream, &*handler, &requests).await;
                     });
                 }
             })
@@ -157,10 +195,10 @@ impl Drop for ScriptedServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, script: &[Reply], requests: &AtomicUsize) -> std::io::Result<()> {
-    read_request(&mut stream).await?;
-    let index = requests.fetch_add(1, Ordering::SeqCst);
-    let reply = &script[index.min(script.len() - 1)];
+async fn serve(mut stream: TcpStream, handler: &Handler, requests: &AtomicUsize) -> std::io::Result<()> {
+    let request = read_request(&mut stream).await?;
+    requests.fetch_add(1, Ordering::SeqCst);
+    let reply = &handler(&request);
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }
@@ -179,7 +217,7 @@ async fn serve(mut stream: TcpStream, script: &[Reply], requests: &AtomicUsize) 
 }
 
 /// Reads one request's head and its `Content-Length` body.
-async fn read_request(stream: &mut TcpStream) -> std::io::Result<()> {
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<ReceivedRequest> {
     let mut data = Vec::new();
     let mut buffer = [0u8; 4096];
     let head_end = loop {
@@ -192,19 +230,32 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<()> {
             break end + 4;
         }
     };
-    let text = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-    let length: usize = text
-        .lines()
-        .find_map(|line| line.strip_prefix("content-length:"))
-        .and_then(|value| value.trim().parse().ok())
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.lines();
+    let mut request_line = lines.next().unwrap_or_default().split(' ');
+    let method = request_line.next().unwrap_or_default().to_string();
+    let target = request_line.next().unwrap_or_default().to_string();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.parse().ok())
         .unwrap_or(0);
-    let mut body = data.len() - head_end;
-    while body < length {
+    let mut body = data[head_end..].to_vec();
+    while body.len() < length {
         let n = stream.read(&mut buffer).await?;
         if n == 0 {
             break;
         }
-        body += n;
+        body.extend_from_slice(&buffer[..n]);
     }
-    Ok(())
+    Ok(ReceivedRequest {
+        method,
+        target,
+        headers,
+        body,
+    })
 }

@@ -18,8 +18,9 @@ mod send;
 
 pub use client::*;
 pub use finops_client_runtime::{
-    ApiError, Attempt, BuildError, CallOptions, Error, Hook, IncompleteBody, InvalidBody, Patch, RawResponse,
-    Redirects, RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TransportError, UnknownValue,
+    AccessToken, ApiError, Attempt, AuthError, BuildError, CallOptions, Error, Hook, IncompleteBody, InvalidBody,
+    Patch, RawResponse, Redirects, RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TokenContext,
+    TokenFuture, TokenProvider, TransportError, UnknownValue,
 };
 pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`

@@ -213,7 +213,11 @@ impl<E> Error<E> {
             Error::UnexpectedStatus(r) => Some(&r.body),
             Error::InvalidBody(b) => Some(&b.body),
             Error::IncompleteBody(b) => Some(&b.body),
-            Error::ResponseTooLarge(_) | Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
+            Error::ResponseTooLarge(_)
+            | Error::InvalidRequest(_)
+            | Error::Authentication(_)
+            | Error::Transport(_)
+            | Error::Internal(_) => None,
         }
     }
 

@@ -2,11 +2,11 @@
 
 use crate::body::{self, BodyProblem};
 use crate::call;
+use crate::error::AuthFailure;
 use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
 use crate::request_ids::SentIds;
 use crate::retry::Outcome;
-use crate::error::AuthFailure;
 use crate::settings::{Auth, ClientConfig};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};

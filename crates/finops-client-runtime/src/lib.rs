@@ -41,17 +41,17 @@ mod response;
 mod retry;
 mod settings;
 
-pub use call::{CallOptions, with_call_options};
-pub use count::{PositiveInteger, positive_integer};
 #[cfg(feature = "azure")]
 pub use auth::AzureCredential;
 pub use auth::{
-    AccessToken, AuthError, Credentials, DEFAULT_RENEWAL_MARGIN, Grant, OAuth2Credentials, OAuth2Endpoints,
-    OAuth2Flow, Secret, TokenContext, TokenFuture, TokenProvider,
+    AccessToken, AuthError, Credentials, DEFAULT_RENEWAL_MARGIN, Grant, OAuth2Credentials, OAuth2Endpoints, OAuth2Flow,
+    Secret, TokenContext, TokenFuture, TokenProvider,
 };
 /// The `azure_core` crate the `azure` feature adapts, for naming its `TokenCredential`.
 #[cfg(feature = "azure")]
 pub use azure_core;
+pub use call::{CallOptions, with_call_options};
+pub use count::{PositiveInteger, positive_integer};
 pub use error::{
     ApiError, Decoded, Decoder, Decoding, Error, IncompleteBody, InvalidBody, RawResponse, ResponseTooLarge,
     TransportError, failure, finish, success,

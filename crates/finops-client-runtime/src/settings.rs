@@ -239,7 +239,10 @@ impl ClientSettings {
                         "the spec gives no client-credentials scope to ask the Azure credential for".into(),
                     ));
                 }
-                Some(Arc::new(crate::AzureCredential::new(credential.clone(), scopes.iter().copied())))
+                Some(Arc::new(crate::AzureCredential::new(
+                    credential.clone(),
+                    scopes.iter().copied(),
+                )))
             }
             AuthSetting::None | AuthSetting::Static(_) => None,
         };

@@ -10,8 +10,8 @@ mod token;
 
 #[cfg(feature = "azure")]
 pub use azure::AzureCredential;
-pub(crate) use cache::TokenCache;
 pub use cache::DEFAULT_RENEWAL_MARGIN;
+pub(crate) use cache::TokenCache;
 pub use credentials::{Credentials, Secret};
 pub use oauth2::{Grant, OAuth2Credentials, OAuth2Endpoints, OAuth2Flow};
 pub use token::{AccessToken, AuthError, TokenContext, TokenFuture, TokenProvider};

@@ -70,7 +70,12 @@ pub struct OAuth2Flow {
 impl OAuth2Credentials {
     /// The client credentials grant: `client_id` and `client_secret` of an app registration.
     pub fn client_credentials(client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
-        Self::new(Grant::ClientCredentials, client_id.into(), Some(client_secret.into()), None)
+        Self::new(
+            Grant::ClientCredentials,
+            client_id.into(),
+            Some(client_secret.into()),
+            None,
+        )
     }
 
     /// The refresh token grant: `refresh_token` from a user's sign-in, for app `client_id`. Add
@@ -153,12 +158,14 @@ impl OAuth2Credentials {
             (Some(url), _) => url.as_str(),
             (None, Some(flow)) => flow.token_url,
             (None, None) => {
-                return Err("the OAuth2 credentials have no token URL; set one with `OAuth2Credentials::token_url`".into());
+                return Err(
+                    "the OAuth2 credentials have no token URL; set one with `OAuth2Credentials::token_url`".into(),
+                );
             }
         };
         let filled = fill_variables(template, &self.url_variables)?;
-        let mut url = reqwest::Url::parse(&filled)
-            .map_err(|e| format!("the token URL `{filled}` is not a URL: {e}"))?;
+        let mut url =
+            reqwest::Url::parse(&filled).map_err(|e| format!("the token URL `{filled}` is not a URL: {e}"))?;
         if let Some(authority) = authority {
             url = with_authority(&url, authority)?;
         }
@@ -216,7 +223,10 @@ fn fill_variables(template: &str, variables: &[(String, String)]) -> Result<Stri
         if value.is_empty() {
             return Err(format!("the token URL variable `{name}` is empty"));
         }
-        out.extend(percent_encoding::utf8_percent_encode(value, crate::outgoing::PATH_SEGMENT));
+        out.extend(percent_encoding::utf8_percent_encode(
+            value,
+            crate::outgoing::PATH_SEGMENT,
+        ));
         rest = &rest[open + close + 1..];
     }
     out.push_str(rest);
@@ -225,7 +235,8 @@ fn fill_variables(template: &str, variables: &[(String, String)]) -> Result<Stri
 
 /// `url` sent to `authority` (scheme, host, port and an optional path prefix) instead.
 fn with_authority(url: &reqwest::Url, authority: &str) -> Result<reqwest::Url, String> {
-    let base = reqwest::Url::parse(authority).map_err(|e| format!("the token authority `{authority}` is not a URL: {e}"))?;
+    let base =
+        reqwest::Url::parse(authority).map_err(|e| format!("the token authority `{authority}` is not a URL: {e}"))?;
     if base.query().is_some() || base.fragment().is_some() || !base.username().is_empty() {
         return Err(format!(
             "the token authority `{}` must be a scheme, host and port (and a path) only",
@@ -428,7 +439,9 @@ async fn send_token_request(
             }
             body.extend_from_slice(&chunk);
         }
-        builder.body(body).map_err(|_| TokenHttpError::NoResponse("invalid response"))
+        builder
+            .body(body)
+            .map_err(|_| TokenHttpError::NoResponse("invalid response"))
     };
     read.instrument(span.clone()).await
 }
@@ -480,7 +493,10 @@ mod tests {
             .scope("custom")
             .resolve(Some(&endpoints), Some("http://127.0.0.1:9/prefix/"))
             .unwrap();
-        assert_eq!(provider.token_url.as_str(), "http://127.0.0.1:9/prefix/a%20b%2Fc/oauth2/v2.0/token");
+        assert_eq!(
+            provider.token_url.as_str(),
+            "http://127.0.0.1:9/prefix/a%20b%2Fc/oauth2/v2.0/token"
+        );
         assert_eq!(provider.scopes, ["custom"]);
     }
 

@@ -174,7 +174,10 @@ impl AuthError {
 
     pub(crate) fn unreadable(status: StatusCode, why: impl Into<String>) -> Self {
         Self {
-            kind: AuthErrorKind::Unreadable { status, why: why.into() },
+            kind: AuthErrorKind::Unreadable {
+                status,
+                why: why.into(),
+            },
         }
     }
 
@@ -262,7 +265,10 @@ impl fmt::Display for AuthError {
                 status,
                 error,
                 description: Some(description),
-            } => write!(f, "the token endpoint refused the request ({status}): {error}: {description}"),
+            } => write!(
+                f,
+                "the token endpoint refused the request ({status}): {error}: {description}"
+            ),
             AuthErrorKind::Refused { status, error, .. } => {
                 write!(f, "the token endpoint refused the request ({status}): {error}")
             }

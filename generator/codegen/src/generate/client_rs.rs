@@ -3,8 +3,8 @@
 //! every request through the runtime's request loop.
 
 use super::model::{ApiModel, CredentialModel, OperationModel, Renewal, rust_ident};
-use super::security::{FlowModel, OAuth2Model};
 use super::rust_writer::{RustWriter, string_literal};
+use super::security::{FlowModel, OAuth2Model};
 use super::surface::TypeEntry;
 
 /// The module's source, and its public types for the API summary.
@@ -87,7 +87,11 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     w.open("impl ClientBuilder {");
     let oauth2 = oauth2_model(model);
     w.open("fn new() -> Self {");
-    w.open(if oauth2.is_some() { "let mut builder = Self {" } else { "Self {" });
+    w.open(if oauth2.is_some() {
+        "let mut builder = Self {"
+    } else {
+        "Self {"
+    });
     w.open("settings: ClientSettings::new(");
     w.line(if model.environments.is_empty() {
         "\"\","
@@ -111,7 +115,9 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     if !model.environments.is_empty() {
         let (doc, body): (&[&str], &[&str]) = if oauth2.is_some() {
             (
-                &["Sends requests to `server` (by default the first documented one), and OAuth2 token\nrequests to the token URL of the server's cloud."],
+                &[
+                    "Sends requests to `server` (by default the first documented one), and OAuth2 token\nrequests to the token URL of the server's cloud.",
+                ],
                 &[
                     "self.settings.set_base_url(server.base_url());",
                     "self.settings.set_oauth2_endpoints(oauth2_endpoints(server));",

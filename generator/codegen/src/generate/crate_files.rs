@@ -119,7 +119,10 @@ impl CrateInfo {
                     let _ = writeln!(out, "    }}");
                     let _ = writeln!(out, "}};");
                 }
-                let _ = writeln!(out, "if let Ok(authority) = std::env::var(\"{prefix}_AUTHORITY_URL\") {{");
+                let _ = writeln!(
+                    out,
+                    "if let Ok(authority) = std::env::var(\"{prefix}_AUTHORITY_URL\") {{"
+                );
                 let _ = writeln!(out, "    builder = builder.token_authority(authority);");
                 let _ = writeln!(out, "}}");
             }
@@ -147,7 +150,10 @@ impl CrateInfo {
         let run = format!("cargo run -p {} --example {example}", self.package);
         let mut out = String::new();
         if !self.static_credential_call().is_empty() {
-            let _ = writeln!(out, "//! {prefix}_TOKEN=... [{prefix}_BASE_URL=http://127.0.0.1:8080] {run}");
+            let _ = writeln!(
+                out,
+                "//! {prefix}_TOKEN=... [{prefix}_BASE_URL=http://127.0.0.1:8080] {run}"
+            );
         }
         if let Some((_, vars)) = self.oauth2_grant() {
             let set: String = vars.iter().map(|v| format!("{v}=... ")).collect();
@@ -288,16 +294,72 @@ pub fn lib_rs(info: &CrateInfo, modules: &[&str], deps: &[&KnownCrate]) -> Strin
 {declarations}
 pub use client::*;
 pub use finops_client_runtime::{{
-    ApiError, Attempt, BuildError, CallOptions, Error, Hook, IncompleteBody, InvalidBody, Patch, RawResponse,
-    Redirects, RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TransportError, UnknownValue,
-}};
+{runtime_names}}};
 pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`
 /// (proxies, TLS roots) against the same version.
 pub use reqwest;
 {reexports}"#,
-        header = header_text(info)
+        header = header_text(info),
+        runtime_names = runtime_reexports(info),
     )
+}
+
+/// The runtime types a crate's public API names, as the lines of a `use` list that rustfmt keeps.
+fn runtime_reexports(info: &CrateInfo) -> String {
+    let mut names = vec![
+        "ApiError",
+        "Attempt",
+        "BuildError",
+        "CallOptions",
+        "Error",
+        "Hook",
+        "IncompleteBody",
+        "InvalidBody",
+        "Patch",
+        "RawResponse",
+        "Redirects",
+        "RequestIds",
+        "Response",
+        "ResponseTooLarge",
+        "RetryPolicy",
+        "Secret",
+        "TransportError",
+        "UnknownValue",
+    ];
+    let tokens = info
+        .model
+        .credentials
+        .iter()
+        .any(|c| matches!(c, CredentialModel::Bearer { .. } | CredentialModel::OAuth2(_)));
+    if tokens {
+        names.extend([
+            "AccessToken",
+            "AuthError",
+            "TokenContext",
+            "TokenFuture",
+            "TokenProvider",
+        ]);
+    }
+    if info.oauth2().is_some() {
+        names.extend(["Grant", "OAuth2Credentials"]);
+    }
+    names.sort_unstable();
+    let mut out = String::new();
+    let mut line = String::from("   ");
+    for name in names {
+        if line.len() + 1 + name.len() + 1 >= 120 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from("   ");
+        }
+        line.push(' ');
+        line.push_str(name);
+        line.push(',');
+    }
+    out.push_str(&line);
+    out.push('\n');
+    out
 }
 
 /// A generated Rust module: the header, then the code.

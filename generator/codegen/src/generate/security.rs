@@ -111,7 +111,10 @@ pub fn read(
             .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&credential))
         {
             return Err(spec
-                .error_at(&pointer, format!("security scheme `{name}` repeats a kind of credential"))
+                .error_at(
+                    &pointer,
+                    format!("security scheme `{name}` repeats a kind of credential"),
+                )
                 .help("declare at most one bearer scheme, one query API key scheme and one OAuth2 scheme"));
         }
         credentials.push(credential);
@@ -129,7 +132,10 @@ fn oauth2<'a>(
     environments: &[EnvironmentModel],
 ) -> Result<OAuth2Model, Diagnostic> {
     let fail = |at: &str, message: String| spec.error_at(&format!("{pointer}{at}"), message);
-    for (flow, present) in [("implicit", flows.implicit.is_some()), ("password", flows.password.is_some())] {
+    for (flow, present) in [
+        ("implicit", flows.implicit.is_some()),
+        ("password", flows.password.is_some()),
+    ] {
         if present {
             return Err(fail(
                 &format!("/flows/{flow}"),
@@ -183,7 +189,8 @@ fn oauth2<'a>(
         ("authorizationCode", &refresh_token),
     ] {
         if let Some(model) = model {
-            check_token_url(&model.token_url, &names).map_err(|(message, help)| fail(&flow_pointer(flow), message).help(help))?;
+            check_token_url(&model.token_url, &names)
+                .map_err(|(message, help)| fail(&flow_pointer(flow), message).help(help))?;
         }
     }
 
@@ -230,15 +237,21 @@ fn oauth2<'a>(
             refresh_token: None,
         };
         for (flow, default, slot) in [
-            ("clientCredentials", &client_credentials, &mut flows_here.client_credentials),
+            (
+                "clientCredentials",
+                &client_credentials,
+                &mut flows_here.client_credentials,
+            ),
             ("authorizationCode", &refresh_token, &mut flows_here.refresh_token),
         ] {
             let value = entry.get(flow);
             match (default, value) {
                 (None, None) => {}
                 (Some(_), None) => {
-                    return Err(fail(&at, format!("server `{}` has no `{flow}` entry", environment.name))
-                        .help("give every flow of `flows` a token URL and scopes on every server"));
+                    return Err(
+                        fail(&at, format!("server `{}` has no `{flow}` entry", environment.name))
+                            .help("give every flow of `flows` a token URL and scopes on every server"),
+                    );
                 }
                 (None, Some(_)) => {
                     return Err(fail(
