@@ -512,3 +512,95 @@ async fn credentials_that_cannot_be_resolved_fail_the_build() {
     assert!(error.to_string().contains("must start with http:// or https://"), "{error}");
     assert!(!format!("{:?}", Client::builder().client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET)).contains(CLIENT_SECRET));
 }
+
+/// A log sink the test can read back.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_trace_level_log_of_every_credential_path_holds_no_secret() {
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let servers = Servers::start(3600).await;
+    servers.issuer.lock().unwrap().rotate = true;
+    servers.api_state.lock().unwrap().revoked = 1;
+    // Client credentials, with a 401 and its renewal.
+    let client = servers.client_credentials();
+    client.get_usage_budget(customer()).send().await.unwrap();
+    // A refresh token that rotates.
+    let credentials = OAuth2Credentials::refresh_token(CLIENT_ID, "rt-1")
+        .client_secret(CLIENT_SECRET)
+        .token_url_variable("tenant-id", TENANT);
+    let refreshing = servers.builder().oauth2(credentials.clone()).build().unwrap();
+    refreshing.get_usage_budget(customer()).send().await.unwrap();
+    tracing::info!(?credentials, builder = ?servers.builder().client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET), "debug output");
+    // A refused token request, whose description echoes the secret.
+    servers.issuer.lock().unwrap().refuse = Some((
+        401,
+        json!({"error": "invalid_client", "error_description": format!("bad secret {CLIENT_SECRET}")}),
+    ));
+    let error = servers
+        .builder()
+        .client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET)
+        .build()
+        .unwrap()
+        .get_usage_budget(customer())
+        .send()
+        .await
+        .unwrap_err();
+    tracing::error!(%error, ?error, "the call failed");
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let mut secrets = vec![CLIENT_SECRET.to_string(), "rt-1".into(), "rt-2".into()];
+    secrets.extend(servers.issued());
+    assert!(secrets.len() >= 5, "{secrets:?}");
+    for secret in &secrets {
+        assert!(!log.contains(secret.as_str()), "`{secret}` is in the log:\n{log}");
+    }
+    // What the spans do say.
+    assert!(log.contains("finops_token{token.provider=\"oauth2_client_credentials\"}"), "{log}");
+    assert!(log.contains("finops_token{token.provider=\"oauth2_refresh_token\"}"), "{log}");
+    assert!(
+        log.contains(&format!(
+            "finops_token_request{{otel.kind=\"client\" http.request.method=\"POST\" url.full=\"{}/contoso.onmicrosoft.com/oauth2/v2.0/token\"",
+            servers.tokens.uri()
+        )),
+        "{log}"
+    );
+    assert!(log.contains("error.type=\"token_refused\""), "{log}");
+    assert!(log.contains("the token was refused; resending with a new one"), "{log}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_calls_over_an_hour_make_two_token_requests() {
+    // Entra ID's access tokens: `expires_in` 3599 s, renewed 5 minutes before they expire.
+    let servers = Servers::start(3599).await;
+    let client = servers.client_credentials();
+    for _ in 0..1000 {
+        client.get_usage_budget(customer()).send().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(3600)).await;
+    }
+    assert_eq!(servers.api_seen().len(), 1000);
+    assert!(servers.api_seen().iter().all(|(_, status)| *status == 200));
+    // At 0 s, and at 3,301.2 s: the first call at or after 3,299 s.
+    assert_eq!(servers.token_requests().len(), 2);
+}

@@ -1,5 +1,5 @@
-//! Each attempt is a `tracing` span with operation id, attempt, status and duration; no secret
-//! reaches the log.
+//! Each attempt is a `tracing` span with the operation id and the OpenTelemetry HTTP client
+//! attributes; no secret reaches the log.
 
 use respan_client::types::CustomerUpdate;
 use respan_client::{Client, RetryPolicy};
@@ -69,11 +69,60 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
         .filter(|l| l.contains("finops_request") && l.contains("close"))
         .collect();
     assert_eq!(closes.len(), 2, "{log}");
-    assert!(closes[0].contains("operation=\"update_customer\" attempt=1"), "{log}");
-    assert!(closes[0].contains("status=503"), "{log}");
-    assert!(closes[1].contains("attempt=2"), "{log}");
-    assert!(closes[1].contains("status=200"), "{log}");
-    assert!(closes.iter().all(|l| l.contains("duration_ms=")), "{log}");
+    let port = server.address().port();
+    let common = [
+        "finops_request{operation=\"update_customer\" otel.kind=\"client\"".to_string(),
+        " otel.name=PATCH /api/users/{customer_identifier}/ ".into(),
+        " http.request.method=PATCH ".into(),
+        format!(" url.full=http://127.0.0.1:{port}/api/users/acme/ "),
+        " url.template=\"/api/users/{customer_identifier}/\" ".into(),
+        " server.address=\"127.0.0.1\" ".into(),
+        format!(" server.port={port} "),
+        " duration_ms=".into(),
+    ];
+    let first = [" http.response.status_code=503 ", " error.type=\"503\" ", " otel.status_code=\"error\""];
+    let second = [" http.request.resend_count=1 ", " http.response.status_code=200"];
+    for field in common.iter().map(String::as_str).chain(first) {
+        assert!(closes[0].contains(field), "`{field}` is not in {}", closes[0]);
+    }
+    for field in common.iter().map(String::as_str).chain(second) {
+        assert!(closes[1].contains(field), "`{field}` is not in {}", closes[1]);
+    }
+    assert!(!closes[0].contains("resend_count") && !closes[1].contains("error.type"), "{log}");
     assert!(log.contains("retrying"), "{log}");
     assert!(!log.contains(TOKEN), "{log}");
+}
+
+#[tokio::test]
+async fn the_url_in_a_span_has_its_secret_query_values_redacted() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"billing_rules": []})))
+        .mount(&server)
+        .await;
+    let captured = Captured::default();
+    let sink = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_max_level(tracing::Level::TRACE)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let _ = cloudhealth_client::Client::builder()
+        .base_url(server.uri())
+        .api_key("ch-key-secret-77")
+        .build()
+        .unwrap()
+        .list_customer_statements()
+        .client_api_id(4242)
+        .page(2)
+        .send()
+        .await;
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(!log.contains("ch-key-secret-77"), "{log}");
+    assert!(
+        log.contains("/v1/customer_statements?client_api_id=4242&page=2&api_key=REDACTED "),
+        "{log}"
+    );
 }
