@@ -604,3 +604,90 @@ async fn a_thousand_calls_over_an_hour_make_two_token_requests() {
     // At 0 s, and at 3,301.2 s: the first call at or after 3,299 s.
     assert_eq!(servers.token_requests().len(), 2);
 }
+
+/// Builds the `get_usage_budget` example program of `partner-center-client`; returns its path.
+fn build_example() -> std::path::PathBuf {
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .current_dir(&root)
+        .args([
+            "build",
+            "--offline",
+            "--message-format=short",
+            "-p",
+            "partner-center-client",
+            "--example",
+            "partner_center_get_usage_budget",
+        ])
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the example does not build:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    target.join("debug/examples/partner_center_get_usage_budget")
+}
+
+/// Runs the example with `env` (and nothing else of the environment's Partner Center variables).
+async fn run_example(binary: &std::path::Path, env: Vec<(&'static str, String)>) -> std::process::Output {
+    let mut command = std::process::Command::new(binary);
+    for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with("PARTNER_CENTER_")) {
+        command.env_remove(name);
+    }
+    command.envs(env).env("PARTNER_CENTER_CUSTOMER", CUSTOMER);
+    tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn every_example_takes_a_token_or_client_credentials_from_the_environment() {
+    let binary = tokio::task::spawn_blocking(build_example).await.unwrap();
+    let servers = Servers::start(3600).await;
+    servers.issuer.lock().unwrap().issued.push(("at-env-1".into(), Instant::now()));
+
+    let with_token = run_example(
+        &binary,
+        vec![
+            ("PARTNER_CENTER_TOKEN", "at-env-1".into()),
+            ("PARTNER_CENTER_BASE_URL", servers.api.uri()),
+        ],
+    )
+    .await;
+    assert!(with_token.status.success(), "{with_token:?}");
+    assert_eq!(String::from_utf8_lossy(&with_token.stdout), "budget: Some(100.0)\n");
+    assert!(servers.token_requests().is_empty());
+
+    let with_client_credentials = run_example(
+        &binary,
+        vec![
+            ("PARTNER_CENTER_TENANT_ID", TENANT.into()),
+            ("PARTNER_CENTER_CLIENT_ID", CLIENT_ID.into()),
+            ("PARTNER_CENTER_CLIENT_SECRET", CLIENT_SECRET.into()),
+            ("PARTNER_CENTER_AUTHORITY_URL", servers.tokens.uri()),
+            ("PARTNER_CENTER_BASE_URL", servers.api.uri()),
+        ],
+    )
+    .await;
+    assert!(with_client_credentials.status.success(), "{with_client_credentials:?}");
+    assert_eq!(String::from_utf8_lossy(&with_client_credentials.stdout), "budget: Some(100.0)\n");
+    let requests = servers.token_requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].target, "/contoso.onmicrosoft.com/oauth2/v2.0/token");
+    assert_eq!(
+        servers.api_seen(),
+        [("at-env-1".to_string(), 200), ("at-2-q7".to_string(), 200)]
+    );
+
+    let without = run_example(&binary, vec![("PARTNER_CENTER_CLIENT_ID", CLIENT_ID.into())]).await;
+    assert!(!without.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&without.stderr),
+        "Error: \"set PARTNER_CENTER_TOKEN, or PARTNER_CENTER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, \
+         PARTNER_CENTER_CLIENT_SECRET (PARTNER_CENTER_TENANT_ID is missing)\"\n"
+    );
+}
