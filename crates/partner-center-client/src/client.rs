@@ -84,7 +84,7 @@ impl ClientBuilder {
     ///
     /// `tenant_id`: The partner's Microsoft Entra tenant, by its ID (a GUID) or a verified domain.
     ///
-    /// Microsoft Entra ID access tokens for Partner Center (https://learn.microsoft.com/en-us/partner-center/developer/partner-center-authentication). App-only tokens come from the client credentials grant of a web app registration; App+User tokens from a user's sign-in (authorization code), renewed with its refresh token. Access tokens live about an hour. Some operations accept App+User tokens only; their descriptions say so.
+    /// Microsoft Entra ID access tokens for Partner Center ([Partner Center authentication](https://learn.microsoft.com/en-us/partner-center/developer/partner-center-authentication)). App-only tokens come from the client credentials grant of a web app registration; App+User tokens from a user's sign-in (authorization code), renewed with its refresh token. Access tokens live about an hour. Some operations accept App+User tokens only; their descriptions say so.
     pub fn client_credentials(mut self, tenant_id: impl Into<::std::string::String>, client_id: impl Into<::std::string::String>, client_secret: impl Into<::finops_client_runtime::Secret>) -> Self {
         self.settings.set_oauth2(::finops_client_runtime::OAuth2Credentials::client_credentials(client_id, client_secret).token_url_variable("tenant-id", tenant_id));
         self
