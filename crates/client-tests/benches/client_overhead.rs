@@ -6,9 +6,13 @@
 //! timeout arms a timer on every request, and both sides should pay for it. A second hand-written
 //! call without a timeout shows what that costs.
 //!
+//! A second client takes its token from a token provider instead of a static bearer token: every
+//! attempt then asks the token cache for the token, which is what a client with OAuth2
+//! credentials does between renewals.
+//!
 //! Run: `cargo bench -p client-tests --bench client_overhead` (or as part of `cargo xtask bench`).
-//! Prints one JSON line: {"raw_rps": [...], "raw_no_timeout_rps": [...], "client_rps": [...]},
-//! one entry per round.
+//! Prints one JSON line: {"raw_rps": [...], "raw_no_timeout_rps": [...], "client_rps": [...],
+//! "client_cached_token_rps": [...]}, one entry per round.
 
 use respan_client::types::Customer;
 use std::time::{Duration, Instant};
@@ -66,6 +70,14 @@ async fn main() {
         .http_client(http.clone())
         .build()
         .unwrap();
+    let with_provider = respan_client::Client::builder()
+        .base_url(&base)
+        .token_provider(|| async {
+            Ok(respan_client::AccessToken::new("bench-token", Duration::from_secs(3600)))
+        })
+        .http_client(http.clone())
+        .build()
+        .unwrap();
     let raw = |timeout: Option<Duration>| {
         let (http, base) = (&http, &base);
         async move {
@@ -83,19 +95,24 @@ async fn main() {
             assert!(customer.customer_identifier.is_some());
         }
     };
-    let generated = || async {
-        let customer = client.get_customer("acme").send().await.unwrap();
-        assert!(customer.customer_identifier.is_some());
+    let generated = |client: &respan_client::Client| {
+        let client = client.clone();
+        async move {
+            let customer = client.get_customer("acme").send().await.unwrap();
+            assert!(customer.customer_identifier.is_some());
+        }
     };
 
     // Warm up every path (connection, allocator).
     for _ in 0..200 {
         raw(Some(TIMEOUT)).await;
         raw(None).await;
-        generated().await;
+        generated(&client).await;
+        generated(&with_provider).await;
     }
     let rate = |started: Instant| REQUESTS as f64 / started.elapsed().as_secs_f64();
-    let (mut raw_rps, mut raw_no_timeout_rps, mut client_rps) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut raw_rps, mut raw_no_timeout_rps, mut client_rps, mut cached_token_rps) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let t = Instant::now();
         for _ in 0..REQUESTS {
@@ -104,9 +121,14 @@ async fn main() {
         raw_rps.push(rate(t));
         let t = Instant::now();
         for _ in 0..REQUESTS {
-            generated().await;
+            generated(&client).await;
         }
         client_rps.push(rate(t));
+        let t = Instant::now();
+        for _ in 0..REQUESTS {
+            generated(&with_provider).await;
+        }
+        cached_token_rps.push(rate(t));
         let t = Instant::now();
         for _ in 0..REQUESTS {
             raw(None).await;
@@ -120,6 +142,7 @@ async fn main() {
             "raw_rps": raw_rps,
             "raw_no_timeout_rps": raw_no_timeout_rps,
             "client_rps": client_rps,
+            "client_cached_token_rps": cached_token_rps,
         })
     );
 }

@@ -425,6 +425,7 @@ fn client(root: &Path, report: &mut String) -> Result<(), String> {
     let raw = median(series("raw_rps"));
     let raw_no_timeout = median(series("raw_no_timeout_rps"));
     let client = median(series("client_rps"));
+    let cached_token = median(series("client_cached_token_rps"));
     let _ = writeln!(
         report,
         "## 4. Client overhead\n\nCommand: `cargo xtask bench --only client`, which runs \
@@ -436,11 +437,17 @@ fn client(root: &Path, report: &mut String) -> Result<(), String> {
              column is the hand-written call without a timeout, which skips arming a timer per request.\n\n\
              | raw reqwest req/s | generated client req/s | ratio | goal | raw reqwest without timeout req/s | ratio to it |\n\
              |---|---|---|---|---|---|\n\
-             | {raw:.0} | {client:.0} | {:.3}× | ≥ 0.95× | {raw_no_timeout:.0} | {:.3}× |\n",
+             | {raw:.0} | {client:.0} | {:.3}× | ≥ 0.95× | {raw_no_timeout:.0} | {:.3}× |\n\n\
+             The same client with its token from a token provider (`ClientBuilder::token_provider`; the token cached, \
+             as between the renewals of OAuth2 credentials) against the static bearer token above, in the same rounds:\n\n\
+             | static token req/s | cached token req/s | ratio |\n\
+             |---|---|---|\n\
+             | {client:.0} | {cached_token:.0} | {:.3}× |\n",
         result["requests_per_round"],
         series("raw_rps").len(),
         client / raw,
         client / raw_no_timeout,
+        cached_token / client,
         cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
     );
     Ok(())
