@@ -73,7 +73,10 @@ async fn main() {
     let with_provider = respan_client::Client::builder()
         .base_url(&base)
         .token_provider(|| async {
-            Ok(respan_client::AccessToken::new("bench-token", Duration::from_secs(3600)))
+            Ok(respan_client::AccessToken::new(
+                "bench-token",
+                Duration::from_secs(3600),
+            ))
         })
         .http_client(http.clone())
         .build()

@@ -60,8 +60,10 @@ impl Servers {
         let api = {
             let issuer = Arc::clone(&issuer);
             let api_state = Arc::clone(&api_state);
-            ScriptedServer::handle(move |request| answer(&issuer.lock().unwrap(), &mut api_state.lock().unwrap(), request))
-                .await
+            ScriptedServer::handle(move |request| {
+                answer(&issuer.lock().unwrap(), &mut api_state.lock().unwrap(), request)
+            })
+            .await
         };
         Servers {
             tokens,
@@ -98,7 +100,13 @@ impl Servers {
     }
 
     fn issued(&self) -> Vec<String> {
-        self.issuer.lock().unwrap().issued.iter().map(|(t, _)| t.clone()).collect()
+        self.issuer
+            .lock()
+            .unwrap()
+            .issued
+            .iter()
+            .map(|(t, _)| t.clone())
+            .collect()
     }
 
     fn api_seen(&self) -> Vec<(String, u16)> {
@@ -131,9 +139,10 @@ fn answer(issuer: &Issuer, state: &mut ApiState, request: &ReceivedRequest) -> R
         .and_then(|h| h.strip_prefix("Bearer "))
         .unwrap_or_default()
         .to_string();
-    let valid = issuer.issued.iter().any(|(issued, at)| {
-        *issued == token && Instant::now() < *at + Duration::from_secs(issuer.expires_in)
-    });
+    let valid = issuer
+        .issued
+        .iter()
+        .any(|(issued, at)| *issued == token && Instant::now() < *at + Duration::from_secs(issuer.expires_in));
     let status = if state.revoked > 0 {
         state.revoked -= 1;
         401
@@ -149,7 +158,8 @@ fn answer(issuer: &Issuer, state: &mut ApiState, request: &ReceivedRequest) -> R
             .json(&json!({"code": 401, "description": "Access denied", "data": [], "source": "PartnerFD"}));
     }
     assert_eq!(request.target, format!("/v1/customers/{CUSTOMER}/usagebudget"));
-    Reply::status(200).json(&json!({"amount": 100, "usageSpendingBudget": 100, "attributes": {"objectType": "SpendingBudget"}}))
+    Reply::status(200)
+        .json(&json!({"amount": 100, "usageSpendingBudget": 100, "attributes": {"objectType": "SpendingBudget"}}))
 }
 
 fn customer() -> partner_center_client::uuid::Uuid {
@@ -176,7 +186,11 @@ async fn tokens_that_live_two_seconds_are_renewed_before_they_expire() {
     let started = Instant::now();
     // 13 calls, one every 500 ms: at 0 s, 0.5 s, ... 6 s.
     for _ in 0..13 {
-        let budget = client.get_usage_budget(customer()).send().await.expect("every call succeeds");
+        let budget = client
+            .get_usage_budget(customer())
+            .send()
+            .await
+            .expect("every call succeeds");
         assert_eq!(budget.amount, Some(100.0));
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
@@ -199,7 +213,12 @@ async fn tokens_that_live_two_seconds_are_renewed_before_they_expire() {
 #[tokio::test(start_paused = true)]
 async fn a_client_credentials_request_is_the_one_the_spec_declares_for_the_chosen_cloud() {
     let servers = Servers::start(3600).await;
-    servers.client_credentials().get_usage_budget(customer()).send().await.unwrap();
+    servers
+        .client_credentials()
+        .get_usage_budget(customer())
+        .send()
+        .await
+        .unwrap();
     let china = servers
         .builder()
         .server(Server::China)
@@ -214,7 +233,10 @@ async fn a_client_credentials_request_is_the_one_the_spec_declares_for_the_chose
     for request in &requests {
         assert_eq!(request.method, "POST");
         assert_eq!(request.target, "/contoso.onmicrosoft.com/oauth2/v2.0/token");
-        assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+        assert_eq!(
+            request.header("content-type"),
+            Some("application/x-www-form-urlencoded")
+        );
     }
     let expected = |scope: &str| {
         pairs(&[
@@ -224,7 +246,10 @@ async fn a_client_credentials_request_is_the_one_the_spec_declares_for_the_chose
             ("scope", scope),
         ])
     };
-    assert_eq!(form(&requests[0]), expected("https://api.partnercenter.microsoft.com/.default"));
+    assert_eq!(
+        form(&requests[0]),
+        expected("https://api.partnercenter.microsoft.com/.default")
+    );
     assert_eq!(
         form(&requests[1]),
         expected("https://partner.partnercenterapi.microsoftonline.cn/.default")
@@ -255,7 +280,12 @@ async fn fifty_concurrent_calls_that_find_the_token_expired_make_one_token_reque
     assert_eq!(servers.token_requests().len(), 2);
     let seen = servers.api_seen();
     assert_eq!(seen.len(), 51);
-    assert!(seen[1..].iter().all(|(token, status)| token == "at-2-q7" && *status == 200), "{seen:?}");
+    assert!(
+        seen[1..]
+            .iter()
+            .all(|(token, status)| token == "at-2-q7" && *status == 200),
+        "{seen:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -269,7 +299,11 @@ async fn a_401_renews_the_token_once_and_sends_the_call_again() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
-    let budget = client.get_usage_budget(customer()).send().await.expect("the resend succeeds");
+    let budget = client
+        .get_usage_budget(customer())
+        .send()
+        .await
+        .expect("the resend succeeds");
     assert_eq!(budget.amount, Some(100.0));
     assert_eq!(servers.token_requests().len(), 2);
     assert_eq!(
@@ -380,7 +414,10 @@ async fn a_rotated_refresh_token_is_sent_next_and_can_be_read_back() {
             ("refresh_token", refresh_token),
             ("client_id", CLIENT_ID),
             ("client_secret", CLIENT_SECRET),
-            ("scope", "https://api.partnercenter.microsoft.com/user_impersonation offline_access"),
+            (
+                "scope",
+                "https://api.partnercenter.microsoft.com/user_impersonation offline_access",
+            ),
         ])
     };
     assert_eq!(form(&requests[0]), expected("rt-1"));
@@ -392,7 +429,11 @@ async fn a_rotated_refresh_token_is_sent_next_and_can_be_read_back() {
 #[tokio::test(start_paused = true)]
 async fn a_refresh_token_of_an_app_without_a_secret_sends_none() {
     let servers = Servers::start(3600).await;
-    let client = servers.builder().refresh_token(TENANT, CLIENT_ID, "rt-1").build().unwrap();
+    let client = servers
+        .builder()
+        .refresh_token(TENANT, CLIENT_ID, "rt-1")
+        .build()
+        .unwrap();
     client.get_usage_budget(customer()).send().await.unwrap();
     assert_eq!(
         form(&servers.token_requests()[0]),
@@ -400,7 +441,10 @@ async fn a_refresh_token_of_an_app_without_a_secret_sends_none() {
             ("grant_type", "refresh_token"),
             ("refresh_token", "rt-1"),
             ("client_id", CLIENT_ID),
-            ("scope", "https://api.partnercenter.microsoft.com/user_impersonation offline_access"),
+            (
+                "scope",
+                "https://api.partnercenter.microsoft.com/user_impersonation offline_access"
+            ),
         ])
     );
 }
@@ -509,8 +553,17 @@ async fn credentials_that_cannot_be_resolved_fail_the_build() {
         .token_authority("ftp://proxy.example.com")
         .build()
         .unwrap_err();
-    assert!(error.to_string().contains("must start with http:// or https://"), "{error}");
-    assert!(!format!("{:?}", Client::builder().client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET)).contains(CLIENT_SECRET));
+    assert!(
+        error.to_string().contains("must start with http:// or https://"),
+        "{error}"
+    );
+    assert!(
+        !format!(
+            "{:?}",
+            Client::builder().client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET)
+        )
+        .contains(CLIENT_SECRET)
+    );
 }
 
 /// A log sink the test can read back.
@@ -577,8 +630,14 @@ async fn a_trace_level_log_of_every_credential_path_holds_no_secret() {
         assert!(!log.contains(secret.as_str()), "`{secret}` is in the log:\n{log}");
     }
     // What the spans do say.
-    assert!(log.contains("finops_token{token.provider=\"oauth2_client_credentials\"}"), "{log}");
-    assert!(log.contains("finops_token{token.provider=\"oauth2_refresh_token\"}"), "{log}");
+    assert!(
+        log.contains("finops_token{token.provider=\"oauth2_client_credentials\"}"),
+        "{log}"
+    );
+    assert!(
+        log.contains("finops_token{token.provider=\"oauth2_refresh_token\"}"),
+        "{log}"
+    );
     assert!(
         log.contains(&format!(
             "finops_token_request{{otel.kind=\"client\" http.request.method=\"POST\" url.full=\"{}/contoso.onmicrosoft.com/oauth2/v2.0/token\"",
@@ -641,14 +700,22 @@ async fn run_example(binary: &std::path::Path, env: Vec<(&'static str, String)>)
         command.env_remove(name);
     }
     command.envs(env).env("PARTNER_CENTER_CUSTOMER", CUSTOMER);
-    tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap()
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 #[tokio::test]
 async fn every_example_takes_a_token_or_client_credentials_from_the_environment() {
     let binary = tokio::task::spawn_blocking(build_example).await.unwrap();
     let servers = Servers::start(3600).await;
-    servers.issuer.lock().unwrap().issued.push(("at-env-1".into(), Instant::now()));
+    servers
+        .issuer
+        .lock()
+        .unwrap()
+        .issued
+        .push(("at-env-1".into(), Instant::now()));
 
     let with_token = run_example(
         &binary,
@@ -674,7 +741,10 @@ async fn every_example_takes_a_token_or_client_credentials_from_the_environment(
     )
     .await;
     assert!(with_client_credentials.status.success(), "{with_client_credentials:?}");
-    assert_eq!(String::from_utf8_lossy(&with_client_credentials.stdout), "budget: Some(100.0)\n");
+    assert_eq!(
+        String::from_utf8_lossy(&with_client_credentials.stdout),
+        "budget: Some(100.0)\n"
+    );
     let requests = servers.token_requests();
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0].target, "/contoso.onmicrosoft.com/oauth2/v2.0/token");

@@ -80,7 +80,11 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
         format!(" server.port={port} "),
         " duration_ms=".into(),
     ];
-    let first = [" http.response.status_code=503 ", " error.type=\"503\" ", " otel.status_code=\"error\""];
+    let first = [
+        " http.response.status_code=503 ",
+        " error.type=\"503\" ",
+        " otel.status_code=\"error\"",
+    ];
     let second = [" http.request.resend_count=1 ", " http.response.status_code=200"];
     for field in common.iter().map(String::as_str).chain(first) {
         assert!(closes[0].contains(field), "`{field}` is not in {}", closes[0]);
@@ -88,7 +92,10 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
     for field in common.iter().map(String::as_str).chain(second) {
         assert!(closes[1].contains(field), "`{field}` is not in {}", closes[1]);
     }
-    assert!(!closes[0].contains("resend_count") && !closes[1].contains("error.type"), "{log}");
+    assert!(
+        !closes[0].contains("resend_count") && !closes[1].contains("error.type"),
+        "{log}"
+    );
     assert!(log.contains("retrying"), "{log}");
     assert!(!log.contains(TOKEN), "{log}");
 }

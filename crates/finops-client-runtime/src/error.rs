@@ -347,7 +347,10 @@ pub async fn finish<R, T, E>(
         }
     };
     let mut response = response;
-    if let Some(AuthFailure(error)) = response.extensions_mut().remove::<AuthFailure>() {
+    // The stand-in response for a failed token request is a 401; no other response looks there.
+    if response.status() == StatusCode::UNAUTHORIZED
+        && let Some(AuthFailure(error)) = response.extensions_mut().remove::<AuthFailure>()
+    {
         return Err(Error::Authentication(error));
     }
     let status = response.status();
