@@ -1,7 +1,9 @@
 //! Support for the HTTP tests of the generated clients (in `tests/`): the specs' own schemas, as
 //! JSON Schema validators, to prove that what a client sends and what a mock server answers are
-//! valid per the spec; and [`scripted::ScriptedServer`], a raw server that misbehaves on cue.
+//! valid per the spec; [`scripted::ScriptedServer`], a raw server that misbehaves on cue; and
+//! [`log::CapturedLog`], a log a test reads back.
 
+pub mod log;
 pub mod scripted;
 
 use finops_spec::{self as spec, ApiDir, json_schema};

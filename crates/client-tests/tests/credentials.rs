@@ -2,6 +2,7 @@
 //! test's runtime so that both read the same (paused) clock. The API refuses a token the endpoint
 //! did not issue, or one that has expired, with a 401.
 
+use client_tests::log::CapturedLog;
 use client_tests::scripted::{ReceivedRequest, Reply, ScriptedServer};
 use finops_client_runtime::OAuth2Credentials;
 use partner_center_client::{AccessToken, AuthError, Client, ClientBuilder, Error, RetryPolicy, Server};
@@ -566,32 +567,9 @@ async fn credentials_that_cannot_be_resolved_fail_the_build() {
     );
 }
 
-/// A log sink the test can read back.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn a_trace_level_log_of_every_credential_path_holds_no_secret() {
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = CapturedLog::start(tracing::Level::TRACE, tracing_subscriber::fmt::format::FmtSpan::FULL);
 
     let servers = Servers::start(3600).await;
     servers.issuer.lock().unwrap().rotate = true;
@@ -622,7 +600,7 @@ async fn a_trace_level_log_of_every_credential_path_holds_no_secret() {
         .unwrap_err();
     tracing::error!(%error, ?error, "the call failed");
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = log.text();
     let mut secrets = vec![CLIENT_SECRET.to_string(), "rt-1".into(), "rt-2".into()];
     secrets.extend(servers.issued());
     assert!(secrets.len() >= 5, "{secrets:?}");

@@ -1,31 +1,15 @@
 //! Each attempt is a `tracing` span with the operation id and the OpenTelemetry HTTP client
 //! attributes; no secret reaches the log.
 
+use client_tests::log::CapturedLog;
 use respan_client::types::CustomerUpdate;
 use respan_client::{Client, RetryPolicy};
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "rsp-secret-for-tracing";
-
-/// A log sink the test can read back.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
@@ -41,16 +25,7 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_max_level(tracing::Level::DEBUG)
-        .without_time()
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = CapturedLog::start(tracing::Level::DEBUG, FmtSpan::CLOSE);
 
     Client::builder()
         .base_url(server.uri())
@@ -63,7 +38,7 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
         .await
         .expect("the retry succeeds");
 
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = log.text();
     let closes: Vec<&str> = log
         .lines()
         .filter(|l| l.contains("finops_request") && l.contains("close"))
@@ -107,15 +82,7 @@ async fn the_url_in_a_span_has_its_secret_query_values_redacted() {
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"billing_rules": []})))
         .mount(&server)
         .await;
-    let captured = Captured::default();
-    let sink = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || sink.clone())
-        .with_ansi(false)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_max_level(tracing::Level::TRACE)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let log = CapturedLog::start(tracing::Level::TRACE, FmtSpan::CLOSE);
     let _ = cloudhealth_client::Client::builder()
         .base_url(server.uri())
         .api_key("ch-key-secret-77")
@@ -126,7 +93,7 @@ async fn the_url_in_a_span_has_its_secret_query_values_redacted() {
         .page(2)
         .send()
         .await;
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = log.text();
     assert!(!log.contains("ch-key-secret-77"), "{log}");
     assert!(
         log.contains("/v1/customer_statements?client_api_id=4242&page=2&api_key=REDACTED "),

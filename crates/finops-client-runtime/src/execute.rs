@@ -73,17 +73,18 @@ pub async fn execute(
     let mut policy_attempt: u32 = 1;
     let mut renewed_after_401 = false;
     loop {
-        let token_generation = match tokens {
+        // The cache and the generation of the token this attempt sends.
+        let sent_token = match tokens {
             Some(cache) => match cache.token().await {
                 Ok(issued) => {
                     request.headers_mut().insert(AUTHORIZATION, issued.authorization);
-                    Some(issued.generation)
+                    Some((cache, issued.generation))
                 }
                 Err(error) => return Ok(authentication_failed(error)),
             },
             None => None,
         };
-        let may_renew = tokens.is_some() && !renewed_after_401;
+        let may_renew = sent_token.is_some() && !renewed_after_401;
         // The copy a retry would send; none for the last attempt allowed. A streaming body
         // cannot be sent twice: such a request gets one attempt.
         let next = if policy_attempt < policy.attempts() || may_renew {
@@ -187,10 +188,8 @@ pub async fn execute(
             }
         };
         let refused = matches!(outcome, Outcome::Response(StatusCode::UNAUTHORIZED, _));
-        let delay = if refused && may_renew {
-            if let (Some(cache), Some(generation)) = (tokens, token_generation) {
-                cache.refused(generation);
-            }
+        let delay = if let Some((cache, generation)) = sent_token.filter(|_| refused && may_renew) {
+            cache.refused(generation);
             renewed_after_401 = true;
             span.in_scope(|| tracing::info!("the token was refused; resending with a new one"));
             Some(Duration::ZERO)
@@ -263,28 +262,19 @@ struct RedactedUrl<'a> {
 
 impl fmt::Display for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let url = self.url;
-        let Some(query) = url.query() else {
-            return f.write_str(url.as_str());
+        // Request URLs carry no fragment: reqwest never sends one.
+        let Some((before, query)) = self.url.as_str().split_once('?') else {
+            return f.write_str(self.url.as_str());
         };
-        let secret_names: Vec<&str> = self
-            .config
-            .default_query
-            .iter()
-            .map(|(name, _)| *name)
-            .chain(match &self.config.auth {
-                Auth::Static(crate::Credentials::QueryApiKey { parameter, .. }) => Some(*parameter),
-                _ => None,
-            })
-            .collect();
-        f.write_str(&url.as_str()[..url.as_str().len() - query.len() - url.fragment().map_or(0, |x| x.len() + 1)])?;
+        f.write_str(before)?;
+        f.write_str("?")?;
         for (index, pair) in query.split('&').enumerate() {
             if index > 0 {
                 f.write_str("&")?;
             }
             let (name, _) = pair.split_once('=').unwrap_or((pair, ""));
             let decoded = percent_encoding::percent_decode_str(name).decode_utf8_lossy();
-            if secret_names.iter().any(|secret| *secret == decoded) {
+            if self.config.secret_query().any(|(secret, _)| secret == decoded) {
                 write!(f, "{name}=REDACTED")?;
             } else {
                 f.write_str(pair)?;
@@ -342,13 +332,10 @@ fn prepare(request: &mut reqwest::Request, config: &ClientConfig, operation: &Op
             filled_in.0 |= 1 << index;
         }
     }
-    let mut query: Vec<(&str, &str)> = Vec::new();
-    if let Auth::Static(crate::Credentials::QueryApiKey { parameter, key }) = &config.auth {
-        query.push((parameter, key.expose()));
-    }
-    for (name, value) in &config.default_query {
-        query.push((name, value.expose()));
-    }
+    let query: Vec<(&str, &str)> = config
+        .secret_query()
+        .map(|(name, value)| (name, value.expose()))
+        .collect();
     if query.is_empty() {
         return filled_in;
     }

@@ -309,6 +309,18 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// The query parameters every request carries whose values are secret: a query API key and
+    /// the client defaults.
+    pub(crate) fn secret_query(&self) -> impl Iterator<Item = (&str, &Secret)> {
+        let api_key = match &self.auth {
+            Auth::Static(Credentials::QueryApiKey { parameter, key }) => Some((*parameter, key)),
+            _ => None,
+        };
+        api_key
+            .into_iter()
+            .chain(self.default_query.iter().map(|(name, value)| (*name, value)))
+    }
+
     /// The retry policy calls use unless they override it.
     pub fn retry(&self) -> &RetryPolicy {
         &self.retry

@@ -28,18 +28,14 @@ struct Cached {
     renew_at: Option<Instant>,
 }
 
-/// The outcome of the last token request, read by calls that waited for it.
-struct LastFetch {
-    error: Option<AuthError>,
-}
-
 pub(crate) struct TokenCache {
     provider: Arc<dyn TokenProvider>,
     context: TokenContext,
     margin: Duration,
     current: RwLock<Option<Cached>>,
-    /// Held while a token is requested; calls that find no valid token queue on it.
-    fetch: tokio::sync::Mutex<LastFetch>,
+    /// Held while a token is requested; calls that find no valid token queue on it. It holds the
+    /// error of the last token request, for the calls that waited for it.
+    fetch: tokio::sync::Mutex<Option<AuthError>>,
     /// How many token requests have ended; a call that waited sees whether one ended meanwhile.
     fetches: AtomicU64,
 }
@@ -51,7 +47,7 @@ impl TokenCache {
             context,
             margin,
             current: RwLock::new(None),
-            fetch: tokio::sync::Mutex::new(LastFetch { error: None }),
+            fetch: tokio::sync::Mutex::new(None),
             fetches: AtomicU64::new(0),
         }
     }
@@ -65,12 +61,12 @@ impl TokenCache {
             return Ok(issued);
         }
         let fetches_before = self.fetches.load(Ordering::Acquire);
-        let mut last = self.fetch.lock().await;
+        let mut last_error = self.fetch.lock().await;
         if let Some(issued) = self.valid() {
             return Ok(issued);
         }
         if self.fetches.load(Ordering::Acquire) != fetches_before
-            && let Some(error) = &last.error
+            && let Some(error) = &*last_error
         {
             return Err(error.clone());
         }
@@ -84,7 +80,7 @@ impl TokenCache {
         if let Err(error) = &result {
             span.record("error.type", error.kind_name());
         }
-        last.error = result.as_ref().err().cloned();
+        *last_error = result.as_ref().err().cloned();
         self.fetches.fetch_add(1, Ordering::AcqRel);
         result
     }

@@ -14,7 +14,7 @@ pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {
     w.line("use crate::Client;");
     w.line("use ::finops_client_runtime::{BuildError, ClientSettings, OperationSpec, RetryPolicy};");
     w.line("use ::std::time::Duration;");
-    if oauth2_model(model).is_some() {
+    if model.oauth2().is_some() {
         w.line("use ::finops_client_runtime::{OAuth2Endpoints, OAuth2Flow};");
     }
     if let Some(entry) = server_enum(&mut w, model) {
@@ -22,7 +22,7 @@ pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {
     }
     client_builder(&mut w, model);
     entries.push(TypeEntry::structure("ClientBuilder"));
-    if let Some(oauth2) = oauth2_model(model) {
+    if let Some(oauth2) = model.oauth2() {
         oauth2_endpoints(&mut w, model, oauth2);
     }
     hooks(&mut w, model);
@@ -85,7 +85,7 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     w.close("}");
     w.blank();
     w.open("impl ClientBuilder {");
-    let oauth2 = oauth2_model(model);
+    let oauth2 = model.oauth2();
     w.open("fn new() -> Self {");
     w.open(if oauth2.is_some() {
         "let mut builder = Self {"
@@ -350,13 +350,6 @@ fn operation_spec(w: &mut RustWriter, op: &OperationModel) {
         w.close("],");
     }
     w.close("},");
-}
-
-fn oauth2_model(model: &ApiModel) -> Option<&OAuth2Model> {
-    model.credentials.iter().find_map(|c| match c {
-        CredentialModel::OAuth2(oauth2) => Some(oauth2),
-        _ => None,
-    })
 }
 
 /// `fn oauth2_endpoints(server)`: the token URL and scopes of each flow at each server.

@@ -3,7 +3,6 @@
 
 use super::deps::KnownCrate;
 use super::model::{ApiModel, CredentialModel, OperationModel};
-use super::security::OAuth2Model;
 use crate::spec::normalize::Rewrite;
 use std::fmt::Write as _;
 
@@ -60,17 +59,10 @@ impl CrateInfo {
             .unwrap_or_default()
     }
 
-    fn oauth2(&self) -> Option<&OAuth2Model> {
-        self.model.credentials.iter().find_map(|c| match c {
-            CredentialModel::OAuth2(oauth2) => Some(oauth2),
-            _ => None,
-        })
-    }
-
     /// The OAuth2 grant an example uses when no token is set: the builder method, and the
     /// environment variables of its arguments in order.
     fn oauth2_grant(&self) -> Option<(&'static str, Vec<String>)> {
-        let oauth2 = self.oauth2()?;
+        let oauth2 = self.model.oauth2()?;
         let prefix = self.env_prefix();
         let flows = oauth2.default_flows();
         let (method, last) = if flows.client_credentials.is_some() {
@@ -197,7 +189,7 @@ pub fn cargo_toml(info: &CrateInfo, deps: &[&KnownCrate], schemars: bool) -> Str
     } else {
         ("", "")
     };
-    let azure_feature = if info.oauth2().is_some() {
+    let azure_feature = if info.model.oauth2().is_some() {
         "# `ClientBuilder::azure_credential`: any `azure_identity` credential as the token source.\nazure = [\"finops-client-runtime/azure\"]\n"
     } else {
         ""
@@ -341,7 +333,7 @@ fn runtime_reexports(info: &CrateInfo) -> String {
             "TokenProvider",
         ]);
     }
-    if info.oauth2().is_some() {
+    if info.model.oauth2().is_some() {
         names.extend(["Grant", "OAuth2Credentials"]);
     }
     names.sort_unstable();

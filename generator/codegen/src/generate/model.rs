@@ -27,6 +27,16 @@ pub struct ApiModel {
     pub patch_bodies: Vec<PatchBody>,
 }
 
+impl ApiModel {
+    /// The spec's OAuth2 scheme, if it declares one.
+    pub fn oauth2(&self) -> Option<&super::security::OAuth2Model> {
+        self.credentials.iter().find_map(|c| match c {
+            CredentialModel::OAuth2(oauth2) => Some(oauth2),
+            _ => None,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct EnvironmentModel {
     /// The `x-environment` name, e.g. `china`.
