@@ -813,12 +813,12 @@ pub mod builder {
 [`Client::list_customer_statements`]: super::Client::list_customer_statements*/
     #[derive(Debug, Clone)]
     pub struct ListCustomerStatements<'a> {
-        client: &'a super::Client,
-        billing_period: Result<Option<types::YearMonth>, String>,
-        client_api_id: Result<Option<i64>, String>,
-        page: Result<Option<i64>, String>,
-        per_page: Result<Option<i64>, String>,
-        status: Result<Option<crate::models::StatementStatus>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) billing_period: Result<Option<types::YearMonth>, String>,
+        pub(crate) client_api_id: Result<Option<i64>, String>,
+        pub(crate) page: Result<Option<i64>, String>,
+        pub(crate) per_page: Result<Option<i64>, String>,
+        pub(crate) status: Result<Option<crate::models::StatementStatus>, String>,
     }
     impl<'a> ListCustomerStatements<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -938,9 +938,9 @@ pub mod builder {
 [`Client::list_customers`]: super::Client::list_customers*/
     #[derive(Debug, Clone)]
     pub struct ListCustomers<'a> {
-        client: &'a super::Client,
-        page: Result<Option<i64>, String>,
-        per_page: Result<Option<i64>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) page: Result<Option<i64>, String>,
+        pub(crate) per_page: Result<Option<i64>, String>,
     }
     impl<'a> ListCustomers<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1004,7 +1004,7 @@ pub mod builder {
 [`Client::list_billing_rules`]: super::Client::list_billing_rules*/
     #[derive(Debug, Clone)]
     pub struct ListBillingRules<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
     impl<'a> ListBillingRules<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1035,8 +1035,8 @@ pub mod builder {
 [`Client::create_billing_rule`]: super::Client::create_billing_rule*/
     #[derive(Debug, Clone)]
     pub struct CreateBillingRule<'a> {
-        client: &'a super::Client,
-        body: Result<types::BillingRuleCreate, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) body: Result<types::BillingRuleCreate, String>,
     }
     impl<'a> CreateBillingRule<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1089,8 +1089,8 @@ pub mod builder {
 [`Client::get_billing_rule`]: super::Client::get_billing_rule*/
     #[derive(Debug, Clone)]
     pub struct GetBillingRule<'a> {
-        client: &'a super::Client,
-        partner_billing_rule_id: Result<i64, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) partner_billing_rule_id: Result<i64, String>,
     }
     impl<'a> GetBillingRule<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1143,9 +1143,9 @@ pub mod builder {
 [`Client::modify_billing_rule`]: super::Client::modify_billing_rule*/
     #[derive(Debug, Clone)]
     pub struct ModifyBillingRule<'a> {
-        client: &'a super::Client,
-        partner_billing_rule_id: Result<i64, String>,
-        body: Result<types::BillingRuleUpdate, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) partner_billing_rule_id: Result<i64, String>,
+        pub(crate) body: Result<types::BillingRuleUpdate, String>,
     }
     impl<'a> ModifyBillingRule<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1218,8 +1218,8 @@ pub mod builder {
 [`Client::delete_billing_rule`]: super::Client::delete_billing_rule*/
     #[derive(Debug, Clone)]
     pub struct DeleteBillingRule<'a> {
-        client: &'a super::Client,
-        partner_billing_rule_id: Result<i64, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) partner_billing_rule_id: Result<i64, String>,
     }
     impl<'a> DeleteBillingRule<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1272,7 +1272,7 @@ pub mod builder {
 [`Client::list_partner_customers`]: super::Client::list_partner_customers*/
     #[derive(Debug, Clone)]
     pub struct ListPartnerCustomers<'a> {
-        client: &'a super::Client,
+        pub(crate) client: &'a super::Client,
     }
     impl<'a> ListPartnerCustomers<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {

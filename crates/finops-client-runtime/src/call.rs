@@ -13,6 +13,8 @@ pub struct CallOptions {
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) max_response_bytes: Option<u64>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    /// Where to send the request instead of the URL the operation builds: a next link.
+    pub(crate) url: Option<reqwest::Url>,
     /// Why a header cannot be sent; the call fails with it before anything is sent.
     pub(crate) problem: Option<String>,
 }

@@ -3,6 +3,7 @@
 use crate::body::{self, BodyProblem};
 use crate::execute::failure_kind;
 use crate::request_ids::SentIds;
+use crate::paging::PagingError;
 use crate::{AuthError, RequestIds, Response};
 use bytes::Bytes;
 use progenitor_client::{Error as SendError, ResponseValue};
@@ -39,6 +40,9 @@ pub enum Error<E> {
     UnexpectedStatus(RawResponse),
     /// A documented status whose body does not match its schema (or is empty, or truncated).
     InvalidBody(InvalidBody),
+    /// A list's server handed out a next cursor that cannot be followed (one it gave before, or a
+    /// link to another origin). The page that carried it was yielded before this error.
+    Paging(PagingError),
     /// The generated code and this runtime disagree: a bug in the generator, never the server.
     Internal(String),
 }
@@ -178,6 +182,7 @@ impl<E> Error<E> {
             Error::InvalidBody(b) => Some(b.status),
             Error::IncompleteBody(b) => Some(b.status),
             Error::ResponseTooLarge(r) => Some(r.status),
+            Error::Paging(p) => Some(p.status),
             Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -190,6 +195,7 @@ impl<E> Error<E> {
             Error::InvalidBody(b) => Some(&b.headers),
             Error::IncompleteBody(b) => Some(&b.headers),
             Error::ResponseTooLarge(r) => Some(&r.headers),
+            Error::Paging(p) => Some(&p.headers),
             Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -202,6 +208,7 @@ impl<E> Error<E> {
             Error::InvalidBody(b) => Some(&b.request_ids),
             Error::IncompleteBody(b) => Some(&b.request_ids),
             Error::ResponseTooLarge(r) => Some(&r.request_ids),
+            Error::Paging(p) => Some(&p.request_ids),
             Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -214,6 +221,7 @@ impl<E> Error<E> {
             Error::InvalidBody(b) => Some(&b.body),
             Error::IncompleteBody(b) => Some(&b.body),
             Error::ResponseTooLarge(_)
+            | Error::Paging(_)
             | Error::InvalidRequest(_)
             | Error::Authentication(_)
             | Error::Transport(_)
@@ -240,6 +248,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
         match self {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Internal(message) => write!(f, "internal error: {message}"),
+            Error::Paging(p) => write!(f, "the list cannot go on: {p}"),
             Error::Authentication(e) => write!(f, "authentication failed: {e}"),
             Error::Transport(e) => e.fmt(f),
             Error::Api(e) => match crate::excerpt::message(&e.raw_body) {

@@ -52,6 +52,9 @@ pub async fn execute(
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let timeout = options.timeout.or(config.timeout);
     let max_body = options.max_response_bytes.unwrap_or(config.max_response_bytes);
+    if let Some(url) = &options.url {
+        *request.url_mut() = url.clone();
+    }
     for (name, value) in &options.headers {
         request.headers_mut().insert(name.clone(), value.clone());
     }

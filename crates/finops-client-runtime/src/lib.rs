@@ -18,6 +18,8 @@
 //!   retry policy.
 //! - [`path_segment`], [`header_value`], [`json`], [`query`]: caller values made into request
 //!   parts, refusing any value that cannot be sent as meant.
+//! - [`Pages`] and [`Items`]: every page or item of a list operation, as a lazy stream that
+//!   resumes from a [`Cursor`].
 //! - [`Redirects`]: which redirects are followed.
 //! - [`Patch`]: a PATCH body field that can be absent, `null`, or a value.
 //! - [`UnknownValue`]: what an open enum holds for a value the spec does not list.
@@ -34,6 +36,7 @@ mod hooks;
 mod open_enum;
 mod operation;
 mod outgoing;
+mod paging;
 mod patch;
 mod redirects;
 mod request_ids;
@@ -61,6 +64,9 @@ pub use hooks::{Attempt, Hook};
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
 pub use outgoing::{header_value, json, path_segment, query};
+pub use paging::{Cursor, Items, Page, Pages, PagingError, PagingProblem};
+#[doc(hidden)]
+pub use paging::{LastPage, PageFacts, PageFuture, PageNumberValue, PageStyle, Paginated, page_number, token_value};
 pub use patch::Patch;
 pub use redirects::Redirects;
 pub use request_ids::RequestIds;

@@ -1137,15 +1137,18 @@ pub mod builder {
 [`Client::list_customers`]: super::Client::list_customers*/
     #[derive(Debug, Clone)]
     pub struct ListCustomers<'a> {
-        client: &'a super::Client,
-        seek_operation: Result<Option<crate::models::SeekOperation>, String>,
-        size: Result<i32, String>,
-        ms_continuation_token: Result<Option<::std::string::String>, String>,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) seek_operation: Result<Option<crate::models::SeekOperation>, String>,
+        pub(crate) size: Result<i32, String>,
+        pub(crate) ms_continuation_token: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListCustomers<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1379,12 +1382,15 @@ pub mod builder {
 [`Client::list_customer_usage_records`]: super::Client::list_customer_usage_records*/
     #[derive(Debug, Clone)]
     pub struct ListCustomerUsageRecords<'a> {
-        client: &'a super::Client,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListCustomerUsageRecords<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1552,13 +1558,16 @@ pub mod builder {
 [`Client::get_overage`]: super::Client::get_overage*/
     #[derive(Debug, Clone)]
     pub struct GetOverage<'a> {
-        client: &'a super::Client,
-        customer_tenant_id: Result<::uuid::Uuid, String>,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_tenant_id: Result<::uuid::Uuid, String>,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetOverage<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1747,14 +1756,17 @@ pub mod builder {
 [`Client::update_overage`]: super::Client::update_overage*/
     #[derive(Debug, Clone)]
     pub struct UpdateOverage<'a> {
-        client: &'a super::Client,
-        customer_tenant_id: Result<::uuid::Uuid, String>,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
-        body: Result<types::OverageUpdate, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_tenant_id: Result<::uuid::Uuid, String>,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::OverageUpdate, String>,
     }
     impl<'a> UpdateOverage<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -1963,14 +1975,17 @@ pub mod builder {
 [`Client::list_azure_entitlements`]: super::Client::list_azure_entitlements*/
     #[derive(Debug, Clone)]
     pub struct ListAzureEntitlements<'a> {
-        client: &'a super::Client,
-        customer_tenant_id: Result<::uuid::Uuid, String>,
-        subscription_id: Result<::uuid::Uuid, String>,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_tenant_id: Result<::uuid::Uuid, String>,
+        pub(crate) subscription_id: Result<::uuid::Uuid, String>,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListAzureEntitlements<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -2176,13 +2191,16 @@ pub mod builder {
 [`Client::get_usage_budget`]: super::Client::get_usage_budget*/
     #[derive(Debug, Clone)]
     pub struct GetUsageBudget<'a> {
-        client: &'a super::Client,
-        customer_tenant_id: Result<::uuid::Uuid, String>,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_tenant_id: Result<::uuid::Uuid, String>,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetUsageBudget<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -2371,14 +2389,17 @@ pub mod builder {
 [`Client::update_usage_budget`]: super::Client::update_usage_budget*/
     #[derive(Debug, Clone)]
     pub struct UpdateUsageBudget<'a> {
-        client: &'a super::Client,
-        customer_tenant_id: Result<::uuid::Uuid, String>,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
-        body: Result<crate::models::SpendingBudgetUpdate, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_tenant_id: Result<::uuid::Uuid, String>,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<crate::models::SpendingBudgetUpdate, String>,
     }
     impl<'a> UpdateUsageBudget<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -2587,13 +2608,16 @@ pub mod builder {
 [`Client::get_customer_usage_summary`]: super::Client::get_customer_usage_summary*/
     #[derive(Debug, Clone)]
     pub struct GetCustomerUsageSummary<'a> {
-        client: &'a super::Client,
-        customer_tenant_id: Result<::uuid::Uuid, String>,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_tenant_id: Result<::uuid::Uuid, String>,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetCustomerUsageSummary<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -2782,12 +2806,15 @@ pub mod builder {
 [`Client::get_partner_usage_summary`]: super::Client::get_partner_usage_summary*/
     #[derive(Debug, Clone)]
     pub struct GetPartnerUsageSummary<'a> {
-        client: &'a super::Client,
-        ms_contract_version: Result<Option<::std::string::String>, String>,
-        ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
-        ms_partner_center_application: Result<Option<::std::string::String>, String>,
-        ms_request_id: Result<Option<::uuid::Uuid>, String>,
-        x_locale: Result<Option<::std::string::String>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) ms_contract_version: Result<Option<::std::string::String>, String>,
+        pub(crate) ms_correlation_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) ms_partner_center_application: Result<
+            Option<::std::string::String>,
+            String,
+        >,
+        pub(crate) ms_request_id: Result<Option<::uuid::Uuid>, String>,
+        pub(crate) x_locale: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetPartnerUsageSummary<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {

@@ -478,9 +478,9 @@ pub mod builder {
 [`Client::list_credit_transactions`]: super::Client::list_credit_transactions*/
     #[derive(Debug, Clone)]
     pub struct ListCreditTransactions<'a> {
-        client: &'a super::Client,
-        page: Result<Option<::std::num::NonZeroU32>, String>,
-        page_size: Result<Option<::std::num::NonZeroU32>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) page: Result<Option<::std::num::NonZeroU32>, String>,
+        pub(crate) page_size: Result<Option<::std::num::NonZeroU32>, String>,
     }
     impl<'a> ListCreditTransactions<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -543,8 +543,8 @@ pub mod builder {
 [`Client::get_credit_transaction`]: super::Client::get_credit_transaction*/
     #[derive(Debug, Clone)]
     pub struct GetCreditTransaction<'a> {
-        client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) id: Result<::std::string::String, String>,
     }
     impl<'a> GetCreditTransaction<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -594,12 +594,12 @@ pub mod builder {
 [`Client::list_customers`]: super::Client::list_customers*/
     #[derive(Debug, Clone)]
     pub struct ListCustomers<'a> {
-        client: &'a super::Client,
-        environment: Result<Option<crate::models::Environment>, String>,
-        page: Result<Option<::std::num::NonZeroU32>, String>,
-        page_size: Result<Option<::std::num::NonZeroU32>, String>,
-        sort_by: Result<Option<::std::string::String>, String>,
-        body: Result<types::CustomerFilters, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) environment: Result<Option<crate::models::Environment>, String>,
+        pub(crate) page: Result<Option<::std::num::NonZeroU32>, String>,
+        pub(crate) page_size: Result<Option<::std::num::NonZeroU32>, String>,
+        pub(crate) sort_by: Result<Option<::std::string::String>, String>,
+        pub(crate) body: Result<types::CustomerFilters, String>,
     }
     impl<'a> ListCustomers<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -720,9 +720,9 @@ pub mod builder {
 [`Client::get_customer`]: super::Client::get_customer*/
     #[derive(Debug, Clone)]
     pub struct GetCustomer<'a> {
-        client: &'a super::Client,
-        customer_identifier: Result<::std::string::String, String>,
-        environment: Result<Option<crate::models::Environment>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_identifier: Result<::std::string::String, String>,
+        pub(crate) environment: Result<Option<crate::models::Environment>, String>,
     }
     impl<'a> GetCustomer<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -795,9 +795,9 @@ pub mod builder {
 [`Client::delete_customer`]: super::Client::delete_customer*/
     #[derive(Debug, Clone)]
     pub struct DeleteCustomer<'a> {
-        client: &'a super::Client,
-        customer_identifier: Result<::std::string::String, String>,
-        environment: Result<Option<crate::models::Environment>, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_identifier: Result<::std::string::String, String>,
+        pub(crate) environment: Result<Option<crate::models::Environment>, String>,
     }
     impl<'a> DeleteCustomer<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {
@@ -870,10 +870,10 @@ pub mod builder {
 [`Client::update_customer`]: super::Client::update_customer*/
     #[derive(Debug, Clone)]
     pub struct UpdateCustomer<'a> {
-        client: &'a super::Client,
-        customer_identifier: Result<::std::string::String, String>,
-        environment: Result<Option<crate::models::Environment>, String>,
-        body: Result<crate::models::CustomerUpdate, String>,
+        pub(crate) client: &'a super::Client,
+        pub(crate) customer_identifier: Result<::std::string::String, String>,
+        pub(crate) environment: Result<Option<crate::models::Environment>, String>,
+        pub(crate) body: Result<crate::models::CustomerUpdate, String>,
     }
     impl<'a> UpdateCustomer<'a> {
         pub(crate) fn new(client: &'a super::Client) -> Self {

@@ -336,6 +336,9 @@ fn runtime_reexports(info: &CrateInfo) -> String {
     if info.model.oauth2().is_some() {
         names.extend(["Grant", "OAuth2Credentials"]);
     }
+    if info.model.operations.iter().any(|op| op.pagination.is_some()) {
+        names.extend(["Cursor", "Items", "Page", "Pages", "PagingError", "PagingProblem"]);
+    }
     names.sort_unstable();
     let mut out = String::new();
     let mut line = String::from("   ");

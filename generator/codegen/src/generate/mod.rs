@@ -7,6 +7,8 @@ pub mod deps;
 pub mod errors_rs;
 pub mod model;
 pub mod models_rs;
+pub mod pages_rs;
+pub mod pagination;
 pub mod postprocess;
 pub mod progenitor;
 pub mod rust_writer;
@@ -288,6 +290,9 @@ fn client_layer(model: &model::ApiModel, has_models: bool, bodies: &[postprocess
     if has_models {
         let (models, model_types) = models_rs::render(model);
         modules.push(RustModule::new("src/models.rs", models, model_types));
+    }
+    if let Some(code) = pages_rs::render(model) {
+        modules.push(RustModule::new("src/pages.rs", code, Vec::new()));
     }
     if let Some(code) = bodies_rs::render(bodies) {
         modules.push(RustModule::new("src/bodies.rs", code, Vec::new()));

@@ -79,6 +79,8 @@ pub struct OperationModel {
     pub success: Vec<StatusKey>,
     pub success_body: Option<String>,
     pub errors: Vec<ErrorResponse>,
+    /// How the operation pages (`x-pagination`), if it is a paginated list.
+    pub pagination: Option<super::pagination::PaginationModel>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,6 +293,39 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
 
     let credentials = super::security::read(spec, &components, &environments)?;
 
+    let mut open_enums = Vec::new();
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else { continue };
+        if let SchemaKind::Type(Type::String(string)) = &schema.schema_kind {
+            if string.enumeration.is_empty() {
+                continue;
+            }
+            let schema_pointer = format!("/components/schemas/{}", esc(name));
+            if schema.schema_data.nullable {
+                return Err(fail(&schema_pointer, format!("enum schema `{name}` is nullable"))
+                    .help("keep component enums non-nullable; make the property that uses it optional"));
+            }
+            let mut values = Vec::new();
+            let mut variants = BTreeSet::new();
+            for value in string.enumeration.iter().flatten() {
+                let variant = enum_variant(value);
+                if !variants.insert(variant.clone()) || variant == "Unknown" {
+                    return Err(fail(
+                        &format!("{schema_pointer}/enum"),
+                        format!("enum `{name}`: value `{value}` gives the variant name `{variant}` twice"),
+                    )
+                    .help("enum values must differ by more than case and punctuation, and `Unknown` is reserved"));
+                }
+                values.push((value.clone(), variant));
+            }
+            open_enums.push(OpenEnum {
+                name: name.to_upper_camel_case(),
+                description: schema.schema_data.description.clone(),
+                values,
+            });
+        }
+    }
+
     let mut client_defaults: Vec<ClientDefault> = Vec::new();
     let mut operation_models = Vec::new();
     for (path, method, operation) in operations(openapi) {
@@ -404,6 +439,14 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             }
         }
         errors.sort_by_key(|e| e.status);
+        let pagination = super::pagination::read(
+            spec,
+            &components,
+            &open_enums,
+            operation,
+            &operation_pointer,
+            success_body.as_deref(),
+        )?;
         operation_models.push(OperationModel {
             rust_name: id.to_snake_case(),
             builder: id.to_upper_camel_case(),
@@ -424,40 +467,8 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             success,
             success_body,
             errors,
+            pagination,
         });
-    }
-
-    let mut open_enums = Vec::new();
-    for (name, schema) in &components.schemas {
-        let ReferenceOr::Item(schema) = schema else { continue };
-        if let SchemaKind::Type(Type::String(string)) = &schema.schema_kind {
-            if string.enumeration.is_empty() {
-                continue;
-            }
-            let schema_pointer = format!("/components/schemas/{}", esc(name));
-            if schema.schema_data.nullable {
-                return Err(fail(&schema_pointer, format!("enum schema `{name}` is nullable"))
-                    .help("keep component enums non-nullable; make the property that uses it optional"));
-            }
-            let mut values = Vec::new();
-            let mut variants = BTreeSet::new();
-            for value in string.enumeration.iter().flatten() {
-                let variant = enum_variant(value);
-                if !variants.insert(variant.clone()) || variant == "Unknown" {
-                    return Err(fail(
-                        &format!("{schema_pointer}/enum"),
-                        format!("enum `{name}`: value `{value}` gives the variant name `{variant}` twice"),
-                    )
-                    .help("enum values must differ by more than case and punctuation, and `Unknown` is reserved"));
-                }
-                values.push((value.clone(), variant));
-            }
-            open_enums.push(OpenEnum {
-                name: name.to_upper_camel_case(),
-                description: schema.schema_data.description.clone(),
-                values,
-            });
-        }
     }
 
     let mut patch_bodies = Vec::new();

@@ -468,6 +468,10 @@ impl VisitMut for Passes {
                     self.applied.builder_bodies += 1;
                 }
             }
+            // The pagers in `pages.rs` read the page and token parameters a caller set.
+            for field in item.fields.iter_mut() {
+                field.vis = syn::parse_quote!(pub(crate));
+            }
             let fields = item
                 .fields
                 .iter()
