@@ -743,3 +743,90 @@ mod partner_center_customers {
         assert_eq!(lister.pages_asked(), [1]);
     }
 }
+
+/// The generated list examples walk every page and print one line per item, its identifier first.
+mod examples {
+    use super::*;
+    use std::path::PathBuf;
+
+    const EXAMPLES: [(&str, &str); 4] = [
+        ("respan-client", "respan_list_customers"),
+        ("respan-client", "respan_list_credit_transactions"),
+        ("cloudhealth-client", "cloudhealth_list_customers"),
+        ("partner-center-client", "partner_center_list_customers"),
+    ];
+
+    /// Builds the examples in one cargo run; returns the examples directory.
+    fn build() -> PathBuf {
+        let root = finops_spec::project_root().expect("the tests run inside the checkout");
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("target"));
+        let mut args = vec!["build", "--offline", "--message-format=short"];
+        for (package, example) in EXAMPLES {
+            args.extend(["-p", package, "--example", example]);
+        }
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = std::process::Command::new(cargo)
+            .current_dir(&root)
+            .args(args)
+            .env("CARGO_TARGET_DIR", &target)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "the examples do not build:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        target.join("debug/examples")
+    }
+
+    async fn run(binary: PathBuf, prefix: &str, base_url: String) -> Vec<String> {
+        let mut command = std::process::Command::new(binary);
+        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with(prefix)) {
+            command.env_remove(name);
+        }
+        command
+            .env(format!("{prefix}TOKEN"), "example-token")
+            .env(format!("{prefix}BASE_URL"), base_url);
+        let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap().lines().map(str::to_string).collect()
+    }
+
+    /// The first word of each line.
+    fn ids(lines: &[String]) -> Vec<&str> {
+        lines.iter().map(|line| line.split(' ').next().unwrap()).collect()
+    }
+
+    #[tokio::test]
+    async fn every_list_example_walks_all_pages_and_prints_one_line_per_item() {
+        let dir = tokio::task::spawn_blocking(build).await.unwrap();
+
+        let respan = Lister::start(Style::RespanCustomers).await;
+        let lines = run(dir.join("respan_list_customers"), "RESPAN_", respan.server.uri()).await;
+        assert_eq!(ids(&lines), ITEM_IDS);
+        assert_eq!(lines[0], "c1 Some(1.5) USD");
+        assert_eq!(respan.pages_asked(), [1, 2, 3]);
+
+        let transactions = Lister::start(Style::RespanCreditTransactions).await;
+        let lines = run(dir.join("respan_list_credit_transactions"), "RESPAN_", transactions.server.uri()).await;
+        assert_eq!(ids(&lines), ITEM_IDS);
+        assert_eq!(transactions.pages_asked(), [1, 2, 3]);
+
+        // The example asks for 100 customers a page; the last page is the short one.
+        let numbered: Vec<&'static str> = (1..=201).map(|n| &*format!("c{n}").leak()).collect();
+        let cloudhealth = Lister::with_pages(Style::CloudHealthCustomers, numbered.chunks(100).map(<[_]>::to_vec).collect()).await;
+        let lines = run(dir.join("cloudhealth_list_customers"), "CLOUDHEALTH_", cloudhealth.server.uri()).await;
+        let expected: Vec<String> = (1..=201).map(|n| n.to_string()).collect();
+        assert_eq!(ids(&lines), expected);
+        assert_eq!(lines[0], "1 Some(\"c1\")");
+        assert_eq!(cloudhealth.pages_asked(), [1, 2, 3]);
+
+        let partner_center = Lister::start(Style::PartnerCenterCustomers).await;
+        let lines = run(dir.join("partner_center_list_customers"), "PARTNER_CENTER_", partner_center.server.uri()).await;
+        assert_eq!(ids(&lines), ITEM_IDS);
+        assert_eq!(lines[0], "c1 Some(\"c1\")");
+        assert_eq!(partner_center.pages_asked(), [1, 2, 3]);
+    }
+}

@@ -37,8 +37,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .list_azure_entitlements(tenant.parse::<partner_center_client::uuid::Uuid>()?, subscription.parse::<partner_center_client::uuid::Uuid>()?)
         .send()
         .await?;
+    // The whole collection comes in one response.
     for entitlement in &entitlements.items {
-        println!("{:?} ({:?}): {:?}", entitlement.id, entitlement.friendly_name, entitlement.status);
+        let id = entitlement.id.as_deref().unwrap_or("-");
+        println!("{id} ({:?}): {:?}", entitlement.friendly_name, entitlement.status);
     }
     Ok(())
 }

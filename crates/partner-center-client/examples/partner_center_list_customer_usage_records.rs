@@ -29,10 +29,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
+    // The whole collection comes in one response.
     let records = client.list_customer_usage_records().send().await?;
     for record in &records.items {
         let budget = record.budget.as_ref().and_then(|b| b.amount);
-        println!("{:?}: {:?}% of budget {:?} used", record.resource_name, record.percent_used, budget);
+        println!("{} {:?}: {:?}% of budget {:?} used", record.id.as_deref().unwrap_or("-"), record.resource_name, record.percent_used, budget);
     }
     Ok(())
 }

@@ -95,6 +95,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "string enums are components (inline ones generate closed enums)",
     ),
     (
+        "pagination-undeclared",
+        Severity::Warning,
+        "a success body shaped like one page of a collection (an items array with a count, cursor or link) has an `x-pagination` declaration",
+    ),
+    (
         "request-default",
         Severity::Warning,
         "no `default:` in request schemas (generated code would always send it)",
@@ -168,6 +173,66 @@ fn bare_url(text: &str) -> Option<&str> {
             return Some(text[start..end].trim_end_matches(['.', ',', ';']));
         }
         from = end;
+    }
+    None
+}
+
+/// Property names that mark one page of a collection, compared without case or `_`. A `links`
+/// object is not one: single resources carry the same links as collections.
+const PAGING_MARKERS: &[&str] = &[
+    "count",
+    "total",
+    "totalcount",
+    "totalitems",
+    "next",
+    "nextlink",
+    "nextpage",
+    "nextpagetoken",
+    "pagetoken",
+    "continuationtoken",
+    "cursor",
+    "nextcursor",
+    "hasmore",
+];
+
+/// The first success response whose JSON body is an object with an array property and a paging
+/// marker, with the markers found.
+fn collection_shape(doc: &Value, responses: Option<&serde_json::Map<String, Value>>) -> Option<(String, Vec<String>)> {
+    let resolve = |node: &Value| -> Value {
+        let mut node = node.clone();
+        for _ in 0..8 {
+            match node.get("$ref").and_then(Value::as_str) {
+                Some(r) => node = doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
+                None => break,
+            }
+        }
+        node
+    };
+    for (status, response) in responses.into_iter().flatten() {
+        if !status.starts_with('2') {
+            continue;
+        }
+        let response = resolve(response);
+        let Some(schema) = response.pointer("/content/application~1json/schema").map(&resolve) else {
+            continue;
+        };
+        let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        let has_array = properties
+            .values()
+            .any(|p| resolve(p).get("type").and_then(Value::as_str) == Some("array"));
+        let markers: Vec<String> = properties
+            .keys()
+            .filter(|name| {
+                let plain: String = name.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+                PAGING_MARKERS.contains(&plain.as_str())
+            })
+            .map(|name| format!("`{name}`"))
+            .collect();
+        if has_array && !markers.is_empty() {
+            return Some((status.clone(), markers));
+        }
     }
     None
 }
@@ -286,6 +351,20 @@ impl Linter<'_> {
                 &format!("{pointer}/responses"),
                 format!("operation `{id}` documents no error response"),
                 "document the error statuses the page lists, with their body",
+            );
+        }
+        if op.get("x-pagination").is_none()
+            && let Some((status, markers)) = collection_shape(doc, responses)
+        {
+            self.report(
+                Severity::Warning,
+                "pagination-undeclared",
+                &format!("{pointer}/responses/{}", esc(&status)),
+                format!(
+                    "operation `{id}` returns an items array with {}, but declares no `x-pagination`",
+                    markers.join(", ")
+                ),
+                "declare how the list pages (`style: page-number`, `continuation-token` or `next-link`), or `style: single-page` with `why:` when the collection comes whole",
             );
         }
         if let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) {

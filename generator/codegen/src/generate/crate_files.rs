@@ -371,7 +371,7 @@ pub fn example_rs(info: &CrateInfo, op: &OperationModel) -> Option<String> {
     Some(format!(
         r#"// {header}
 
-//! Calls `{rust_name}` ({method} {path}) and prints the result.
+//! {what}
 //!
 //! ```sh
 {commands}//! ```
@@ -387,9 +387,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
 }}
 "#,
         header = header_text(info),
-        rust_name = op.rust_name,
-        method = op.method.to_uppercase(),
-        path = op.path,
+        what = match op.pagination {
+            Some(_) => format!(
+                "Walks every page of `{}` ({} {}) and prints one line per item.",
+                op.rust_name,
+                op.method.to_uppercase(),
+                op.path
+            ),
+            None => format!(
+                "Calls `{}` ({} {}) and prints the result.",
+                op.rust_name,
+                op.method.to_uppercase(),
+                op.path
+            ),
+        },
         lib = info.lib_name(),
         commands = info.example_commands(&example),
         setup = indent(&info.client_from_env()),
@@ -413,7 +424,7 @@ fn indent(text: &str) -> String {
 /// what changed for Rust users.
 pub fn api_md(info: &CrateInfo, surface: &str) -> String {
     format!(
-        "<!-- {} -->\n\n# {} public API\n\nOperations (method, path, `Client` method, success type / error enum) and the public types \
+        "<!-- {} -->\n\n# {} public API\n\nOperations (method, path, `Client` method, success type / error enum; how lists page) and the public types \
          with their fields or variants.\n\n```text\n{surface}```\n",
         header_text(info),
         info.package

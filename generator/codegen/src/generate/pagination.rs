@@ -59,6 +59,30 @@ pub enum Style {
     },
 }
 
+impl Style {
+    /// The style in a few words, for the API summary: `page numbers in page, last page without /next`.
+    pub fn summary(&self) -> String {
+        match self {
+            Style::PageNumber { page, last_page, .. } => {
+                let last = match last_page {
+                    LastPage::NextLink(link) => format!("last page without {}", link.pointer),
+                    LastPage::Count(count) => format!("ends at the {} count", count.pointer),
+                    LastPage::ShortPage => "last page short".to_string(),
+                };
+                format!("page numbers in {}, {last}", page.name)
+            }
+            Style::ContinuationToken { token, parameter, .. } => {
+                let from = match token {
+                    TokenSource::Body(lens) => lens.pointer.clone(),
+                    TokenSource::Header(name) => format!("header {name}"),
+                };
+                format!("continuation token from {from} sent in {}", parameter.name)
+            }
+            Style::NextLink { link } => format!("next link in {}", link.pointer),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum LastPage {
     NextLink(Lens),

@@ -23,6 +23,15 @@ pub fn summarize(operations: &[OperationModel], arguments: &Arguments, type_entr
                 .map_or_else(|| "()".to_string(), super::model::body_type),
             super::model::error_enum(op)
         );
+        if let Some(pagination) = &op.pagination {
+            let _ = writeln!(
+                out,
+                "    .pages() → Pages<{}> / .stream() → Items<{}>, {}",
+                op.success_body.as_deref().map(super::model::body_type).unwrap_or_default(),
+                pagination.item_name,
+                pagination.style.summary()
+            );
+        }
     }
     out.push_str("types:\n");
     let mut entries: Vec<String> = type_entries.iter().map(TypeEntry::text).collect();
