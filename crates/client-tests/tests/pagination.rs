@@ -34,7 +34,9 @@ impl Style {
                 None => 1,
                 Some(token) => token.strip_prefix("tok-").and_then(|n| n.parse().ok()).unwrap_or(99),
             },
-            _ => query(&request.target).get("page").map_or(1, |page| page.parse().unwrap_or(99)),
+            _ => query(&request.target)
+                .get("page")
+                .map_or(1, |page| page.parse().unwrap_or(99)),
         }
     }
 
@@ -174,10 +176,18 @@ fn answer(state: &mut State, request: &ReceivedRequest) -> Reply {
     state.requests.push(request.clone());
     let page = state.style.page_of(request);
     if let Some(statuses) = state.faults.get_mut(&page) {
-        let status = if statuses.len() > 1 { statuses.remove(0) } else { statuses[0] };
+        let status = if statuses.len() > 1 {
+            statuses.remove(0)
+        } else {
+            statuses[0]
+        };
         if status != 200 {
             let reply = Reply::status(status).json(&state.style.error_body(status));
-            return if status == 429 { reply.header("retry-after", "0") } else { reply };
+            return if status == 429 {
+                reply.header("retry-after", "0")
+            } else {
+                reply
+            };
         }
     }
     let Some(ids) = state.pages.get(page - 1) else {
@@ -188,7 +198,10 @@ fn answer(state: &mut State, request: &ReceivedRequest) -> Reply {
         match state.style {
             Style::PartnerCenterCustomers => body["continuationToken"] = json!(format!("tok-{to}")),
             _ => {
-                let next = body["next"].as_str().unwrap().replace(&format!("page={}", page + 1), &format!("page={to}"));
+                let next = body["next"]
+                    .as_str()
+                    .unwrap()
+                    .replace(&format!("page={}", page + 1), &format!("page={to}"));
                 body["next"] = json!(next);
             }
         }
@@ -304,7 +317,11 @@ mod respan_customers {
         let lister = Lister::start(Style::RespanCustomers).await;
         let client = client(&lister);
         let client = client;
-        let mut first = client.list_customers(CustomerFilters::new()).page_size(2).pages().max_pages(1);
+        let mut first = client
+            .list_customers(CustomerFilters::new())
+            .page_size(2)
+            .pages()
+            .max_pages(1);
         let page = first.next().await.unwrap().unwrap();
         assert!(first.next().await.is_none(), "max_pages(1) stops after one page");
         let saved = serde_json::to_string(page.next_cursor().unwrap()).unwrap();
@@ -372,7 +389,11 @@ mod respan_customers {
     async fn max_items_fetches_no_page_after_the_last_item_it_yields() {
         let lister = Lister::start(Style::RespanCustomers).await;
         let client = client(&lister);
-        let items = client.list_customers(CustomerFilters::new()).page_size(2).stream().max_items(3);
+        let items = client
+            .list_customers(CustomerFilters::new())
+            .page_size(2)
+            .stream()
+            .max_items(3);
         assert_eq!(ids(items).await, ["c1", "c2", "c3"]);
         assert_eq!(lister.pages_asked(), [1, 2]);
     }
@@ -462,7 +483,10 @@ mod respan_credit_transactions {
         let next = pages.next().await.unwrap().unwrap().next_cursor().cloned().unwrap();
         assert_eq!(
             next,
-            Cursor::Link(format!("{}/api/credit-transactions/list/?page=2&page_size=2", lister.server.uri()))
+            Cursor::Link(format!(
+                "{}/api/credit-transactions/list/?page=2&page_size=2",
+                lister.server.uri()
+            ))
         );
         let mut resumed = client.list_credit_transactions().pages().starting_at(next);
         let mut sizes = Vec::new();
@@ -479,7 +503,10 @@ mod respan_credit_transactions {
         pages.next().await.unwrap().unwrap();
         pages.next().await.unwrap().unwrap();
         let error = pages.next().await.unwrap().unwrap_err();
-        assert!(matches!(&error, Error::Paging(e) if matches!(e.problem, PagingProblem::RepeatedCursor(Cursor::Link(_)))), "{error:?}");
+        assert!(
+            matches!(&error, Error::Paging(e) if matches!(e.problem, PagingProblem::RepeatedCursor(Cursor::Link(_)))),
+            "{error:?}"
+        );
         assert!(pages.next().await.is_none());
         assert_eq!(looping.pages_asked(), [1, 2]);
     }
@@ -537,7 +564,9 @@ mod cloudhealth_customers {
             .unwrap()
     }
 
-    async fn names<'c>(mut items: cloudhealth_client::Items<'c, cloudhealth_client::builder::ListCustomers<'c>>) -> Vec<String> {
+    async fn names<'c>(
+        mut items: cloudhealth_client::Items<'c, cloudhealth_client::builder::ListCustomers<'c>>,
+    ) -> Vec<String> {
         let mut names = Vec::new();
         while let Some(item) = items.next().await {
             names.push(item.unwrap().name.unwrap());
@@ -598,7 +627,11 @@ mod cloudhealth_customers {
     async fn a_walk_resumes_at_page_two_and_an_empty_first_page_ends_at_once() {
         let lister = Lister::start(Style::CloudHealthCustomers).await;
         let client = client(&lister);
-        let items = client.list_customers().per_page(2).stream().starting_at(Cursor::Page(2));
+        let items = client
+            .list_customers()
+            .per_page(2)
+            .stream()
+            .starting_at(Cursor::Page(2));
         assert_eq!(names(items).await, ["c3", "c4", "c5"]);
         assert_eq!(lister.pages_asked(), [2, 3]);
 
@@ -657,13 +690,22 @@ mod partner_center_customers {
             sent(&lister),
             [
                 ("/v1/customers?size=2".to_string(), None),
-                ("/v1/customers?seekOperation=Next&size=2".to_string(), Some("tok-2".to_string())),
-                ("/v1/customers?seekOperation=Next&size=2".to_string(), Some("tok-3".to_string())),
+                (
+                    "/v1/customers?seekOperation=Next&size=2".to_string(),
+                    Some("tok-2".to_string())
+                ),
+                (
+                    "/v1/customers?seekOperation=Next&size=2".to_string(),
+                    Some("tok-3".to_string())
+                ),
             ]
         );
         // Each page is a call of its own, with its own generated request id.
-        let request_ids: std::collections::HashSet<String> =
-            lister.requests().iter().map(|r| r.header("MS-RequestId").unwrap().to_string()).collect();
+        let request_ids: std::collections::HashSet<String> = lister
+            .requests()
+            .iter()
+            .map(|r| r.header("MS-RequestId").unwrap().to_string())
+            .collect();
         assert_eq!(request_ids.len(), 3);
     }
 
@@ -681,7 +723,10 @@ mod partner_center_customers {
                 Err(error) => break error,
             }
         };
-        assert_eq!(tokens, [Some(Cursor::Token("tok-2".into())), Some(Cursor::Token("tok-3".into()))]);
+        assert_eq!(
+            tokens,
+            [Some(Cursor::Token("tok-2".into())), Some(Cursor::Token("tok-3".into()))]
+        );
         assert!(
             matches!(&error, Error::Api(e) if matches!(e.body, ListCustomersError::InternalServerError(_))),
             "{error:?}"
@@ -694,7 +739,10 @@ mod partner_center_customers {
     async fn a_saved_token_resumes_at_page_two() {
         let lister = Lister::start(Style::PartnerCenterCustomers).await;
         let client = client(&lister);
-        let mut pages = client.list_customers(2).pages().starting_at(Cursor::Token("tok-2".into()));
+        let mut pages = client
+            .list_customers(2)
+            .pages()
+            .starting_at(Cursor::Token("tok-2".into()));
         let mut ids = Vec::new();
         while let Some(page) = pages.next().await {
             ids.extend(page.unwrap().items.iter().map(|c| c.id.clone().unwrap()));
@@ -789,9 +837,16 @@ mod examples {
         command
             .env(format!("{prefix}TOKEN"), "example-token")
             .env(format!("{prefix}BASE_URL"), base_url);
-        let output = tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap();
+        let output = tokio::task::spawn_blocking(move || command.output())
+            .await
+            .unwrap()
+            .unwrap();
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).unwrap().lines().map(str::to_string).collect()
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 
     /// The first word of each line.
@@ -810,21 +865,40 @@ mod examples {
         assert_eq!(respan.pages_asked(), [1, 2, 3]);
 
         let transactions = Lister::start(Style::RespanCreditTransactions).await;
-        let lines = run(dir.join("respan_list_credit_transactions"), "RESPAN_", transactions.server.uri()).await;
+        let lines = run(
+            dir.join("respan_list_credit_transactions"),
+            "RESPAN_",
+            transactions.server.uri(),
+        )
+        .await;
         assert_eq!(ids(&lines), ITEM_IDS);
         assert_eq!(transactions.pages_asked(), [1, 2, 3]);
 
         // The example asks for 100 customers a page; the last page is the short one.
         let numbered: Vec<&'static str> = (1..=201).map(|n| &*format!("c{n}").leak()).collect();
-        let cloudhealth = Lister::with_pages(Style::CloudHealthCustomers, numbered.chunks(100).map(<[_]>::to_vec).collect()).await;
-        let lines = run(dir.join("cloudhealth_list_customers"), "CLOUDHEALTH_", cloudhealth.server.uri()).await;
+        let cloudhealth = Lister::with_pages(
+            Style::CloudHealthCustomers,
+            numbered.chunks(100).map(<[_]>::to_vec).collect(),
+        )
+        .await;
+        let lines = run(
+            dir.join("cloudhealth_list_customers"),
+            "CLOUDHEALTH_",
+            cloudhealth.server.uri(),
+        )
+        .await;
         let expected: Vec<String> = (1..=201).map(|n| n.to_string()).collect();
         assert_eq!(ids(&lines), expected);
         assert_eq!(lines[0], "1 Some(\"c1\")");
         assert_eq!(cloudhealth.pages_asked(), [1, 2, 3]);
 
         let partner_center = Lister::start(Style::PartnerCenterCustomers).await;
-        let lines = run(dir.join("partner_center_list_customers"), "PARTNER_CENTER_", partner_center.server.uri()).await;
+        let lines = run(
+            dir.join("partner_center_list_customers"),
+            "PARTNER_CENTER_",
+            partner_center.server.uri(),
+        )
+        .await;
         assert_eq!(ids(&lines), ITEM_IDS);
         assert_eq!(lines[0], "c1 Some(\"c1\")");
         assert_eq!(partner_center.pages_asked(), [1, 2, 3]);

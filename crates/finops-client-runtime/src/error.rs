@@ -2,8 +2,8 @@
 
 use crate::body::{self, BodyProblem};
 use crate::execute::failure_kind;
-use crate::request_ids::SentIds;
 use crate::paging::PagingError;
+use crate::request_ids::SentIds;
 use crate::{AuthError, RequestIds, Response};
 use bytes::Bytes;
 use progenitor_client::{Error as SendError, ResponseValue};

@@ -477,7 +477,9 @@ impl<'a, P: Paginated<'a>> Walk<'a, P> {
                 }
                 Err(_) => {
                     self.done = true;
-                    return Some(Err(Error::InvalidRequest(format!("the cursor's link {link:?} is not a URL"))));
+                    return Some(Err(Error::InvalidRequest(format!(
+                        "the cursor's link {link:?} is not a URL"
+                    ))));
                 }
             },
             Some(cursor) => self.builder.clone().at(cursor),
@@ -511,15 +513,15 @@ impl<'a, P: Paginated<'a>> Walk<'a, P> {
         if next.is_none() && self.pending.is_none() {
             self.done = true;
         }
-        Some(Ok(Page {
-            response,
-            cursor,
-            next,
-        }))
+        Some(Ok(Page { response, cursor, next }))
     }
 
     /// The cursor of the page after the one fetched with `sent`, or `None` if that was the last.
-    fn next_cursor(&mut self, sent: Option<&Cursor>, response: &Response<P::Body>) -> Result<Option<Cursor>, PagingProblem> {
+    fn next_cursor(
+        &mut self,
+        sent: Option<&Cursor>,
+        response: &Response<P::Body>,
+    ) -> Result<Option<Cursor>, PagingProblem> {
         let facts = P::facts(response, response.headers());
         let items = u64::try_from(facts.items).unwrap_or(u64::MAX);
         match P::STYLE {
@@ -606,7 +608,9 @@ fn page_in_link(link: &str, parameter: &str) -> Option<u64> {
 /// `link` made absolute against `base`, if it stays on the base URL's origin.
 fn resolve_link(base: &str, link: &str) -> Result<Cursor, PagingProblem> {
     let base = reqwest::Url::parse(base).map_err(|_| PagingProblem::InvalidLink(link.to_string()))?;
-    let url = base.join(link).map_err(|_| PagingProblem::InvalidLink(link.to_string()))?;
+    let url = base
+        .join(link)
+        .map_err(|_| PagingProblem::InvalidLink(link.to_string()))?;
     if url.origin() != base.origin() {
         return Err(PagingProblem::ForeignLink(url.origin().ascii_serialization()));
     }

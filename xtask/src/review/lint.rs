@@ -225,7 +225,11 @@ fn collection_shape(doc: &Value, responses: Option<&serde_json::Map<String, Valu
         let markers: Vec<String> = properties
             .keys()
             .filter(|name| {
-                let plain: String = name.chars().filter(|c| *c != '_').collect::<String>().to_ascii_lowercase();
+                let plain: String = name
+                    .chars()
+                    .filter(|c| *c != '_')
+                    .collect::<String>()
+                    .to_ascii_lowercase();
                 PAGING_MARKERS.contains(&plain.as_str())
             })
             .map(|name| format!("`{name}`"))

@@ -31,7 +31,10 @@ pub fn render(model: &ApiModel) -> Option<String> {
 }
 
 fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &PaginationModel) {
-    let body = format!("crate::types::{}", body_type(op.success_body.as_deref().expect("checked by pagination::read")));
+    let body = format!(
+        "crate::types::{}",
+        body_type(op.success_body.as_deref().expect("checked by pagination::read"))
+    );
     let item = &pagination.item_type;
     w.blank();
     w.open(format!("impl<'a> builder::{}<'a> {{", op.builder));
@@ -63,7 +66,9 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
     w.line(format!("type Item = {item};"));
     w.line(format!("type Error = errors::{};", error_enum(op)));
     match &pagination.style {
-        Style::PageNumber { page, first, last_page, .. } => {
+        Style::PageNumber {
+            page, first, last_page, ..
+        } => {
             let last = match last_page {
                 LastPage::NextLink(_) => "NextLink",
                 LastPage::Count(_) => "Count",
@@ -83,10 +88,16 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
     w.open("fn cursor(&self) -> Option<Cursor> {");
     match &pagination.style {
         Style::PageNumber { page, .. } => {
-            w.line(format!("::finops_client_runtime::page_number(&self.{}).map(Cursor::Page)", page.rust));
+            w.line(format!(
+                "::finops_client_runtime::page_number(&self.{}).map(Cursor::Page)",
+                page.rust
+            ));
         }
         Style::ContinuationToken { parameter, .. } => {
-            w.line(format!("::finops_client_runtime::token_value(&self.{}).map(Cursor::Token)", parameter.rust));
+            w.line(format!(
+                "::finops_client_runtime::token_value(&self.{}).map(Cursor::Token)",
+                parameter.rust
+            ));
         }
         Style::NextLink { .. } => w.line("None"),
     }
@@ -95,7 +106,9 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
     w.blank();
     w.open("fn page_size(&self) -> Option<u64> {");
     match &pagination.style {
-        Style::PageNumber { page_size: Some(size), .. } => {
+        Style::PageNumber {
+            page_size: Some(size), ..
+        } => {
             w.line(format!("::finops_client_runtime::page_number(&self.{})", size.rust));
         }
         _ => w.line("None"),
@@ -119,8 +132,14 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
         Style::ContinuationToken { parameter, along, .. } => {
             w.open("fn at(self, cursor: &Cursor) -> Self {");
             w.open("match cursor {");
-            let calls: String = along.iter().map(|(param, value)| format!(".{}({value})", param.rust)).collect();
-            w.line(format!("Cursor::Token(token) => self.{}(token.as_str()){calls},", parameter.rust));
+            let calls: String = along
+                .iter()
+                .map(|(param, value)| format!(".{}({value})", param.rust))
+                .collect();
+            w.line(format!(
+                "Cursor::Token(token) => self.{}(token.as_str()){calls},",
+                parameter.rust
+            ));
             w.line("_ => self,");
             w.close("}");
         }
@@ -138,7 +157,13 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
     w.close("}");
 
     w.blank();
-    let headers = if matches!(&pagination.style, Style::ContinuationToken { token: TokenSource::Header(_), .. }) {
+    let headers = if matches!(
+        &pagination.style,
+        Style::ContinuationToken {
+            token: TokenSource::Header(_),
+            ..
+        }
+    ) {
         "headers"
     } else {
         "_headers"
@@ -187,19 +212,32 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
 /// One sentence on how the list pages, for the docs.
 fn style_doc(pagination: &PaginationModel) -> String {
     match &pagination.style {
-        Style::PageNumber { page, page_size, first, last_page } => {
+        Style::PageNumber {
+            page,
+            page_size,
+            first,
+            last_page,
+        } => {
             let size = page_size
                 .as_ref()
                 .map(|size| format!(" (`{}` sets the page size)", size.name))
                 .unwrap_or_default();
             let last = match last_page {
                 LastPage::NextLink(link) => format!("the last page is the one without `{}`", link.pointer),
-                LastPage::Count(count) => format!("the walk ends when the pages hold the `{}` items the body counts", count.pointer),
+                LastPage::Count(count) => format!(
+                    "the walk ends when the pages hold the `{}` items the body counts",
+                    count.pointer
+                ),
                 LastPage::ShortPage => "the last page is one shorter than the page size".to_string(),
             };
-            format!("Pages are numbered from {first} in `{}`{size}; {last}, and an empty page ends the walk too.", page.name)
+            format!(
+                "Pages are numbered from {first} in `{}`{size}; {last}, and an empty page ends the walk too.",
+                page.name
+            )
         }
-        Style::ContinuationToken { token, parameter, more, .. } => {
+        Style::ContinuationToken {
+            token, parameter, more, ..
+        } => {
             let from = match token {
                 TokenSource::Body(lens) => format!("the body's `{}`", lens.pointer),
                 TokenSource::Header(name) => format!("the `{name}` response header"),
@@ -208,7 +246,10 @@ fn style_doc(pagination: &PaginationModel) -> String {
                 Some(lens) => format!(" The last page has no token or no `{}`.", lens.pointer),
                 None => " The last page has no token.".to_string(),
             };
-            format!("The next page is asked for with `{}`, set to the continuation token of {from}.{last}", parameter.name)
+            format!(
+                "The next page is asked for with `{}`, set to the continuation token of {from}.{last}",
+                parameter.name
+            )
         }
         Style::NextLink { link } => format!(
             "The next page is the link in `{}`, resolved against the client's base URL; a link to another origin ends the walk with an error rather than take the credentials there.",

@@ -137,25 +137,51 @@ pub fn read(
     let at = format!("{operation_pointer}/x-pagination");
     let fail = |pointer: &str, message: String| spec.error_at(pointer, message);
     let Some(fields) = declaration.as_object() else {
-        return Err(fail(&at, "`x-pagination` is not a mapping".into()).help(format!("write `style:` ({STYLES}) and the fields of that style")));
+        return Err(fail(&at, "`x-pagination` is not a mapping".into())
+            .help(format!("write `style:` ({STYLES}) and the fields of that style")));
     };
     let style = fields.get("style").and_then(Value::as_str).unwrap_or_default();
     let allowed: &[&str] = match style {
         "page-number" => &["style", "items", "page", "page-size", "first-page", "last-page"],
-        "continuation-token" => &["style", "items", "token", "token-parameter", "next-page-parameters", "last-page"],
+        "continuation-token" => &[
+            "style",
+            "items",
+            "token",
+            "token-parameter",
+            "next-page-parameters",
+            "last-page",
+        ],
         "next-link" => &["style", "items", "next-link"],
         "single-page" => &["style", "why"],
         _ => {
-            return Err(fail(&at, format!("`x-pagination.style` is {:?}", fields.get("style").unwrap_or(&Value::Null)))
-                .help(format!("write one of {STYLES}")));
+            let pointer = if fields.contains_key("style") {
+                format!("{at}/style")
+            } else {
+                at.clone()
+            };
+            return Err(fail(
+                &pointer,
+                format!(
+                    "`x-pagination.style` is {}, not a pagination style",
+                    fields.get("style").unwrap_or(&Value::Null)
+                ),
+            )
+            .help(format!("write one of {STYLES}")));
         }
     };
     if let Some(unknown) = fields.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(fail(&format!("{at}/{}", esc(unknown)), format!("`{unknown}` is not a field of a {style} declaration"))
-            .help(format!("a {style} declaration takes {}", allowed.join(", "))));
+        return Err(fail(
+            &format!("{at}/{}", esc(unknown)),
+            format!("`{unknown}` is not a field of a {style} declaration"),
+        )
+        .help(format!("a {style} declaration takes {}", allowed.join(", "))));
     }
     if style == "single-page" {
-        if fields.get("why").and_then(Value::as_str).is_none_or(|w| w.trim().is_empty()) {
+        if fields
+            .get("why")
+            .and_then(Value::as_str)
+            .is_none_or(|w| w.trim().is_empty())
+        {
             return Err(fail(&at, "a single-page declaration does not say why".into())
                 .help("add `why:` with the source that shows the whole collection comes in one response"));
         }
@@ -163,12 +189,22 @@ pub fn read(
     }
 
     let Some(body) = success_body else {
-        return Err(fail(&at, "a paginated operation needs a success body with the items".into())
-            .help("document the list's 200 response with a component schema"));
+        return Err(
+            fail(&at, "a paginated operation needs a success body with the items".into())
+                .help("document the list's 200 response with a component schema"),
+        );
     };
-    let reader = Reader { spec, components, at: &at, body };
+    let reader = Reader {
+        spec,
+        components,
+        at: &at,
+        body,
+    };
     let required = |key: &str| -> Result<&Value, Diagnostic> {
-        fields.get(key).ok_or_else(|| fail(&at, format!("a {style} declaration needs `{key}`")).help(format!("a {style} declaration takes {}", allowed.join(", "))))
+        fields.get(key).ok_or_else(|| {
+            fail(&at, format!("a {style} declaration needs `{key}`"))
+                .help(format!("a {style} declaration takes {}", allowed.join(", ")))
+        })
     };
     let items = reader.lens(required("items")?, "items", &[Leaf::Array])?;
     let (item_type, item_name) = reader.item_type(&items, open_enums)?;
@@ -183,7 +219,11 @@ pub fn read(
             let first = match fields.get("first-page") {
                 None => 1,
                 Some(value) => value.as_u64().ok_or_else(|| {
-                    fail(&format!("{at}/first-page"), format!("`first-page` is {value}, not a page number")).help("write 0 or 1")
+                    fail(
+                        &format!("{at}/first-page"),
+                        format!("`first-page` is {value}, not a page number"),
+                    )
+                    .help("write 0 or 1")
                 })?,
             };
             let last = required("last-page")?;
@@ -192,12 +232,21 @@ pub fn read(
                 ("count", value) => LastPage::Count(reader.lens(value, "last-page/count", &[Leaf::Integer])?),
                 (_, value) => {
                     if value != &Value::Bool(true) {
-                        return Err(fail(&format!("{at}/last-page/short-page"), "`short-page` is not `true`".into()).help("write `short-page: true`"));
+                        return Err(fail(
+                            &format!("{at}/last-page/short-page"),
+                            "`short-page` is not `true`".into(),
+                        )
+                        .help("write `short-page: true`"));
                     }
                     LastPage::ShortPage
                 }
             };
-            Style::PageNumber { page, page_size, first, last_page }
+            Style::PageNumber {
+                page,
+                page_size,
+                first,
+                last_page,
+            }
         }
         "continuation-token" => {
             let token = required("token")?;
@@ -209,15 +258,34 @@ pub fn read(
                     TokenSource::Header(name.to_string())
                 }
             };
-            let parameter = reader.parameter(operation, required("token-parameter")?, "token-parameter", ParamKind::Token)?;
+            let parameter = reader.parameter(
+                operation,
+                required("token-parameter")?,
+                "token-parameter",
+                ParamKind::Token,
+            )?;
             let mut along = Vec::new();
-            for (name, value) in fields.get("next-page-parameters").and_then(Value::as_object).into_iter().flatten() {
-                let param = reader.parameter(operation, &Value::String(name.clone()), &format!("next-page-parameters/{}", esc(name)), ParamKind::Any)?;
+            for (name, value) in fields
+                .get("next-page-parameters")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let param = reader.parameter(
+                    operation,
+                    &Value::String(name.clone()),
+                    &format!("next-page-parameters/{}", esc(name)),
+                    ParamKind::Any,
+                )?;
                 let expr = reader.value_expr(operation, name, value, open_enums)?;
                 along.push((param, expr));
             }
             if fields.get("next-page-parameters").is_some_and(|v| !v.is_object()) {
-                return Err(fail(&format!("{at}/next-page-parameters"), "`next-page-parameters` is not a mapping".into()).help("write `parameter: value` pairs"));
+                return Err(fail(
+                    &format!("{at}/next-page-parameters"),
+                    "`next-page-parameters` is not a mapping".into(),
+                )
+                .help("write `parameter: value` pairs"));
             }
             let more = match fields.get("last-page") {
                 None => None,
@@ -225,13 +293,23 @@ pub fn read(
                     (_, value) => Some(reader.lens(value, "last-page/next-link", &[])?),
                 },
             };
-            Style::ContinuationToken { token, parameter, along, more }
+            Style::ContinuationToken {
+                token,
+                parameter,
+                along,
+                more,
+            }
         }
         _ => Style::NextLink {
             link: reader.lens(required("next-link")?, "next-link", &[Leaf::String])?,
         },
     };
-    Ok(Some(PaginationModel { style, items, item_type, item_name }))
+    Ok(Some(PaginationModel {
+        style,
+        items,
+        item_type,
+        item_name,
+    }))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -254,38 +332,67 @@ impl Reader<'_> {
     }
 
     /// `{key: value}` with exactly one of `keys`.
-    fn one_of<'v>(&self, value: &'v Value, field: &str, keys: &[&'static str]) -> Result<(&'static str, &'v Value), Diagnostic> {
+    fn one_of<'v>(
+        &self,
+        value: &'v Value,
+        field: &str,
+        keys: &[&'static str],
+    ) -> Result<(&'static str, &'v Value), Diagnostic> {
         let help = format!("write a mapping with one of {}", keys.join(", "));
         let Some(map) = value.as_object().filter(|m| m.len() == 1) else {
-            return Err(self.fail(field, format!("`{field}` is not a mapping with one field")).help(help));
+            return Err(self
+                .fail(field, format!("`{field}` is not a mapping with one field"))
+                .help(help));
         };
         let (key, value) = map.iter().next().expect("one field");
         match keys.iter().find(|k| **k == key) {
             Some(k) => Ok((k, value)),
-            None => Err(self.fail(&format!("{field}/{}", esc(key)), format!("`{key}` is not a field of `{field}`")).help(help)),
+            None => Err(self
+                .fail(
+                    &format!("{field}/{}", esc(key)),
+                    format!("`{key}` is not a field of `{field}`"),
+                )
+                .help(help)),
         }
     }
 
     /// The field at a JSON pointer in the success body, of one of the `leaves` kinds (any when empty).
     fn lens(&self, value: &Value, field: &str, leaves: &[Leaf]) -> Result<Lens, Diagnostic> {
         let Some(pointer) = value.as_str().filter(|p| p.starts_with('/') && p.len() > 1) else {
-            return Err(self.fail(field, format!("`{field}` is {value}, not a JSON pointer into the response body"))
+            return Err(self
+                .fail(
+                    field,
+                    format!("`{field}` is {value}, not a JSON pointer into the response body"),
+                )
                 .help("write a pointer such as `/results` or `/links/next`"));
         };
-        let mut schema = self.component(self.body).ok_or_else(|| self.fail(field, format!("the success body `{}` is not a component schema", self.body)))?;
+        let mut schema = self.component(self.body).ok_or_else(|| {
+            self.fail(
+                field,
+                format!("the success body `{}` is not a component schema", self.body),
+            )
+        })?;
         let mut steps = Vec::new();
         let mut walked = String::new();
         for token in pointer[1..].split('/') {
             let name = token.replace("~1", "/").replace("~0", "~");
             let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-                return Err(self.fail(field, format!("`{pointer}`: `{}{walked}` is not an object", self.body)).help("point at a property of an object"));
+                return Err(self
+                    .fail(field, format!("`{pointer}`: `{}{walked}` is not an object", self.body))
+                    .help("point at a property of an object"));
             };
             let Some(property) = object.properties.get(&name) else {
                 let known: Vec<&str> = object.properties.keys().map(String::as_str).collect();
-                return Err(self.fail(field, format!("`{pointer}`: `{}{walked}` has no property `{name}`", self.body))
+                return Err(self
+                    .fail(
+                        field,
+                        format!("`{pointer}`: `{}{walked}` has no property `{name}`", self.body),
+                    )
                     .help(format!("its properties are {}", known.join(", "))));
             };
-            let property = self.resolve(property).ok_or_else(|| self.fail(field, format!("`{pointer}`: property `{name}` is a dangling reference")))?;
+            let property = self
+                .resolve(property)
+                .ok_or_else(|| self.fail(field, format!("`{pointer}`: property `{name}` is a dangling reference")))?;
             let data = &property.schema_data;
             let plain_when_absent = data.default.is_some() || is_collection(property);
             let optional = data.nullable || (!object.required.contains(&name) && !plain_when_absent);
@@ -310,9 +417,18 @@ impl Reader<'_> {
                     Leaf::Other => "an object",
                 })
                 .collect();
-            return Err(self.fail(field, format!("`{pointer}` in `{}` is not {}", self.body, wanted.join(" or "))).help("point at a field of that type"));
+            return Err(self
+                .fail(
+                    field,
+                    format!("`{pointer}` in `{}` is not {}", self.body, wanted.join(" or ")),
+                )
+                .help("point at a field of that type"));
         }
-        Ok(Lens { pointer: pointer.to_string(), steps, leaf })
+        Ok(Lens {
+            pointer: pointer.to_string(),
+            steps,
+            leaf,
+        })
     }
 
     /// The Rust type of the items of the array at `items`.
@@ -320,24 +436,42 @@ impl Reader<'_> {
         let mut schema = self.component(self.body).expect("checked by lens");
         for token in items.pointer[1..].split('/') {
             let name = token.replace("~1", "/").replace("~0", "~");
-            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else { unreachable!("checked by lens") };
+            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                unreachable!("checked by lens")
+            };
             schema = self.resolve(&object.properties[&name]).expect("checked by lens");
         }
-        let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind else { unreachable!("checked by lens") };
+        let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind else {
+            unreachable!("checked by lens")
+        };
         match &array.items {
             Some(ReferenceOr::Reference { reference }) => {
                 let name = component_name(reference);
                 let rust = name.to_upper_camel_case();
-                let module = if open_enums.iter().any(|e| e.name == rust) { "models" } else { "types" };
+                let module = if open_enums.iter().any(|e| e.name == rust) {
+                    "models"
+                } else {
+                    "types"
+                };
                 Ok((format!("crate::{module}::{rust}"), name.to_string()))
             }
-            _ => Err(self.fail("items", format!("the items at `{}` are not a component schema", items.pointer))
+            _ => Err(self
+                .fail(
+                    "items",
+                    format!("the items at `{}` are not a component schema", items.pointer),
+                )
                 .help("give the list's items a schema under `components/schemas` and `$ref` it")),
         }
     }
 
     /// A parameter of the operation named by the declaration.
-    fn parameter(&self, operation: &openapiv3::Operation, value: &Value, field: &str, kind: ParamKind) -> Result<Param, Diagnostic> {
+    fn parameter(
+        &self,
+        operation: &openapiv3::Operation,
+        value: &Value,
+        field: &str,
+        kind: ParamKind,
+    ) -> Result<Param, Diagnostic> {
         let name = value.as_str().unwrap_or_default();
         let parameters: Vec<&Parameter> = operation
             .parameters
@@ -345,8 +479,15 @@ impl Reader<'_> {
             .filter_map(|p| resolve_parameter(p, self.components))
             .collect();
         let Some(parameter) = parameters.iter().find(|p| p.parameter_data_ref().name == name) else {
-            let names: Vec<&str> = parameters.iter().map(|p| p.parameter_data_ref().name.as_str()).collect();
-            return Err(self.fail(field, format!("`{field}` names {value}, which is not a parameter of this operation"))
+            let names: Vec<&str> = parameters
+                .iter()
+                .map(|p| p.parameter_data_ref().name.as_str())
+                .collect();
+            return Err(self
+                .fail(
+                    field,
+                    format!("`{field}` names {value}, which is not a parameter of this operation"),
+                )
                 .help(format!("its parameters are {}", names.join(", "))));
         };
         let data = parameter.parameter_data_ref();
@@ -367,36 +508,59 @@ impl Reader<'_> {
                 ParamKind::Integer => "an integer parameter",
                 _ => "a string query or header parameter",
             };
-            return Err(self.fail(field, format!("parameter `{name}` is not {wanted}")).help("name the parameter that carries the page number, size or token"));
+            return Err(self
+                .fail(field, format!("parameter `{name}` is not {wanted}"))
+                .help("name the parameter that carries the page number, size or token"));
         }
         if kind == ParamKind::Token && data.required {
-            return Err(self.fail(field, format!("token parameter `{name}` is required"))
+            return Err(self
+                .fail(field, format!("token parameter `{name}` is required"))
                 .help("the first page is asked for without a token: make the parameter optional"));
         }
-        Ok(Param { name: name.to_string(), rust: rust_ident(name) })
+        Ok(Param {
+            name: name.to_string(),
+            rust: rust_ident(name),
+        })
     }
 
     /// A header the success response declares.
     fn response_header(&self, operation: &openapiv3::Operation, name: &str) -> Result<(), Diagnostic> {
-        let declared = operation.responses.responses.iter().filter(|(status, _)| status.to_string().starts_with('2')).any(|(_, response)| {
-            let response = match response {
-                ReferenceOr::Item(r) => Some(r),
-                ReferenceOr::Reference { reference } => match self.components.responses.get(component_name(reference)) {
-                    Some(ReferenceOr::Item(r)) => Some(r),
-                    _ => None,
-                },
-            };
-            response.is_some_and(|r| r.headers.keys().any(|h| h.eq_ignore_ascii_case(name)))
-        });
+        let declared = operation
+            .responses
+            .responses
+            .iter()
+            .filter(|(status, _)| status.to_string().starts_with('2'))
+            .any(|(_, response)| {
+                let response = match response {
+                    ReferenceOr::Item(r) => Some(r),
+                    ReferenceOr::Reference { reference } => {
+                        match self.components.responses.get(component_name(reference)) {
+                            Some(ReferenceOr::Item(r)) => Some(r),
+                            _ => None,
+                        }
+                    }
+                };
+                response.is_some_and(|r| r.headers.keys().any(|h| h.eq_ignore_ascii_case(name)))
+            });
         if name.is_empty() || !declared {
-            return Err(self.fail("token/header", format!("the success response declares no header `{name}`"))
+            return Err(self
+                .fail(
+                    "token/header",
+                    format!("the success response declares no header `{name}`"),
+                )
                 .help("declare the token header under the success response's `headers`"));
         }
         Ok(())
     }
 
     /// The Rust argument for a next-page parameter's value.
-    fn value_expr(&self, operation: &openapiv3::Operation, name: &str, value: &Value, open_enums: &[OpenEnum]) -> Result<String, Diagnostic> {
+    fn value_expr(
+        &self,
+        operation: &openapiv3::Operation,
+        name: &str,
+        value: &Value,
+        open_enums: &[OpenEnum],
+    ) -> Result<String, Diagnostic> {
         let field = format!("next-page-parameters/{}", esc(name));
         let parameter = operation
             .parameters
@@ -408,7 +572,10 @@ impl Reader<'_> {
             return Err(self.fail(&field, format!("parameter `{name}` has no schema")));
         };
         let resolved = self.resolve(schema);
-        let wrong = || self.fail(&field, format!("{value} is not a value of parameter `{name}`")).help("write a value the parameter's schema admits");
+        let wrong = || {
+            self.fail(&field, format!("{value} is not a value of parameter `{name}`"))
+                .help("write a value the parameter's schema admits")
+        };
         match resolved.map(|s| &s.schema_kind) {
             Some(SchemaKind::Type(Type::String(string))) if !string.enumeration.is_empty() => {
                 let text = value.as_str().ok_or_else(wrong)?;
@@ -416,7 +583,9 @@ impl Reader<'_> {
                     return Err(wrong());
                 }
                 let ReferenceOr::Reference { reference } = schema else {
-                    return Err(self.fail(&field, format!("parameter `{name}` has an inline enum")).help("make the enum a component schema"));
+                    return Err(self
+                        .fail(&field, format!("parameter `{name}` has an inline enum"))
+                        .help("make the enum a component schema"));
                 };
                 let rust = component_name(reference).to_upper_camel_case();
                 let variant = open_enums
@@ -427,10 +596,17 @@ impl Reader<'_> {
                     .ok_or_else(wrong)?;
                 Ok(format!("crate::models::{rust}::{variant}"))
             }
-            Some(SchemaKind::Type(Type::String(_))) => Ok(super::rust_writer::string_literal(value.as_str().ok_or_else(wrong)?)),
+            Some(SchemaKind::Type(Type::String(_))) => {
+                Ok(super::rust_writer::string_literal(value.as_str().ok_or_else(wrong)?))
+            }
             Some(SchemaKind::Type(Type::Integer(_))) => Ok(value.as_i64().ok_or_else(wrong)?.to_string()),
             Some(SchemaKind::Type(Type::Boolean(_))) => Ok(value.as_bool().ok_or_else(wrong)?.to_string()),
-            _ => Err(self.fail(&field, format!("parameter `{name}` is not a string, integer or boolean")).help("only such parameters can be set on next pages")),
+            _ => Err(self
+                .fail(
+                    &field,
+                    format!("parameter `{name}` is not a string, integer or boolean"),
+                )
+                .help("only such parameters can be set on next pages")),
         }
     }
 
@@ -453,7 +629,9 @@ impl Reader<'_> {
 fn is_collection(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Array(_)) => true,
-        SchemaKind::Type(Type::Object(object)) => object.properties.is_empty() && object.additional_properties.is_some(),
+        SchemaKind::Type(Type::Object(object)) => {
+            object.properties.is_empty() && object.additional_properties.is_some()
+        }
         _ => false,
     }
 }

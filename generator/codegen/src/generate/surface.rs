@@ -27,7 +27,10 @@ pub fn summarize(operations: &[OperationModel], arguments: &Arguments, type_entr
             let _ = writeln!(
                 out,
                 "    .pages() → Pages<{}> / .stream() → Items<{}>, {}",
-                op.success_body.as_deref().map(super::model::body_type).unwrap_or_default(),
+                op.success_body
+                    .as_deref()
+                    .map(super::model::body_type)
+                    .unwrap_or_default(),
                 pagination.item_name,
                 pagination.style.summary()
             );
