@@ -289,9 +289,10 @@ pub fn read(
             }
             let more = match fields.get("last-page") {
                 None => None,
-                Some(last) => match reader.one_of(last, "last-page", &["next-link"])? {
-                    (_, value) => Some(reader.lens(value, "last-page/next-link", &[])?),
-                },
+                Some(last) => {
+                    let (_, value) = reader.one_of(last, "last-page", &["next-link"])?;
+                    Some(reader.lens(value, "last-page/next-link", &[])?)
+                }
             };
             Style::ContinuationToken {
                 token,
