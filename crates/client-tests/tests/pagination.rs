@@ -211,6 +211,23 @@ fn answer(state: &mut State, request: &ReceivedRequest) -> Reply {
     Reply::status(200).json(&body)
 }
 
+/// Polls `stream` up to its first error: each value before it, passed through `map`, and the error.
+async fn until_error<S, T, E, V>(stream: &mut S, map: impl Fn(T) -> V) -> (Vec<V>, E)
+where
+    S: futures::Stream<Item = Result<T, E>> + Unpin,
+{
+    let mut values = Vec::new();
+    loop {
+        match futures::StreamExt::next(stream)
+            .await
+            .expect("the stream ends with an error")
+        {
+            Ok(value) => values.push(map(value)),
+            Err(error) => return (values, error),
+        }
+    }
+}
+
 /// A retry policy that retries at once: the lister's `Retry-After` is 0.
 fn quick_retries() -> Duration {
     Duration::from_millis(1)
@@ -243,7 +260,6 @@ mod respan_customers {
     async fn three_pages_give_every_item_once_with_one_request_per_page() {
         let lister = Lister::start(Style::RespanCustomers).await;
         let client = client(&lister);
-        let client = client;
         let items = client
             .list_customers(CustomerFilters::new())
             .page_size(PAGE_SIZE)
@@ -269,7 +285,6 @@ mod respan_customers {
     async fn pages_carry_their_headers_and_cursors() {
         let lister = Lister::start(Style::RespanCustomers).await;
         let client = client(&lister);
-        let client = client;
         let mut pages = client.list_customers(CustomerFilters::new()).page_size(2).pages();
         let mut seen = Vec::new();
         while let Some(page) = pages.next().await {
@@ -293,15 +308,8 @@ mod respan_customers {
         lister.fail(2, &[429, 200]);
         lister.fail(3, &[500]);
         let client = client(&lister);
-        let client = client;
         let mut items = client.list_customers(CustomerFilters::new()).page_size(2).stream();
-        let mut ids = Vec::new();
-        let error = loop {
-            match items.next().await.expect("the stream ends with the error") {
-                Ok(item) => ids.push(item.customer_identifier.unwrap()),
-                Err(error) => break error,
-            }
-        };
+        let (ids, error) = until_error(&mut items, |item| item.customer_identifier.unwrap()).await;
         assert_eq!(ids, ["c1", "c2", "c3", "c4"]);
         assert!(
             matches!(&error, Error::Api(e) if e.status == 500 && matches!(e.body, ListCustomersError::InternalServerError(_))),
@@ -316,7 +324,6 @@ mod respan_customers {
     async fn a_walk_resumes_from_a_saved_cursor() {
         let lister = Lister::start(Style::RespanCustomers).await;
         let client = client(&lister);
-        let client = client;
         let mut first = client
             .list_customers(CustomerFilters::new())
             .page_size(2)
@@ -351,15 +358,8 @@ mod respan_customers {
         let lister = Lister::start(Style::RespanCustomers).await;
         lister.repeat(2, 2);
         let client = client(&lister);
-        let client = client;
         let mut items = client.list_customers(CustomerFilters::new()).page_size(2).stream();
-        let mut ids = Vec::new();
-        let error = loop {
-            match items.next().await.unwrap() {
-                Ok(item) => ids.push(item.customer_identifier.unwrap()),
-                Err(error) => break error,
-            }
-        };
+        let (ids, error) = until_error(&mut items, |item| item.customer_identifier.unwrap()).await;
         assert_eq!(ids, ["c1", "c2", "c3", "c4"]);
         assert_eq!(
             error.to_string(),
@@ -374,7 +374,6 @@ mod respan_customers {
     async fn nothing_is_sent_before_the_first_poll_or_after_the_stream_is_dropped() {
         let lister = Lister::start(Style::RespanCustomers).await;
         let client = client(&lister);
-        let client = client;
         let mut items = client.list_customers(CustomerFilters::new()).page_size(2).stream();
         tokio::task::yield_now().await;
         assert_eq!(lister.server.requests(), 0);
@@ -460,13 +459,7 @@ mod respan_credit_transactions {
         lister.fail(3, &[500]);
         let client = client(&lister);
         let mut pages = client.list_credit_transactions().page_size(2).pages();
-        let mut sizes = Vec::new();
-        let error = loop {
-            match pages.next().await.unwrap() {
-                Ok(page) => sizes.push(page.results.len()),
-                Err(error) => break error,
-            }
-        };
+        let (sizes, error) = until_error(&mut pages, |page| page.results.len()).await;
         assert_eq!(sizes, [2, 2]);
         assert_eq!(error.status().map(|s| s.as_u16()), Some(500));
         assert!(matches!(error, Error::Api(_)));
@@ -478,7 +471,6 @@ mod respan_credit_transactions {
     async fn a_saved_link_resumes_the_walk_and_a_repeated_link_ends_it() {
         let lister = Lister::start(Style::RespanCreditTransactions).await;
         let client = client(&lister);
-        let client = client;
         let mut pages = client.list_credit_transactions().page_size(2).pages().max_pages(1);
         let next = pages.next().await.unwrap().unwrap().next_cursor().cloned().unwrap();
         assert_eq!(
@@ -607,13 +599,7 @@ mod cloudhealth_customers {
         lister.fail(3, &[500]);
         let client = client(&lister);
         let mut items = client.list_customers().per_page(2).stream();
-        let mut names = Vec::new();
-        let error = loop {
-            match items.next().await.unwrap() {
-                Ok(item) => names.push(item.name.unwrap()),
-                Err(error) => break error,
-            }
-        };
+        let (names, error) = until_error(&mut items, |item| item.name.unwrap()).await;
         assert_eq!(names, ["c1", "c2", "c3", "c4"]);
         assert!(
             matches!(&error, Error::Api(e) if matches!(e.body, ListCustomersError::InternalServerError(_))),
@@ -716,13 +702,7 @@ mod partner_center_customers {
         lister.fail(3, &[500]);
         let client = client(&lister);
         let mut pages = client.list_customers(2).pages();
-        let mut tokens = Vec::new();
-        let error = loop {
-            match pages.next().await.unwrap() {
-                Ok(page) => tokens.push(page.next_cursor().cloned()),
-                Err(error) => break error,
-            }
-        };
+        let (tokens, error) = until_error(&mut pages, |page| page.next_cursor().cloned()).await;
         assert_eq!(
             tokens,
             [Some(Cursor::Token("tok-2".into())), Some(Cursor::Token("tok-3".into()))]
@@ -758,13 +738,7 @@ mod partner_center_customers {
         lister.repeat(2, 2);
         let client = client(&lister);
         let mut items = client.list_customers(2).stream();
-        let mut ids = Vec::new();
-        let error = loop {
-            match items.next().await.unwrap() {
-                Ok(item) => ids.push(item.id.unwrap()),
-                Err(error) => break error,
-            }
-        };
+        let (ids, error) = until_error(&mut items, |item| item.id.unwrap()).await;
         assert_eq!(ids, ["c1", "c2", "c3", "c4"]);
         assert!(
             matches!(&error, Error::Paging(e) if e.problem == PagingProblem::RepeatedCursor(Cursor::Token("tok-2".into()))),

@@ -198,22 +198,13 @@ const PAGING_MARKERS: &[&str] = &[
 /// The first success response whose JSON body is an object with an array property and a paging
 /// marker, with the markers found.
 fn collection_shape(doc: &Value, responses: Option<&serde_json::Map<String, Value>>) -> Option<(String, Vec<String>)> {
-    let resolve = |node: &Value| -> Value {
-        let mut node = node.clone();
-        for _ in 0..8 {
-            match node.get("$ref").and_then(Value::as_str) {
-                Some(r) => node = doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
-                None => break,
-            }
-        }
-        node
-    };
+    let resolve = |node| walk::resolve(doc, node);
     for (status, response) in responses.into_iter().flatten() {
         if !status.starts_with('2') {
             continue;
         }
         let response = resolve(response);
-        let Some(schema) = response.pointer("/content/application~1json/schema").map(&resolve) else {
+        let Some(schema) = response.pointer("/content/application~1json/schema").map(resolve) else {
             continue;
         };
         let Some(properties) = schema.get("properties").and_then(Value::as_object) else {

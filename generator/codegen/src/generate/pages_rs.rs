@@ -258,20 +258,26 @@ fn style_doc(pagination: &PaginationModel) -> String {
     }
 }
 
-/// `lens` as an expression: a place (`body.a.b`, `false`) or an `Option<&T>` (`true`).
-fn reference(lens: &Lens) -> (String, bool) {
+/// `steps` from `body` as an expression: a place (`body.a.b`, `false`) or an `Option` of a
+/// reference (`true`); `&mut` references when `mutable`.
+fn chain(steps: &[(String, bool)], mutable: bool) -> (String, bool) {
+    let (as_ref, borrow) = if mutable { ("as_mut", "&mut ") } else { ("as_ref", "&") };
     let mut expr = "body".to_string();
     let mut is_option = false;
-    for (field, optional) in &lens.steps {
+    for (field, optional) in steps {
         expr = match (is_option, optional) {
             (false, false) => format!("{expr}.{field}"),
-            (false, true) => format!("{expr}.{field}.as_ref()"),
-            (true, false) => format!("{expr}.map(|v| &v.{field})"),
-            (true, true) => format!("{expr}.and_then(|v| v.{field}.as_ref())"),
+            (false, true) => format!("{expr}.{field}.{as_ref}()"),
+            (true, false) => format!("{expr}.map(|v| {borrow}v.{field})"),
+            (true, true) => format!("{expr}.and_then(|v| v.{field}.{as_ref}())"),
         };
         is_option |= optional;
     }
     (expr, is_option)
+}
+
+fn reference(lens: &Lens) -> (String, bool) {
+    chain(&lens.steps, false)
 }
 
 fn items_len(lens: &Lens) -> String {
@@ -293,12 +299,8 @@ fn present(lens: &Lens) -> String {
 
 fn string_value(lens: &Lens) -> String {
     let (last, parent) = lens.steps.split_last().expect("a pointer has a field");
-    let parent = Lens {
-        steps: parent.to_vec(),
-        ..lens.clone()
-    };
     let (field, optional) = last;
-    match (reference(&parent), optional) {
+    match (chain(parent, false), optional) {
         ((place, false), false) => format!("Some({place}.{field}.as_str())"),
         ((place, false), true) => format!("{place}.{field}.as_deref()"),
         ((option, true), false) => format!("{option}.map(|v| v.{field}.as_str())"),
@@ -316,22 +318,11 @@ fn integer_value(lens: &Lens) -> String {
 /// Moves the items array out of `body`.
 fn take_items(lens: &Lens) -> String {
     let (last, parent) = lens.steps.split_last().expect("a pointer has a field");
-    let mut expr = "body".to_string();
-    let mut is_option = false;
-    for (field, optional) in parent {
-        expr = match (is_option, optional) {
-            (false, false) => format!("{expr}.{field}"),
-            (false, true) => format!("{expr}.{field}.as_mut()"),
-            (true, false) => format!("{expr}.map(|v| &mut v.{field})"),
-            (true, true) => format!("{expr}.and_then(|v| v.{field}.as_mut())"),
-        };
-        is_option |= optional;
-    }
     let (field, optional) = last;
-    match (is_option, optional) {
-        (false, false) => format!("::std::mem::take(&mut {expr}.{field})"),
-        (false, true) => format!("{expr}.{field}.take().unwrap_or_default()"),
-        (true, false) => format!("{expr}.map(|v| ::std::mem::take(&mut v.{field})).unwrap_or_default()"),
-        (true, true) => format!("{expr}.and_then(|v| v.{field}.take()).unwrap_or_default()"),
+    match (chain(parent, true), optional) {
+        ((place, false), false) => format!("::std::mem::take(&mut {place}.{field})"),
+        ((place, false), true) => format!("{place}.{field}.take().unwrap_or_default()"),
+        ((option, true), false) => format!("{option}.map(|v| ::std::mem::take(&mut v.{field})).unwrap_or_default()"),
+        ((option, true), true) => format!("{option}.and_then(|v| v.{field}.take()).unwrap_or_default()"),
     }
 }

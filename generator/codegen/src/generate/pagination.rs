@@ -206,8 +206,8 @@ pub fn read(
                 .help(format!("a {style} declaration takes {}", allowed.join(", ")))
         })
     };
-    let items = reader.lens(required("items")?, "items", &[Leaf::Array])?;
-    let (item_type, item_name) = reader.item_type(&items, open_enums)?;
+    let (items, array) = reader.lens_to(required("items")?, "items", &[Leaf::Array])?;
+    let (item_type, item_name) = reader.item_type(&items, array, open_enums)?;
 
     let style = match style {
         "page-number" => {
@@ -359,6 +359,11 @@ impl Reader<'_> {
 
     /// The field at a JSON pointer in the success body, of one of the `leaves` kinds (any when empty).
     fn lens(&self, value: &Value, field: &str, leaves: &[Leaf]) -> Result<Lens, Diagnostic> {
+        self.lens_to(value, field, leaves).map(|(lens, _)| lens)
+    }
+
+    /// [`Self::lens`], with the schema of the field it reaches.
+    fn lens_to(&self, value: &Value, field: &str, leaves: &[Leaf]) -> Result<(Lens, &Schema), Diagnostic> {
         let Some(pointer) = value.as_str().filter(|p| p.starts_with('/') && p.len() > 1) else {
             return Err(self
                 .fail(
@@ -425,27 +430,21 @@ impl Reader<'_> {
                 )
                 .help("point at a field of that type"));
         }
-        Ok(Lens {
+        let lens = Lens {
             pointer: pointer.to_string(),
             steps,
             leaf,
-        })
+        };
+        Ok((lens, schema))
     }
 
-    /// The Rust type of the items of the array at `items`.
-    fn item_type(&self, items: &Lens, open_enums: &[OpenEnum]) -> Result<(String, String), Diagnostic> {
-        let mut schema = self.component(self.body).expect("checked by lens");
-        for token in items.pointer[1..].split('/') {
-            let name = token.replace("~1", "/").replace("~0", "~");
-            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-                unreachable!("checked by lens")
-            };
-            schema = self.resolve(&object.properties[&name]).expect("checked by lens");
-        }
-        let SchemaKind::Type(Type::Array(array)) = &schema.schema_kind else {
-            unreachable!("checked by lens")
+    /// The Rust type of the items of `array`, the schema at `items`.
+    fn item_type(&self, items: &Lens, array: &Schema, open_enums: &[OpenEnum]) -> Result<(String, String), Diagnostic> {
+        let item_schema = match &array.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => array.items.as_ref(),
+            _ => None,
         };
-        match &array.items {
+        match item_schema {
             Some(ReferenceOr::Reference { reference }) => {
                 let name = component_name(reference);
                 let rust = name.to_upper_camel_case();
