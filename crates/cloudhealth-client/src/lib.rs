@@ -21,8 +21,9 @@ mod send;
 pub use client::*;
 pub use finops_client_runtime::{
     AccessToken, ApiError, Attempt, AuthError, BuildError, CallOptions, Cursor, Error, Hook, IncompleteBody,
-    InvalidBody, Items, Page, Pages, PagingError, PagingProblem, Patch, RawResponse, Redirects, RequestIds, Response,
-    ResponseTooLarge, RetryPolicy, Secret, TokenContext, TokenFuture, TokenProvider, TransportError, UnknownValue,
+    InvalidBody, Items, Page, Pages, PagingError, PagingProblem, Patch, RateLimit, RateScope, RawResponse, Redirects,
+    RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TokenContext, TokenFuture, TokenProvider,
+    TransportError, UnknownValue,
 };
 pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`

@@ -6,7 +6,7 @@ use crate::error::AuthFailure;
 use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
 use crate::request_ids::SentIds;
-use crate::retry::Outcome;
+use crate::retry::{Outcome, retry_after};
 use crate::settings::{Auth, ClientConfig};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
@@ -35,11 +35,16 @@ use tracing::Instrument;
 /// The caller's per-call headers are set first (so a generated header the call sets is the
 /// caller's). Each registered [`crate::Hook`] runs before each attempt is sent and after it ends.
 ///
+/// Under the client's pacing ([`crate::RateLimit`]s, a cap on attempts in flight), each attempt
+/// first waits for its place and its slots; its answer adapts the pace (a 429 slows its scope,
+/// a success speeds it back up). A retry waits for a new slot after its `Retry-After`.
+///
 /// Each attempt runs in a `tracing` span `finops_request` with the operation id and the
 /// OpenTelemetry HTTP client attributes (`http.request.method`, `url.full` with secret query
 /// values replaced by `REDACTED`, `url.template`, `server.address`, `server.port`,
 /// `http.request.resend_count`, `http.response.status_code`, `error.type`), plus `otel.kind`,
-/// `otel.name` and `otel.status_code` for `tracing-opentelemetry`, and `duration_ms`.
+/// `otel.name` and `otel.status_code` for `tracing-opentelemetry`, `duration_ms`, and
+/// `pacing_wait_ms` when the attempt waited for its slot.
 ///
 /// Returns the last attempt's response or transport error.
 pub async fn execute(
@@ -76,6 +81,12 @@ pub async fn execute(
     let mut policy_attempt: u32 = 1;
     let mut renewed_after_401 = false;
     loop {
+        // Under the client's pacing, the attempt waits for its place and its slots first, so a
+        // long wait cannot outlast the token it sends.
+        let admission = match &config.pacer {
+            Some(pacer) => Some(pacer.admit(operation, request.url()).await),
+            None => None,
+        };
         // The cache and the generation of the token this attempt sends.
         let sent_token = match tokens {
             Some(cache) => match cache.token().await {
@@ -110,7 +121,11 @@ pub async fn execute(
             http.response.status_code = tracing::field::Empty,
             error.type = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
+            pacing_wait_ms = tracing::field::Empty,
         );
+        if let Some(admission) = admission.as_ref().filter(|a| !a.waited.is_zero()) {
+            span.record("pacing_wait_ms", millis(admission.waited));
+        }
         if attempt > 1 {
             span.record("http.request.resend_count", attempt - 1);
         }
@@ -155,10 +170,7 @@ pub async fn execute(
                 Err(_) => hook.after_attempt(&this_attempt, None, None, sent_at.elapsed()),
             }
         }
-        span.record(
-            "duration_ms",
-            u64::try_from(sent_at.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
+        span.record("duration_ms", millis(sent_at.elapsed()));
         let outcome = match &result {
             Ok(response) => {
                 let status = response.status();
@@ -190,6 +202,10 @@ pub async fn execute(
                 Outcome::NoResponse
             }
         };
+        if let (Some(pacer), Some(admission), Outcome::Response(status, headers)) = (&config.pacer, &admission, outcome)
+        {
+            pacer.observe(admission, status, retry_after(headers, SystemTime::now()));
+        }
         let refused = matches!(outcome, Outcome::Response(StatusCode::UNAUTHORIZED, _));
         let delay = if let Some((cache, generation)) = sent_token.filter(|_| refused && may_renew) {
             cache.refused(generation);
@@ -206,12 +222,7 @@ pub async fn execute(
             );
             policy_attempt = policy_attempt.saturating_add(1);
             if let Some(delay) = delay {
-                span.in_scope(|| {
-                    tracing::info!(
-                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                        "retrying"
-                    )
-                });
+                span.in_scope(|| tracing::info!(delay_ms = millis(delay), "retrying"));
             }
             delay
         };
@@ -224,14 +235,19 @@ pub async fn execute(
         if let Some(timeout) = timeout {
             *next.timeout_mut() = Some(timeout);
         }
-        // Release the connection before waiting.
+        // Release the connection, and the place under the concurrency cap, before waiting.
         drop(result);
+        drop(admission);
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
         request = next;
         attempt = attempt.saturating_add(1);
     }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The stand-in response for a call that sent nothing because no token could be had;

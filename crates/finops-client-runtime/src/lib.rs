@@ -20,6 +20,8 @@
 //!   parts, refusing any value that cannot be sent as meant.
 //! - [`Pages`] and [`Items`]: every page or item of a list operation, as a lazy stream that
 //!   resumes from a [`Cursor`].
+//! - [`RateLimit`]: the pace calls are sent at, per account or per customer, adapting to 429s;
+//!   with a cap on the attempts in flight.
 //! - [`Redirects`]: which redirects are followed.
 //! - [`Patch`]: a PATCH body field that can be absent, `null`, or a value.
 //! - [`UnknownValue`]: what an open enum holds for a value the spec does not list.
@@ -36,6 +38,7 @@ mod hooks;
 mod open_enum;
 mod operation;
 mod outgoing;
+mod pacing;
 mod paging;
 mod patch;
 mod redirects;
@@ -64,6 +67,7 @@ pub use hooks::{Attempt, Hook};
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
 pub use outgoing::{header_value, json, path_segment, query};
+pub use pacing::{RateLimit, RateScope};
 pub use paging::{Cursor, Items, Page, Pages, PagingError, PagingProblem};
 #[doc(hidden)]
 pub use paging::{LastPage, PageFacts, PageFuture, PageNumberValue, PageStyle, Paginated, page_number, token_value};

@@ -2,8 +2,10 @@
 
 use crate::auth::{DEFAULT_RENEWAL_MARGIN, TokenCache};
 use crate::hooks::{Hook, Hooks};
+use crate::pacing::Pacer;
 use crate::{
-    Credentials, OAuth2Credentials, OAuth2Endpoints, Redirects, RetryPolicy, Secret, TokenContext, TokenProvider,
+    Credentials, OAuth2Credentials, OAuth2Endpoints, RateLimit, Redirects, RetryPolicy, Secret, TokenContext,
+    TokenProvider,
 };
 use reqwest::header::HeaderValue;
 use std::fmt;
@@ -28,6 +30,9 @@ pub struct ClientSettings {
     max_response_bytes: u64,
     http: Option<reqwest::Client>,
     hooks: Hooks,
+    rate_limits: Vec<RateLimit>,
+    adaptive_pacing: bool,
+    max_in_flight: Option<usize>,
 }
 
 /// How a client authenticates, as set on the builder; the last setting wins.
@@ -88,7 +93,40 @@ impl ClientSettings {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             http: None,
             hooks: Hooks::default(),
+            rate_limits: Vec::new(),
+            adaptive_pacing: true,
+            max_in_flight: None,
         }
+    }
+
+    /// Paces calls by `limits`, replacing all others (generated builders start with the vendor's
+    /// documented limits).
+    pub fn set_rate_limits(&mut self, limits: Vec<RateLimit>) {
+        self.rate_limits = limits;
+    }
+
+    /// Paces calls by `limit` too, replacing the limit of the same name.
+    pub fn add_rate_limit(&mut self, limit: RateLimit) {
+        match self.rate_limits.iter_mut().find(|l| l.name() == limit.name()) {
+            Some(existing) => *existing = limit,
+            None => self.rate_limits.push(limit),
+        }
+    }
+
+    /// The rate limits calls are paced by.
+    pub fn rate_limits(&self) -> &[RateLimit] {
+        &self.rate_limits
+    }
+
+    /// Whether a 429 slows the pace of its scope down until successes bring it back (on unless
+    /// set); off, the limits pace calls at their fixed rates.
+    pub fn set_adaptive_pacing(&mut self, adaptive: bool) {
+        self.adaptive_pacing = adaptive;
+    }
+
+    /// At most `max` attempts in flight at once for the client and its clones; `None` for no cap.
+    pub fn set_max_in_flight(&mut self, max: Option<usize>) {
+        self.max_in_flight = max;
     }
 
     /// Runs `hook` around every attempt of every call, after the hooks added before it.
@@ -210,6 +248,14 @@ impl ClientSettings {
                 "the base URL holds a user name or password; set credentials on the builder instead".into(),
             ));
         }
+        if let Some(problem) = self.rate_limits.iter().find_map(RateLimit::problem) {
+            return Err(BuildError(problem));
+        }
+        if self.max_in_flight == Some(0) {
+            return Err(BuildError(
+                "a cap of 0 requests in flight would send nothing; give at least 1".into(),
+            ));
+        }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| BuildError(format!("`{}` cannot be sent as a User-Agent", self.user_agent)))?;
         let http = match self.http {
@@ -268,6 +314,7 @@ impl ClientSettings {
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
             hooks: self.hooks,
+            pacer: Pacer::new(self.rate_limits, self.adaptive_pacing, self.max_in_flight).map(Arc::new),
         };
         Ok((self.base_url.trim_end_matches('/').to_string(), http, config))
     }
@@ -306,6 +353,8 @@ pub struct ClientConfig {
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_response_bytes: u64,
     pub(crate) hooks: Hooks,
+    /// Shared by clones, like the token cache: one pace for every copy of the client.
+    pub(crate) pacer: Option<Arc<Pacer>>,
 }
 
 impl ClientConfig {
@@ -337,6 +386,7 @@ impl fmt::Debug for ClientConfig {
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("pacer", &self.pacer)
             .finish()
     }
 }

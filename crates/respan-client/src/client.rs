@@ -33,7 +33,9 @@ impl Server {
 ///
 /// Defaults: the first documented server, no credentials, [`RetryPolicy::default`], a
 /// 60 s timeout per attempt, a 10 s connect timeout, redirects followed within the same
-/// origin only, and response bodies of at most 64 MiB.
+/// origin only, response bodies of at most 64 MiB, calls paced by
+/// [`Client::documented_rate_limits`] (slowed by a 429, sped back up by successes), and no cap
+/// on the attempts in flight.
 #[derive(Debug, Clone)]
 pub struct ClientBuilder {
     settings: ClientSettings,
@@ -41,12 +43,14 @@ pub struct ClientBuilder {
 
 impl ClientBuilder {
     fn new() -> Self {
-        Self {
+        let mut builder = Self {
             settings: ClientSettings::new(
                 Server::default().base_url(),
                 concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
             ),
-        }
+        };
+        builder.settings.set_rate_limits(Client::documented_rate_limits());
+        builder
     }
 
     /// Sends requests to `server` (by default the first documented one).
@@ -146,6 +150,37 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces calls by `limit` too, replacing the limit of the same name (a documented one,
+    /// see [`Client::documented_rate_limits`], or one set before).
+    ///
+    /// Calls over the pace wait for their slot; all clones of the client share the pace.
+    pub fn rate_limit(mut self, limit: ::finops_client_runtime::RateLimit) -> Self {
+        self.settings.add_rate_limit(limit);
+        self
+    }
+
+    /// Paces calls by no rate limit, documented or set before: each call is sent when it
+    /// is made.
+    pub fn without_rate_limits(mut self) -> Self {
+        self.settings.set_rate_limits(::std::vec::Vec::new());
+        self
+    }
+
+    /// Whether a 429 slows the pace of its scope down (and holds it back for its
+    /// `Retry-After`) until successes bring it back: on unless set. Off, the rate limits pace
+    /// calls at their fixed rates.
+    pub fn adaptive_pacing(mut self, adaptive: bool) -> Self {
+        self.settings.set_adaptive_pacing(adaptive);
+        self
+    }
+
+    /// At most `max` attempts in flight at once, for the client and all its clones; other
+    /// calls wait for a place. No cap unless set; 0 is refused by [`Self::build`].
+    pub fn max_in_flight(mut self, max: usize) -> Self {
+        self.settings.set_max_in_flight(Some(max));
+        self
+    }
+
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let (base_url, http, config) = self.settings.build()?;
@@ -157,6 +192,17 @@ impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
+    }
+
+    /// The rate limits the vendor documents, which a new [`ClientBuilder`] paces calls by.
+    ///
+    /// - `users-api`: 60 requests per minute per account for `list_customers`, `get_customer`, `update_customer`, `delete_customer` ([source](https://respan.ai/docs/documentation/resources/reference/api-rate-limits))
+    /// - `other-apis`: 60 requests per minute per account for `list_credit_transactions`, `get_credit_transaction` ([source](https://respan.ai/docs/documentation/resources/reference/api-rate-limits))
+    pub fn documented_rate_limits() -> ::std::vec::Vec<::finops_client_runtime::RateLimit> {
+        ::std::vec![
+            ::finops_client_runtime::RateLimit::new("users-api", 60, Duration::from_secs(60)).operations(["list_customers", "get_customer", "update_customer", "delete_customer"]).source("https://respan.ai/docs/documentation/resources/reference/api-rate-limits"),
+            ::finops_client_runtime::RateLimit::new("other-apis", 60, Duration::from_secs(60)).operations(["list_credit_transactions", "get_credit_transaction"]).source("https://respan.ai/docs/documentation/resources/reference/api-rate-limits"),
+        ]
     }
 }
 

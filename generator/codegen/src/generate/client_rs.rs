@@ -77,7 +77,7 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     w.blank();
     w.doc(&[
         "Builds a [`Client`]: server or base URL, credentials, retries, timeouts and limits.",
-        "Defaults: the first documented server, no credentials, [`RetryPolicy::default`], a\n60 s timeout per attempt, a 10 s connect timeout, redirects followed within the same\norigin only, and response bodies of at most 64 MiB.",
+        "Defaults: the first documented server, no credentials, [`RetryPolicy::default`], a\n60 s timeout per attempt, a 10 s connect timeout, redirects followed within the same\norigin only, response bodies of at most 64 MiB, calls paced by\n[`Client::documented_rate_limits`] (slowed by a 429, sped back up by successes), and no cap\non the attempts in flight.",
     ]);
     w.line("#[derive(Debug, Clone)]");
     w.open("pub struct ClientBuilder {");
@@ -86,11 +86,22 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     w.blank();
     w.open("impl ClientBuilder {");
     let oauth2 = model.oauth2();
+    let mut defaults = Vec::new();
+    if oauth2.is_some() {
+        defaults.push(if model.environments.is_empty() {
+            "builder.settings.set_oauth2_endpoints(oauth2_endpoints());"
+        } else {
+            "builder.settings.set_oauth2_endpoints(oauth2_endpoints(Server::default()));"
+        });
+    }
+    if !model.rate_limits.is_empty() {
+        defaults.push("builder.settings.set_rate_limits(Client::documented_rate_limits());");
+    }
     w.open("fn new() -> Self {");
-    w.open(if oauth2.is_some() {
-        "let mut builder = Self {"
-    } else {
+    w.open(if defaults.is_empty() {
         "Self {"
+    } else {
+        "let mut builder = Self {"
     });
     w.open("settings: ClientSettings::new(");
     w.line(if model.environments.is_empty() {
@@ -100,16 +111,14 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     });
     w.line("concat!(env!(\"CARGO_PKG_NAME\"), \"/\", env!(\"CARGO_PKG_VERSION\")),");
     w.close("),");
-    if oauth2.is_some() {
-        w.close("};");
-        w.line(if model.environments.is_empty() {
-            "builder.settings.set_oauth2_endpoints(oauth2_endpoints());"
-        } else {
-            "builder.settings.set_oauth2_endpoints(oauth2_endpoints(Server::default()));"
-        });
-        w.line("builder");
-    } else {
+    if defaults.is_empty() {
         w.close("}");
+    } else {
+        w.close("};");
+        for line in defaults {
+            w.line(line);
+        }
+        w.line("builder");
     }
     w.close("}");
     if !model.environments.is_empty() {
@@ -267,6 +276,7 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
         "pub fn hook(mut self, hook: impl ::finops_client_runtime::Hook) -> Self",
         &["self.settings.add_hook(hook);", "self"],
     );
+    pacing_methods(w);
     method(
         w,
         &["Checks the settings and builds the client."],
@@ -283,6 +293,97 @@ fn client_builder(w: &mut RustWriter, model: &ApiModel) {
     w.open("pub fn builder() -> ClientBuilder {");
     w.line("ClientBuilder::new()");
     w.close("}");
+    documented_rate_limits(w, model);
+    w.close("}");
+}
+
+/// The builder's methods for the pace of calls and the cap on attempts in flight.
+fn pacing_methods(w: &mut RustWriter) {
+    method(
+        w,
+        &[
+            "Paces calls by `limit` too, replacing the limit of the same name (a documented one,\nsee [`Client::documented_rate_limits`], or one set before).",
+            "Calls over the pace wait for their slot; all clones of the client share the pace.",
+        ],
+        "pub fn rate_limit(mut self, limit: ::finops_client_runtime::RateLimit) -> Self",
+        &["self.settings.add_rate_limit(limit);", "self"],
+    );
+    method(
+        w,
+        &["Paces calls by no rate limit, documented or set before: each call is sent when it\nis made."],
+        "pub fn without_rate_limits(mut self) -> Self",
+        &["self.settings.set_rate_limits(::std::vec::Vec::new());", "self"],
+    );
+    method(
+        w,
+        &[
+            "Whether a 429 slows the pace of its scope down (and holds it back for its\n`Retry-After`) until successes bring it back: on unless set. Off, the rate limits pace\ncalls at their fixed rates.",
+        ],
+        "pub fn adaptive_pacing(mut self, adaptive: bool) -> Self",
+        &["self.settings.set_adaptive_pacing(adaptive);", "self"],
+    );
+    method(
+        w,
+        &[
+            "At most `max` attempts in flight at once, for the client and all its clones; other\ncalls wait for a place. No cap unless set; 0 is refused by [`Self::build`].",
+        ],
+        "pub fn max_in_flight(mut self, max: usize) -> Self",
+        &["self.settings.set_max_in_flight(Some(max));", "self"],
+    );
+}
+
+/// `Client::documented_rate_limits`: the spec's `x-rate-limits`, which new builders start with.
+fn documented_rate_limits(w: &mut RustWriter, model: &ApiModel) {
+    w.blank();
+    let mut doc =
+        vec!["The rate limits the vendor documents, which a new [`ClientBuilder`] paces calls by.".to_string()];
+    if model.rate_limits.is_empty() {
+        doc.push("The vendor documents none: calls are not paced unless a limit is set.".to_string());
+    } else {
+        let lines: Vec<String> = model
+            .rate_limits
+            .iter()
+            .map(|limit| {
+                let operations = match &limit.operations {
+                    Some(ops) => format!(" for `{}`", ops.join("`, `")),
+                    None => String::new(),
+                };
+                format!(
+                    "- `{}`: {}{operations} ([source]({}))",
+                    limit.name,
+                    limit.summary(),
+                    limit.source
+                )
+            })
+            .collect();
+        doc.push(lines.join("\n"));
+    }
+    let doc: Vec<&str> = doc.iter().map(String::as_str).collect();
+    w.doc(&doc);
+    w.open("pub fn documented_rate_limits() -> ::std::vec::Vec<::finops_client_runtime::RateLimit> {");
+    if model.rate_limits.is_empty() {
+        w.line("::std::vec::Vec::new()");
+    } else {
+        w.open("::std::vec![");
+        for limit in &model.rate_limits {
+            let mut expression = format!(
+                "::finops_client_runtime::RateLimit::new({}, {}, Duration::from_secs({}))",
+                string_literal(&limit.name),
+                limit.requests,
+                limit.per_seconds
+            );
+            if let Some(parameter) = &limit.path_parameter {
+                expression.push_str(&format!(".per_path_parameter({})", string_literal(parameter)));
+            }
+            if let Some(ops) = &limit.operations {
+                let ops: Vec<String> = ops.iter().map(|op| string_literal(op)).collect();
+                expression.push_str(&format!(".operations([{}])", ops.join(", ")));
+            }
+            expression.push_str(&format!(".source({}),", string_literal(&limit.source)));
+            w.line(expression);
+        }
+        w.close("]");
+    }
     w.close("}");
 }
 

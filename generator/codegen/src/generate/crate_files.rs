@@ -39,7 +39,7 @@ impl CrateInfo {
         self.package.replace('-', "_")
     }
 
-    fn env_prefix(&self) -> String {
+    pub(super) fn env_prefix(&self) -> String {
         self.api.to_uppercase().replace('-', "_")
     }
 
@@ -81,7 +81,7 @@ impl CrateInfo {
 
     /// The statements of an example program that build `client` from the environment: a token
     /// (`<PREFIX>_TOKEN`), or else the OAuth2 grant's variables; then the authority and base URL.
-    fn client_from_env(&self) -> String {
+    pub(super) fn client_from_env(&self) -> String {
         let prefix = self.env_prefix();
         let mut out = String::new();
         match (self.oauth2_grant(), self.static_credential_call()) {
@@ -137,7 +137,7 @@ impl CrateInfo {
     }
 
     /// How to run an example, for its doc comment: one command line per way to authenticate.
-    fn example_commands(&self, example: &str) -> String {
+    pub(super) fn example_commands(&self, example: &str) -> String {
         let prefix = self.env_prefix();
         let run = format!("cargo run -p {} --example {example}", self.package);
         let mut out = String::new();
@@ -227,8 +227,13 @@ native-tls = ["reqwest/native-tls"]
 [dev-dependencies]
 # The examples' async runtime.
 tokio = {{ workspace = true }}
-"#,
+{bulk}"#,
         header = header_text(info),
+        bulk = if info.model.operations.iter().any(|op| op.bulk.is_some()) {
+            "# The bulk tool's CSV runs, resumes and progress.\nfinops-bulk = { workspace = true }\n"
+        } else {
+            ""
+        },
         package = info.package,
         version = info.version,
         description = info.description.replace('"', "\\\""),
@@ -309,6 +314,8 @@ fn runtime_reexports(info: &CrateInfo) -> String {
         "IncompleteBody",
         "InvalidBody",
         "Patch",
+        "RateLimit",
+        "RateScope",
         "RawResponse",
         "Redirects",
         "RequestIds",

@@ -1,6 +1,7 @@
 //! From a bundled spec to the files of one client crate, in memory.
 
 pub mod bodies_rs;
+pub mod bulk;
 pub mod client_rs;
 pub mod crate_files;
 pub mod deps;
@@ -11,6 +12,7 @@ pub mod pages_rs;
 pub mod pagination;
 pub mod postprocess;
 pub mod progenitor;
+pub mod rate_limits;
 pub mod rust_writer;
 pub mod security;
 pub mod send_rs;
@@ -201,6 +203,12 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
     for op in &info.model.operations {
         if let Some(example) = crate_files::example_rs(info, op) {
             files.insert(PathBuf::from(format!("examples/{}.rs", info.example_name(op))), example);
+        }
+        if let Some(bulk) = &op.bulk {
+            files.insert(
+                PathBuf::from(format!("examples/{}.rs", bulk.name)),
+                bulk::example_rs(info, op, bulk),
+            );
         }
     }
     times.crate_files += started.elapsed();

@@ -25,6 +25,8 @@ pub struct ApiModel {
     pub operations: Vec<OperationModel>,
     pub open_enums: Vec<OpenEnum>,
     pub patch_bodies: Vec<PatchBody>,
+    /// The documented rate limits (`x-rate-limits`), which new clients pace calls by.
+    pub rate_limits: Vec<super::rate_limits::RateLimitModel>,
 }
 
 impl ApiModel {
@@ -81,6 +83,8 @@ pub struct OperationModel {
     pub errors: Vec<ErrorResponse>,
     /// How the operation pages (`x-pagination`), if it is a paginated list.
     pub pagination: Option<super::pagination::PaginationModel>,
+    /// The bulk tool written for the operation (`x-bulk-example`), if any.
+    pub bulk: Option<super::bulk::BulkModel>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -468,6 +472,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             success_body,
             errors,
             pagination,
+            bulk: None,
         });
     }
 
@@ -496,6 +501,22 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
     }
     patch_bodies.sort_by(|a, b| a.name.cmp(&b.name));
 
+    for (model, (path, method, operation)) in operation_models.iter_mut().zip(operations(openapi)) {
+        let pointer = format!("/paths/{}/{method}", esc(path));
+        model.bulk = super::bulk::read(spec, &components, &patch_bodies, operation, &pointer)?;
+    }
+
+    let limited: Vec<super::rate_limits::OperationRef<'_>> = operations(openapi)
+        .into_iter()
+        .map(|(path, method, operation)| super::rate_limits::OperationRef {
+            id: operation.operation_id.as_deref().unwrap_or_default(),
+            pointer: format!("/paths/{}/{method}", esc(path)),
+            path,
+            limits: operation.extensions.get("x-rate-limits"),
+        })
+        .collect();
+    let rate_limits = super::rate_limits::read(spec, openapi.extensions.get("x-rate-limits"), &limited)?;
+
     Ok(ApiModel {
         environments,
         credentials,
@@ -503,6 +524,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
         operations: operation_models,
         open_enums,
         patch_bodies,
+        rate_limits,
     })
 }
 

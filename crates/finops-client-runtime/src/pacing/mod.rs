@@ -1,0 +1,17 @@
+//! Pacing: calls wait for their slot under the API's rate limits instead of being sent early and
+//! refused, and at most so many attempts are in flight at once.
+//!
+//! - [`RateLimit`]: at most so many requests per window, for the whole account or per value of a
+//!   path parameter (such as the customer tenant), for some operations or all. Generated clients
+//!   start with the limits the vendor documents.
+//! - Each limit has a token bucket (governor's GCRA) per scope, shared by all clones of a client;
+//!   calls are spread evenly at the limit's pace.
+//! - Adaptive: a 429 halves the pace of the narrowest scopes the call counted against (down to
+//!   1/16 of the limit) and holds them back for its `Retry-After`; each success then wins back
+//!   1/32 of the limit. The retried call itself still waits its `Retry-After`.
+
+mod limit;
+mod pacer;
+
+pub use limit::{RateLimit, RateScope};
+pub(crate) use pacer::Pacer;

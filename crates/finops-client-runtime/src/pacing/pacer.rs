@@ -1,0 +1,293 @@
+//! The pacer a client and all its clones share: a token bucket per limit and scope, lowered by a
+//! 429 and recovered by successes, and an optional cap on the attempts in flight.
+
+use super::RateLimit;
+use super::limit::RateScope;
+use crate::operation::OperationSpec;
+use governor::clock::Clock;
+use governor::{Quota, RateLimiter};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// How far a 429 may slow a scope down: to 1/16 of its limit.
+const SLOWEST: u32 = 16;
+/// How much of its limit a scope regains with each success after a 429: 1/32.
+const RECOVERY_STEPS: f64 = 32.0;
+
+/// The pacing of one client: its rate limits, whether they adapt, and its concurrency cap.
+pub(crate) struct Pacer {
+    limits: Vec<PacedLimit>,
+    adaptive: bool,
+    in_flight: Option<Arc<Semaphore>>,
+    clock: PacingClock,
+}
+
+/// One limit and the paces of the scopes it has seen (one for an account-wide limit).
+struct PacedLimit {
+    limit: RateLimit,
+    scopes: Mutex<HashMap<String, Arc<ScopePace>>>,
+}
+
+/// The pace of one scope of one limit.
+struct ScopePace {
+    /// The limit's own interval between calls, which recovery returns to.
+    base: Duration,
+    state: Mutex<PaceState>,
+}
+
+struct PaceState {
+    /// The interval in force: the limit's, or longer after a 429.
+    interval: Duration,
+    limiter: Arc<Limiter>,
+    /// Nothing is sent in this scope before this clock reading (a `Retry-After`, or one
+    /// interval after the last call when the pace changes).
+    resume_at: Duration,
+    last_admitted: Option<Duration>,
+}
+
+type Limiter = RateLimiter<
+    governor::state::NotKeyed,
+    governor::state::InMemoryState,
+    PacingClock,
+    governor::middleware::NoOpMiddleware<Duration>,
+>;
+
+/// governor's clock, read from tokio's: waits are tokio sleeps, so a paused test clock paces
+/// calls exactly as wall time would.
+#[derive(Debug, Clone, Copy)]
+struct PacingClock {
+    start: tokio::time::Instant,
+}
+
+impl Clock for PacingClock {
+    type Instant = Duration;
+
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+}
+
+/// What one attempt was admitted under; dropping it frees its place under the concurrency cap.
+pub(crate) struct Admission {
+    _permit: Option<OwnedSemaphorePermit>,
+    /// The paces the attempt counted against, each marked whether its scope is keyed.
+    paces: Vec<(Arc<ScopePace>, bool)>,
+    /// How long the attempt waited for its place and slots.
+    pub(crate) waited: Duration,
+}
+
+impl Pacer {
+    /// A pacer for `limits` (already checked), or `None` when there is nothing to pace.
+    pub(crate) fn new(limits: Vec<RateLimit>, adaptive: bool, max_in_flight: Option<usize>) -> Option<Self> {
+        if limits.is_empty() && max_in_flight.is_none() {
+            return None;
+        }
+        Some(Self {
+            limits: limits
+                .into_iter()
+                .map(|limit| PacedLimit {
+                    limit,
+                    scopes: Mutex::new(HashMap::new()),
+                })
+                .collect(),
+            adaptive,
+            in_flight: max_in_flight.map(|n| Arc::new(Semaphore::new(n.max(1)))),
+            clock: PacingClock {
+                start: tokio::time::Instant::now(),
+            },
+        })
+    }
+
+    /// Waits for a place under the concurrency cap, then for a slot in every limit that applies
+    /// to this attempt of `operation` sent to `url`.
+    pub(crate) async fn admit(&self, operation: &OperationSpec, url: &reqwest::Url) -> Admission {
+        let started = tokio::time::Instant::now();
+        let permit = match &self.in_flight {
+            // The semaphore is never closed.
+            Some(semaphore) => semaphore.clone().acquire_owned().await.ok(),
+            None => None,
+        };
+        let mut paces = Vec::new();
+        for paced in self.limits.iter().filter(|paced| paced.limit.applies_to(operation.id)) {
+            let (key, keyed) = match paced.limit.scope() {
+                RateScope::Account => (String::new(), false),
+                RateScope::PathParameter(name) => (path_value(operation.path, url, name).unwrap_or_default(), true),
+            };
+            let pace = paced.pace_for(key, self.clock);
+            pace.wait(&self.clock).await;
+            paces.push((pace, keyed));
+        }
+        Admission {
+            _permit: permit,
+            paces,
+            waited: started.elapsed(),
+        }
+    }
+
+    /// Adapts the paces an attempt counted against to its answer: a 429 slows its narrowest
+    /// scopes (those keyed by a parameter, if any applied, else the account's) and holds them
+    /// back for its `Retry-After`; a success brings them back towards their limits.
+    pub(crate) fn observe(&self, admission: &Admission, status: reqwest::StatusCode, retry_after: Option<Duration>) {
+        if !self.adaptive {
+            return;
+        }
+        let now = self.clock.now();
+        if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            let any_keyed = admission.paces.iter().any(|(_, keyed)| *keyed);
+            for (pace, keyed) in &admission.paces {
+                if *keyed == any_keyed {
+                    pace.slow_down(now, retry_after, &self.clock);
+                }
+            }
+        } else if status.is_success() {
+            for (pace, _) in &admission.paces {
+                pace.recover(now, &self.clock);
+            }
+        }
+    }
+}
+
+impl PacedLimit {
+    fn pace_for(&self, key: String, clock: PacingClock) -> Arc<ScopePace> {
+        let mut scopes = self.scopes.lock().unwrap_or_else(PoisonError::into_inner);
+        scopes
+            .entry(key)
+            .or_insert_with(|| Arc::new(ScopePace::new(self.limit.interval(), clock)))
+            .clone()
+    }
+}
+
+impl ScopePace {
+    fn new(base: Duration, clock: PacingClock) -> Self {
+        Self {
+            base,
+            state: Mutex::new(PaceState {
+                interval: base,
+                limiter: Arc::new(limiter(base, clock)),
+                resume_at: Duration::ZERO,
+                last_admitted: None,
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, PaceState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until this scope admits one more call, and takes its slot.
+    async fn wait(&self, clock: &PacingClock) {
+        loop {
+            let (limiter, resume_at) = {
+                let state = self.state();
+                (state.limiter.clone(), state.resume_at)
+            };
+            let now = clock.now();
+            if resume_at > now {
+                tokio::time::sleep(resume_at - now).await;
+                continue;
+            }
+            match limiter.check() {
+                Ok(()) => {
+                    let mut state = self.state();
+                    // The pace may have changed while this call waited: the slot was taken
+                    // from a limiter no longer in force, so wait for the current one.
+                    if Arc::ptr_eq(&state.limiter, &limiter) {
+                        state.last_admitted = Some(now);
+                        return;
+                    }
+                }
+                Err(not_until) => tokio::time::sleep(not_until.wait_time_from(clock.now())).await,
+            }
+        }
+    }
+
+    fn slow_down(&self, now: Duration, retry_after: Option<Duration>, clock: &PacingClock) {
+        let mut state = self.state();
+        let slowest = self.base.saturating_mul(SLOWEST);
+        let interval = state.interval.saturating_mul(2).min(slowest);
+        state.set_interval(interval, clock);
+        let hold = retry_after.unwrap_or(interval);
+        state.resume_at = state.resume_at.max(now.saturating_add(hold));
+    }
+
+    fn recover(&self, now: Duration, clock: &PacingClock) {
+        let mut state = self.state();
+        if state.interval <= self.base || now < state.resume_at {
+            return;
+        }
+        let base_rate = 1.0 / self.base.as_secs_f64();
+        let rate = (1.0 / state.interval.as_secs_f64() + base_rate / RECOVERY_STEPS).min(base_rate);
+        let interval = Duration::try_from_secs_f64(1.0 / rate)
+            .unwrap_or(self.base)
+            .max(self.base);
+        state.set_interval(interval, clock);
+    }
+}
+
+impl PaceState {
+    /// Puts a new pace in force. A new bucket starts full, so the next call is held back until
+    /// one interval after the last one admitted.
+    fn set_interval(&mut self, interval: Duration, clock: &PacingClock) {
+        self.interval = interval;
+        self.limiter = Arc::new(limiter(interval, *clock));
+        if let Some(last) = self.last_admitted {
+            self.resume_at = self.resume_at.max(last.saturating_add(interval));
+        }
+    }
+}
+
+/// A bucket of one call, refilled every `interval`: calls evenly spaced, never a burst.
+fn limiter(interval: Duration, clock: PacingClock) -> Limiter {
+    // `interval` is positive: limits that admit nothing are refused when the client is built.
+    let quota = Quota::with_period(interval).unwrap_or_else(|| Quota::per_second(std::num::NonZeroU32::MIN));
+    RateLimiter::direct_with_clock(quota, clock)
+}
+
+/// The value of path parameter `name` in `url`: the URL's segment at the place `{name}` holds
+/// in the operation's path template, counted from the end (the base URL may add a prefix).
+/// `None` when the template has no such parameter or the URL does not follow it (a next link).
+fn path_value(template: &str, url: &reqwest::Url, name: &str) -> Option<String> {
+    let wanted = format!("{{{name}}}");
+    let template: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let from_end = template.len() - template.iter().position(|segment| *segment == wanted)?;
+    let segments: Vec<&str> = url.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let index = segments.len().checked_sub(from_end)?;
+    Some(segments[index].to_string())
+}
+
+impl fmt::Debug for Pacer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let limits: Vec<String> = self.limits.iter().map(|paced| paced.limit.to_string()).collect();
+        f.debug_struct("Pacer")
+            .field("limits", &limits)
+            .field("adaptive", &self.adaptive)
+            .field("max_in_flight", &self.in_flight.as_ref().map(|_| "capped"))
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_values_are_read_from_the_end_of_the_url() {
+        let url = reqwest::Url::parse("https://example.com/proxy/v1/customers/abc%20d/usagebudget").unwrap();
+        let template = "/v1/customers/{customer-tenant-id}/usagebudget";
+        assert_eq!(
+            path_value(template, &url, "customer-tenant-id").as_deref(),
+            Some("abc%20d")
+        );
+        assert_eq!(path_value(template, &url, "other"), None);
+        let trailing = reqwest::Url::parse("https://example.com/api/users/cus_1/").unwrap();
+        assert_eq!(
+            path_value("/api/users/{customer_identifier}/", &trailing, "customer_identifier").as_deref(),
+            Some("cus_1")
+        );
+        let short = reqwest::Url::parse("https://example.com/x").unwrap();
+        assert_eq!(path_value(template, &short, "customer-tenant-id"), None);
+    }
+}
