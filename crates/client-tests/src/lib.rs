@@ -1,8 +1,10 @@
 //! Support for the HTTP tests of the generated clients (in `tests/`): the specs' own schemas, as
 //! JSON Schema validators, to prove that what a client sends and what a mock server answers are
 //! valid per the spec; [`scripted::ScriptedServer`], a raw server that misbehaves on cue; and
-//! [`log::CapturedLog`], a log a test reads back.
+//! [`log::CapturedLog`], a log a test reads back; [`examples`], the example programs built and
+//! run.
 
+pub mod examples;
 pub mod log;
 pub mod scripted;
 

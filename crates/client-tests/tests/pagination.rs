@@ -778,36 +778,12 @@ mod examples {
         ("partner-center-client", "partner_center_list_customers"),
     ];
 
-    /// Builds the examples in one cargo run; returns the examples directory.
     fn build() -> PathBuf {
-        let root = finops_spec::project_root().expect("the tests run inside the checkout");
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("target"));
-        let mut args = vec!["build", "--offline", "--message-format=short"];
-        for (package, example) in EXAMPLES {
-            args.extend(["-p", package, "--example", example]);
-        }
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = std::process::Command::new(cargo)
-            .current_dir(&root)
-            .args(args)
-            .env("CARGO_TARGET_DIR", &target)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "the examples do not build:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        target.join("debug/examples")
+        client_tests::examples::build(&EXAMPLES)
     }
 
     async fn run(binary: PathBuf, prefix: &str, base_url: String) -> Vec<String> {
-        let mut command = std::process::Command::new(binary);
-        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with(prefix)) {
-            command.env_remove(name);
-        }
+        let mut command = client_tests::examples::command(binary, prefix);
         command
             .env(format!("{prefix}TOKEN"), "example-token")
             .env(format!("{prefix}BASE_URL"), base_url);

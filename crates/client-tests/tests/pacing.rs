@@ -1,0 +1,333 @@
+//! Pacing under rate limits, on tokio's paused clock: the API server runs on the test's runtime
+//! and notes when each request arrives, so waits are measured exactly and take no wall time.
+//!
+//! Calls are made one after another (the clones test alternates clones) so that no timer is
+//! pending while a request is in flight, and the clock moves only when every task waits for one.
+
+use client_tests::scripted::{ReceivedRequest, Reply, ScriptedServer};
+use partner_center_client::{Client, ClientBuilder, RateLimit, RetryPolicy};
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::time::Instant;
+
+const CUSTOMER_A: &str = "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab";
+const CUSTOMER_B: &str = "7d0e5f21-3b4a-4c6d-8e9f-a0b1c2d3e4f5";
+
+/// Arrivals as (milliseconds since the test began, customer tenant of the path).
+type Arrivals = Arc<Mutex<Vec<(u128, String)>>>;
+
+struct Api {
+    server: ScriptedServer,
+    arrivals: Arrivals,
+}
+
+impl Api {
+    /// A usage-budget server that answers 200, or `throttled`'s reply to the requests it picks.
+    async fn start(throttled: impl Fn(usize, &ReceivedRequest) -> Option<Reply> + Send + Sync + 'static) -> Self {
+        let arrivals: Arrivals = Arc::default();
+        let began = Instant::now();
+        let server = {
+            let arrivals = Arc::clone(&arrivals);
+            ScriptedServer::handle(move |request| {
+                let customer = request.target.split('/').nth(3).unwrap_or_default().to_string();
+                let index = {
+                    let mut arrivals = arrivals.lock().unwrap();
+                    arrivals.push((began.elapsed().as_millis(), customer));
+                    arrivals.len() - 1
+                };
+                throttled(index, request).unwrap_or_else(|| {
+                    Reply::status(200).json(&json!({"amount": 100.0, "attributes": {"objectType": "SpendingBudget"}}))
+                })
+            })
+            .await
+        };
+        Api { server, arrivals }
+    }
+
+    /// A client with no time limits and no pooled connections (nothing but the test and the
+    /// pacer moves the clock), retries off, and the limits of each test.
+    fn builder(&self) -> ClientBuilder {
+        Client::builder()
+            .base_url(self.server.uri())
+            .bearer_token("token")
+            .retry_policy(RetryPolicy::disabled())
+            .no_timeout()
+            .http_client(
+                partner_center_client::reqwest::Client::builder()
+                    .pool_max_idle_per_host(0)
+                    .build()
+                    .unwrap(),
+            )
+    }
+
+    fn arrivals(&self) -> Vec<(u128, String)> {
+        self.arrivals.lock().unwrap().clone()
+    }
+
+    fn times(&self) -> Vec<u128> {
+        self.arrivals().into_iter().map(|(ms, _)| ms).collect()
+    }
+}
+
+fn too_many(retry_after: &str) -> Reply {
+    Reply::status(429)
+        .header("Retry-After", retry_after)
+        .json(&json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 2 seconds."}))
+}
+
+async fn budget(client: &Client, customer: &str) -> Result<(), partner_center_client::Error<partner_center_client::errors::GetUsageBudgetError>> {
+    client.get_usage_budget(customer.parse::<uuid::Uuid>().unwrap()).send().await.map(|_| ())
+}
+
+#[tokio::test(start_paused = true)]
+async fn calls_over_the_pace_wait_for_their_slot() {
+    let api = Api::start(|_, _| None).await;
+    let client = api
+        .builder()
+        .rate_limit(RateLimit::new("test", 2, Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        budget(&client, CUSTOMER_A).await.unwrap();
+    }
+    assert_eq!(api.times(), [0, 500, 1000, 1500, 2000]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_rate_limits_calls_go_at_once() {
+    let api = Api::start(|_, _| None).await;
+    let client = api
+        .builder()
+        .rate_limit(RateLimit::new("test", 2, Duration::from_secs(1)))
+        .without_rate_limits()
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        budget(&client, CUSTOMER_A).await.unwrap();
+    }
+    assert_eq!(api.times(), [0, 0, 0, 0, 0]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn clones_share_one_pace() {
+    let api = Api::start(|_, _| None).await;
+    let first = api
+        .builder()
+        .rate_limit(RateLimit::new("test", 4, Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    let second = first.clone();
+    for _ in 0..3 {
+        budget(&first, CUSTOMER_A).await.unwrap();
+        budget(&second, CUSTOMER_A).await.unwrap();
+    }
+    // One slot every 250 ms for both: a clone with its own pace would send at 0, 0, 250, 250, ...
+    assert_eq!(api.times(), [0, 250, 500, 750, 1000, 1250]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_slows_its_own_scope_only_and_holds_it_for_retry_after() {
+    // Customer A's first call is refused with `Retry-After: 2`.
+    let api = Api::start(|index, _| (index == 0).then(|| too_many("2"))).await;
+    let client = api
+        .builder()
+        .rate_limit(
+            RateLimit::new("per-customer", 10, Duration::from_secs(1)).per_path_parameter("customer-tenant-id"),
+        )
+        .build()
+        .unwrap();
+    let refused = budget(&client, CUSTOMER_A).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(429));
+    // B keeps its pace of one call every 100 ms.
+    for _ in 0..3 {
+        budget(&client, CUSTOMER_B).await.unwrap();
+    }
+    // A waits out the `Retry-After`, then goes at half its pace (200 ms), sped up by 1/32 of the
+    // limit per success: 1 / (5 + 10/32) s = 188.2 ms after the first success, which tokio's
+    // millisecond timer rounds up to 189.
+    for _ in 0..2 {
+        budget(&client, CUSTOMER_A).await.unwrap();
+    }
+    budget(&client, CUSTOMER_B).await.unwrap();
+    let arrivals: Vec<(u128, &str)> = api
+        .arrivals()
+        .iter()
+        .map(|(ms, customer)| (*ms, if customer == CUSTOMER_A { "A" } else { "B" }))
+        .collect();
+    assert_eq!(
+        arrivals,
+        [
+            (0, "A"),
+            (0, "B"),
+            (100, "B"),
+            (200, "B"),
+            (2000, "A"),
+            (2189, "A"),
+            (2189, "B"),
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_pace_recovers_while_calls_succeed() {
+    let api = Api::start(|index, _| (index == 0).then(|| too_many("0"))).await;
+    let client = api
+        .builder()
+        .rate_limit(RateLimit::new("test", 10, Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    budget(&client, CUSTOMER_A).await.unwrap_err();
+    for _ in 0..40 {
+        budget(&client, CUSTOMER_A).await.unwrap();
+    }
+    let times = api.times();
+    let gaps: Vec<u128> = times.windows(2).map(|pair| pair[1] - pair[0]).collect();
+    // Halved to 200 ms by the 429, then 1/32 of the limit back with each success, until the
+    // limit's own 100 ms after 16 successes (tokio's timer rounds up to the millisecond).
+    assert_eq!(
+        gaps[..17],
+        [200, 189, 178, 169, 160, 153, 146, 140, 134, 128, 124, 119, 115, 111, 107, 104, 100],
+        "{gaps:?}"
+    );
+    assert!(gaps.windows(2).skip(1).all(|pair| pair[1] <= pair[0]), "{gaps:?}");
+    assert_eq!(gaps[gaps.len() - 20..], [100; 20], "{gaps:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_adaptive_pacing_off_a_429_changes_nothing() {
+    let api = Api::start(|index, _| (index == 0).then(|| too_many("5"))).await;
+    let client = api
+        .builder()
+        .rate_limit(RateLimit::new("test", 10, Duration::from_secs(1)))
+        .adaptive_pacing(false)
+        .build()
+        .unwrap();
+    budget(&client, CUSTOMER_A).await.unwrap_err();
+    for _ in 0..3 {
+        budget(&client, CUSTOMER_A).await.unwrap();
+    }
+    assert_eq!(api.times(), [0, 100, 200, 300]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retried_call_waits_its_retry_after_and_then_its_slot() {
+    let api = Api::start(|index, _| (index == 0).then(|| too_many("3"))).await;
+    let client = api
+        .builder()
+        .retry_policy(RetryPolicy::default())
+        .rate_limit(RateLimit::new("test", 10, Duration::from_secs(1)))
+        .build()
+        .unwrap();
+    budget(&client, CUSTOMER_A).await.unwrap();
+    budget(&client, CUSTOMER_A).await.unwrap();
+    // The retry is the first success after the 429: the next call is 188.2 ms later (rounded up
+    // to tokio's millisecond).
+    assert_eq!(api.times(), [0, 3000, 3189]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn at_most_max_in_flight_attempts_are_sent_at_once() {
+    let arrivals: Arrivals = Arc::default();
+    let began = Instant::now();
+    let server = {
+        let arrivals = Arc::clone(&arrivals);
+        ScriptedServer::handle(move |_| {
+            arrivals.lock().unwrap().push((began.elapsed().as_millis(), String::new()));
+            Reply::status(200)
+                .json(&json!({"amount": 1.0}))
+                .delay(Duration::from_secs(1))
+        })
+        .await
+    };
+    let api = Api { server, arrivals };
+    let client = api.builder().max_in_flight(2).build().unwrap();
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let client = client.clone();
+        calls.spawn(async move { budget(&client, CUSTOMER_A).await });
+    }
+    while let Some(call) = calls.join_next().await {
+        call.unwrap().unwrap();
+    }
+    assert_eq!(api.times(), [0, 0, 1000, 1000, 2000, 2000]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn respan_clients_start_with_the_documented_limits() {
+    let customers = Arc::new(Mutex::new(Vec::new()));
+    let began = Instant::now();
+    let server = {
+        let customers = Arc::clone(&customers);
+        ScriptedServer::handle(move |request| {
+            customers
+                .lock()
+                .unwrap()
+                .push((began.elapsed().as_millis(), request.target.clone()));
+            if request.target.starts_with("/api/credit-transactions/") {
+                Reply::status(200).json(&json!({"id": "ct_1", "amount": 5.0, "transaction_type": "grant"}))
+            } else {
+                Reply::status(200).json(&json!({"id": "cus_1", "customer_identifier": "cus_1"}))
+            }
+        })
+        .await
+    };
+    let limits = respan_client::Client::documented_rate_limits();
+    let names: Vec<String> = limits.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        names,
+        [
+            "`users-api`: 60 requests per 60 s per account, for list_customers, get_customer, update_customer, delete_customer",
+            "`other-apis`: 60 requests per 60 s per account, for list_credit_transactions, get_credit_transaction",
+        ]
+    );
+    let client = respan_client::Client::builder()
+        .base_url(server.uri())
+        .bearer_token("token")
+        .no_timeout()
+        .http_client(
+            respan_client::reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        client.get_customer("cus_1").send().await.unwrap();
+        client.get_credit_transaction("ct_1").send().await.unwrap();
+    }
+    let times: Vec<(u128, String)> = customers.lock().unwrap().clone();
+    // One call a second for each limit, each with its own budget.
+    assert_eq!(
+        times,
+        [
+            (0, "/api/users/cus_1/".to_string()),
+            (0, "/api/credit-transactions/ct_1/".to_string()),
+            (1000, "/api/users/cus_1/".to_string()),
+            (1000, "/api/credit-transactions/ct_1/".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn limits_that_admit_nothing_are_refused_by_build() {
+    let error = Client::builder()
+        .rate_limit(RateLimit::new("none", 0, Duration::from_secs(1)))
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot build the client: the rate limit `none` admits no requests (0 per 1s); give it a positive rate, or remove it"
+    );
+    let error = Client::builder()
+        .rate_limit(RateLimit::per_second("nan", f64::NAN))
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("the rate limit `nan` admits no requests"), "{error}");
+    let error = Client::builder().max_in_flight(0).build().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "cannot build the client: a cap of 0 requests in flight would send nothing; give at least 1"
+    );
+}
