@@ -58,8 +58,10 @@ pub(crate) fn identity(job: &Job, key: &str) -> String {
     }
 }
 
-/// What an earlier run recorded for each key: its last complete line. Lines with an outcome this
-/// tool does not write (a line cut short by a crash) are passed over.
+/// What an earlier run recorded for each key: its last complete line. Passed over: lines with an
+/// outcome this tool does not write (a line cut short by a crash), and failures that sent
+/// nothing (a bad input row, such as a second row for the same key), which say nothing about
+/// the key's state on the server.
 pub(crate) fn load(path: &Path, job: &Job) -> Result<HashMap<String, Record>, String> {
     let mut records = HashMap::new();
     if !path.exists() {
@@ -99,6 +101,9 @@ pub(crate) fn load(path: &Path, job: &Job) -> Result<HashMap<String, Record>, St
             request_id: field(4),
             error: field(5),
         };
+        if record.outcome == FAILED && record.http_status.is_none() && record.request_id.is_empty() {
+            continue;
+        }
         records.insert(identity(job, &record.key), record);
     }
     Ok(records)
