@@ -91,7 +91,11 @@ fn answer(
     };
     ledger.updates += 1;
     let now = Instant::now();
-    while ledger.window.front().is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1)) {
+    while ledger
+        .window
+        .front()
+        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+    {
         ledger.window.pop_front();
     }
     if ledger.window.len() >= per_second {
@@ -107,7 +111,11 @@ fn answer(
         ledger.invalid.push(format!("{body}: {}", errors.join("; ")));
         return Reply::status(400).json(&json!({"detail": "invalid body"}));
     }
-    let field = if idempotency.is_some() { "amount" } else { "period_budget" };
+    let field = if idempotency.is_some() {
+        "amount"
+    } else {
+        "period_budget"
+    };
     let answer = json!({"amount": body[field], "period_budget": body[field], "customer_identifier": customer});
     let id = idempotency.and_then(|name| request.header(name)).map(str::to_string);
     if let Some(earlier) = id.as_ref().and_then(|id| ledger.seen.get(id)) {
@@ -144,7 +152,11 @@ fn customer(index: usize) -> String {
 fn write_input(dir: &Path) -> PathBuf {
     let mut text = String::from("customer_tenant_id,amount\n");
     for i in 1..=200 {
-        let amount = if i % 50 == 0 { String::new() } else { format!("{}", i * 10) };
+        let amount = if i % 50 == 0 {
+            String::new()
+        } else {
+            format!("{}", i * 10)
+        };
         text.push_str(&format!("{},{amount}\n", customer(i)));
     }
     text.push_str("contoso.onmicrosoft.com,10\n");
@@ -169,7 +181,10 @@ fn tool(binary: &Path, server: &BudgetServer, input: &Path, output: &Path, rate:
 }
 
 async fn run(mut command: std::process::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || command.output()).await.unwrap().unwrap()
+    tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .unwrap()
 }
 
 fn rows(output: &Path) -> Vec<Vec<String>> {
@@ -201,7 +216,11 @@ async fn partner_center_bulk_tool_applies_every_row_once_and_a_rerun_sends_nothi
 
     let first = run(tool(&binary, &server, &input, &output, "80")).await;
     let stderr = String::from_utf8_lossy(&first.stderr);
-    assert_eq!(first.status.code(), Some(1), "bad rows make the exit status 1:\n{stderr}");
+    assert_eq!(
+        first.status.code(),
+        Some(1),
+        "bad rows make the exit status 1:\n{stderr}"
+    );
     let bad: Vec<&str> = stderr.lines().filter(|l| l.contains(": line ")).collect();
     let path = input.display();
     assert_eq!(
@@ -230,8 +249,16 @@ async fn partner_center_bulk_tool_applies_every_row_once_and_a_rerun_sends_nothi
     let written = rows(&output);
     assert_eq!(written.len(), 203);
     for (i, row) in written.iter().take(200).enumerate() {
-        let amount = if (i + 1) % 50 == 0 { String::new() } else { format!("{}", (i + 1) * 10) };
-        assert_eq!(row[..4], [customer(i + 1), amount, "updated".into(), "200".into()], "{row:?}");
+        let amount = if (i + 1) % 50 == 0 {
+            String::new()
+        } else {
+            format!("{}", (i + 1) * 10)
+        };
+        assert_eq!(
+            row[..4],
+            [customer(i + 1), amount, "updated".into(), "200".into()],
+            "{row:?}"
+        );
         uuid::Uuid::parse_str(&row[4]).expect("the MS-RequestId sent and echoed");
         assert_eq!(row[5], "");
     }
@@ -246,7 +273,10 @@ async fn partner_center_bulk_tool_applies_every_row_once_and_a_rerun_sends_nothi
             "line 202: customer_tenant_id `contoso.onmicrosoft.com` is not a GUID"
         ]
     );
-    assert_eq!(written[201][2..], ["failed", "", "", "line 203: amount `ten` is not a number"]);
+    assert_eq!(
+        written[201][2..],
+        ["failed", "", "", "line 203: amount `ten` is not a number"]
+    );
     let before = std::fs::read(&output).unwrap();
     let updates = server.ledger().updates;
 
@@ -257,7 +287,11 @@ async fn partner_center_bulk_tool_applies_every_row_once_and_a_rerun_sends_nothi
         "{stderr}"
     );
     assert_eq!(server.ledger().updates, updates, "the rerun sends nothing");
-    assert_eq!(std::fs::read(&output).unwrap(), before, "the rerun writes the same outcomes");
+    assert_eq!(
+        std::fs::read(&output).unwrap(),
+        before,
+        "the rerun writes the same outcomes"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -288,7 +322,10 @@ async fn a_run_killed_halfway_and_restarted_applies_every_row_exactly_once() {
         ledger.applies - 100
     };
     let journal = std::fs::read_to_string(&output).unwrap();
-    assert!(journal.contains(",pending,"), "the killed run left rows pending:\n{journal}");
+    assert!(
+        journal.contains(",pending,"),
+        "the killed run left rows pending:\n{journal}"
+    );
 
     let second = run(tool(&binary, &server, &input, &output, "200")).await;
     let stderr = String::from_utf8_lossy(&second.stderr);
@@ -311,7 +348,11 @@ async fn respan_bulk_tool_sets_and_clears_period_budgets() {
     let dir = examples::build(&TOOLS);
     let work = tempfile::tempdir().unwrap();
     let input = work.path().join("in.csv");
-    std::fs::write(&input, "customer_identifier,period_budget\ncus_1,100\ncus_2,\ncus_3,2.5\n").unwrap();
+    std::fs::write(
+        &input,
+        "customer_identifier,period_budget\ncus_1,100\ncus_2,\ncus_3,2.5\n",
+    )
+    .unwrap();
     let output = work.path().join("out.csv");
     let server = BudgetServer::start("respan", 1000).await;
     let mut command = examples::command(dir.join("respan_bulk_update_budgets"), "RESPAN_");

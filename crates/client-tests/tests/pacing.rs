@@ -76,8 +76,15 @@ fn too_many(retry_after: &str) -> Reply {
         .json(&json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 2 seconds."}))
 }
 
-async fn budget(client: &Client, customer: &str) -> Result<(), partner_center_client::Error<partner_center_client::errors::GetUsageBudgetError>> {
-    client.get_usage_budget(customer.parse::<uuid::Uuid>().unwrap()).send().await.map(|_| ())
+async fn budget(
+    client: &Client,
+    customer: &str,
+) -> Result<(), partner_center_client::Error<partner_center_client::errors::GetUsageBudgetError>> {
+    client
+        .get_usage_budget(customer.parse::<uuid::Uuid>().unwrap())
+        .send()
+        .await
+        .map(|_| ())
 }
 
 #[tokio::test(start_paused = true)]
@@ -132,9 +139,7 @@ async fn a_429_slows_its_own_scope_only_and_holds_it_for_retry_after() {
     let api = Api::start(|index, _| (index == 0).then(|| too_many("2"))).await;
     let client = api
         .builder()
-        .rate_limit(
-            RateLimit::new("per-customer", 10, Duration::from_secs(1)).per_path_parameter("customer-tenant-id"),
-        )
+        .rate_limit(RateLimit::new("per-customer", 10, Duration::from_secs(1)).per_path_parameter("customer-tenant-id"))
         .build()
         .unwrap();
     let refused = budget(&client, CUSTOMER_A).await.unwrap_err();
@@ -187,7 +192,9 @@ async fn the_pace_recovers_while_calls_succeed() {
     // limit's own 100 ms after 16 successes (tokio's timer rounds up to the millisecond).
     assert_eq!(
         gaps[..17],
-        [200, 189, 178, 169, 160, 153, 146, 140, 134, 128, 124, 119, 115, 111, 107, 104, 100],
+        [
+            200, 189, 178, 169, 160, 153, 146, 140, 134, 128, 124, 119, 115, 111, 107, 104, 100
+        ],
         "{gaps:?}"
     );
     assert!(gaps.windows(2).skip(1).all(|pair| pair[1] <= pair[0]), "{gaps:?}");
@@ -233,7 +240,10 @@ async fn at_most_max_in_flight_attempts_are_sent_at_once() {
     let server = {
         let arrivals = Arc::clone(&arrivals);
         ScriptedServer::handle(move |_| {
-            arrivals.lock().unwrap().push((began.elapsed().as_millis(), String::new()));
+            arrivals
+                .lock()
+                .unwrap()
+                .push((began.elapsed().as_millis(), String::new()));
             Reply::status(200)
                 .json(&json!({"amount": 1.0}))
                 .delay(Duration::from_secs(1))
@@ -324,7 +334,10 @@ fn limits_that_admit_nothing_are_refused_by_build() {
         .rate_limit(RateLimit::per_second("nan", f64::NAN))
         .build()
         .unwrap_err();
-    assert!(error.to_string().contains("the rate limit `nan` admits no requests"), "{error}");
+    assert!(
+        error.to_string().contains("the rate limit `nan` admits no requests"),
+        "{error}"
+    );
     let error = Client::builder().max_in_flight(0).build().unwrap_err();
     assert_eq!(
         error.to_string(),

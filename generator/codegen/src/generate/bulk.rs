@@ -13,7 +13,7 @@
 
 use super::crate_files::{CrateInfo, header_text};
 use super::model::{FieldKind, OperationModel, PatchBody, component_name, resolve_parameter};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
 use crate::spec::BundledSpec;
 use openapiv3::{
     Components, Parameter, ParameterSchemaOrContent, ReferenceOr, SchemaKind, Type, VariantOrUnknownOrEmpty,
@@ -213,8 +213,8 @@ pub fn example_rs(info: &CrateInfo, op: &OperationModel, bulk: &BulkModel) -> St
 {resend}//! A bad row (a key that is not {key_what}, a value that is not a number) is reported by its
 //! line number and skipped.
 
-use {lib}::Client;
 use {lib}::types::{body};
+use {lib}::Client;
 
 // The client is built from the environment as in the other examples, in lines of their length.
 #[rustfmt::skip]
