@@ -240,7 +240,7 @@ impl Progress {
                 eprintln!("{failure}");
             }
             let step = (self.total / 10).max(1);
-            if done % step == 0 || done == self.total {
+            if done.is_multiple_of(step) || done == self.total {
                 eprintln!("{done}/{} rows sent", self.total);
             }
         } else if let Some(failure) = failure {

@@ -57,6 +57,11 @@ type Limiter = RateLimiter<
 
 /// governor's clock, read from tokio's: waits are tokio sleeps, so a paused test clock paces
 /// calls exactly as wall time would.
+///
+/// It reads whole milliseconds, the resolution of tokio's timer, which wakes a sleep up to a
+/// millisecond after its deadline. Read to the nanosecond, that lateness would push every later
+/// slot back with it (calls every 10 ms would go out every 11); read to the millisecond, a call
+/// woken within the millisecond of its slot takes that slot.
 #[derive(Debug, Clone, Copy)]
 struct PacingClock {
     start: tokio::time::Instant,
@@ -66,7 +71,8 @@ impl Clock for PacingClock {
     type Instant = Duration;
 
     fn now(&self) -> Duration {
-        self.start.elapsed()
+        let elapsed = self.start.elapsed();
+        elapsed - Duration::from_nanos(u64::from(elapsed.subsec_nanos() % 1_000_000))
     }
 }
 

@@ -56,7 +56,7 @@ pub fn read(
     };
     if let Some(unknown) = fields.keys().find(|k| !FIELDS.contains(&k.as_str())) {
         return Err(fail(
-            &format!("{at}/{unknown}"),
+            &format!("{at}/{}", esc(unknown)),
             format!("`{unknown}` is not a field of `x-bulk-example`"),
         )
         .help(usage));

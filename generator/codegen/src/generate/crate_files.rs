@@ -618,6 +618,39 @@ fn behaviour(info: &CrateInfo) -> String {
                 .join(", ")
         );
     }
+    let pacing = if info.model.rate_limits.is_empty() {
+        "The vendor documents no rate limit for these operations, so calls are not paced unless you \
+         set one with `ClientBuilder::rate_limit`."
+            .to_string()
+    } else {
+        let limits: Vec<String> = info
+            .model
+            .rate_limits
+            .iter()
+            .map(|limit| format!("{} ({})", limit.name, limit.summary()))
+            .collect();
+        format!(
+            "Calls wait for their slot under the documented rate limits ({}; see \
+             `Client::documented_rate_limits`).",
+            limits.join(", ")
+        )
+    };
+    let _ = writeln!(
+        out,
+        "- **Pacing**: {pacing} A 429 slows the pace of its scope and holds it for `Retry-After`; \
+         successes bring it back. `ClientBuilder::max_in_flight` caps the requests in flight; \
+         clones share the pace and the cap."
+    );
+    for op in &info.model.operations {
+        if let Some(bulk) = &op.bulk {
+            let _ = writeln!(
+                out,
+                "- **Bulk tool**: `cargo run -p {} --example {} -- --input in.csv --output out.csv` applies \
+                 `{},{}` rows with `{}` at the API's pace, and resumes from its output file.",
+                info.package, bulk.name, bulk.key_column, bulk.value_column, op.rust_name
+            );
+        }
+    }
     for body in &info.model.patch_bodies {
         let _ = writeln!(
             out,

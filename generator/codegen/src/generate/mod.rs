@@ -180,7 +180,7 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         .iter_mut()
         .flat_map(|m| std::mem::take(&mut m.type_entries))
         .collect();
-    let surface = surface::summarize(&model.operations, &found.arguments, &type_entries);
+    let surface = surface::summarize(&model.operations, &model.rate_limits, &found.arguments, &type_entries);
 
     let module_names: Vec<&str> = modules
         .iter()

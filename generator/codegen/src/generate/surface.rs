@@ -3,12 +3,19 @@
 
 use super::model::OperationModel;
 use super::postprocess::Arguments;
+use super::rate_limits::RateLimitModel;
 use quote::ToTokens;
 use std::fmt::Write as _;
 
 /// The summary: `operations` (method, path, `Client` method with its required arguments, what
-/// `send` returns and its error enum), then the `type_entries` of every module, sorted.
-pub fn summarize(operations: &[OperationModel], arguments: &Arguments, type_entries: &[TypeEntry]) -> String {
+/// `send` returns and its error enum; how it pages, the rate limits that pace it, its bulk tool),
+/// then the `type_entries` of every module, sorted.
+pub fn summarize(
+    operations: &[OperationModel],
+    rate_limits: &[RateLimitModel],
+    arguments: &Arguments,
+    type_entries: &[TypeEntry],
+) -> String {
     let mut out = String::from("operations:\n");
     for op in operations {
         let _ = writeln!(
@@ -33,6 +40,21 @@ pub fn summarize(operations: &[OperationModel], arguments: &Arguments, type_entr
                     .unwrap_or_default(),
                 pagination.item_name,
                 pagination.style.summary()
+            );
+        }
+        let paced: Vec<String> = rate_limits
+            .iter()
+            .filter(|limit| limit.operations.as_ref().is_none_or(|ops| ops.contains(&op.id)))
+            .map(|limit| format!("{} ({})", limit.name, limit.summary()))
+            .collect();
+        if !paced.is_empty() {
+            let _ = writeln!(out, "    paced by {}", paced.join(", "));
+        }
+        if let Some(bulk) = &op.bulk {
+            let _ = writeln!(
+                out,
+                "    examples/{}.rs: bulk tool over `{},{}` rows",
+                bulk.name, bulk.key_column, bulk.value_column
             );
         }
     }
