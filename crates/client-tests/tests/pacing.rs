@@ -23,8 +23,8 @@ struct Api {
 }
 
 impl Api {
-    /// A usage-budget server that answers 200, or `throttled`'s reply to the requests it picks.
-    async fn start(throttled: impl Fn(usize, &ReceivedRequest) -> Option<Reply> + Send + Sync + 'static) -> Self {
+    /// A usage-budget server that answers 200, or `answer`'s reply to the requests it picks.
+    async fn start(answer: impl Fn(usize, &ReceivedRequest) -> Option<Reply> + Send + Sync + 'static) -> Self {
         let arrivals: Arrivals = Arc::default();
         let began = Instant::now();
         let server = {
@@ -36,7 +36,7 @@ impl Api {
                     arrivals.push((began.elapsed().as_millis(), customer));
                     arrivals.len() - 1
                 };
-                throttled(index, request).unwrap_or_else(|| {
+                answer(index, request).unwrap_or_else(|| {
                     Reply::status(200).json(&json!({"amount": 100.0, "attributes": {"objectType": "SpendingBudget"}}))
                 })
             })
@@ -235,22 +235,15 @@ async fn a_retried_call_waits_its_retry_after_and_then_its_slot() {
 
 #[tokio::test(start_paused = true)]
 async fn at_most_max_in_flight_attempts_are_sent_at_once() {
-    let arrivals: Arrivals = Arc::default();
-    let began = Instant::now();
-    let server = {
-        let arrivals = Arc::clone(&arrivals);
-        ScriptedServer::handle(move |_| {
-            arrivals
-                .lock()
-                .unwrap()
-                .push((began.elapsed().as_millis(), String::new()));
+    // Every answer takes a second.
+    let api = Api::start(|_, _| {
+        Some(
             Reply::status(200)
                 .json(&json!({"amount": 1.0}))
-                .delay(Duration::from_secs(1))
-        })
-        .await
-    };
-    let api = Api { server, arrivals };
+                .delay(Duration::from_secs(1)),
+        )
+    })
+    .await;
     let client = api.builder().max_in_flight(2).build().unwrap();
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..6 {

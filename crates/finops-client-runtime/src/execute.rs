@@ -6,7 +6,7 @@ use crate::error::AuthFailure;
 use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
 use crate::request_ids::SentIds;
-use crate::retry::{Outcome, retry_after};
+use crate::retry::Outcome;
 use crate::settings::{Auth, ClientConfig};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue, USER_AGENT};
@@ -204,7 +204,7 @@ pub async fn execute(
         };
         if let (Some(pacer), Some(admission), Outcome::Response(status, headers)) = (&config.pacer, &admission, outcome)
         {
-            pacer.observe(admission, status, retry_after(headers, SystemTime::now()));
+            pacer.observe(admission, status, headers);
         }
         let refused = matches!(outcome, Outcome::Response(StatusCode::UNAUTHORIZED, _));
         let delay = if let Some((cache, generation)) = sent_token.filter(|_| refused && may_renew) {

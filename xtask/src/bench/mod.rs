@@ -1,6 +1,6 @@
 //! `cargo xtask bench`: generation cost per stage against raw progenitor, scaling with spec size
-//! (time and peak memory, with a plot), `--check` latency, and client overhead against raw
-//! reqwest. Writes `BENCHMARKS.md` and `benchmarks/scaling.svg`.
+//! (time and peak memory, with a plot), `--check` latency, client overhead against raw reqwest,
+//! and bulk updates paced against unpaced. Writes `BENCHMARKS.md` and `benchmarks/scaling.svg`.
 //!
 //! Each measurement runs in a child process (`cargo xtask bench-worker ...`), so its peak memory
 //! is its own; the median of several runs is reported.
@@ -157,7 +157,7 @@ pub enum Section {
 }
 
 /// Runs the benchmarks and writes `BENCHMARKS.md` and the plot. `quick` skips the largest
-/// synthetic size, the compile cost and the client bench; `only` measures one section. Either
+/// synthetic size, the compile cost and the client and bulk benches; `only` measures one section. Either
 /// prints the results and leaves the files alone.
 pub fn run(root: &Path, quick: bool, only: Option<Section>) -> Result<(), String> {
     let profile = if cfg!(debug_assertions) {
@@ -408,11 +408,11 @@ fn generation(
     Ok(())
 }
 
-/// Item 4: runs the client benchmark (release build) and reports it.
-fn client(root: &Path, report: &mut String) -> Result<(), String> {
-    eprintln!("bench: client overhead (cargo bench -p client-tests --bench client_overhead)");
+/// Runs `cargo bench -p client-tests --bench <name>` (release) and reads the JSON line it prints
+/// last.
+fn client_bench(root: &Path, name: &str) -> Result<Value, String> {
     let output = Command::new(env!("CARGO"))
-        .args(["bench", "-q", "-p", "client-tests", "--bench", "client_overhead"])
+        .args(["bench", "-q", "-p", "client-tests", "--bench", name])
         .current_dir(root)
         .output()
         .map_err(|e| e.to_string())?;
@@ -420,7 +420,13 @@ fn client(root: &Path, report: &mut String) -> Result<(), String> {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
     let line = String::from_utf8_lossy(&output.stdout);
-    let result: Value = serde_json::from_str(line.lines().last().unwrap_or_default()).map_err(|e| e.to_string())?;
+    serde_json::from_str(line.lines().last().unwrap_or_default()).map_err(|e| e.to_string())
+}
+
+/// Item 4: runs the client benchmark (release build) and reports it.
+fn client(root: &Path, report: &mut String) -> Result<(), String> {
+    eprintln!("bench: client overhead (cargo bench -p client-tests --bench client_overhead)");
+    let result = client_bench(root, "client_overhead")?;
     let series = |key: &str| -> Vec<f64> {
         result[key]
             .as_array()
@@ -461,16 +467,7 @@ fn client(root: &Path, report: &mut String) -> Result<(), String> {
 /// Item 5: runs the bulk pacing benchmark (release build) and reports it.
 fn bulk(root: &Path, report: &mut String) -> Result<(), String> {
     eprintln!("bench: bulk pacing (cargo bench -p client-tests --bench bulk_pacing)");
-    let output = Command::new(env!("CARGO"))
-        .args(["bench", "-q", "-p", "client-tests", "--bench", "bulk_pacing"])
-        .current_dir(root)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    let line = String::from_utf8_lossy(&output.stdout);
-    let result: Value = serde_json::from_str(line.lines().last().unwrap_or_default()).map_err(|e| e.to_string())?;
+    let result = client_bench(root, "bulk_pacing")?;
     let rate = f(&result, "rate");
     let row = |side: &Value, name: &str| {
         let seconds = f(side, "seconds");

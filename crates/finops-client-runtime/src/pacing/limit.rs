@@ -47,8 +47,8 @@ pub enum RateScope {
 impl RateLimit {
     /// At most `requests` every `per`, for every operation, counted for the whole account.
     ///
-    /// Calls are spread evenly (one every `per / requests`), so no window of `per`, wherever
-    /// it starts, sees more than `requests` of them. A limit of 0 requests or a zero `per` is
+    /// Calls are spread evenly, one every `per / requests` (to tokio's millisecond), never in a
+    /// burst. A limit of 0 requests or a zero `per` is
     /// refused when the client is built.
     pub fn new(name: impl Into<Cow<'static, str>>, requests: u32, per: Duration) -> Self {
         Self {

@@ -136,12 +136,18 @@ impl Pacer {
     /// Adapts the paces an attempt counted against to its answer: a 429 slows its narrowest
     /// scopes (those keyed by a parameter, if any applied, else the account's) and holds them
     /// back for its `Retry-After`; a success brings them back towards their limits.
-    pub(crate) fn observe(&self, admission: &Admission, status: reqwest::StatusCode, retry_after: Option<Duration>) {
+    pub(crate) fn observe(
+        &self,
+        admission: &Admission,
+        status: reqwest::StatusCode,
+        headers: &reqwest::header::HeaderMap,
+    ) {
         if !self.adaptive {
             return;
         }
         let now = self.clock.now();
         if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+            let retry_after = crate::retry::retry_after(headers, std::time::SystemTime::now());
             let any_keyed = admission.paces.iter().any(|(_, keyed)| *keyed);
             for (pace, keyed) in &admission.paces {
                 if *keyed == any_keyed {

@@ -201,8 +201,8 @@ pub fn example_rs(info: &CrateInfo, op: &OperationModel, bulk: &BulkModel) -> St
         r#"// {header}
 
 //! Applies `{key_column},{value_column}` rows of a CSV file with `{method}`
-//! ({verb} {path}): one call per row at the API's pace (its documented rate limits, or `--rate` requests a
-//! second), `--concurrency` rows at a time (8 unless set). An empty `{value_column}` clears it.
+//! ({verb} {path}): one call per row {pace},
+//! `--concurrency` rows at a time (8 unless set). An empty `{value_column}` clears it.
 //!
 //! ```sh
 {commands}//! ```
@@ -255,6 +255,16 @@ async fn main() -> Result<std::process::ExitCode, Box<dyn std::error::Error>> {{
 }}
 "#,
         header = header_text(info),
+        pace = if info
+            .model
+            .rate_limits
+            .iter()
+            .any(|limit| limit.operations.as_ref().is_none_or(|ops| ops.contains(&op.id)))
+        {
+            "at the API's pace (its documented rate limits,\n//! or `--rate` requests a second)"
+        } else {
+            "unpaced unless `--rate` sets requests a second (the\n//! vendor publishes no rate limit for it)"
+        },
         key_column = bulk.key_column,
         value_column = bulk.value_column,
         method = op.rust_name,

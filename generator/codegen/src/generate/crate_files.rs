@@ -627,7 +627,7 @@ fn behaviour(info: &CrateInfo) -> String {
             .model
             .rate_limits
             .iter()
-            .map(|limit| format!("{} ({})", limit.name, limit.summary()))
+            .map(super::rate_limits::RateLimitModel::label)
             .collect();
         format!(
             "Calls wait for their slot under the documented rate limits ({}; see \

@@ -43,6 +43,11 @@ impl RateLimitModel {
         };
         format!("{} requests per {} {scope}", self.requests, self.per)
     }
+
+    /// The name and the summary: `users-api (60 requests per minute per account)`.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.summary())
+    }
 }
 
 const FIELDS: &[&str] = &[
@@ -73,22 +78,20 @@ pub fn read(
     root: Option<&Value>,
     operations: &[OperationRef<'_>],
 ) -> Result<Vec<RateLimitModel>, Diagnostic> {
-    let mut limits: Vec<RateLimitModel> = Vec::new();
-    let mut places: Vec<String> = Vec::new();
+    // Each limit with the pointer it was read at.
+    let mut limits: Vec<(RateLimitModel, String)> = Vec::new();
     let mut push = |limit: RateLimitModel, at: String| -> Result<(), Diagnostic> {
-        if let Some(index) = limits.iter().position(|l| l.name == limit.name) {
+        if let Some((_, other)) = limits.iter().find(|(l, _)| l.name == limit.name) {
             return Err(spec
                 .error_at(
                     &format!("{at}/name"),
                     format!("two rate limits are named `{}`", limit.name),
                 )
                 .help(format!(
-                    "the other is at {}; give each limit its own name (builders replace a limit by name)",
-                    places[index]
+                    "the other is at {other}; give each limit its own name (builders replace a limit by name)"
                 )));
         }
-        limits.push(limit);
-        places.push(at);
+        limits.push((limit, at));
         Ok(())
     };
     if let Some(list) = root {
@@ -109,7 +112,7 @@ pub fn read(
             push(limit, at)?;
         }
     }
-    Ok(limits)
+    Ok(limits.into_iter().map(|(limit, _)| limit).collect())
 }
 
 fn entries<'v>(

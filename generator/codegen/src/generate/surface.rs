@@ -45,7 +45,7 @@ pub fn summarize(
         let paced: Vec<String> = rate_limits
             .iter()
             .filter(|limit| limit.operations.as_ref().is_none_or(|ops| ops.contains(&op.id)))
-            .map(|limit| format!("{} ({})", limit.name, limit.summary()))
+            .map(RateLimitModel::label)
             .collect();
         if !paced.is_empty() {
             let _ = writeln!(out, "    paced by {}", paced.join(", "));
