@@ -35,6 +35,8 @@ mod excerpt;
 mod execute;
 mod finite;
 mod hooks;
+#[cfg(feature = "mock")]
+pub mod mock;
 mod open_enum;
 mod operation;
 mod outgoing;

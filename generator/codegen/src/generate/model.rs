@@ -85,6 +85,53 @@ pub struct OperationModel {
     pub pagination: Option<super::pagination::PaginationModel>,
     /// The bulk tool written for the operation (`x-bulk-example`), if any.
     pub bulk: Option<super::bulk::BulkModel>,
+    /// The parameters, in the spec's order.
+    pub parameters: Vec<ParameterModel>,
+    /// The JSON request body, if the operation takes one.
+    pub request_body: Option<RequestBodyModel>,
+}
+
+/// One parameter of an operation, as the mocks and command-line tools present it.
+#[derive(Debug, Clone)]
+pub struct ParameterModel {
+    /// As the spec spells it, e.g. `customer-tenant-id`.
+    pub name: String,
+    pub location: ParameterLocation,
+    /// The builder's field, e.g. `customer_tenant_id`.
+    pub rust_name: String,
+    pub required: bool,
+    pub description: String,
+    /// The allowed values of a string enum (through `$ref`s); empty otherwise.
+    pub enum_values: Vec<String>,
+    /// The client fills it in unless the caller does (`x-generated`).
+    pub generated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// A request body: its component schema and, for an object, its properties.
+#[derive(Debug, Clone)]
+pub struct RequestBodyModel {
+    /// typify's (or `models.rs`'s) type name, e.g. `SpendingBudgetUpdate`.
+    pub type_name: String,
+    pub fields: Vec<BodyFieldModel>,
+}
+
+/// A property of a request body.
+#[derive(Debug, Clone)]
+pub struct BodyFieldModel {
+    pub json_name: String,
+    pub description: String,
+    pub required: bool,
+    pub nullable: bool,
+    /// A string, number, integer or boolean (not an object or array), through `$ref`s.
+    pub scalar: bool,
+    pub enum_values: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -336,11 +383,15 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
         let id = operation.operation_id.clone().unwrap_or_default();
         let mut generated_headers = Vec::new();
         let mut idempotency_key = None;
+        let mut parameters = Vec::new();
         let operation_pointer = format!("/paths/{}/{method}", esc(path));
         for (index, reference) in operation.parameters.iter().enumerate() {
             let Some(parameter) = resolve_parameter(reference, &components) else {
                 continue;
             };
+            if let Some(model) = parameter_model(parameter, &components) {
+                parameters.push(model);
+            }
             let parameter_pointer = match reference {
                 ReferenceOr::Reference { reference } => {
                     format!("/components/parameters/{}", esc(component_name(reference)))
@@ -473,6 +524,8 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             errors,
             pagination,
             bulk: None,
+            parameters,
+            request_body: request_body_model(operation, &components),
         });
     }
 
@@ -675,6 +728,88 @@ fn boxed(schema: &ReferenceOr<Schema>) -> ReferenceOr<Box<Schema>> {
         ReferenceOr::Reference { reference } => ReferenceOr::Reference {
             reference: reference.clone(),
         },
+    }
+}
+
+/// The model of a path, query or header parameter (cookie parameters are refused earlier).
+fn parameter_model(parameter: &Parameter, components: &openapiv3::Components) -> Option<ParameterModel> {
+    let location = match parameter {
+        Parameter::Path { .. } => ParameterLocation::Path,
+        Parameter::Query { .. } => ParameterLocation::Query,
+        Parameter::Header { .. } => ParameterLocation::Header,
+        Parameter::Cookie { .. } => return None,
+    };
+    let data = parameter.parameter_data_ref();
+    let schema = match &data.format {
+        openapiv3::ParameterSchemaOrContent::Schema(schema) => Some(schema),
+        openapiv3::ParameterSchemaOrContent::Content(_) => None,
+    };
+    Some(ParameterModel {
+        name: data.name.clone(),
+        location,
+        rust_name: rust_ident(&data.name),
+        required: data.required,
+        description: data.description.clone().unwrap_or_default(),
+        enum_values: schema.map(|s| string_enum(s, components)).unwrap_or_default(),
+        generated: data.extensions.contains_key("x-generated"),
+    })
+}
+
+/// The JSON request body of `operation`, when it names a component schema.
+fn request_body_model(operation: &openapiv3::Operation, components: &openapiv3::Components) -> Option<RequestBodyModel> {
+    let ReferenceOr::Item(body) = operation.request_body.as_ref()? else {
+        return None;
+    };
+    let Some(ReferenceOr::Reference { reference }) = body.content.values().next()?.schema.as_ref() else {
+        return None;
+    };
+    let name = component_name(reference);
+    let schema = resolve_schema(&ReferenceOr::ref_(reference), components)?;
+    let mut fields = Vec::new();
+    if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind {
+        for (json_name, property) in &object.properties {
+            let property = property.clone().unbox();
+            let resolved = resolve_schema(&property, components);
+            fields.push(BodyFieldModel {
+                json_name: json_name.clone(),
+                description: resolved
+                    .and_then(|s| s.schema_data.description.clone())
+                    .unwrap_or_default(),
+                required: object.required.contains(json_name),
+                nullable: resolved.is_some_and(|s| s.schema_data.nullable),
+                scalar: resolved.is_some_and(|s| {
+                    matches!(
+                        s.schema_kind,
+                        SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_))
+                    )
+                }),
+                enum_values: string_enum(&property, components),
+            });
+        }
+    }
+    Some(RequestBodyModel {
+        type_name: body_type(name),
+        fields,
+    })
+}
+
+/// `schema`, following component `$ref`s.
+fn resolve_schema<'a>(schema: &'a ReferenceOr<Schema>, components: &'a openapiv3::Components) -> Option<&'a Schema> {
+    let mut current = schema;
+    for _ in 0..16 {
+        match current {
+            ReferenceOr::Item(schema) => return Some(schema),
+            ReferenceOr::Reference { reference } => current = components.schemas.get(component_name(reference))?,
+        }
+    }
+    None
+}
+
+/// The values of a string enum schema (through `$ref`s); empty for any other schema.
+fn string_enum(schema: &ReferenceOr<Schema>, components: &openapiv3::Components) -> Vec<String> {
+    match resolve_schema(schema, components).map(|s| &s.schema_kind) {
+        Some(SchemaKind::Type(Type::String(string))) => string.enumeration.iter().flatten().cloned().collect(),
+        _ => Vec::new(),
     }
 }
 

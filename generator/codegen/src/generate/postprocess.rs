@@ -80,6 +80,18 @@ pub type Arguments = std::collections::BTreeMap<String, Vec<String>>;
 pub struct Found {
     pub arguments: Arguments,
     pub bodies: Vec<BodyStruct>,
+    /// Each operation builder's inputs by builder name, in field order.
+    pub builders: std::collections::BTreeMap<String, Vec<BuilderField>>,
+}
+
+/// One input of an operation builder: a parameter, or `body`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuilderField {
+    pub rust_name: String,
+    /// The type the builder holds, as written in `generated.rs` (for an optional input, the type
+    /// inside the `Option`).
+    pub rust_type: String,
+    pub optional: bool,
 }
 
 /// A struct of progenitor's `types` that a request body is built from (the body type, and the
@@ -218,7 +230,32 @@ pub fn apply(
         ));
     }
     let bodies = body_structs(file, &body_types, models);
-    Ok((pass.applied, Found { arguments, bodies }))
+    let builders = pass
+        .builder_fields
+        .iter()
+        .map(|(builder, fields)| {
+            let fields = fields
+                .iter()
+                .map(|(ident, ty)| {
+                    let inner = first_type_argument(ty, "Option");
+                    BuilderField {
+                        rust_name: ident.to_string(),
+                        rust_type: type_text(inner.as_ref().unwrap_or(ty)),
+                        optional: inner.is_some(),
+                    }
+                })
+                .collect();
+            (builder.clone(), fields)
+        })
+        .collect();
+    Ok((
+        pass.applied,
+        Found {
+            arguments,
+            bodies,
+            builders,
+        },
+    ))
 }
 
 /// The structs of progenitor's `types` named `body_types` (typify's, with a `builder()`), and

@@ -1,0 +1,42 @@
+//! What the generated command-line tools (the `<api>-cli` crates that `cargo xtask codegen`
+//! writes) share, so that the generated code is only the flags of each operation and the call.
+//!
+//! - [`request_body`]: a request body from `--body <file>` or `--body -` (JSON), with the values
+//!   of the body's own flags laid over it, decoded into the body's type with a message that
+//!   names the flag or field at fault.
+//! - [`print_value`], [`print_items`]: the typed response as JSON on stdout; a list walked with
+//!   `--all` as one JSON line per item, printed as the pages arrive.
+//! - [`Failure`] and [`run`]: the exit status. 0 on success; 1 when the API answered with an
+//!   error (its status and typed body printed as JSON on stderr) or could not be reached; 2 on
+//!   bad usage or input, found before anything is sent (clap's own usage errors exit 2 too).
+//! - [`completions`]: a shell completion script.
+
+mod body;
+mod output;
+
+pub use body::{BodyField, request_body};
+pub use output::{Failure, print_items, print_value};
+
+use std::future::Future;
+use std::process::ExitCode;
+
+/// Runs a tool's async `main` on a current-thread tokio runtime, reports its failure on stderr
+/// and gives the exit status.
+pub fn run(main: impl Future<Output = Result<(), Failure>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(main) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}
+
+/// Prints the completion script of command `C` (named `name`) for `shell` on stdout.
+pub fn completions<C: clap::CommandFactory>(shell: clap_complete::Shell, name: &str) {
+    clap_complete::generate(shell, &mut C::command(), name, &mut std::io::stdout());
+}
