@@ -29,6 +29,40 @@ pub enum ListCustomerStatementsError {
     ServiceUnavailable(crate::types::CloudHealthError),
 }
 
+impl ListCustomerStatementsError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListCustomerStatementsError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -53,6 +87,40 @@ pub enum ListCustomersError {
     InternalServerError(crate::types::CloudHealthError),
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
+}
+
+impl ListCustomersError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListCustomersError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
 }
 
 /// An error response documented for [`Client::list_billing_rules`](crate::Client::list_billing_rules), decoded by status.
@@ -81,6 +149,40 @@ pub enum ListBillingRulesError {
     ServiceUnavailable(crate::types::CloudHealthError),
 }
 
+impl ListBillingRulesError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListBillingRulesError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::create_billing_rule`](crate::Client::create_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -105,6 +207,40 @@ pub enum CreateBillingRuleError {
     InternalServerError(crate::types::CloudHealthError),
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
+}
+
+impl CreateBillingRuleError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for CreateBillingRuleError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
 }
 
 /// An error response documented for [`Client::get_billing_rule`](crate::Client::get_billing_rule), decoded by status.
@@ -133,6 +269,40 @@ pub enum GetBillingRuleError {
     ServiceUnavailable(crate::types::CloudHealthError),
 }
 
+impl GetBillingRuleError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for GetBillingRuleError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::modify_billing_rule`](crate::Client::modify_billing_rule), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -157,6 +327,40 @@ pub enum ModifyBillingRuleError {
     InternalServerError(crate::types::CloudHealthError),
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
+}
+
+impl ModifyBillingRuleError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ModifyBillingRuleError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
 }
 
 /// An error response documented for [`Client::delete_billing_rule`](crate::Client::delete_billing_rule), decoded by status.
@@ -185,6 +389,40 @@ pub enum DeleteBillingRuleError {
     ServiceUnavailable(crate::types::CloudHealthError),
 }
 
+impl DeleteBillingRuleError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for DeleteBillingRuleError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::list_partner_customers`](crate::Client::list_partner_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -209,4 +447,38 @@ pub enum ListPartnerCustomersError {
     InternalServerError(crate::types::CloudHealthError),
     /// `503`: CloudHealth error.
     ServiceUnavailable(crate::types::CloudHealthError),
+}
+
+impl ListPartnerCustomersError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::RequestTimeout(_) => 408,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::ServiceUnavailable(_) => 503,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListPartnerCustomersError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+        }
+    }
 }

@@ -11,6 +11,9 @@ mod client;
 pub mod errors;
 #[rustfmt::skip]
 mod generated;
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;
 #[rustfmt::skip]
 mod models;
 #[rustfmt::skip]

@@ -11,6 +11,7 @@ use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use std::fmt::Display;
 use std::time::Duration;
+pub use wiremock;
 pub use wiremock::{Request as ReceivedRequest, Times};
 use wiremock::{Match, Mock, ResponseTemplate};
 

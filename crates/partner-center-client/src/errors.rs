@@ -41,6 +41,52 @@ pub enum ListCustomersError {
     GatewayTimeout(crate::types::PartnerCenterError),
 }
 
+impl ListCustomersError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListCustomersError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::list_customer_usage_records`](crate::Client::list_customer_usage_records), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -77,6 +123,52 @@ pub enum ListCustomerUsageRecordsError {
     ServiceUnavailable(crate::types::PartnerCenterError),
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
+}
+
+impl ListCustomerUsageRecordsError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListCustomerUsageRecordsError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
 }
 
 /// An error response documented for [`Client::get_overage`](crate::Client::get_overage), decoded by status.
@@ -117,6 +209,52 @@ pub enum GetOverageError {
     GatewayTimeout(crate::types::PartnerCenterError),
 }
 
+impl GetOverageError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for GetOverageError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::update_overage`](crate::Client::update_overage), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -153,6 +291,52 @@ pub enum UpdateOverageError {
     ServiceUnavailable(crate::types::PartnerCenterError),
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
+}
+
+impl UpdateOverageError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for UpdateOverageError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
 }
 
 /// An error response documented for [`Client::list_azure_entitlements`](crate::Client::list_azure_entitlements), decoded by status.
@@ -193,6 +377,52 @@ pub enum ListAzureEntitlementsError {
     GatewayTimeout(crate::types::PartnerCenterError),
 }
 
+impl ListAzureEntitlementsError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListAzureEntitlementsError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::get_usage_budget`](crate::Client::get_usage_budget), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -229,6 +459,52 @@ pub enum GetUsageBudgetError {
     ServiceUnavailable(crate::types::PartnerCenterError),
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
+}
+
+impl GetUsageBudgetError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for GetUsageBudgetError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
 }
 
 /// An error response documented for [`Client::update_usage_budget`](crate::Client::update_usage_budget), decoded by status.
@@ -269,6 +545,52 @@ pub enum UpdateUsageBudgetError {
     GatewayTimeout(crate::types::PartnerCenterError),
 }
 
+impl UpdateUsageBudgetError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for UpdateUsageBudgetError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::get_customer_usage_summary`](crate::Client::get_customer_usage_summary), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -307,6 +629,52 @@ pub enum GetCustomerUsageSummaryError {
     GatewayTimeout(crate::types::PartnerCenterError),
 }
 
+impl GetCustomerUsageSummaryError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for GetCustomerUsageSummaryError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::get_partner_usage_summary`](crate::Client::get_partner_usage_summary), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -343,4 +711,50 @@ pub enum GetPartnerUsageSummaryError {
     ServiceUnavailable(crate::types::PartnerCenterError),
     /// `504`: Partner Center error.
     GatewayTimeout(crate::types::PartnerCenterError),
+}
+
+impl GetPartnerUsageSummaryError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::MethodNotAllowed(_) => 405,
+            Self::NotAcceptable(_) => 406,
+            Self::RequestTimeout(_) => 408,
+            Self::Conflict(_) => 409,
+            Self::PreconditionFailed(_) => 412,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+            Self::NotImplemented(_) => 501,
+            Self::BadGateway(_) => 502,
+            Self::ServiceUnavailable(_) => 503,
+            Self::GatewayTimeout(_) => 504,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for GetPartnerUsageSummaryError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::Forbidden(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::MethodNotAllowed(body) => body.serialize(serializer),
+            Self::NotAcceptable(body) => body.serialize(serializer),
+            Self::RequestTimeout(body) => body.serialize(serializer),
+            Self::Conflict(body) => body.serialize(serializer),
+            Self::PreconditionFailed(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+            Self::NotImplemented(body) => body.serialize(serializer),
+            Self::BadGateway(body) => body.serialize(serializer),
+            Self::ServiceUnavailable(body) => body.serialize(serializer),
+            Self::GatewayTimeout(body) => body.serialize(serializer),
+        }
+    }
 }

@@ -21,6 +21,32 @@ pub enum ListCreditTransactionsError {
     InternalServerError(crate::types::ErrorDetail),
 }
 
+impl ListCreditTransactionsError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListCreditTransactionsError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::get_credit_transaction`](crate::Client::get_credit_transaction), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -41,6 +67,34 @@ pub enum GetCreditTransactionError {
     InternalServerError(crate::types::ErrorDetail),
 }
 
+impl GetCreditTransactionError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::NotFound(_) => 404,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for GetCreditTransactionError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::list_customers`](crate::Client::list_customers), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -57,6 +111,32 @@ pub enum ListCustomersError {
     TooManyRequests(crate::types::RateLimitError),
     /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
+}
+
+impl ListCustomersError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for ListCustomersError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+        }
+    }
 }
 
 /// An error response documented for [`Client::get_customer`](crate::Client::get_customer), decoded by status.
@@ -79,6 +159,34 @@ pub enum GetCustomerError {
     InternalServerError(crate::types::ErrorDetail),
 }
 
+impl GetCustomerError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::NotFound(_) => 404,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for GetCustomerError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::delete_customer`](crate::Client::delete_customer), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -99,6 +207,34 @@ pub enum DeleteCustomerError {
     InternalServerError(crate::types::ErrorDetail),
 }
 
+impl DeleteCustomerError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::NotFound(_) => 404,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for DeleteCustomerError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+        }
+    }
+}
+
 /// An error response documented for [`Client::update_customer`](crate::Client::update_customer), decoded by status.
 ///
 /// A status the spec does not list arrives as [`Error::UnexpectedStatus`](crate::Error::UnexpectedStatus) instead.
@@ -117,4 +253,32 @@ pub enum UpdateCustomerError {
     TooManyRequests(crate::types::RateLimitError),
     /// `500`: Error with a message (the body Respan documents for its errors).
     InternalServerError(crate::types::ErrorDetail),
+}
+
+impl UpdateCustomerError {
+    /// The status this variant is documented for; for a range such as `4XX` its first code (`400`), for `default` `500`.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::BadRequest(_) => 400,
+            Self::Unauthorized(_) => 401,
+            Self::NotFound(_) => 404,
+            Self::UnprocessableEntity(_) => 422,
+            Self::TooManyRequests(_) => 429,
+            Self::InternalServerError(_) => 500,
+        }
+    }
+}
+
+/// Serialized as the response body it was decoded from (`null` for a variant without one).
+impl ::serde::Serialize for UpdateCustomerError {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::BadRequest(body) => body.serialize(serializer),
+            Self::Unauthorized(body) => body.serialize(serializer),
+            Self::NotFound(body) => body.serialize(serializer),
+            Self::UnprocessableEntity(body) => body.serialize(serializer),
+            Self::TooManyRequests(body) => body.serialize(serializer),
+            Self::InternalServerError(body) => body.serialize(serializer),
+        }
+    }
 }

@@ -119,14 +119,18 @@ pub fn run(root: &Path, check: bool, out: &mut impl Write) -> Result<Outcome, Bo
         plan.apply(root)?;
     }
     for krate in &crates {
-        let counts = plan.summary_for(&krate.dir);
+        let mut counts = plan.summary_for(&krate.dir);
+        for (what, n) in plan.summary_for(&krate.cli.dir) {
+            *counts.entry(what).or_insert(0) += n;
+        }
         let files: Vec<String> = counts.iter().map(|(what, n)| format!("{n} {what}")).collect();
         let verb = if check { "checked" } else { "files" };
         writeln!(
             out,
-            "{:<16} → {}: {} operations, {} types; {verb}: {}",
+            "{:<16} → {} and {}: {} operations, {} types; {verb}: {}",
             krate.api,
             krate.dir.display(),
+            krate.cli.dir.display(),
             krate.operation_count,
             krate.type_count,
             files.join(", ")
@@ -134,7 +138,7 @@ pub fn run(root: &Path, check: bool, out: &mut impl Write) -> Result<Outcome, Bo
     }
     let orphans: Vec<_> = plan
         .drift()
-        .filter(|f| !crates.iter().any(|c| f.path.starts_with(&c.dir)))
+        .filter(|f| !crates.iter().any(|c| c.dirs().iter().any(|dir| f.path.starts_with(dir))))
         .collect();
     for orphan in &orphans {
         writeln!(

@@ -43,9 +43,9 @@ impl Plan {
         let mut desired: BTreeMap<PathBuf, &str> = BTreeMap::new();
         let mut owned_dirs: Vec<PathBuf> = Vec::new();
         for krate in crates {
-            owned_dirs.push(krate.dir.clone());
-            for (path, contents) in &krate.files {
-                desired.insert(krate.dir.join(path), contents);
+            owned_dirs.extend(krate.dirs().map(Path::to_path_buf));
+            for (path, contents) in krate.all_files() {
+                desired.insert(path, contents);
             }
         }
         if let Ok(entries) = fs::read_dir(root.join(crates_dir)) {

@@ -51,7 +51,7 @@ pub fn ours(root: &Path) -> Result<Value, String> {
     let write = t.elapsed();
     let lines: usize = crates
         .iter()
-        .flat_map(|c| c.files.values())
+        .flat_map(|c| c.all_files().map(|(_, text)| text))
         .map(|text| text.lines().count())
         .sum();
     Ok(json!({

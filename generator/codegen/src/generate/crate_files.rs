@@ -61,7 +61,7 @@ impl CrateInfo {
 
     /// The OAuth2 grant an example uses when no token is set: the builder method, and the
     /// environment variables of its arguments in order.
-    fn oauth2_grant(&self) -> Option<(&'static str, Vec<String>)> {
+    pub(super) fn oauth2_grant(&self) -> Option<(&'static str, Vec<String>)> {
         let oauth2 = self.model.oauth2()?;
         let prefix = self.env_prefix();
         let flows = oauth2.default_flows();
@@ -166,7 +166,7 @@ impl CrateInfo {
         format!("{}_{}", self.api.replace('-', "_"), op.rust_name)
     }
 
-    fn spec_dir(&self) -> String {
+    pub(super) fn spec_dir(&self) -> String {
         format!("specs/{}/", self.api)
     }
 }
@@ -221,7 +221,9 @@ default = ["rustls"]
 rustls = ["reqwest/rustls"]
 # TLS through the platform's native library (OpenSSL on Linux).
 native-tls = ["reqwest/native-tls"]
-{schemars_feature}{azure_feature}
+{schemars_feature}{azure_feature}# `mock::MockApi`: a typed mock server of the API for the tests of code that calls it.
+mock = ["finops-client-runtime/mock"]
+
 [dependencies]
 {dependencies}{schemars_dependency}
 [dev-dependencies]
@@ -277,9 +279,10 @@ pub fn lib_rs(info: &CrateInfo, modules: &[&str], deps: &[&KnownCrate]) -> Strin
     sorted.sort_unstable();
     let declarations: String = sorted
         .iter()
-        .map(|name| {
-            let visibility = if *name == "errors" { "pub " } else { "" };
-            format!("#[rustfmt::skip]\n{visibility}mod {name};\n")
+        .map(|name| match *name {
+            "errors" => "#[rustfmt::skip]\npub mod errors;\n".to_string(),
+            "mock" => "#[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n".to_string(),
+            _ => format!("#[rustfmt::skip]\nmod {name};\n"),
         })
         .collect();
     format!(

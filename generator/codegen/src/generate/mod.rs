@@ -2,10 +2,12 @@
 
 pub mod bodies_rs;
 pub mod bulk;
+pub mod cli;
 pub mod client_rs;
 pub mod crate_files;
 pub mod deps;
 pub mod errors_rs;
+pub mod mock_rs;
 pub mod model;
 pub mod models_rs;
 pub mod pages_rs;
@@ -44,6 +46,32 @@ pub struct GeneratedCrate {
     pub rewrites: Vec<Rewrite>,
     /// The public API in a few lines; see [`surface`].
     pub surface: String,
+    /// The API's command-line tool, a crate of its own; see [`cli`].
+    pub cli: GeneratedFiles,
+}
+
+/// The files of a generated crate other than the client: its package, folder and contents.
+#[derive(Debug, Clone)]
+pub struct GeneratedFiles {
+    pub package: String,
+    /// Relative to the repository root, e.g. `crates/respan-cli`.
+    pub dir: PathBuf,
+    /// File contents by path relative to [`Self::dir`].
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+impl GeneratedCrate {
+    /// The folders the API's generation owns: the client crate's, then the tool's.
+    pub fn dirs(&self) -> [&std::path::Path; 2] {
+        [&self.dir, &self.cli.dir]
+    }
+
+    /// Every file of the client crate and the tool, by path relative to the repository root.
+    pub fn all_files(&self) -> impl Iterator<Item = (PathBuf, &String)> {
+        let client = self.files.iter().map(|(path, text)| (self.dir.join(path), text));
+        let cli = self.cli.files.iter().map(|(path, text)| (self.cli.dir.join(path), text));
+        client.chain(cli)
+    }
 }
 
 /// The package name of an API's crate.
@@ -163,6 +191,11 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
     let started = Instant::now();
     let mut modules = vec![generated_module];
     modules.extend(client_layer(model, !replaced.is_empty(), &found.bodies));
+    modules.push(RustModule::new(
+        "src/mock.rs",
+        mock_rs::render(model, &info.title, &found.builders),
+        Vec::new(),
+    ));
     times.client_layer += started.elapsed();
 
     let started = Instant::now();
@@ -211,6 +244,11 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
             );
         }
     }
+    let cli = GeneratedFiles {
+        package: cli::package_name(api),
+        dir: PathBuf::from(CRATES_DIR).join(cli::package_name(api)),
+        files: cli::files(info, &found.builders, &found.arguments)?,
+    };
     times.crate_files += started.elapsed();
     Ok(GeneratedCrate {
         api: spec.api.name.clone(),
@@ -221,6 +259,7 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         type_count: generated.type_count,
         rewrites: rewrites.clone(),
         surface,
+        cli,
     })
 }
 

@@ -107,6 +107,16 @@ pub struct ParameterModel {
     pub generated: bool,
 }
 
+/// A JSON scalar type, with the string format a flag checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    String,
+    Uuid,
+    Integer,
+    Number,
+    Boolean,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParameterLocation {
     Path,
@@ -129,8 +139,9 @@ pub struct BodyFieldModel {
     pub description: String,
     pub required: bool,
     pub nullable: bool,
-    /// A string, number, integer or boolean (not an object or array), through `$ref`s.
-    pub scalar: bool,
+    /// What a flag can give it: a string, number, integer or boolean, through `$ref`s; `None`
+    /// for an object or array.
+    pub scalar: Option<Scalar>,
     pub enum_values: Vec<String>,
 }
 
@@ -764,7 +775,8 @@ fn request_body_model(operation: &openapiv3::Operation, components: &openapiv3::
         return None;
     };
     let name = component_name(reference);
-    let schema = resolve_schema(&ReferenceOr::ref_(reference), components)?;
+    let reference = ReferenceOr::ref_(reference);
+    let schema = resolve_schema(&reference, components)?;
     let mut fields = Vec::new();
     if let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind {
         for (json_name, property) in &object.properties {
@@ -777,11 +789,15 @@ fn request_body_model(operation: &openapiv3::Operation, components: &openapiv3::
                     .unwrap_or_default(),
                 required: object.required.contains(json_name),
                 nullable: resolved.is_some_and(|s| s.schema_data.nullable),
-                scalar: resolved.is_some_and(|s| {
-                    matches!(
-                        s.schema_kind,
-                        SchemaKind::Type(Type::String(_) | Type::Number(_) | Type::Integer(_) | Type::Boolean(_))
-                    )
+                scalar: resolved.and_then(|s| match &s.schema_kind {
+                    SchemaKind::Type(Type::String(string)) => Some(match &string.format {
+                        openapiv3::VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Scalar::Uuid,
+                        _ => Scalar::String,
+                    }),
+                    SchemaKind::Type(Type::Number(_)) => Some(Scalar::Number),
+                    SchemaKind::Type(Type::Integer(_)) => Some(Scalar::Integer),
+                    SchemaKind::Type(Type::Boolean(_)) => Some(Scalar::Boolean),
+                    _ => None,
                 }),
                 enum_values: string_enum(&property, components),
             });

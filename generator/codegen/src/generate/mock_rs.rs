@@ -1,0 +1,216 @@
+//! `src/mock.rs` (the crate's `mock` feature): a typed mock server of the API for the tests of
+//! code that calls it. One expectation type per operation, with a method per parameter taking
+//! the parameter's own type, `body` taking the body type, `respond` the success type and `fail`
+//! the operation's error enum. The matching and the server are `finops_client_runtime::mock`'s.
+
+use super::model::{ApiModel, CredentialModel, OperationModel, ParameterLocation, StatusKey, body_type, error_enum};
+use super::postprocess::BuilderField;
+use super::rust_writer::RustWriter;
+use std::collections::BTreeMap;
+
+/// The module's source. `builders` are the operation builders' inputs (their types are the
+/// parameter types the expectations take).
+pub fn render(model: &ApiModel, title: &str, builders: &BTreeMap<String, Vec<BuilderField>>) -> String {
+    let mut w = RustWriter::new();
+    w.inner_doc(&[
+        &format!(
+            "A typed mock server of {title}, for the tests of code that calls it (feature `mock`).\n\n\
+             [`MockApi::start`] starts a server on 127.0.0.1 and [`MockApi::client`] gives a client that calls it. \
+             Each operation has an expectation: its methods take the operation's parameters and body in their own \
+             types, and it is answered with the success type (`respond`) or a documented error (`fail`), with \
+             headers such as `Retry-After` on the reply. When the server is dropped, every expectation must have \
+             been met, by default by at least one call."
+        ),
+    ]);
+    w.blank();
+    w.line("use crate::{Client, ClientBuilder};");
+    w.line("use ::finops_client_runtime::mock::{Expectation, MockServer};");
+    w.line("pub use ::finops_client_runtime::mock::{ReceivedRequest, Reply, Times};");
+    w.blank();
+    w.doc(&[&format!(
+        "A mock {title} on 127.0.0.1. Its expectations are checked when it is dropped: one that was not met \
+         fails the test with the requests received."
+    )]);
+    w.line("#[derive(Debug)]");
+    w.open("pub struct MockApi {");
+    w.line("server: MockServer,");
+    w.close("}");
+    w.blank();
+    w.open("impl MockApi {");
+    w.doc(&["Starts the server on a free port."]);
+    w.open("pub async fn start() -> Self {");
+    w.line("MockApi { server: MockServer::start().await }");
+    w.close("}");
+    w.blank();
+    w.doc(&["The server's base URL, e.g. `http://127.0.0.1:41237`."]);
+    w.open("pub fn uri(&self) -> ::std::string::String {");
+    w.line("self.server.uri()");
+    w.close("}");
+    w.blank();
+    w.doc(&[
+        "A client builder for the server: its base URL, a placeholder credential, and no pacing (calls go \
+         out at once). Retries are as in production; set `retry_policy(RetryPolicy::disabled())` to see a \
+         `429` or `503` at once.",
+    ]);
+    w.open("pub fn client_builder(&self) -> ClientBuilder {");
+    w.line(format!(
+        "Client::builder().base_url(self.uri()){}.without_rate_limits()",
+        credential_call(model)
+    ));
+    w.close("}");
+    w.blank();
+    w.doc(&["A client for the server; see [`client_builder`](Self::client_builder)."]);
+    w.open("pub fn client(&self) -> Client {");
+    w.line("self.client_builder().build().expect(\"a client of the mock server builds\")");
+    w.close("}");
+    w.blank();
+    w.doc(&["Every request the server received, in order."]);
+    w.open("pub async fn received_requests(&self) -> ::std::vec::Vec<ReceivedRequest> {");
+    w.line("self.server.received_requests().await");
+    w.close("}");
+    w.blank();
+    w.doc(&["Checks the expectations now, as a drop does: panics with what was received if one was not met."]);
+    w.open("pub async fn verify(&self) {");
+    w.line("self.server.verify().await");
+    w.close("}");
+    w.blank();
+    w.doc(&["The wiremock server, for matchers and responders the typed expectations do not offer."]);
+    w.open("pub fn wiremock(&self) -> &::finops_client_runtime::mock::wiremock::MockServer {");
+    w.line("self.server.wiremock()");
+    w.close("}");
+    for op in &model.operations {
+        w.blank();
+        w.doc(&[&format!(
+            "Expects [`Client::{}`] (`{} {}`).",
+            op.rust_name,
+            op.method.to_uppercase(),
+            op.path
+        )]);
+        w.open(format!("pub fn {}(&self) -> {}<'_> {{", op.rust_name, expectation_type(op)));
+        w.line(format!(
+            "{}(self.server.expect({:?}, {:?}, {:?}))",
+            expectation_type(op),
+            op.id,
+            op.method.to_uppercase(),
+            op.path
+        ));
+        w.close("}");
+    }
+    w.close("}");
+    for op in &model.operations {
+        expectation(&mut w, op, builders.get(&op.builder).map(Vec::as_slice).unwrap_or_default());
+    }
+    w.finish()
+}
+
+/// The name of an operation's expectation type: `UpdateUsageBudgetExpectation`.
+fn expectation_type(op: &OperationModel) -> String {
+    format!("{}Expectation", op.builder)
+}
+
+/// The builder call that gives the client a placeholder credential.
+fn credential_call(model: &ApiModel) -> String {
+    let static_call = model.credentials.iter().find_map(|c| match c {
+        CredentialModel::Bearer { .. } => Some(".bearer_token(\"mock-token\")".to_string()),
+        CredentialModel::QueryApiKey { parameter, .. } => {
+            Some(format!(".{}(\"mock-token\")", super::model::rust_ident(parameter)))
+        }
+        CredentialModel::OAuth2(_) => None,
+    });
+    match static_call {
+        Some(call) => call,
+        None if model.oauth2().is_some() => ".token_provider(|| async { \
+             Ok(::finops_client_runtime::AccessToken::new(\"mock-token\", ::std::time::Duration::from_secs(3600))) })"
+            .to_string(),
+        None => String::new(),
+    }
+}
+
+/// One operation's expectation type and its methods.
+fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField]) {
+    let name = expectation_type(op);
+    w.blank();
+    w.doc(&[&format!(
+        "An expected call of [`Client::{}`](crate::Client::{}): give what the request must carry, then answer it.",
+        op.rust_name, op.rust_name
+    )]);
+    w.line("#[derive(Debug)]");
+    w.line("#[must_use = \"an expectation does nothing until it is answered and mounted\"]");
+    w.line(format!("pub struct {name}<'a>(Expectation<'a>);"));
+    w.blank();
+    w.open(format!("impl<'a> {name}<'a> {{"));
+    for parameter in &op.parameters {
+        let Some(field) = fields.iter().find(|f| f.rust_name == parameter.rust_name) else {
+            continue;
+        };
+        let (argument, value) = if field.rust_type == "::std::string::String" {
+            ("impl ::std::convert::Into<::std::string::String>".to_string(), "value.into()")
+        } else {
+            (in_module(&field.rust_type), "value")
+        };
+        let call = match parameter.location {
+            ParameterLocation::Path => format!("path_param({:?}, {value})", parameter.name),
+            ParameterLocation::Query => format!("query_param({:?}, &{value})", parameter.name),
+            ParameterLocation::Header => format!("header({:?}, {value})", parameter.name),
+        };
+        let location = match parameter.location {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+        };
+        w.doc(&[&format!("The {location} parameter `{}` must be `value`.", parameter.name)]);
+        w.open(format!("pub fn {}(self, value: {argument}) -> Self {{", field.rust_name));
+        w.line(format!("Self(self.0.{call})"));
+        w.close("}");
+    }
+    if let Some(body) = &op.request_body {
+        let ty = match fields.iter().find(|f| f.rust_name == "body") {
+            Some(field) => in_module(&field.rust_type),
+            None => format!("crate::types::{}", body.type_name),
+        };
+        w.doc(&["The request body must be `body`, as JSON, exactly."]);
+        w.open(format!("pub fn body(self, body: &{ty}) -> Self {{"));
+        w.line("Self(self.0.json_body(body))");
+        w.close("}");
+    }
+    let success = op
+        .success
+        .iter()
+        .map(|status| match status {
+            StatusKey::Code(code) => *code,
+            _ => 200,
+        })
+        .next()
+        .unwrap_or(200);
+    match &op.success_body {
+        Some(body) => {
+            w.doc(&[&format!("Answers `{success}` with `value` as the body.")]);
+            w.open(format!(
+                "pub fn respond(self, value: &crate::types::{}) -> Reply<'a> {{",
+                body_type(body)
+            ));
+            w.line(format!("self.0.reply_json({success}, value)"));
+        }
+        None => {
+            w.doc(&[&format!("Answers `{success}` without a body.")]);
+            w.open("pub fn respond(self) -> Reply<'a> {");
+            w.line(format!("self.0.reply({success}, None)"));
+        }
+    }
+    w.close("}");
+    w.doc(&[
+        "Answers with the error's documented status and its body; add headers such as `Retry-After` on the reply.",
+    ]);
+    w.open(format!(
+        "pub fn fail(self, error: &crate::errors::{}) -> Reply<'a> {{",
+        error_enum(op)
+    ));
+    w.line("self.0.reply_json(error.status(), error)");
+    w.close("}");
+    w.close("}");
+}
+
+/// A builder field's type as written inside the crate's `mock` module.
+fn in_module(rust_type: &str) -> String {
+    rust_type.replace("types::", "crate::types::").replace("crate::crate::", "crate::")
+}
