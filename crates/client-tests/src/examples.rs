@@ -5,27 +5,40 @@ use std::path::PathBuf;
 /// Builds `examples` (package, example name) in one cargo run, offline; returns the directory
 /// the binaries are in.
 pub fn build(examples: &[(&str, &str)]) -> PathBuf {
+    let mut args = Vec::new();
+    for (package, example) in examples {
+        args.extend(["-p", package, "--example", example]);
+    }
+    cargo_build(&args, "the examples").join("examples")
+}
+
+/// Builds the binaries of `packages` (the generated command-line tools) in one cargo run,
+/// offline; returns the directory they are in.
+pub fn build_tools(packages: &[&str]) -> PathBuf {
+    let args: Vec<&str> = packages.iter().flat_map(|package| ["-p", package]).collect();
+    cargo_build(&args, "the tools")
+}
+
+/// `cargo build --offline` with `args` in the checkout; returns the target's `debug` folder.
+fn cargo_build(args: &[&str], what: &str) -> PathBuf {
     let root = finops_spec::project_root().expect("the tests run inside the checkout");
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"));
-    let mut args = vec!["build", "--offline", "--message-format=short"];
-    for (package, example) in examples {
-        args.extend(["-p", package, "--example", example]);
-    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = std::process::Command::new(cargo)
         .current_dir(&root)
+        .args(["build", "--offline", "--message-format=short"])
         .args(args)
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .expect("cargo runs");
     assert!(
         output.status.success(),
-        "the examples do not build:\n{}",
+        "{what} do not build:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    target.join("debug/examples")
+    target.join("debug")
 }
 
 /// A command for example binary `binary` with every variable starting with `prefix` (such as

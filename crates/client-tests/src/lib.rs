@@ -103,3 +103,24 @@ pub fn assert_readme_states(path: &str, claim: &str) {
     let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(fold(&text).contains(&fold(claim)), "{path} does not state: {claim}");
 }
+
+/// The documented example of the first success response of operation `operation_id` of `api`
+/// (its `example`, or the first of its `examples`); `None` when it has no body.
+pub fn success_example(api: &str, operation_id: &str) -> Option<Value> {
+    let spec = bundled_spec(api);
+    let operation = spec["paths"]
+        .as_object()?
+        .values()
+        .flat_map(|item| item.as_object().into_iter().flat_map(|methods| methods.values()))
+        .find(|operation| operation["operationId"] == operation_id)
+        .unwrap_or_else(|| panic!("{api} has no operation {operation_id}"));
+    let (_, response) = operation["responses"]
+        .as_object()?
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))?;
+    let media = resolve_ref(&spec, response).pointer("/content/application~1json")?.clone();
+    media.get("example").cloned().or_else(|| {
+        let first = media.get("examples")?.as_object()?.values().next()?;
+        resolve_ref(&spec, first).get("value").cloned()
+    })
+}

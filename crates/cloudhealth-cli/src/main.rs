@@ -141,13 +141,13 @@ struct CreateBillingRuleArgs {
     #[arg(long = "frequency", value_name = "FREQUENCY", value_parser = clap::builder::PossibleValuesParser::new(["one_time", "recurring"]))]
     frequency: Option<String>,
     #[doc = "Body field `name`. Unique name of the billing rule."]
-    #[arg(long = "name", value_name = "NAME")]
+    #[arg(long = "name", value_name = "NAME", allow_hyphen_values = true)]
     name: Option<String>,
     #[doc = "Body field `product_description`. Product description shown on the line item; required for custom line items."]
-    #[arg(long = "product-description", value_name = "PRODUCT_DESCRIPTION")]
+    #[arg(long = "product-description", value_name = "PRODUCT_DESCRIPTION", allow_hyphen_values = true)]
     product_description: Option<String>,
     #[doc = "Body field `product_name`. Product name shown as a line item on the customer's bill; required for custom line items."]
-    #[arg(long = "product-name", value_name = "PRODUCT_NAME")]
+    #[arg(long = "product-name", value_name = "PRODUCT_NAME", allow_hyphen_values = true)]
     product_name: Option<String>,
     #[doc = "Body field `rule_action`. What the rule does. Custom line items: `flat_fee`, `spend_ratio`. AWS Support rules: `flat_fee`, `list_price`, `percentage_discount`, `suppress_charge`, `custom_tier`."]
     #[arg(long = "rule-action", value_name = "RULE_ACTION", value_parser = clap::builder::PossibleValuesParser::new(["flat_fee", "spend_ratio", "list_price", "percentage_discount", "suppress_charge", "custom_tier"]))]
@@ -156,7 +156,7 @@ struct CreateBillingRuleArgs {
     #[arg(long = "rule-scope", value_name = "RULE_SCOPE", value_parser = clap::builder::PossibleValuesParser::new(["per_account", "per_billing_family"]))]
     rule_scope: Option<String>,
     #[doc = "Body field `start_month`. A month, as `YYYY-MM`."]
-    #[arg(long = "start-month", value_name = "START_MONTH")]
+    #[arg(long = "start-month", value_name = "START_MONTH", allow_hyphen_values = true)]
     start_month: Option<String>,
     #[doc = "Body field `support_tier`. AWS Support tier of an AWS Support billing rule. The page gives `developer` as the default."]
     #[arg(long = "support-tier", value_name = "SUPPORT_TIER", value_parser = clap::builder::PossibleValuesParser::new(["developer", "business", "enterprise"]))]
@@ -200,19 +200,19 @@ struct ModifyBillingRuleArgs {
     #[arg(long = "frequency", value_name = "FREQUENCY", value_parser = clap::builder::PossibleValuesParser::new(["one_time", "recurring"]))]
     frequency: Option<String>,
     #[doc = "Body field `name`. Unique name of the billing rule."]
-    #[arg(long = "name", value_name = "NAME")]
+    #[arg(long = "name", value_name = "NAME", allow_hyphen_values = true)]
     name: Option<String>,
     #[doc = "Body field `product_description`. Product description shown on the line item; required for custom line items."]
-    #[arg(long = "product-description", value_name = "PRODUCT_DESCRIPTION")]
+    #[arg(long = "product-description", value_name = "PRODUCT_DESCRIPTION", allow_hyphen_values = true)]
     product_description: Option<String>,
     #[doc = "Body field `product_name`. Product name shown as a line item on the customer's bill; required for custom line items."]
-    #[arg(long = "product-name", value_name = "PRODUCT_NAME")]
+    #[arg(long = "product-name", value_name = "PRODUCT_NAME", allow_hyphen_values = true)]
     product_name: Option<String>,
     #[doc = "Body field `rule_scope`. Scope of an AWS Support billing rule. The page gives `per_account` as the default."]
     #[arg(long = "rule-scope", value_name = "RULE_SCOPE", value_parser = clap::builder::PossibleValuesParser::new(["per_account", "per_billing_family"]))]
     rule_scope: Option<String>,
     #[doc = "Body field `start_month`. A month, as `YYYY-MM`."]
-    #[arg(long = "start-month", value_name = "START_MONTH")]
+    #[arg(long = "start-month", value_name = "START_MONTH", allow_hyphen_values = true)]
     start_month: Option<String>,
     #[doc = "Body field `support_tier`. AWS Support tier of an AWS Support billing rule. The page gives `developer` as the default."]
     #[arg(long = "support-tier", value_name = "SUPPORT_TIER", value_parser = clap::builder::PossibleValuesParser::new(["developer", "business", "enterprise"]))]

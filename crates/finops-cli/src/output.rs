@@ -27,10 +27,16 @@ impl Failure {
                 ExitCode::from(2)
             }
             Failure::Api { status, body } => {
-                let report = serde_json::json!({ "status": status, "body": body });
+                /// The status first, then the body.
+                #[derive(Serialize)]
+                struct Report<'a> {
+                    status: u16,
+                    body: &'a serde_json::Value,
+                }
+                let report = Report { status: *status, body };
                 eprintln!(
                     "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_else(|_| report.to_string())
+                    serde_json::to_string_pretty(&report).unwrap_or_else(|_| format!("{{\"status\": {status}}}"))
                 );
                 ExitCode::from(1)
             }

@@ -99,7 +99,7 @@ struct ListCustomersArgs {
     #[arg(long = "seek-operation", value_name = "SEEK_OPERATION", value_parser = clap::builder::TypedValueParser::try_map(clap::builder::PossibleValuesParser::new(["Next", "Previous", "First", "Last", "PageIndex"]), |value| value.parse::<partner_center_client::types::SeekOperation>()))]
     seek_operation: Option<partner_center_client::types::SeekOperation>,
     #[doc = "Continuation token of a paged collection, sent on the request for the next page: the value of the `MS-ContinuationToken` header of the previous page's `links.next` (also its `continuationToken`)."]
-    #[arg(long = "ms-continuation-token", value_name = "MS_CONTINUATION_TOKEN")]
+    #[arg(long = "ms-continuation-token", value_name = "MS_CONTINUATION_TOKEN", allow_hyphen_values = true)]
     ms_continuation_token: Option<::std::string::String>,
     #[doc = "Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it."]
     #[arg(long = "ms-request-id", value_name = "MS_REQUEST_ID")]
@@ -108,13 +108,13 @@ struct ListCustomersArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
     /// Walks every page and prints each item as one JSON line, as the pages arrive.
     #[arg(long = "all")]
@@ -130,13 +130,13 @@ struct ListCustomerUsageRecordsArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
 }
 
@@ -152,13 +152,13 @@ struct GetOverageArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
 }
 
@@ -174,13 +174,13 @@ struct UpdateOverageArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
     #[doc = "Body field `azureEntitlementId`. Azure entitlement (consumption subscription) ID."]
     #[arg(long = "azure-entitlement-id", value_name = "AZURE_ENTITLEMENT_ID")]
@@ -189,7 +189,7 @@ struct UpdateOverageArgs {
     #[arg(long = "overage-enabled", value_name = "OVERAGE_ENABLED")]
     overage_enabled: Option<bool>,
     #[doc = "Body field `partnerId`. Partner ID (MPN ID) of the indirect reseller; only for the two-tier (indirect) model."]
-    #[arg(long = "partner-id", value_name = "PARTNER_ID")]
+    #[arg(long = "partner-id", value_name = "PARTNER_ID", allow_hyphen_values = true)]
     partner_id: Option<String>,
     /// The request body as JSON: a file, or `-` for stdin. The body's flags are laid over it.
     #[arg(long = "body", value_name = "FILE")]
@@ -211,13 +211,13 @@ struct ListAzureEntitlementsArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
 }
 
@@ -233,13 +233,13 @@ struct GetUsageBudgetArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
 }
 
@@ -255,13 +255,13 @@ struct UpdateUsageBudgetArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
     #[doc = "Send `amount` as null."]
     #[arg(long = "clear-amount", conflicts_with = "amount")]
@@ -286,13 +286,13 @@ struct GetCustomerUsageSummaryArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
 }
 
@@ -305,13 +305,13 @@ struct GetPartnerUsageSummaryArgs {
     #[arg(long = "ms-correlation-id", value_name = "MS_CORRELATION_ID")]
     ms_correlation_id: Option<partner_center_client::uuid::Uuid>,
     #[doc = "API contract version, generally `v1`. The headers page marks it required; no request example sends it (see each operation's errata)."]
-    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION")]
+    #[arg(long = "ms-contract-version", value_name = "MS_CONTRACT_VERSION", allow_hyphen_values = true)]
     ms_contract_version: Option<::std::string::String>,
     #[doc = "Locale of returned rates and text. The service assumes `en-US` when absent."]
-    #[arg(long = "x-locale", value_name = "X_LOCALE")]
+    #[arg(long = "x-locale", value_name = "X_LOCALE", allow_hyphen_values = true)]
     x_locale: Option<::std::string::String>,
     #[doc = "Name of the calling application, for diagnostics."]
-    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION")]
+    #[arg(long = "ms-partner-center-application", value_name = "MS_PARTNER_CENTER_APPLICATION", allow_hyphen_values = true)]
     ms_partner_center_application: Option<::std::string::String>,
 }
 

@@ -85,7 +85,7 @@ struct ListCreditTransactionsArgs {
 #[derive(Args)]
 struct GetCreditTransactionArgs {
     #[doc = "ID of the credit transaction, e.g. `ct_1a2b3c4d5e6f7g8h`."]
-    #[arg(long = "id", value_name = "ID")]
+    #[arg(long = "id", value_name = "ID", allow_hyphen_values = true)]
     id: ::std::string::String,
 }
 
@@ -98,7 +98,7 @@ struct ListCustomersArgs {
     #[arg(long = "page-size", value_name = "PAGE_SIZE")]
     page_size: Option<::std::num::NonZeroU32>,
     #[doc = "Field to sort by; prefix with `-` for descending order. Documented fields: `customer_identifier`, `email`, `name`, `first_seen`, `number_of_requests`, `total_cost`. The service sorts by `-first_seen` when absent."]
-    #[arg(long = "sort-by", value_name = "SORT_BY")]
+    #[arg(long = "sort-by", value_name = "SORT_BY", allow_hyphen_values = true)]
     sort_by: Option<::std::string::String>,
     #[doc = "Environment to act on. When absent, the service uses the environment implied by the API key."]
     #[arg(long = "environment", value_name = "ENVIRONMENT", value_parser = clap::builder::TypedValueParser::try_map(clap::builder::PossibleValuesParser::new(["prod", "test"]), |value| value.parse::<respan_client::types::Environment>()))]
@@ -114,7 +114,7 @@ struct ListCustomersArgs {
 #[derive(Args)]
 struct GetCustomerArgs {
     #[doc = "Your unique identifier for the customer."]
-    #[arg(long = "customer-identifier", value_name = "CUSTOMER_IDENTIFIER")]
+    #[arg(long = "customer-identifier", value_name = "CUSTOMER_IDENTIFIER", allow_hyphen_values = true)]
     customer_identifier: ::std::string::String,
     #[doc = "Environment to act on. When absent, the service uses the environment implied by the API key."]
     #[arg(long = "environment", value_name = "ENVIRONMENT", value_parser = clap::builder::TypedValueParser::try_map(clap::builder::PossibleValuesParser::new(["prod", "test"]), |value| value.parse::<respan_client::types::Environment>()))]
@@ -124,7 +124,7 @@ struct GetCustomerArgs {
 #[derive(Args)]
 struct DeleteCustomerArgs {
     #[doc = "Your unique identifier for the customer."]
-    #[arg(long = "customer-identifier", value_name = "CUSTOMER_IDENTIFIER")]
+    #[arg(long = "customer-identifier", value_name = "CUSTOMER_IDENTIFIER", allow_hyphen_values = true)]
     customer_identifier: ::std::string::String,
     #[doc = "Environment to act on. When absent, the service uses the environment implied by the API key."]
     #[arg(long = "environment", value_name = "ENVIRONMENT", value_parser = clap::builder::TypedValueParser::try_map(clap::builder::PossibleValuesParser::new(["prod", "test"]), |value| value.parse::<respan_client::types::Environment>()))]
@@ -134,7 +134,7 @@ struct DeleteCustomerArgs {
 #[derive(Args)]
 struct UpdateCustomerArgs {
     #[doc = "Your unique identifier for the customer."]
-    #[arg(long = "customer-identifier", value_name = "CUSTOMER_IDENTIFIER")]
+    #[arg(long = "customer-identifier", value_name = "CUSTOMER_IDENTIFIER", allow_hyphen_values = true)]
     customer_identifier: ::std::string::String,
     #[doc = "Environment to act on. When absent, the service uses the environment implied by the API key."]
     #[arg(long = "environment", value_name = "ENVIRONMENT", value_parser = clap::builder::TypedValueParser::try_map(clap::builder::PossibleValuesParser::new(["prod", "test"]), |value| value.parse::<respan_client::types::Environment>()))]
@@ -146,7 +146,7 @@ struct UpdateCustomerArgs {
     #[arg(long = "clear-email", conflicts_with = "email")]
     clear_email: bool,
     #[doc = "Body field `email`. Customer email address."]
-    #[arg(long = "email", value_name = "EMAIL")]
+    #[arg(long = "email", value_name = "EMAIL", allow_hyphen_values = true)]
     email: Option<String>,
     #[doc = "Body field `markup_percentage`. Markup applied to usage reports, e.g. 30 reports usage 30% higher. The service assumes 0."]
     #[arg(long = "markup-percentage", value_name = "MARKUP_PERCENTAGE", allow_negative_numbers = true)]
@@ -155,7 +155,7 @@ struct UpdateCustomerArgs {
     #[arg(long = "clear-name", conflicts_with = "name")]
     clear_name: bool,
     #[doc = "Body field `name`. Customer display name."]
-    #[arg(long = "name", value_name = "NAME")]
+    #[arg(long = "name", value_name = "NAME", allow_hyphen_values = true)]
     name: Option<String>,
     #[doc = "Send `period_budget` as null."]
     #[arg(long = "clear-period-budget", conflicts_with = "period_budget")]
@@ -167,10 +167,10 @@ struct UpdateCustomerArgs {
     #[arg(long = "clear-period-end", conflicts_with = "period_end")]
     clear_period_end: bool,
     #[doc = "Body field `period_end`. Custom end of the budget period; defaults to period_start plus budget_duration."]
-    #[arg(long = "period-end", value_name = "PERIOD_END")]
+    #[arg(long = "period-end", value_name = "PERIOD_END", allow_hyphen_values = true)]
     period_end: Option<String>,
     #[doc = "Body field `period_start`. Custom start of the budget period."]
-    #[arg(long = "period-start", value_name = "PERIOD_START")]
+    #[arg(long = "period-start", value_name = "PERIOD_START", allow_hyphen_values = true)]
     period_start: Option<String>,
     #[doc = "Send `total_budget` as null."]
     #[arg(long = "clear-total-budget", conflicts_with = "total_budget")]

@@ -88,11 +88,13 @@ pub struct ListCreditTransactionsExpectation<'a>(Expectation<'a>);
 
 impl<'a> ListCreditTransactionsExpectation<'a> {
     /// The query parameter `page` must be `value`.
-    pub fn page(self, value: ::std::num::NonZeroU32) -> Self {
+    pub fn page(self, value: impl ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>) -> Self {
+        let value = value.positive_integer().unwrap_or_else(|e| panic!("mock of `list_credit_transactions`: page: {e}"));
         Self(self.0.query_param("page", &value))
     }
     /// The query parameter `page_size` must be `value`.
-    pub fn page_size(self, value: ::std::num::NonZeroU32) -> Self {
+    pub fn page_size(self, value: impl ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>) -> Self {
+        let value = value.positive_integer().unwrap_or_else(|e| panic!("mock of `list_credit_transactions`: page_size: {e}"));
         Self(self.0.query_param("page_size", &value))
     }
     /// Answers `200` with `value` as the body.
@@ -132,11 +134,13 @@ pub struct ListCustomersExpectation<'a>(Expectation<'a>);
 
 impl<'a> ListCustomersExpectation<'a> {
     /// The query parameter `page` must be `value`.
-    pub fn page(self, value: ::std::num::NonZeroU32) -> Self {
+    pub fn page(self, value: impl ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>) -> Self {
+        let value = value.positive_integer().unwrap_or_else(|e| panic!("mock of `list_customers`: page: {e}"));
         Self(self.0.query_param("page", &value))
     }
     /// The query parameter `page_size` must be `value`.
-    pub fn page_size(self, value: ::std::num::NonZeroU32) -> Self {
+    pub fn page_size(self, value: impl ::finops_client_runtime::PositiveInteger<::std::num::NonZeroU32>) -> Self {
+        let value = value.positive_integer().unwrap_or_else(|e| panic!("mock of `list_customers`: page_size: {e}"));
         Self(self.0.query_param("page_size", &value))
     }
     /// The query parameter `sort_by` must be `value`.

@@ -544,6 +544,9 @@ fn args_struct(out: &mut String, command: &Command<'_>) {
         }
         if flag.numeric {
             attributes.push("allow_negative_numbers = true".to_string());
+        } else if flag.rust_type.ends_with("String") && flag.possible.is_empty() {
+            // `--sort-by -total_cost`: text may start with a hyphen.
+            attributes.push("allow_hyphen_values = true".to_string());
         }
         let ty = if flag.rust_type == "bool" && flag.conflicts_with.is_some() {
             "bool".to_string()

@@ -143,8 +143,18 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
         let Some(field) = fields.iter().find(|f| f.rust_name == parameter.rust_name) else {
             continue;
         };
+        let positive = matches!(
+            field.rust_type.as_str(),
+            "::std::num::NonZeroU32" | "::std::num::NonZeroU64"
+        );
         let (argument, value) = if field.rust_type == "::std::string::String" {
             ("impl ::std::convert::Into<::std::string::String>".to_string(), "value.into()")
+        } else if positive {
+            // As the builder's setter: any primitive integer, refused at 0.
+            (
+                format!("impl ::finops_client_runtime::PositiveInteger<{}>", field.rust_type),
+                "value",
+            )
         } else {
             (in_module(&field.rust_type), "value")
         };
@@ -160,6 +170,12 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
         };
         w.doc(&[&format!("The {location} parameter `{}` must be `value`.", parameter.name)]);
         w.open(format!("pub fn {}(self, value: {argument}) -> Self {{", field.rust_name));
+        if positive {
+            w.line(format!(
+                "let value = value.positive_integer().unwrap_or_else(|e| panic!(\"mock of `{}`: {}: {{e}}\"));",
+                op.rust_name, parameter.name
+            ));
+        }
         w.line(format!("Self(self.0.{call})"));
         w.close("}");
     }
