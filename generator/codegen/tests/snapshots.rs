@@ -19,11 +19,12 @@ fn manifest(krate: &GeneratedCrate) -> String {
         "package: {}\noperations: {}, types: {}\nfiles:\n",
         krate.package, krate.operation_count, krate.type_count
     );
-    for (path, contents) in &krate.files {
+    for (path, contents) in krate.all_files() {
+        let path = path.strip_prefix("crates").unwrap_or(&path).to_path_buf();
         let digest = Sha256::digest(contents.as_bytes());
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         out.push_str(&format!(
-            "  {:<18} {:>6} lines  sha256:{hex}\n",
+            "  {:<40} {:>6} lines  sha256:{hex}\n",
             path.display(),
             contents.lines().count()
         ));
@@ -68,6 +69,7 @@ fn generation_is_deterministic() {
     let second = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
     for (a, b) in first.iter().zip(&second) {
         assert_eq!(a.files, b.files, "two generations of {} differ", a.api);
+        assert_eq!(a.cli.files, b.cli.files, "two generations of {}'s tool differ", a.api);
     }
 }
 
@@ -80,7 +82,7 @@ fn every_fixture_is_pinned() {
     for api in apis {
         let krate = generate_fixture(&api, &root);
         let mut text = String::new();
-        for (path, contents) in &krate.files {
+        for (path, contents) in krate.all_files() {
             text.push_str(&format!("==> {} <==\n{contents}\n", path.display()));
         }
         insta::assert_snapshot!(format!("fixture__{}", api.name), text);

@@ -372,8 +372,8 @@ fn main_rs(info: &CrateInfo, commands: &[Command<'_>]) -> String {
 //! typed response printed as JSON. See the crate's README for the flags and exit statuses.
 
 use clap::{{Args, Parser, Subcommand}};
-use finops_cli::{{BodyField, Failure}};
-use {lib}::{{Client, Server}};
+use finops_cli::{{{imports}}};
+use {lib}::{{{client_imports}}};
 
 fn main() -> std::process::ExitCode {{
     let cli = Cli::parse();
@@ -401,6 +401,12 @@ struct Cli {{
 struct Connection {{
 "#,
         header = header_text(info),
+        client_imports = if info.model.environments.is_empty() { "Client" } else { "Client, Server" },
+        imports = if commands.iter().any(|c| !c.body_fields.is_empty()) {
+            "BodyField, Failure"
+        } else {
+            "Failure"
+        },
         title = info.title,
         about = format!("{}: one subcommand per operation, the response as JSON on stdout.", info.title),
     );
@@ -418,16 +424,19 @@ struct Connection {{
     let _ = writeln!(out, "    /// The API's address instead of the server's, e.g. `http://127.0.0.1:8080`.");
     let _ = writeln!(
         out,
-        "    #[arg(long = \"base-url\", env = \"{prefix}_BASE_URL\", hide_env_values = true, global = true, value_name = \"URL\", conflicts_with = \"server\")]"
+        "    #[arg(long = \"base-url\", env = \"{prefix}_BASE_URL\", hide_env_values = true, global = true, value_name = \"URL\"{})]",
+        if environments.is_empty() { "" } else { ", conflicts_with = \"server\"" }
     );
     let _ = writeln!(out, "    base_url: Option<String>,");
-    let _ = writeln!(out, "    /// A documented server: {}.", server_help(info));
-    let _ = writeln!(
-        out,
-        "    #[arg(long = \"server\", global = true, value_name = \"NAME\", value_parser = {:?})]",
-        environments
-    );
-    let _ = writeln!(out, "    server: Option<String>,");
+    if !environments.is_empty() {
+        let _ = writeln!(out, "    /// A documented server: {}.", server_help(info));
+        let _ = writeln!(
+            out,
+            "    #[arg(long = \"server\", global = true, value_name = \"NAME\", value_parser = {:?})]",
+            environments
+        );
+        let _ = writeln!(out, "    server: Option<String>,");
+    }
     let _ = writeln!(out, "}}\n");
 
     let _ = writeln!(out, "#[derive(Subcommand)]\nenum Command {{");
@@ -475,23 +484,25 @@ async fn run(cli: Cli) -> Result<(), Failure> {{
 /// The client: the server or base URL, and the credential from the flags or environment.
 fn connect(c: &Connection) -> Result<Client, Failure> {{
     let mut builder = Client::builder();
-    if let Some(server) = &c.server {{
-        builder = builder.server(match server.as_str() {{
 "#
     );
-    for environment in &info.model.environments {
-        let _ = writeln!(
-            out,
-            "            {:?} => Server::{},",
-            environment.name, environment.variant
-        );
+    if !info.model.environments.is_empty() {
+        let _ = writeln!(out, "    if let Some(server) = &c.server {{");
+        let _ = writeln!(out, "        builder = builder.server(match server.as_str() {{");
+        for environment in &info.model.environments {
+            let _ = writeln!(
+                out,
+                "            {:?} => Server::{},",
+                environment.name, environment.variant
+            );
+        }
+        let _ = writeln!(out, "            _ => Server::Default,");
+        let _ = writeln!(out, "        }});");
+        let _ = writeln!(out, "    }}");
     }
     let _ = write!(
         out,
-        r#"            _ => Server::Default,
-        }});
-    }}
-    if let Some(base_url) = &c.base_url {{
+        r#"    if let Some(base_url) = &c.base_url {{
         builder = builder.base_url(base_url.clone());
     }}
 {credential}    builder.build().map_err(|e| Failure::Usage(e.to_string()))
@@ -705,14 +716,18 @@ fn readme(info: &CrateInfo, commands: &[Command<'_>]) -> String {
         "- **Flags.** One per parameter, named as the parameter in kebab case and checked before anything is \
          sent (a GUID, a number, an enum value). A request body comes from `--body <file>` or `--body -` (JSON), \
          and each scalar property of it also has a flag, laid over the document; `--clear-<field>` sends `null`.\n\
-         - **Connection.** `--base-url` ({prefix}_BASE_URL) or `--server <name>` ({servers}), and the \
+         - **Connection.** `--base-url` ({prefix}_BASE_URL){servers}, and the \
          credential flags or variables shown by `--help`, the same variables as the crate's examples.\n\
          - **Output.** The typed response as pretty JSON on stdout; paginated lists take `--all` to walk every \
          page, printing one JSON line per item.\n\
          - **Exit status.** 0 on success; 1 when the API answers with an error (`{{\"status\": …, \"body\": …}}` \
          on stderr) or cannot be reached; 2 on bad usage or input, before anything is sent.\n\
          - **Completions.** `{api} completions bash` (or `zsh`, `fish`, `elvish`, `powershell`).\n",
-        servers = server_help(info),
+        servers = if info.model.environments.is_empty() {
+            String::new()
+        } else {
+            format!(" or `--server <name>` ({})", server_help(info))
+        },
         api = info.api,
     );
     let _ = writeln!(out, "## Commands\n\n| Command | Request | Summary |\n|---|---|---|");

@@ -467,6 +467,7 @@ pub fn readme(info: &CrateInfo) -> String {
          to use the platform's TLS library instead.\n"
     );
     out.push_str(&example(info));
+    out.push_str(&mock_section(info));
     let _ = writeln!(
         out,
         "## Operations\n\n| Method | Path | Rust method | Summary |\n|---|---|---|---|"
@@ -727,5 +728,47 @@ another host (a test server).
             prefix = info.env_prefix(),
         );
     }
+    out
+}
+
+/// The README's section on the typed mocks: a consumer's test of the first operation with a body
+/// (or the first operation).
+fn mock_section(info: &CrateInfo) -> String {
+    let lib = info.lib_name();
+    let Some(op) = info
+        .model
+        .operations
+        .iter()
+        .find(|op| op.success_body.is_some())
+        .or_else(|| info.model.operations.first())
+    else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## Testing your code with the typed mocks\n\n\
+         The `mock` feature gives `mock::MockApi`: a server on 127.0.0.1 with an expectation per operation. \
+         Its methods take the operation's parameters and body in their own types, `respond` the success type \
+         and `fail` the operation's error enum (headers such as `Retry-After` go on the reply). A request \
+         that matches no expectation is answered `404`, and when the server is dropped every expectation must \
+         have been met (by default, at least once; `.times(n)` to say how often).\n\n\
+         ```toml\n[dev-dependencies]\n{} = {{ version = \"{}\", features = [\"mock\"] }}\n```\n",
+        info.package, info.version
+    );
+    let _ = writeln!(
+        out,
+        "```rust,ignore\nuse {lib}::mock::MockApi;\n\n#[tokio::test]\nasync fn my_code_calls_{name}() {{\n    \
+         let api = MockApi::start().await;\n    api.{name}()\n        // .<parameter>(value) and .body(&body) for each input the request must carry\n        \
+         {respond}\n        .times(1)\n        .mount()\n        .await;\n    \
+         my_code(&api.client()).await; // the client calls the mock server\n}}\n```\n\n\
+         A complete consumer crate tested this way is `crates/client-tests/tests/mock_consumer/` in the \
+         repository.\n",
+        name = op.rust_name,
+        respond = match &op.success_body {
+            Some(body) => format!(".respond(&answer) // answer: a {lib}::types::{}", super::model::body_type(body)),
+            None => ".respond()".to_string(),
+        },
+    );
     out
 }
