@@ -118,7 +118,9 @@ pub fn success_example(api: &str, operation_id: &str) -> Option<Value> {
         .as_object()?
         .iter()
         .find(|(status, _)| status.starts_with('2'))?;
-    let media = resolve_ref(&spec, response).pointer("/content/application~1json")?.clone();
+    let media = resolve_ref(&spec, response)
+        .pointer("/content/application~1json")?
+        .clone();
     media.get("example").cloned().or_else(|| {
         let first = media.get("examples")?.as_object()?.values().next()?;
         resolve_ref(&spec, first).get("value").cloned()

@@ -108,14 +108,26 @@ async fn partner_center_every_subcommand() {
     let output = run(API, base, &["list-customers", "--size", "2"], "").await;
     assert_prints(&output, &pretty(&customers));
 
-    let records: types::CustomerMonthlyUsageRecordCollection =
-        example(API, "list_customer_usage_records", "CustomerMonthlyUsageRecordCollection");
-    api.list_customer_usage_records().respond(&records).times(1).mount().await;
+    let records: types::CustomerMonthlyUsageRecordCollection = example(
+        API,
+        "list_customer_usage_records",
+        "CustomerMonthlyUsageRecordCollection",
+    );
+    api.list_customer_usage_records()
+        .respond(&records)
+        .times(1)
+        .mount()
+        .await;
     let output = run(API, base, &["list-customer-usage-records"], "").await;
     assert_prints(&output, &pretty(&records));
 
     let overage: types::OverageCollection = example(API, "get_overage", "OverageCollection");
-    api.get_overage().customer_tenant_id(customer).respond(&overage).times(1).mount().await;
+    api.get_overage()
+        .customer_tenant_id(customer)
+        .respond(&overage)
+        .times(1)
+        .mount()
+        .await;
     let output = run(API, base, &["get-overage", "--customer-tenant-id", CUSTOMER], "").await;
     assert_prints(&output, &pretty(&overage));
 
@@ -165,7 +177,13 @@ async fn partner_center_every_subcommand() {
         .times(1)
         .mount()
         .await;
-    let flags = ["get-usage-budget", "--customer-tenant-id", CUSTOMER, "--x-locale", "en-GB"];
+    let flags = [
+        "get-usage-budget",
+        "--customer-tenant-id",
+        CUSTOMER,
+        "--x-locale",
+        "en-GB",
+    ];
     assert_prints(&run(API, base, &flags, "").await, &pretty(&budget));
 
     // The body from flags, then from stdin.
@@ -177,7 +195,13 @@ async fn partner_center_every_subcommand() {
         .times(2)
         .mount()
         .await;
-    let flags = ["update-usage-budget", "--customer-tenant-id", CUSTOMER, "--amount", "250.5"];
+    let flags = [
+        "update-usage-budget",
+        "--customer-tenant-id",
+        CUSTOMER,
+        "--amount",
+        "250.5",
+    ];
     assert_prints(&run(API, base, &flags, "").await, &pretty(&set));
     let flags = ["update-usage-budget", "--customer-tenant-id", CUSTOMER, "--body", "-"];
     assert_prints(&run(API, base, &flags, r#"{"amount": 250.5}"#).await, &pretty(&set));
@@ -188,7 +212,12 @@ async fn partner_center_every_subcommand() {
         .times(1)
         .mount()
         .await;
-    let flags = ["update-usage-budget", "--customer-tenant-id", CUSTOMER, "--clear-amount"];
+    let flags = [
+        "update-usage-budget",
+        "--customer-tenant-id",
+        CUSTOMER,
+        "--clear-amount",
+    ];
     assert_prints(&run(API, base, &flags, "").await, "{}\n");
 
     let summary: types::CustomerUsageSummary = example(API, "get_customer_usage_summary", "CustomerUsageSummary");
@@ -203,7 +232,10 @@ async fn partner_center_every_subcommand() {
 
     let partner: types::PartnerUsageSummary = example(API, "get_partner_usage_summary", "PartnerUsageSummary");
     api.get_partner_usage_summary().respond(&partner).times(1).mount().await;
-    assert_prints(&run(API, base, &["get-partner-usage-summary"], "").await, &pretty(&partner));
+    assert_prints(
+        &run(API, base, &["get-partner-usage-summary"], "").await,
+        &pretty(&partner),
+    );
 
     let (lines, bodies) = targets(&api.received_requests().await);
     let c = CUSTOMER;
@@ -243,8 +275,7 @@ async fn respan_every_subcommand() {
     let uri = api.uri();
     let base = Some(uri.as_str());
 
-    let transactions: types::CreditTransactionList =
-        example(API, "list_credit_transactions", "CreditTransactionList");
+    let transactions: types::CreditTransactionList = example(API, "list_credit_transactions", "CreditTransactionList");
     api.list_credit_transactions()
         .page(2)
         .page_size(25)
@@ -288,11 +319,21 @@ async fn respan_every_subcommand() {
     assert_prints(&run(API, base, &flags, body).await, &pretty(&customers));
 
     let customer: types::Customer = example(API, "get_customer", "Customer");
-    api.get_customer().customer_identifier("user_123").respond(&customer).times(1).mount().await;
+    api.get_customer()
+        .customer_identifier("user_123")
+        .respond(&customer)
+        .times(1)
+        .mount()
+        .await;
     let output = run(API, base, &["get-customer", "--customer-identifier", "user_123"], "").await;
     assert_prints(&output, &pretty(&customer));
 
-    api.delete_customer().customer_identifier("user_123").respond().times(1).mount().await;
+    api.delete_customer()
+        .customer_identifier("user_123")
+        .respond()
+        .times(1)
+        .mount()
+        .await;
     let output = run(API, base, &["delete-customer", "--customer-identifier", "user_123"], "").await;
     assert_prints(&output, "");
 
@@ -354,8 +395,7 @@ async fn cloudhealth_every_subcommand() {
     let uri = api.uri();
     let base = Some(uri.as_str());
 
-    let statements: types::CustomerStatementList =
-        example(API, "list_customer_statements", "CustomerStatementList");
+    let statements: types::CustomerStatementList = example(API, "list_customer_statements", "CustomerStatementList");
     api.list_customer_statements()
         .client_api_id(42)
         .status("Final".parse().unwrap())
@@ -377,7 +417,12 @@ async fn cloudhealth_every_subcommand() {
 
     // `--all`: one JSON line per customer; the example is one short page.
     let customers: types::CustomerList = example(API, "list_customers", "CustomerList");
-    api.list_customers().per_page(50).respond(&customers).times(1).mount().await;
+    api.list_customers()
+        .per_page(50)
+        .respond(&customers)
+        .times(1)
+        .mount()
+        .await;
     let output = run(API, base, &["list-customers", "--per-page", "50", "--all"], "").await;
     let lines: String = customers
         .customers
@@ -402,7 +447,12 @@ async fn cloudhealth_every_subcommand() {
         "type": "charge",
         "start_month": "2026-11"
     }));
-    api.create_billing_rule().body(&create).respond(&rule).times(1).mount().await;
+    api.create_billing_rule()
+        .body(&create)
+        .respond(&rule)
+        .times(1)
+        .mount()
+        .await;
     let flags = [
         "create-billing-rule",
         "--body",
@@ -415,7 +465,12 @@ async fn cloudhealth_every_subcommand() {
     let body = r#"{"name": "Support fee", "cloud": "aws", "billing_rule_type": "support", "rule_action": "flat_fee", "start_month": "2026-11", "flat_fee_cost": 1}"#;
     assert_prints(&run(API, base, &flags, body).await, &pretty(&rule));
 
-    api.get_billing_rule().partner_billing_rule_id(7).respond(&rule).times(1).mount().await;
+    api.get_billing_rule()
+        .partner_billing_rule_id(7)
+        .respond(&rule)
+        .times(1)
+        .mount()
+        .await;
     let output = run(API, base, &["get-billing-rule", "--partner-billing-rule-id", "7"], "").await;
     assert_prints(&output, &pretty(&rule));
 
@@ -436,17 +491,35 @@ async fn cloudhealth_every_subcommand() {
     ];
     assert_prints(&run(API, base, &flags, "").await, &pretty(&rule));
 
-    api.delete_billing_rule().partner_billing_rule_id(7).respond().times(1).mount().await;
-    let output = run(API, base, &["delete-billing-rule", "--partner-billing-rule-id", "7"], "").await;
+    api.delete_billing_rule()
+        .partner_billing_rule_id(7)
+        .respond()
+        .times(1)
+        .mount()
+        .await;
+    let output = run(
+        API,
+        base,
+        &["delete-billing-rule", "--partner-billing-rule-id", "7"],
+        "",
+    )
+    .await;
     assert_prints(&output, "");
 
     let partner_customers: types::CustomerList = example(API, "list_partner_customers", "CustomerList");
-    api.list_partner_customers().respond(&partner_customers).times(1).mount().await;
+    api.list_partner_customers()
+        .respond(&partner_customers)
+        .times(1)
+        .mount()
+        .await;
     let output = run(API, base, &["list-partner-customers"], "").await;
     assert_prints(&output, &pretty(&partner_customers));
 
     let (lines, bodies) = targets(&api.received_requests().await);
-    let lines: Vec<String> = lines.into_iter().map(|l| l.replace("api_key=test-token", "KEY")).collect();
+    let lines: Vec<String> = lines
+        .into_iter()
+        .map(|l| l.replace("api_key=test-token", "KEY"))
+        .collect();
     assert_eq!(
         lines,
         [
@@ -461,7 +534,13 @@ async fn cloudhealth_every_subcommand() {
             "GET /v2/customers?KEY",
         ]
     );
-    assert_eq!(bodies, [serde_json::to_value(&create).unwrap(), json!({"name": "Support fee 2026"})]);
+    assert_eq!(
+        bodies,
+        [
+            serde_json::to_value(&create).unwrap(),
+            json!({"name": "Support fee 2026"})
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -476,7 +555,13 @@ async fn bad_flags_exit_2_naming_the_flag_and_send_nothing() {
         ),
         (
             "partner-center",
-            &["update-usage-budget", "--customer-tenant-id", CUSTOMER, "--amount", "ten"],
+            &[
+                "update-usage-budget",
+                "--customer-tenant-id",
+                CUSTOMER,
+                "--amount",
+                "ten",
+            ],
             "error: invalid value 'ten' for '--amount <AMOUNT>'",
         ),
         (
@@ -496,7 +581,14 @@ async fn bad_flags_exit_2_naming_the_flag_and_send_nothing() {
         ),
         (
             "respan",
-            &["update-customer", "--customer-identifier", "u", "--period-budget", "5", "--clear-period-budget"],
+            &[
+                "update-customer",
+                "--customer-identifier",
+                "u",
+                "--period-budget",
+                "5",
+                "--clear-period-budget",
+            ],
             "error: the argument '--period-budget <PERIOD_BUDGET>' cannot be used with '--clear-period-budget'",
         ),
     ];
@@ -516,9 +608,18 @@ async fn bad_flags_exit_2_naming_the_flag_and_send_nothing() {
         String::from_utf8_lossy(&output.stderr)
     );
     let output = run("cloudhealth", Some(&uri), &["create-billing-rule", "--name", "x"], "").await;
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "error: the request body: missing field `billing_rule_type` (give the body with --body <file>, --body -, or the body's flags)\n");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: the request body: missing field `billing_rule_type` (give the body with --body <file>, --body -, or the body's flags)\n"
+    );
     assert_eq!(output.status.code(), Some(2));
-    let output = run("partner-center", None, &["get-partner-usage-summary", "--server", "mars"], "").await;
+    let output = run(
+        "partner-center",
+        None,
+        &["get-partner-usage-summary", "--server", "mars"],
+        "",
+    )
+    .await;
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("[possible values: default, china]"));
     assert!(api.received_requests().await.is_empty(), "a request was sent");
@@ -531,8 +632,19 @@ async fn an_api_error_exits_1_with_its_status_and_typed_body_on_stderr() {
     let api = MockApi::start().await;
     let uri = api.uri();
     let missing = GetCustomerError::NotFound(typed(json!({"detail": "Customer not found."})));
-    api.get_customer().customer_identifier("nobody").fail(&missing).times(1).mount().await;
-    let output = run("respan", Some(&uri), &["get-customer", "--customer-identifier", "nobody"], "").await;
+    api.get_customer()
+        .customer_identifier("nobody")
+        .fail(&missing)
+        .times(1)
+        .mount()
+        .await;
+    let output = run(
+        "respan",
+        Some(&uri),
+        &["get-customer", "--customer-identifier", "nobody"],
+        "",
+    )
+    .await;
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(output.stdout, b"");
     assert_eq!(
@@ -541,7 +653,13 @@ async fn an_api_error_exits_1_with_its_status_and_typed_body_on_stderr() {
     );
 
     // Nothing listening: exit 1 with the reason.
-    let output = run("respan", Some("http://127.0.0.1:9"), &["get-customer", "--customer-identifier", "x"], "").await;
+    let output = run(
+        "respan",
+        Some("http://127.0.0.1:9"),
+        &["get-customer", "--customer-identifier", "x"],
+        "",
+    )
+    .await;
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
 }

@@ -84,13 +84,19 @@ fn the_consumers_tests_pass_and_catch_a_wrong_body() {
         "removes_a_budget_with_null",
         "reports_throttling_with_its_typed_body",
     ] {
-        assert!(stdout.contains(&format!("test {test} ... ok")), "{test} did not pass:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("test {test} ... ok")),
+            "{test} did not pass:\n{stdout}"
+        );
     }
 
     // The bug the mocks are there to catch: cents sent where the API takes dollars.
     let lib = consumer_lib();
     let wrong = lib.replace(".amount(dollars)", ".amount(dollars * 100.0)");
-    assert_ne!(wrong, lib, "the consumer's library no longer has the line this test changes");
+    assert_ne!(
+        wrong, lib,
+        "the consumer's library no longer has the line this test changes"
+    );
     let output = cargo_test(&scratch_crate("wrong", &wrong));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(!output.status.success(), "a wrong body went unnoticed:\n{stdout}");

@@ -73,8 +73,7 @@ fn read_document(source: &str) -> Result<serde_json::Value, Failure> {
             .map_err(|e| Failure::Usage(format!("--body -: cannot read stdin: {e}")))?;
         (text, "stdin".to_string())
     } else {
-        let text =
-            std::fs::read_to_string(source).map_err(|e| Failure::Usage(format!("--body {source}: {e}")))?;
+        let text = std::fs::read_to_string(source).map_err(|e| Failure::Usage(format!("--body {source}: {e}")))?;
         (text, source.to_string())
     };
     serde_json::from_str(&text).map_err(|e| Failure::Usage(format!("--body: {name} is not JSON: {e}")))
@@ -102,7 +101,13 @@ mod tests {
             vec![BodyField::new("amount", "amount", Some(&7.5), false)],
         )
         .unwrap();
-        assert_eq!(body, Budget { amount: Some(7.5), name: "a".into() });
+        assert_eq!(
+            body,
+            Budget {
+                amount: Some(7.5),
+                name: "a".into()
+            }
+        );
         let cleared: Budget = request_body(
             file.to_str(),
             vec![BodyField::new::<f64>("amount", "amount", None, true)],

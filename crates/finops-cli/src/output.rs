@@ -85,8 +85,7 @@ where
     while let Some(item) = items.next().await {
         let item = item?;
         let mut stdout = std::io::stdout().lock();
-        serde_json::to_writer(&mut stdout, &item)
-            .map_err(|e| Failure::Call(format!("cannot print an item: {e}")))?;
+        serde_json::to_writer(&mut stdout, &item).map_err(|e| Failure::Call(format!("cannot print an item: {e}")))?;
         writeln!(stdout)
             .and_then(|()| stdout.flush())
             .map_err(|e| Failure::Call(format!("cannot print an item: {e}")))?;

@@ -12,8 +12,8 @@ use serde::Serialize;
 use std::fmt::Display;
 use std::time::Duration;
 pub use wiremock;
-pub use wiremock::{Request as ReceivedRequest, Times};
 use wiremock::{Match, Mock, ResponseTemplate};
+pub use wiremock::{Request as ReceivedRequest, Times};
 
 /// A mock server for one API, started on a free port of 127.0.0.1.
 #[derive(Debug)]
@@ -311,9 +311,7 @@ impl Match for PathTemplate {
                         prefix, suffix, value, ..
                     } => {
                         let decoded = percent_decode_str(received).decode_utf8_lossy();
-                        let Some(inner) = decoded
-                            .strip_prefix(prefix)
-                            .and_then(|rest| rest.strip_suffix(suffix))
+                        let Some(inner) = decoded.strip_prefix(prefix).and_then(|rest| rest.strip_suffix(suffix))
                         else {
                             return false;
                         };

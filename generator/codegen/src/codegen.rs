@@ -138,7 +138,11 @@ pub fn run(root: &Path, check: bool, out: &mut impl Write) -> Result<Outcome, Bo
     }
     let orphans: Vec<_> = plan
         .drift()
-        .filter(|f| !crates.iter().any(|c| c.dirs().iter().any(|dir| f.path.starts_with(dir))))
+        .filter(|f| {
+            !crates
+                .iter()
+                .any(|c| c.dirs().iter().any(|dir| f.path.starts_with(dir)))
+        })
         .collect();
     for orphan in &orphans {
         writeln!(

@@ -18,7 +18,10 @@ use std::process::Command;
 fn scratch_manifest(root: &Path) -> String {
     let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let members = r#"members = ["xtask", "generator/*", "crates/*"]"#;
-    assert!(manifest.contains(members), "the root Cargo.toml no longer has the members this test rewrites");
+    assert!(
+        manifest.contains(members),
+        "the root Cargo.toml no longer has the members this test rewrites"
+    );
     let mut manifest = manifest.replace(members, r#"members = ["crates/*"]"#);
     // The hand-written crates generated ones depend on, found in this checkout.
     for krate in ["finops-client-runtime", "finops-cli", "finops-bulk"] {

@@ -54,7 +54,8 @@ pub fn files(
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(info));
     files.insert(PathBuf::from("README.md"), readme(info, &commands));
-    files.insert(PathBuf::from("src/main.rs"), main_rs(info, &commands));
+    files.insert(PathBuf::from("src/main.rs"), main_rs(info));
+    files.insert(PathBuf::from("src/tool.rs"), tool_rs(info, &commands));
     Ok(files)
 }
 
@@ -101,12 +102,15 @@ impl<'a> Command<'a> {
         let mut flags = Vec::new();
         let mut parameter_fields = BTreeMap::new();
         for parameter in &op.parameters {
-            let field = fields.iter().find(|f| f.rust_name == parameter.rust_name).ok_or_else(|| {
-                Diagnostic::new(format!(
-                    "{}: operation `{}`: the builder has no field `{}` for parameter `{}`",
-                    info.api, op.id, parameter.rust_name, parameter.name
-                ))
-            })?;
+            let field = fields
+                .iter()
+                .find(|f| f.rust_name == parameter.rust_name)
+                .ok_or_else(|| {
+                    Diagnostic::new(format!(
+                        "{}: operation `{}`: the builder has no field `{}` for parameter `{}`",
+                        info.api, op.id, parameter.rust_name, parameter.name
+                    ))
+                })?;
             let location = match parameter.location {
                 ParameterLocation::Path => "path",
                 ParameterLocation::Query => "query",
@@ -297,9 +301,10 @@ fn credential(info: &CrateInfo) -> Credential {
             help.clone(),
         ));
         alternatives.push(format!("--token ({prefix}_TOKEN)"));
-        let _ = writeln!(arms, "    if let Some(token) = &c.token {{");
-        let _ = writeln!(arms, "        builder = builder{call};");
-        let _ = writeln!(arms, "    }} else ");
+        let _ = write!(
+            arms,
+            "if let Some(token) = &c.token {{\n        builder = builder{call};\n    }} else "
+        );
     }
     if let Some((method, vars)) = info.oauth2_grant() {
         let names: Vec<String> = vars
@@ -325,14 +330,13 @@ fn credential(info: &CrateInfo) -> Credential {
         let fields: Vec<String> = names.iter().map(|n| format!("&c.{}", n.to_snake_case())).collect();
         let bindings: Vec<String> = names.iter().map(|n| format!("Some({})", n.to_snake_case())).collect();
         let clones: Vec<String> = names.iter().map(|n| format!("{}.clone()", n.to_snake_case())).collect();
-        let _ = writeln!(
+        let _ = write!(
             arms,
-            "    if let ({}) = ({}) {{",
+            "if let ({}) = ({}) {{\n        builder = builder.{method}({});\n    }} else ",
             bindings.join(", "),
-            fields.join(", ")
+            fields.join(", "),
+            clones.join(", ")
         );
-        let _ = writeln!(arms, "        builder = builder.{method}({});", clones.join(", "));
-        let _ = writeln!(arms, "    }} else ");
         flags.push((
             "authority_url".to_string(),
             "authority-url".to_string(),
@@ -342,8 +346,7 @@ fn credential(info: &CrateInfo) -> Credential {
     }
     let mut code = String::new();
     if !alternatives.is_empty() {
-        code.push_str(&arms);
-        let _ = writeln!(code, "    {{");
+        let _ = writeln!(code, "    {arms}{{");
         let _ = writeln!(
             code,
             "        return Err(Failure::Usage({:?}.into()));",
@@ -359,7 +362,31 @@ fn credential(info: &CrateInfo) -> Credential {
     Credential { flags, code }
 }
 
-fn main_rs(info: &CrateInfo, commands: &[Command<'_>]) -> String {
+/// `src/main.rs`: the binary's entry, written as rustfmt writes it; the code is `tool.rs`.
+fn main_rs(info: &CrateInfo) -> String {
+    format!(
+        r#"// {header}
+
+//! `{binary}`: every operation of {title} from the command line, one subcommand each, the typed
+//! response printed as JSON. See the crate's README for the flags and exit statuses.
+
+// The generated module is written already formatted and skipped by rustfmt, whose output would
+// depend on the toolchain version.
+#[rustfmt::skip]
+mod tool;
+
+fn main() -> std::process::ExitCode {{
+    tool::main()
+}}
+"#,
+        header = header_text(info),
+        binary = info.api,
+        title = info.title,
+    )
+}
+
+/// `src/tool.rs`: the command line's types, and the dispatch to the client.
+fn tool_rs(info: &CrateInfo, commands: &[Command<'_>]) -> String {
     let lib = info.lib_name();
     let prefix = info.env_prefix();
     let binary = &info.api;
@@ -368,14 +395,14 @@ fn main_rs(info: &CrateInfo, commands: &[Command<'_>]) -> String {
         out,
         r#"// {header}
 
-//! `{binary}`: every operation of {title} from the command line, one subcommand each, the
-//! typed response printed as JSON. See the crate's README for the flags and exit statuses.
+//! The flags of every operation, and the call each makes.
 
 use clap::{{Args, Parser, Subcommand}};
 use finops_cli::{{{imports}}};
 use {lib}::{{{client_imports}}};
 
-fn main() -> std::process::ExitCode {{
+/// Parses the command line, makes the call, and gives the exit status.
+pub fn main() -> std::process::ExitCode {{
     let cli = Cli::parse();
     finops_cli::run(run(cli))
 }}
@@ -401,39 +428,52 @@ struct Cli {{
 struct Connection {{
 "#,
         header = header_text(info),
-        client_imports = if info.model.environments.is_empty() { "Client" } else { "Client, Server" },
+        client_imports = if info.model.environments.is_empty() {
+            "Client"
+        } else {
+            "Client, Server"
+        },
         imports = if commands.iter().any(|c| !c.body_fields.is_empty()) {
             "BodyField, Failure"
         } else {
             "Failure"
         },
         title = info.title,
-        about = format!("{}: one subcommand per operation, the response as JSON on stdout.", info.title),
+        about = format!(
+            "{}: one subcommand per operation, the response as JSON on stdout.",
+            info.title
+        ),
     );
     let credential = credential(info);
     for (field, flag, var, help) in &credential.flags {
-        let _ = writeln!(out, "    /// {help}");
         let _ = writeln!(
             out,
-            "    #[arg(long = {flag:?}, env = {var:?}, hide_env_values = true, global = true, value_name = {:?})]",
+            "    #[arg(long = {flag:?}, env = {var:?}, hide_env_values = true, global = true, value_name = {:?}, help = {help:?})]",
             flag.to_shouty_snake_case()
         );
         let _ = writeln!(out, "    {field}: Option<String>,");
     }
     let environments: Vec<&str> = info.model.environments.iter().map(|e| e.name.as_str()).collect();
-    let _ = writeln!(out, "    /// The API's address instead of the server's, e.g. `http://127.0.0.1:8080`.");
+    let _ = writeln!(
+        out,
+        "    /// The API's address instead of the server's, e.g. `http://127.0.0.1:8080`."
+    );
     let _ = writeln!(
         out,
         "    #[arg(long = \"base-url\", env = \"{prefix}_BASE_URL\", hide_env_values = true, global = true, value_name = \"URL\"{})]",
-        if environments.is_empty() { "" } else { ", conflicts_with = \"server\"" }
+        if environments.is_empty() {
+            ""
+        } else {
+            ", conflicts_with = \"server\""
+        }
     );
     let _ = writeln!(out, "    base_url: Option<String>,");
     if !environments.is_empty() {
-        let _ = writeln!(out, "    /// A documented server: {}.", server_help(info));
         let _ = writeln!(
             out,
-            "    #[arg(long = \"server\", global = true, value_name = \"NAME\", value_parser = {:?})]",
-            environments
+            "    #[arg(long = \"server\", global = true, value_name = \"NAME\", value_parser = {:?}, help = {:?})]",
+            environments,
+            format!("A documented server: {}.", server_help(info))
         );
         let _ = writeln!(out, "    server: Option<String>,");
     }
@@ -441,14 +481,18 @@ struct Connection {{
 
     let _ = writeln!(out, "#[derive(Subcommand)]\nenum Command {{");
     for command in commands {
-        let _ = writeln!(out, "    /// {}", one_line(&command.op.summary));
         let docs = command
             .op
             .docs_url
             .as_deref()
             .map(|url| format!(", after_help = {:?}", format!("Documentation: {url}")))
             .unwrap_or_default();
-        let _ = writeln!(out, "    #[command(name = {:?}{docs})]", command.name);
+        let _ = writeln!(
+            out,
+            "    #[command(name = {:?}, about = {:?}{docs})]",
+            command.name,
+            one_line(&command.op.summary)
+        );
         let _ = writeln!(out, "    {}({}),", command.op.builder, command.args_struct);
     }
     let _ = writeln!(out, "    /// Prints a completion script for a shell.");
@@ -529,13 +573,14 @@ fn one_line(text: &str) -> String {
 fn args_struct(out: &mut String, command: &Command<'_>) {
     let _ = writeln!(out, "\n#[derive(Args)]\nstruct {} {{", command.args_struct);
     for flag in &command.flags {
-        if !flag.help.is_empty() {
-            let _ = writeln!(out, "    #[doc = {:?}]", flag.help);
-        }
+        // Help as an attribute, not a doc comment: spec text is not rustdoc (bare URLs).
         let mut attributes = vec![
             format!("long = {:?}", flag.long),
             format!("value_name = {:?}", flag.long.to_shouty_snake_case()),
         ];
+        if !flag.help.is_empty() {
+            attributes.push(format!("help = {:?}", flag.help));
+        }
         if flag.rust_type == "bool" && flag.conflicts_with.is_some() {
             attributes.retain(|a| !a.starts_with("value_name"));
         }
@@ -625,7 +670,10 @@ fn dispatch(out: &mut String, command: &Command<'_>) {
     }
     if command.op.pagination.is_some() {
         let _ = writeln!(out, "            if args.all {{");
-        let _ = writeln!(out, "                return finops_cli::print_items(call.stream()).await;");
+        let _ = writeln!(
+            out,
+            "                return finops_cli::print_items(call.stream()).await;"
+        );
         let _ = writeln!(out, "            }}");
     }
     match &command.op.success_body {

@@ -766,7 +766,10 @@ fn mock_section(info: &CrateInfo) -> String {
          repository.\n",
         name = op.rust_name,
         respond = match &op.success_body {
-            Some(body) => format!(".respond(&answer) // answer: a {lib}::types::{}", super::model::body_type(body)),
+            Some(body) => format!(
+                ".respond(&answer) // answer: a {lib}::types::{}",
+                super::model::body_type(body)
+            ),
             None => ".respond()".to_string(),
         },
     );

@@ -12,16 +12,14 @@ use std::collections::BTreeMap;
 /// parameter types the expectations take).
 pub fn render(model: &ApiModel, title: &str, builders: &BTreeMap<String, Vec<BuilderField>>) -> String {
     let mut w = RustWriter::new();
-    w.inner_doc(&[
-        &format!(
-            "A typed mock server of {title}, for the tests of code that calls it (feature `mock`).\n\n\
+    w.inner_doc(&[&format!(
+        "A typed mock server of {title}, for the tests of code that calls it (feature `mock`).\n\n\
              [`MockApi::start`] starts a server on 127.0.0.1 and [`MockApi::client`] gives a client that calls it. \
              Each operation has an expectation: its methods take the operation's parameters and body in their own \
              types, and it is answered with the success type (`respond`) or a documented error (`fail`), with \
              headers such as `Retry-After` on the reply. When the server is dropped, every expectation must have \
              been met, by default by at least one call."
-        ),
-    ]);
+    )]);
     w.blank();
     w.line("use crate::{Client, ClientBuilder};");
     w.line("use ::finops_client_runtime::mock::{Expectation, MockServer};");
@@ -86,7 +84,11 @@ pub fn render(model: &ApiModel, title: &str, builders: &BTreeMap<String, Vec<Bui
             op.method.to_uppercase(),
             op.path
         )]);
-        w.open(format!("pub fn {}(&self) -> {}<'_> {{", op.rust_name, expectation_type(op)));
+        w.open(format!(
+            "pub fn {}(&self) -> {}<'_> {{",
+            op.rust_name,
+            expectation_type(op)
+        ));
         w.line(format!(
             "{}(self.server.expect({:?}, {:?}, {:?}))",
             expectation_type(op),
@@ -98,7 +100,11 @@ pub fn render(model: &ApiModel, title: &str, builders: &BTreeMap<String, Vec<Bui
     }
     w.close("}");
     for op in &model.operations {
-        expectation(&mut w, op, builders.get(&op.builder).map(Vec::as_slice).unwrap_or_default());
+        expectation(
+            &mut w,
+            op,
+            builders.get(&op.builder).map(Vec::as_slice).unwrap_or_default(),
+        );
     }
     w.finish()
 }
@@ -148,7 +154,10 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
             "::std::num::NonZeroU32" | "::std::num::NonZeroU64"
         );
         let (argument, value) = if field.rust_type == "::std::string::String" {
-            ("impl ::std::convert::Into<::std::string::String>".to_string(), "value.into()")
+            (
+                "impl ::std::convert::Into<::std::string::String>".to_string(),
+                "value.into()",
+            )
         } else if positive {
             // As the builder's setter: any primitive integer, refused at 0.
             (
@@ -168,8 +177,14 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
             ParameterLocation::Query => "query",
             ParameterLocation::Header => "header",
         };
-        w.doc(&[&format!("The {location} parameter `{}` must be `value`.", parameter.name)]);
-        w.open(format!("pub fn {}(self, value: {argument}) -> Self {{", field.rust_name));
+        w.doc(&[&format!(
+            "The {location} parameter `{}` must be `value`.",
+            parameter.name
+        )]);
+        w.open(format!(
+            "pub fn {}(self, value: {argument}) -> Self {{",
+            field.rust_name
+        ));
         if positive {
             w.line(format!(
                 "let value = value.positive_integer().unwrap_or_else(|e| panic!(\"mock of `{}`: {}: {{e}}\"));",
@@ -228,5 +243,7 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
 
 /// A builder field's type as written inside the crate's `mock` module.
 fn in_module(rust_type: &str) -> String {
-    rust_type.replace("types::", "crate::types::").replace("crate::crate::", "crate::")
+    rust_type
+        .replace("types::", "crate::types::")
+        .replace("crate::crate::", "crate::")
 }

@@ -69,7 +69,11 @@ impl GeneratedCrate {
     /// Every file of the client crate and the tool, by path relative to the repository root.
     pub fn all_files(&self) -> impl Iterator<Item = (PathBuf, &String)> {
         let client = self.files.iter().map(|(path, text)| (self.dir.join(path), text));
-        let cli = self.cli.files.iter().map(|(path, text)| (self.cli.dir.join(path), text));
+        let cli = self
+            .cli
+            .files
+            .iter()
+            .map(|(path, text)| (self.cli.dir.join(path), text));
         client.chain(cli)
     }
 }

@@ -767,7 +767,10 @@ fn parameter_model(parameter: &Parameter, components: &openapiv3::Components) ->
 }
 
 /// The JSON request body of `operation`, when it names a component schema.
-fn request_body_model(operation: &openapiv3::Operation, components: &openapiv3::Components) -> Option<RequestBodyModel> {
+fn request_body_model(
+    operation: &openapiv3::Operation,
+    components: &openapiv3::Components,
+) -> Option<RequestBodyModel> {
     let ReferenceOr::Item(body) = operation.request_body.as_ref()? else {
         return None;
     };
