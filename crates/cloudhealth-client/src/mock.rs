@@ -102,7 +102,7 @@ impl<'a> ListCustomerStatementsExpectation<'a> {
         Self(self.0.query_param("client_api_id", &value))
     }
     /// The query parameter `status` must be `value`.
-    pub fn status(self, value: crate::models::StatementStatus) -> Self {
+    pub fn status(self, value: crate::types::StatementStatus) -> Self {
         Self(self.0.query_param("status", &value))
     }
     /// The query parameter `billing_period` must be `value`.

@@ -107,7 +107,7 @@ impl<'a> ListCustomersExpectation<'a> {
         Self(self.0.query_param("size", &value))
     }
     /// The query parameter `seekOperation` must be `value`.
-    pub fn seek_operation(self, value: crate::models::SeekOperation) -> Self {
+    pub fn seek_operation(self, value: crate::types::SeekOperation) -> Self {
         Self(self.0.query_param("seekOperation", &value))
     }
     /// The header parameter `MS-ContinuationToken` must be `value`.
@@ -115,11 +115,11 @@ impl<'a> ListCustomersExpectation<'a> {
         Self(self.0.header("MS-ContinuationToken", value.into()))
     }
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -151,11 +151,11 @@ pub struct ListCustomerUsageRecordsExpectation<'a>(Expectation<'a>);
 
 impl<'a> ListCustomerUsageRecordsExpectation<'a> {
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -187,15 +187,15 @@ pub struct GetOverageExpectation<'a>(Expectation<'a>);
 
 impl<'a> GetOverageExpectation<'a> {
     /// The path parameter `customer-tenant-id` must be `value`.
-    pub fn customer_tenant_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_tenant_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.path_param("customer-tenant-id", value))
     }
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -227,15 +227,15 @@ pub struct UpdateOverageExpectation<'a>(Expectation<'a>);
 
 impl<'a> UpdateOverageExpectation<'a> {
     /// The path parameter `customer-tenant-id` must be `value`.
-    pub fn customer_tenant_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_tenant_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.path_param("customer-tenant-id", value))
     }
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -271,19 +271,19 @@ pub struct ListAzureEntitlementsExpectation<'a>(Expectation<'a>);
 
 impl<'a> ListAzureEntitlementsExpectation<'a> {
     /// The path parameter `customer-tenant-id` must be `value`.
-    pub fn customer_tenant_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_tenant_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.path_param("customer-tenant-id", value))
     }
     /// The path parameter `subscription-id` must be `value`.
-    pub fn subscription_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn subscription_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.path_param("subscription-id", value))
     }
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -315,15 +315,15 @@ pub struct GetUsageBudgetExpectation<'a>(Expectation<'a>);
 
 impl<'a> GetUsageBudgetExpectation<'a> {
     /// The path parameter `customer-tenant-id` must be `value`.
-    pub fn customer_tenant_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_tenant_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.path_param("customer-tenant-id", value))
     }
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -355,15 +355,15 @@ pub struct UpdateUsageBudgetExpectation<'a>(Expectation<'a>);
 
 impl<'a> UpdateUsageBudgetExpectation<'a> {
     /// The path parameter `customer-tenant-id` must be `value`.
-    pub fn customer_tenant_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_tenant_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.path_param("customer-tenant-id", value))
     }
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -379,7 +379,7 @@ impl<'a> UpdateUsageBudgetExpectation<'a> {
         Self(self.0.header("MS-PartnerCenter-Application", value.into()))
     }
     /// The request body must be `body`, as JSON, exactly.
-    pub fn body(self, body: &crate::models::SpendingBudgetUpdate) -> Self {
+    pub fn body(self, body: &crate::types::SpendingBudgetUpdate) -> Self {
         Self(self.0.json_body(body))
     }
     /// Answers `200` with `value` as the body.
@@ -399,15 +399,15 @@ pub struct GetCustomerUsageSummaryExpectation<'a>(Expectation<'a>);
 
 impl<'a> GetCustomerUsageSummaryExpectation<'a> {
     /// The path parameter `customer-tenant-id` must be `value`.
-    pub fn customer_tenant_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_tenant_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.path_param("customer-tenant-id", value))
     }
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.
@@ -439,11 +439,11 @@ pub struct GetPartnerUsageSummaryExpectation<'a>(Expectation<'a>);
 
 impl<'a> GetPartnerUsageSummaryExpectation<'a> {
     /// The header parameter `MS-RequestId` must be `value`.
-    pub fn ms_request_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_request_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-RequestId", value))
     }
     /// The header parameter `MS-CorrelationId` must be `value`.
-    pub fn ms_correlation_id(self, value: ::uuid::Uuid) -> Self {
+    pub fn ms_correlation_id(self, value: crate::uuid::Uuid) -> Self {
         Self(self.0.header("MS-CorrelationId", value))
     }
     /// The header parameter `MS-Contract-Version` must be `value`.

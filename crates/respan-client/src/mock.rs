@@ -148,7 +148,7 @@ impl<'a> ListCustomersExpectation<'a> {
         Self(self.0.query_param("sort_by", &value.into()))
     }
     /// The query parameter `environment` must be `value`.
-    pub fn environment(self, value: crate::models::Environment) -> Self {
+    pub fn environment(self, value: crate::types::Environment) -> Self {
         Self(self.0.query_param("environment", &value))
     }
     /// The request body must be `body`, as JSON, exactly.
@@ -176,7 +176,7 @@ impl<'a> GetCustomerExpectation<'a> {
         Self(self.0.path_param("customer_identifier", value.into()))
     }
     /// The query parameter `environment` must be `value`.
-    pub fn environment(self, value: crate::models::Environment) -> Self {
+    pub fn environment(self, value: crate::types::Environment) -> Self {
         Self(self.0.query_param("environment", &value))
     }
     /// Answers `200` with `value` as the body.
@@ -200,7 +200,7 @@ impl<'a> DeleteCustomerExpectation<'a> {
         Self(self.0.path_param("customer_identifier", value.into()))
     }
     /// The query parameter `environment` must be `value`.
-    pub fn environment(self, value: crate::models::Environment) -> Self {
+    pub fn environment(self, value: crate::types::Environment) -> Self {
         Self(self.0.query_param("environment", &value))
     }
     /// Answers `200` without a body.
@@ -224,11 +224,11 @@ impl<'a> UpdateCustomerExpectation<'a> {
         Self(self.0.path_param("customer_identifier", value.into()))
     }
     /// The query parameter `environment` must be `value`.
-    pub fn environment(self, value: crate::models::Environment) -> Self {
+    pub fn environment(self, value: crate::types::Environment) -> Self {
         Self(self.0.query_param("environment", &value))
     }
     /// The request body must be `body`, as JSON, exactly.
-    pub fn body(self, body: &crate::models::CustomerUpdate) -> Self {
+    pub fn body(self, body: &crate::types::CustomerUpdate) -> Self {
         Self(self.0.json_body(body))
     }
     /// Answers `200` with `value` as the body.

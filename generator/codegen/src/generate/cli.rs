@@ -88,6 +88,8 @@ struct Flag {
     setter: Option<String>,
     conflicts_with: Option<String>,
     numeric: bool,
+    /// A flag without a value (`--clear-<field>`).
+    switch: bool,
 }
 
 impl<'a> Command<'a> {
@@ -129,6 +131,7 @@ impl<'a> Command<'a> {
                 possible: parameter.enum_values.clone(),
                 setter: field.optional.then(|| field.rust_name.clone()),
                 conflicts_with: None,
+                switch: false,
                 long,
             });
         }
@@ -160,6 +163,7 @@ impl<'a> Command<'a> {
                             setter: None,
                             conflicts_with: Some(rust_ident(&long)),
                             numeric: false,
+                            switch: true,
                             long: clear.clone(),
                         });
                         rust_ident(&clear)
@@ -176,6 +180,7 @@ impl<'a> Command<'a> {
                         possible: property.enum_values.clone(),
                         setter: None,
                         conflicts_with: None,
+                        switch: false,
                         long: long.clone(),
                     });
                     body_fields.push((property.json_name.clone(), long.clone(), rust_ident(&long), clear));
@@ -225,8 +230,9 @@ fn unique_flag(taken: &mut BTreeSet<String>, wanted: &str, prefix: &str) -> Stri
     flag
 }
 
-/// A type of `generated.rs` as another crate names it.
-fn public_type(rust_type: &str, lib: &str) -> String {
+/// A type of `generated.rs` as named through the crate's public paths (`types`, and the
+/// re-exported `uuid`, `chrono`, `serde_json`); `lib` is the crate's name, or `crate` inside it.
+pub(super) fn public_type(rust_type: &str, lib: &str) -> String {
     let mut text = rust_type
         .replace("crate::models::", "types::")
         .replace("crate::types::", "types::");
@@ -581,7 +587,7 @@ fn args_struct(out: &mut String, command: &Command<'_>) {
         if !flag.help.is_empty() {
             attributes.push(format!("help = {:?}", flag.help));
         }
-        if flag.rust_type == "bool" && flag.conflicts_with.is_some() {
+        if flag.switch {
             attributes.retain(|a| !a.starts_with("value_name"));
         }
         if !flag.possible.is_empty() {
@@ -604,7 +610,7 @@ fn args_struct(out: &mut String, command: &Command<'_>) {
             // `--sort-by -total_cost`: text may start with a hyphen.
             attributes.push("allow_hyphen_values = true".to_string());
         }
-        let ty = if flag.rust_type == "bool" && flag.conflicts_with.is_some() {
+        let ty = if flag.switch {
             "bool".to_string()
         } else if flag.required {
             flag.rust_type.clone()

@@ -3,6 +3,7 @@
 //! the parameter's own type, `body` taking the body type, `respond` the success type and `fail`
 //! the operation's error enum. The matching and the server are `finops_client_runtime::mock`'s.
 
+use super::cli::public_type;
 use super::model::{ApiModel, CredentialModel, OperationModel, ParameterLocation, StatusKey, body_type, error_enum};
 use super::postprocess::BuilderField;
 use super::rust_writer::RustWriter;
@@ -165,7 +166,7 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
                 "value",
             )
         } else {
-            (in_module(&field.rust_type), "value")
+            (public_type(&field.rust_type, "crate"), "value")
         };
         let call = match parameter.location {
             ParameterLocation::Path => format!("path_param({:?}, {value})", parameter.name),
@@ -196,7 +197,7 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
     }
     if let Some(body) = &op.request_body {
         let ty = match fields.iter().find(|f| f.rust_name == "body") {
-            Some(field) => in_module(&field.rust_type),
+            Some(field) => public_type(&field.rust_type, "crate"),
             None => format!("crate::types::{}", body.type_name),
         };
         w.doc(&["The request body must be `body`, as JSON, exactly."]);
@@ -239,11 +240,4 @@ fn expectation(w: &mut RustWriter, op: &OperationModel, fields: &[BuilderField])
     w.line("self.0.reply_json(error.status(), error)");
     w.close("}");
     w.close("}");
-}
-
-/// A builder field's type as written inside the crate's `mock` module.
-fn in_module(rust_type: &str) -> String {
-    rust_type
-        .replace("types::", "crate::types::")
-        .replace("crate::crate::", "crate::")
 }
