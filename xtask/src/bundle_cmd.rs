@@ -1,5 +1,6 @@
 //! `cargo xtask bundle [--out DIR]`: each API's spec as one self-contained JSON document, for
-//! independent validators (Redocly, Spectral) and for reviewers who want one file.
+//! independent validators (Redocly, Spectral) and for reviewers who want one file. Each bundle is
+//! in the OpenAPI version its spec is written in: a 3.1 spec's bundle is 3.1, not the lowered form.
 
 use crate::spec;
 use std::io::Write;
@@ -16,7 +17,7 @@ pub fn run(root: &Path, out_dir: &Path, out: &mut impl Write) -> Result<Vec<Path
     let mut problems = crate::diagnostic::Diagnostics::default();
     for api in &apis {
         match spec::load(api, root) {
-            Ok(bundled) => bundles.push((api.name.clone(), bundled.document.to_json())),
+            Ok(bundled) => bundles.push((api.name.clone(), bundled.as_written().to_json())),
             Err(errors) => problems.0.extend(errors.0),
         }
     }

@@ -81,7 +81,7 @@ fn generate_one(api: &spec::ApiDir, root: &Path) -> ApiResult {
 }
 
 /// Whether an API's spec is accepted: the one gate that `codegen`, `lint` and `bench` share. The
-/// stages in order: bundle → check → prepare (normalize, model, crate metadata) → render
+/// stages in order: bundle → lower (OpenAPI 3.1) → check → prepare (normalize, model, crate metadata) → render
 /// (progenitor, the client layer, the crate files), all in memory. A spec is accepted when every
 /// stage succeeds; what it generates comes back with it.
 pub fn accept(
@@ -90,7 +90,7 @@ pub fn accept(
     times: &mut StageTimes,
 ) -> Result<(spec::BundledSpec, GeneratedCrate), Diagnostics> {
     let started = Instant::now();
-    let bundled = spec::bundle::bundle(api, root)?;
+    let bundled = spec::read(api, root)?;
     times.load += started.elapsed();
     let started = Instant::now();
     let document = spec::check_bundled(&bundled)?;
@@ -135,6 +135,9 @@ pub fn run(root: &Path, check: bool, out: &mut impl Write) -> Result<Outcome, Bo
             krate.type_count,
             files.join(", ")
         )?;
+        for note in &krate.notes {
+            writeln!(out, "  {note}")?;
+        }
     }
     let orphans: Vec<_> = plan
         .drift()

@@ -24,6 +24,7 @@ pub fn bundle(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnost
         hoisted: BTreeMap::new(),
         hoisting: Vec::new(),
         inlining: Vec::new(),
+        keeps_ref_siblings: false,
         diagnostics: Diagnostics::default(),
     };
     let root_path = bundler.api_dir.join(ROOT_FILE);
@@ -42,6 +43,7 @@ pub fn bundle(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnost
                 .into(),
         );
     }
+    bundler.keeps_ref_siblings = super::openapi31::is_3_1(&root_tree);
     let mut document = bundler.resolve(&root_tree, root_id, String::new());
     bundler.merge_hoisted(&mut document);
     bundler.diagnostics.into_result()?;
@@ -49,6 +51,8 @@ pub fn bundle(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnost
         api: api.clone(),
         files: bundler.files,
         document,
+        written: None,
+        notes: Vec::new(),
     })
 }
 
@@ -64,6 +68,9 @@ struct Bundler {
     hoisting: Vec<(String, String)>,
     /// `$ref` targets being inlined right now, to detect cycles.
     inlining: Vec<(FileId, String)>,
+    /// OpenAPI 3.1 gives the keywords beside a `$ref` a meaning (3.0 ignores them), so a 3.1
+    /// bundle keeps them.
+    keeps_ref_siblings: bool,
     diagnostics: Diagnostics,
 }
 
@@ -203,13 +210,12 @@ impl Bundler {
             return node.clone();
         };
         if let Some((kind, name)) = component_key(fragment) {
-            let local = Node::new(
-                Kind::Map(vec![(
-                    "$ref".into(),
-                    Node::new(Kind::String(format!("#{fragment}")), reference.origin),
-                )]),
-                node.origin,
-            );
+            let mut entries = vec![(
+                "$ref".to_string(),
+                Node::new(Kind::String(format!("#{fragment}")), reference.origin),
+            )];
+            entries.extend(self.siblings(node, file, &pointer));
+            let local = Node::new(Kind::Map(entries), node.origin);
             if target_file == root {
                 return local;
             }
@@ -261,9 +267,39 @@ impl Bundler {
             return node.clone();
         }
         self.inlining.push(target_key);
-        let bundled = self.resolve(target_node, target_file, pointer);
+        let mut bundled = self.resolve(target_node, target_file, pointer.clone());
         self.inlining.pop();
+        for (key, value) in self.siblings(node, file, &pointer) {
+            if !matches!(key.as_str(), "summary" | "description") {
+                self.error(
+                    &value,
+                    &format!("{pointer}/{}", escape(&key)),
+                    format!("`{key}` beside a `$ref` to a whole file or a part that is not a component"),
+                    "name the target under #/components/ and refer to it there, or write the keyword in the target",
+                );
+                continue;
+            }
+            if let Kind::Map(entries) = &mut bundled.kind {
+                match entries.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, existing)) => *existing = value,
+                    None => entries.push((key, value)),
+                }
+            }
+        }
         bundled
+    }
+
+    /// The keywords beside a `$ref` (bundled), when this bundle keeps them.
+    fn siblings(&mut self, node: &Node, file: FileId, pointer: &str) -> Vec<(String, Node)> {
+        if !self.keeps_ref_siblings {
+            return Vec::new();
+        }
+        node.as_map()
+            .unwrap_or_default()
+            .iter()
+            .filter(|(k, _)| k != "$ref")
+            .map(|(k, v)| (k.clone(), self.resolve(v, file, format!("{pointer}/{}", escape(k)))))
+            .collect()
     }
 
     /// Adds the components copied from other files to the root's `components`.

@@ -36,25 +36,27 @@ impl<'a> Checker<'a> {
         let doc = self.doc;
         match doc.get("openapi").map(|v| &v.kind) {
             Some(Kind::String(v)) if v.starts_with("3.0.") => {}
-            Some(Kind::String(v)) if v.starts_with("3.1") => self.report(
+            // A 3.1 document arrives here lowered to 3.0 (`openapi31`), so any other version is one
+            // the generator does not read.
+            Some(Kind::String(v)) => self.report(
                 "/openapi",
-                format!("OpenAPI {v} is not supported: the generator reads OpenAPI 3.0 only"),
-                "write `openapi: 3.0.3`; express `type: [T, 'null']` as `nullable: true`",
+                format!("OpenAPI {v} is not supported: the generator reads OpenAPI 3.0.x and 3.1.x"),
+                "write `openapi: 3.1.1` or `openapi: 3.0.3`",
             ),
             Some(_) => self.report(
                 "/openapi",
-                "`openapi` must be a 3.0.x version string",
-                "write `openapi: 3.0.3` (quoted or not)",
+                "`openapi` must be a version string such as 3.1.1 or 3.0.3",
+                "write `openapi: 3.1.1` or `openapi: 3.0.3` (a bare `3.1` reads as a number)",
             ),
             None if doc.get("swagger").is_some() => self.report(
                 "/swagger",
                 "Swagger 2.0 documents are not supported",
-                "convert the document to OpenAPI 3.0.3 (`openapi: 3.0.3`, `components` instead of `definitions`)",
+                "convert the document to OpenAPI 3.1 or 3.0 (`openapi: 3.1.1`, `components` instead of `definitions`)",
             ),
             None => self.report(
                 "",
                 "the document has no `openapi` version",
-                "add `openapi: 3.0.3` at the top of openapi.yaml",
+                "add `openapi: 3.1.1` (or 3.0.3) at the top of openapi.yaml",
             ),
         }
         match doc.get("info") {

@@ -10,6 +10,7 @@ pub mod inhabited;
 pub mod json_schema;
 pub mod node;
 pub mod normalize;
+pub mod openapi31;
 pub mod openapi_schema;
 mod root;
 pub mod walk;
@@ -140,10 +141,30 @@ impl SourceFiles {
 pub struct BundledSpec {
     pub api: ApiDir,
     pub files: SourceFiles,
+    /// The document in the OpenAPI 3.0 form every later stage reads: as written for a 3.0 spec,
+    /// lowered by [`openapi31::lower`] for a 3.1 spec.
     pub document: Node,
+    /// A 3.1 spec's bundled document as written, before lowering: what `cargo xtask bundle`
+    /// writes. `None` for a 3.0 spec.
+    pub written: Option<Node>,
+    /// What lowering left out on purpose (webhooks, unused path items).
+    pub notes: Vec<openapi31::Note>,
 }
 
 impl BundledSpec {
+    /// The bundled document in the version its author wrote.
+    pub fn as_written(&self) -> &Node {
+        self.written.as_ref().unwrap_or(&self.document)
+    }
+
+    /// The OpenAPI version the author wrote, e.g. `3.1.0`.
+    pub fn written_version(&self) -> &str {
+        self.as_written()
+            .get("openapi")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+    }
+
     /// The source position of the node at `pointer`, or of its nearest existing ancestor.
     pub fn locate(&self, pointer: &str) -> Location {
         self.files.location(self.document.nearest(pointer).origin, pointer)
@@ -163,9 +184,21 @@ pub fn pointer_of<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
         .collect()
 }
 
-/// Loads, bundles and checks one API folder.
+/// Loads and bundles one API folder, then lowers a 3.1 document to the 3.0 form
+/// ([`openapi31`]). The result is not checked yet.
+pub fn read(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostics> {
+    let mut spec = bundle::bundle(api, display_root)?;
+    if openapi31::is_3_1(&spec.document) {
+        let written = spec.document.clone();
+        spec.notes = openapi31::lower(&mut spec.document, &spec.files)?;
+        spec.written = Some(written);
+    }
+    Ok(spec)
+}
+
+/// Reads (bundles and lowers) and checks one API folder.
 pub fn load(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostics> {
-    let spec = bundle::bundle(api, display_root)?;
+    let spec = read(api, display_root)?;
     check_bundled(&spec)?;
     Ok(spec)
 }

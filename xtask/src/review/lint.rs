@@ -104,6 +104,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "no `default:` in request schemas (generated code would always send it)",
     ),
+    (
+        "not-generated",
+        Severity::Warning,
+        "what an OpenAPI 3.1 spec has that a client cannot use (webhooks, unused path items) is named",
+    ),
 ];
 
 struct Linter<'a> {
@@ -120,6 +125,11 @@ pub fn lint(spec: &BundledSpec) -> Vec<Finding> {
         out: Vec::new(),
     };
     linter.run();
+    linter.out.extend(spec.notes.iter().map(|note| Finding {
+        severity: Severity::Warning,
+        rule: "not-generated",
+        diagnostic: note.0.clone(),
+    }));
     if let Err(diagnostics) = crate::spec::facts::check(spec) {
         linter.out.extend(diagnostics.into_iter().map(|diagnostic| Finding {
             severity: Severity::Error,

@@ -20,6 +20,9 @@ pub struct CrateInfo {
     pub servers: Vec<(String, String)>,
     pub security: Vec<String>,
     pub rewrites: Vec<Rewrite>,
+    /// What the spec has that the crate leaves out on purpose (a 3.1 spec's webhooks), each as
+    /// "`file:line`: why".
+    pub not_generated: Vec<String>,
     pub model: ApiModel,
     /// What the API's facts record holds; `None` when it has none.
     pub facts: Option<crate::spec::facts::Summary>,
@@ -504,6 +507,12 @@ pub fn readme(info: &CrateInfo) -> String {
         );
         for rewrite in &info.rewrites {
             let _ = writeln!(out, "- `{}` ({}): {}", rewrite.target, rewrite.rule, rewrite.detail);
+        }
+    }
+    if !info.not_generated.is_empty() {
+        let _ = writeln!(out, "\n## Not generated\n");
+        for item in &info.not_generated {
+            let _ = writeln!(out, "- {item}");
         }
     }
     out

@@ -44,6 +44,9 @@ pub struct GeneratedCrate {
     pub operation_count: usize,
     pub type_count: usize,
     pub rewrites: Vec<Rewrite>,
+    /// What the spec has that the crate leaves out on purpose, as located notes (see
+    /// [`crate::spec::openapi31::Note`]).
+    pub notes: Vec<String>,
     /// The public API in a few lines; see [`surface`].
     pub surface: String,
     /// The API's command-line tool, a crate of its own; see [`cli`].
@@ -262,6 +265,7 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         operation_count: info.model.operations.len(),
         type_count: generated.type_count,
         rewrites: rewrites.clone(),
+        notes: spec.notes.iter().map(ToString::to_string).collect(),
         surface,
         cli,
     })
@@ -285,7 +289,7 @@ fn to_openapi(spec: &BundledSpec, document: serde_json::Value) -> Result<openapi
         .collect();
     Err(spec
         .error_at(&pointer, format!("not a valid OpenAPI 3.0 document: {}", error.inner()))
-        .help("compare the node with the OpenAPI 3.0.3 specification"))
+        .help("compare the node with the OpenAPI 3.0.3 specification (a 3.1 spec is read in its 3.0 form)"))
 }
 
 /// What [`progenitor_module`] gives: progenitor's result, the edits made, what the edits found
@@ -452,6 +456,19 @@ fn crate_info(
         servers,
         security,
         rewrites,
+        not_generated: spec
+            .notes
+            .iter()
+            .map(|note| match &note.0.location {
+                Some(at) => format!(
+                    "`{}:{}`: {}",
+                    at.file.display().to_string().replace('\\', "/"),
+                    at.line.unwrap_or(0),
+                    note.0.message
+                ),
+                None => note.0.message.clone(),
+            })
+            .collect(),
         model: model.clone(),
         facts: crate::spec::facts::summary(spec),
         examples: count_examples(openapi),
