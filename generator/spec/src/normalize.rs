@@ -24,6 +24,7 @@ pub const NAMED_RESPONSE_BODIES: &str = "named-response-bodies";
 
 /// Applies every rewrite to `document` (the bundled spec as JSON) and returns what was done.
 pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
+    path_parameters_into_operations(document);
     let mut rewrites = Vec::new();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     let mut taken: HashSet<String> = document
@@ -97,6 +98,56 @@ pub fn normalize(document: &mut Value) -> Vec<Rewrite> {
     rewrites
 }
 
+/// Copies the parameters a path item declares for all its operations into each operation, as
+/// OpenAPI defines them: an operation's own parameter with the same name and location wins. Every
+/// later stage then finds an operation's parameters on the operation. It changes no name and
+/// nothing on the wire, so it is not recorded as a rewrite.
+fn path_parameters_into_operations(document: &mut Value) {
+    let declared = document
+        .pointer("/components/parameters")
+        .cloned()
+        .unwrap_or(Value::Null);
+    // A parameter is identified by its name and location, through its `$ref` if it has one.
+    let identity = |parameter: &Value| {
+        let parameter = match parameter.get("$ref").and_then(Value::as_str) {
+            Some(reference) => reference
+                .strip_prefix("#/components/parameters/")
+                .and_then(|name| declared.get(name))
+                .unwrap_or(parameter),
+            None => parameter,
+        };
+        (parameter.get("name").cloned(), parameter.get("in").cloned())
+    };
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(shared) = item.as_object_mut().and_then(|i| i.remove("parameters")) else {
+            continue;
+        };
+        let shared = shared.as_array().cloned().unwrap_or_default();
+        for method in HTTP_METHODS {
+            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let Some(own) = operation
+                .entry("parameters")
+                .or_insert_with(|| json!([]))
+                .as_array_mut()
+            else {
+                continue;
+            };
+            let mut merged: Vec<Value> = shared
+                .iter()
+                .filter(|p| !own.iter().any(|o| identity(o) == identity(p)))
+                .cloned()
+                .collect();
+            merged.append(own);
+            *own = merged;
+        }
+    }
+}
+
 /// Replaces an inline body schema of `response` by a `$ref` to a component named by `name`
 /// (called only then, so only hoisted schemas take a name), returning the name and the schema.
 fn take_inline_schema(response: &mut Value, name: impl FnOnce() -> String) -> Option<(String, Value)> {
@@ -133,6 +184,29 @@ fn unique(base: &str, taken: &mut HashSet<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_level_parameters_move_into_each_operation() {
+        let mut doc = json!({
+            "paths": {"/b/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}, {"name": "v", "in": "query", "description": "shared"}],
+                "get": {"operationId": "get_b"},
+                "put": {"operationId": "put_b", "parameters": [{"name": "v", "in": "query", "description": "own"}]}
+            }},
+            "components": {"parameters": {"Id": {"name": "id", "in": "path", "required": true}}}
+        });
+        assert!(normalize(&mut doc).is_empty());
+        let item = &doc["paths"]["/b/{id}"];
+        assert!(item.get("parameters").is_none());
+        assert_eq!(
+            item["get"]["parameters"],
+            json!([{"$ref": "#/components/parameters/Id"}, {"name": "v", "in": "query", "description": "shared"}])
+        );
+        assert_eq!(
+            item["put"]["parameters"],
+            json!([{"$ref": "#/components/parameters/Id"}, {"name": "v", "in": "query", "description": "own"}])
+        );
+    }
 
     #[test]
     fn inline_response_schemas_become_components() {

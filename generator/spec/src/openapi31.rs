@@ -107,7 +107,11 @@ impl Lowering<'_> {
 
     fn document(&mut self, document: &mut Node) {
         let origin = document.get("openapi").map_or(document.origin, |v| v.origin);
-        set(document, "openapi", Node::new(Kind::String(LOWERED_VERSION.into()), origin));
+        set(
+            document,
+            "openapi",
+            Node::new(Kind::String(LOWERED_VERSION.into()), origin),
+        );
         if let Some(dialect) = remove(document, "jsonSchemaDialect") {
             self.dialect(&dialect, "/jsonSchemaDialect", "jsonSchemaDialect");
         }
@@ -161,9 +165,7 @@ impl Lowering<'_> {
     /// Inlines every path item that is a `$ref` to `#/components/pathItems/<name>` (OpenAPI 3.0
     /// has no such components), then removes them, with a note for each one no path used.
     fn path_item_components(&mut self, document: &mut Node) {
-        let components = document
-            .get_mut("components")
-            .and_then(|c| remove(c, "pathItems"));
+        let components = document.get_mut("components").and_then(|c| remove(c, "pathItems"));
         let mut used = std::collections::BTreeSet::new();
         if let Some(Kind::Map(paths)) = document.get_mut("paths").map(|p| &mut p.kind) {
             for (path, item) in paths.iter_mut() {
@@ -174,9 +176,7 @@ impl Lowering<'_> {
                 let name = target
                     .strip_prefix("#/components/pathItems/")
                     .map(crate::diagnostic::unescape_pointer_token);
-                let found = name
-                    .as_deref()
-                    .and_then(|n| components.as_ref().and_then(|c| c.get(n)));
+                let found = name.as_deref().and_then(|n| components.as_ref().and_then(|c| c.get(n)));
                 let Some(found) = found else {
                     self.error(
                         item.origin,
@@ -343,6 +343,8 @@ impl Lowering<'_> {
                     "`dependentRequired`",
                     "state the rule in the properties' descriptions; a generated type cannot require one field because another is set",
                 ),
+                // One message for `if`/`then`/`else`, at the `if` when there is one.
+                "then" | "else" if schema.get("if").is_some() => continue,
                 "dependentSchemas" | "if" | "then" | "else" => (
                     "a conditional schema",
                     "list every property in one schema, or split the shapes with `oneOf`, and state the rule in the description",
@@ -417,13 +419,20 @@ impl Lowering<'_> {
                 self.error(
                     null,
                     &format!("{pointer}/{key}"),
-                    format!("every branch of this `{key}` is null: a schema that only allows null has no OpenAPI 3.0 form"),
+                    format!(
+                        "every branch of this `{key}` is null: a schema that only allows null has no OpenAPI 3.0 form"
+                    ),
                     "leave the property out, or give it a type",
                 );
                 return;
             }
             let nullable = Node::new(Kind::Bool(true), null);
-            let branch_keys: Vec<String> = rest[0].as_map().unwrap_or_default().iter().map(|(k, _)| k.clone()).collect();
+            let branch_keys: Vec<String> = rest[0]
+                .as_map()
+                .unwrap_or_default()
+                .iter()
+                .map(|(k, _)| k.clone())
+                .collect();
             let clashes = |schema: &Node| branch_keys.iter().any(|k| schema.get(k).is_some() && k != key);
             if rest.len() == 1 && rest[0].get("$ref").is_none() && !clashes(schema) {
                 // `anyOf: [{type: string}, {type: 'null'}]` is `{type: string, nullable: true}`.
@@ -534,7 +543,10 @@ impl Lowering<'_> {
                 self.error(
                     value.origin,
                     &here,
-                    format!("a `const` that is {} has no form the generator can honour", value.kind_name()),
+                    format!(
+                        "a `const` that is {} has no form the generator can honour",
+                        value.kind_name()
+                    ),
                     "describe the value's shape with a schema, and the value in the description",
                 );
                 return;
@@ -550,12 +562,17 @@ impl Lowering<'_> {
 
     /// `examples: [a, b]` → `example: a`, and the list as `x-examples` when it says more.
     fn examples(&mut self, schema: &mut Node, pointer: &str) {
-        let Some(examples) = remove(schema, "examples") else { return };
+        let Some(examples) = remove(schema, "examples") else {
+            return;
+        };
         let Some(list) = examples.as_seq() else {
             self.error(
                 examples.origin,
                 &format!("{pointer}/examples"),
-                format!("a schema's `examples` is a list of values, not {}", examples.kind_name()),
+                format!(
+                    "a schema's `examples` is a list of values, not {}",
+                    examples.kind_name()
+                ),
                 "write `examples: [<value>]`",
             );
             return;
@@ -579,11 +596,18 @@ impl Lowering<'_> {
                     self.error(
                         encoding.origin,
                         &format!("{pointer}/contentEncoding"),
-                        format!("`contentEncoding: base64` beside `format: {}`", format.as_deref().unwrap_or_default()),
+                        format!(
+                            "`contentEncoding: base64` beside `format: {}`",
+                            format.as_deref().unwrap_or_default()
+                        ),
                         "remove `format`: base64 content is OpenAPI 3.0's `format: byte`",
                     );
                 }
-                set(schema, "format", Node::new(Kind::String("byte".into()), encoding.origin));
+                set(
+                    schema,
+                    "format",
+                    Node::new(Kind::String("byte".into()), encoding.origin),
+                );
                 true
             }
             Some(encoding) => {
@@ -598,7 +622,9 @@ impl Lowering<'_> {
             }
             None => false,
         };
-        let Some(media) = remove(schema, "contentMediaType") else { return };
+        let Some(media) = remove(schema, "contentMediaType") else {
+            return;
+        };
         if !encoded && media.as_str() == Some("application/octet-stream") && format.is_none() {
             set(schema, "format", Node::new(Kind::String("binary".into()), media.origin));
         } else {
@@ -676,11 +702,16 @@ fn exclusive_bound(schema: &mut Node, exclusive: &str, inclusive: &str, stricter
 /// `$ref` with sibling keywords (which 3.1 applies, and 3.0 ignores) → `allOf: [{$ref}]` beside them.
 fn wrap_sibling_ref(schema: &mut Node) {
     let Some(entries) = schema.as_map() else { return };
-    let siblings = entries.iter().filter(|(k, _)| k != "$ref" && !k.starts_with("x-")).count();
+    let siblings = entries
+        .iter()
+        .filter(|(k, _)| k != "$ref" && !k.starts_with("x-"))
+        .count();
     if siblings == 0 || schema.get("$ref").is_none() {
         return;
     }
-    let Some(reference) = remove(schema, "$ref") else { return };
+    let Some(reference) = remove(schema, "$ref") else {
+        return;
+    };
     let wrapped = Node::new(Kind::Map(vec![("$ref".into(), reference.clone())]), reference.origin);
     match schema.get_mut("allOf").map(|a| &mut a.kind) {
         Some(Kind::Seq(list)) => list.insert(0, wrapped),
@@ -697,9 +728,9 @@ fn is_null_schema(node: &Node) -> bool {
         _ => false,
     };
     node.get("type").is_some_and(null_type)
-        && entries
-            .iter()
-            .all(|(k, _)| k == "type" || k.starts_with("x-") || matches!(k.as_str(), "description" | "title" | "$comment"))
+        && entries.iter().all(|(k, _)| {
+            k == "type" || k.starts_with("x-") || matches!(k.as_str(), "description" | "title" | "$comment")
+        })
 }
 
 fn number(node: &Node) -> Option<f64> {
@@ -716,7 +747,9 @@ fn skipped(key: &str) -> bool {
 }
 
 fn remove(node: &mut Node, key: &str) -> Option<Node> {
-    let Kind::Map(entries) = &mut node.kind else { return None };
+    let Kind::Map(entries) = &mut node.kind else {
+        return None;
+    };
     let index = entries.iter().position(|(k, _)| k == key)?;
     Some(entries.remove(index).1)
 }
@@ -785,7 +818,10 @@ mod tests {
         assert_eq!(schema("type: [integer]").unwrap(), json!({"type": "integer"}));
         let nested = schema("type: object\nproperties:\n  a: {type: ['null', number]}\n  b: {type: array, items: {type: [string, 'null']}}").unwrap();
         assert_eq!(nested["properties"]["a"], json!({"type": "number", "nullable": true}));
-        assert_eq!(nested["properties"]["b"]["items"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            nested["properties"]["b"]["items"],
+            json!({"type": "string", "nullable": true})
+        );
     }
 
     #[test]
@@ -806,7 +842,10 @@ mod tests {
 
     #[test]
     fn const_becomes_a_one_value_enum_with_its_type() {
-        assert_eq!(schema("const: usd").unwrap(), json!({"enum": ["usd"], "type": "string"}));
+        assert_eq!(
+            schema("const: usd").unwrap(),
+            json!({"enum": ["usd"], "type": "string"})
+        );
         assert_eq!(
             schema("type: integer\nconst: 2").unwrap(),
             json!({"enum": [2], "type": "integer"})
@@ -832,7 +871,10 @@ mod tests {
 
     #[test]
     fn schema_examples_become_example() {
-        assert_eq!(schema("type: string\nexamples: [a]").unwrap(), json!({"type": "string", "example": "a"}));
+        assert_eq!(
+            schema("type: string\nexamples: [a]").unwrap(),
+            json!({"type": "string", "example": "a"})
+        );
         assert_eq!(
             schema("type: string\nexamples: [a, b]").unwrap(),
             json!({"type": "string", "example": "a", "x-examples": ["a", "b"]})
@@ -877,7 +919,10 @@ mod tests {
             schema("type: array\nunevaluatedItems: {type: string}").unwrap(),
             json!({"type": "array", "items": {"type": "string"}})
         );
-        assert_eq!(schema("type: object\nunevaluatedProperties: true").unwrap(), json!({"type": "object"}));
+        assert_eq!(
+            schema("type: object\nunevaluatedProperties: true").unwrap(),
+            json!({"type": "object"})
+        );
     }
 
     #[test]
@@ -925,24 +970,57 @@ components:
     #[test]
     fn what_has_no_3_0_form_is_an_error_at_its_line() {
         let cases = [
-            ("type: array\nprefixItems: [{type: string}]", "openapi.yaml:8:20 (at #/components/schemas/S/prefixItems): a tuple (`prefixItems`) has no OpenAPI 3.0 form"),
-            ("type: object\ndependentRequired: {a: [b]}", "(at #/components/schemas/S/dependentRequired): `dependentRequired` has no OpenAPI 3.0 form"),
-            ("allOf: [{type: object}]\nunevaluatedProperties: false", "(at #/components/schemas/S/unevaluatedProperties): `unevaluatedProperties` beside `allOf`"),
-            ("type: [string, integer]", "`type: [string, integer]` allows several types"),
+            (
+                "type: array\nprefixItems: [{type: string}]",
+                "openapi.yaml:8:20 (at #/components/schemas/S/prefixItems): a tuple (`prefixItems`) has no OpenAPI 3.0 form",
+            ),
+            (
+                "type: object\ndependentRequired: {a: [b]}",
+                "(at #/components/schemas/S/dependentRequired): `dependentRequired` has no OpenAPI 3.0 form",
+            ),
+            (
+                "allOf: [{type: object}]\nunevaluatedProperties: false",
+                "(at #/components/schemas/S/unevaluatedProperties): `unevaluatedProperties` beside `allOf`",
+            ),
+            (
+                "type: [string, integer]",
+                "`type: [string, integer]` allows several types",
+            ),
             ("type: 'null'", "a schema that only allows null"),
-            ("type: string\nnullable: true", "`nullable` is not an OpenAPI 3.1 keyword"),
-            ("type: integer\nminimum: 1\nexclusiveMinimum: true", "`exclusiveMinimum` is a number in OpenAPI 3.1"),
+            (
+                "type: string\nnullable: true",
+                "`nullable` is not an OpenAPI 3.1 keyword",
+            ),
+            (
+                "type: integer\nminimum: 1\nexclusiveMinimum: true",
+                "`exclusiveMinimum` is a number in OpenAPI 3.1",
+            ),
             ("const: a\nenum: [a, b]", "`const` beside `enum`"),
-            ("$schema: https://json-schema.org/draft-07/schema", "names a dialect the generator does not read"),
-            ("type: string\ncontentEncoding: base64url", "`contentEncoding: base64url` has no OpenAPI 3.0 form"),
-            ("type: object\nproperties:\n  gone: false", "(at #/components/schemas/S/properties/gone): the schema `false`"),
+            (
+                "$schema: https://json-schema.org/draft-07/schema",
+                "names a dialect the generator does not read",
+            ),
+            (
+                "type: string\ncontentEncoding: base64url",
+                "`contentEncoding: base64url` has no OpenAPI 3.0 form",
+            ),
+            (
+                "type: object\nproperties:\n  gone: false",
+                "(at #/components/schemas/S/properties/gone): the schema `false`",
+            ),
             ("$defs: {A: {type: string}}", "`$defs` has no OpenAPI 3.0 form"),
-            ("if: {type: string}\nthen: {minLength: 1}", "(at #/components/schemas/S/if): a conditional schema"),
+            (
+                "if: {type: string}\nthen: {minLength: 1}",
+                "(at #/components/schemas/S/if): a conditional schema",
+            ),
         ];
         for (yaml, expected) in cases {
             let error = schema(yaml).expect_err(yaml);
             assert!(error.starts_with("error: t/openapi.yaml:"), "{yaml}: {error}");
-            assert!(error.contains(expected), "{yaml}:\n{error}\ndoes not contain: {expected}");
+            assert!(
+                error.contains(expected),
+                "{yaml}:\n{error}\ndoes not contain: {expected}"
+            );
             assert!(error.contains("\n  help: "), "{yaml}: no help line in {error}");
         }
     }

@@ -44,9 +44,10 @@ pub fn validate(spec: &BundledSpec, document: &Value) -> Result<(), Diagnostics>
         // A 3.1 document is checked in its lowered 3.0 form: a key that form lacks is one the
         // generator does not read, whatever 3.1 allows.
         for finding in &mut findings {
-            finding.message = finding
-                .message
-                .replace("is not a key OpenAPI 3.0 allows in", "is not a key the generator reads in");
+            finding.message = finding.message.replace(
+                "is not a key OpenAPI 3.0 allows in",
+                "is not a key the generator reads in",
+            );
         }
     }
     findings.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.message.cmp(&b.message)));

@@ -729,6 +729,11 @@ fn rust_type(
             ),
             _ => "::serde_json::Map<::std::string::String, ::serde_json::Value>".into(),
         },
+        // `allOf: [{$ref: X}]` beside `nullable: true`: OpenAPI 3.0's nullable reference (and
+        // what a 3.1 `anyOf: [{$ref: X}, {type: 'null'}]` is lowered to) is the type of `X`.
+        SchemaKind::AllOf { all_of } if all_of.len() == 1 && matches!(all_of[0], ReferenceOr::Reference { .. }) => {
+            rust_type(&boxed(&all_of[0]), components, open_enums)?
+        }
         _ => return Err("an inline object, composition or untyped schema".into()),
     })
 }
