@@ -70,6 +70,10 @@ enum Command {
         /// Folder to write `<api>.json` into, relative to the repository root.
         #[arg(long, default_value = crate::bundle_cmd::DEFAULT_OUT)]
         out: std::path::PathBuf,
+        /// Folder of API folders to bundle, relative to the repository root (CI also bundles
+        /// the generator's fixtures this way).
+        #[arg(long, default_value = "specs")]
+        specs: std::path::PathBuf,
     },
 }
 
@@ -140,8 +144,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Diff { base, fail_on } => diff(&root, &base, fail_on),
-        Command::Bundle { out } => {
-            match crate::bundle_cmd::run(&root, &root.join(out), &mut std::io::stdout().lock()) {
+        Command::Bundle { out, specs } => {
+            let (specs, out) = (root.join(specs), root.join(out));
+            match crate::bundle_cmd::run(&root, &specs, &out, &mut std::io::stdout().lock()) {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(error) => {
                     eprintln!("{error}");

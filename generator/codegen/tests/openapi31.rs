@@ -170,3 +170,55 @@ fn each_api_rewritten_in_openapi_3_1_generates_byte_identical_crates() {
         }
     }
 }
+
+/// A 3.1 folder dropped under `specs/` is generated like any other (`fixtures_compile` builds it),
+/// and `codegen` names what it left out, at its line, under the API's line.
+#[test]
+fn a_3_1_folder_under_specs_generates_and_names_what_it_leaves_out() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi-3-1");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().join("specs/budget-alerts");
+    copy(&fixture, &dir);
+    let mut out = Vec::new();
+    codegen::run(scratch.path(), false, &mut out).unwrap_or_else(|e| panic!("{e}"));
+    let out = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0]
+            .starts_with("budget-alerts    → crates/budget-alerts-client and crates/budget-alerts-cli: 3 operations,"),
+        "{out}"
+    );
+    assert_eq!(
+        lines[1..3],
+        [
+            "  note: specs/budget-alerts/openapi.yaml:23:9 (at #/webhooks/budgetExceeded): webhook `budgetExceeded` is not generated: a client sends requests and does not receive webhooks",
+            "  note: specs/budget-alerts/openapi.yaml:93:11 (at #/components/pathItems/Archive): path item `Archive` is not generated: no path refers to it",
+        ]
+    );
+    let readme = fs::read_to_string(scratch.path().join("crates/budget-alerts-client/README.md")).unwrap();
+    assert!(readme.contains(
+        "## Not generated\n\n- `specs/budget-alerts/openapi.yaml:23`: webhook `budgetExceeded` is not generated"
+    ));
+    let client = fs::read_to_string(scratch.path().join("crates/budget-alerts-client/src/client.rs")).unwrap();
+    assert!(
+        client.contains("pub fn list_alerts("),
+        "the path item from its own file is generated"
+    );
+    assert!(
+        client.contains("pub fn update_budget("),
+        "the path item component is generated"
+    );
+    assert!(!client.contains("archive_budget"), "the unused path item is not");
+}
+
+fn copy(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

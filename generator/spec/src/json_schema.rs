@@ -2,7 +2,8 @@
 //! spec with an ordinary JSON Schema validator.
 //!
 //! The differences handled: `nullable: true` becomes a `"null"` type (or an `anyOf` with null
-//! around a `$ref`/composition), and `#/components/schemas/X` references become `#/$defs/X`.
+//! around a `$ref`/composition), boolean exclusive bounds become numeric ones, and
+//! `#/components/schemas/X` references become `#/$defs/X`.
 
 use serde_json::{Map, Value, json};
 
@@ -68,6 +69,23 @@ pub fn convert(schema: &Value) -> Value {
         };
         out.insert(key.clone(), converted);
     }
+    // 3.0's `minimum: n, exclusiveMinimum: true` is JSON Schema's `exclusiveMinimum: n`.
+    for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        match out.get(exclusive) {
+            Some(Value::Bool(true)) => match out.remove(inclusive) {
+                Some(bound) => {
+                    out.insert(exclusive.into(), bound);
+                }
+                None => {
+                    out.remove(exclusive);
+                }
+            },
+            Some(Value::Bool(false)) => {
+                out.remove(exclusive);
+            }
+            _ => {}
+        }
+    }
     if object.get("nullable").and_then(Value::as_bool) == Some(true) {
         return make_nullable(out);
     }
@@ -106,6 +124,16 @@ mod tests {
         assert_eq!(
             convert(&json!({"$ref": "#/components/schemas/X", "nullable": true})),
             json!({"anyOf": [{"$ref": "#/$defs/X"}, {"type": "null"}]})
+        );
+    }
+
+    #[test]
+    fn boolean_exclusive_bounds_become_numeric_ones() {
+        assert_eq!(
+            convert(
+                &json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 9, "exclusiveMaximum": false})
+            ),
+            json!({"type": "integer", "exclusiveMinimum": 0, "maximum": 9})
         );
     }
 

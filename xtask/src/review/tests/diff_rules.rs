@@ -392,3 +392,38 @@ fn every_rule_classifies_its_change() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(CASES.len() >= 30, "{} cases", CASES.len());
 }
+
+/// `text` as the generator reads it: a 3.1 document lowered to the 3.0 form.
+fn lowered(text: &str) -> serde_json::Value {
+    let mut files = crate::spec::SourceFiles::new(std::path::PathBuf::new());
+    let id = files.add(std::path::PathBuf::from("openapi.yaml"));
+    let mut node = crate::spec::yaml::parse(text.as_bytes(), id).unwrap_or_else(|e| panic!("{e:?}"));
+    crate::spec::openapi31::lower(&mut node, &files).unwrap_or_else(|d| panic!("{d}"));
+    node.to_json()
+}
+
+/// A spec moved to OpenAPI 3.1 is no change to its users; a change written in 3.1 is classified
+/// as the same change written in 3.0.
+#[test]
+fn a_spec_moved_to_3_1_is_no_change_and_its_edits_are_classified_alike() {
+    let in_3_1 = BASE
+        .replace(
+            "openapi: 3.0.3",
+            "openapi: 3.1.0\njsonSchemaDialect: https://spec.openapis.org/oas/3.1/dialect/base",
+        )
+        .replace("size: {type: number}", "size: {type: number, examples: [2.5]}");
+    let before = parse(BASE);
+    assert_eq!(show(&diff::diff(&before, &lowered(&in_3_1))), Vec::<String>::new());
+
+    let nullable_3_1 = in_3_1.replacen("name: {type: string}", "name: {type: [string, 'null']}", 1);
+    let nullable_3_0 = BASE.replacen("name: {type: string}", "name: {type: string, nullable: true}", 1);
+    let got = show(&diff::diff(&before, &lowered(&nullable_3_1)));
+    assert_eq!(got, show(&diff::diff(&before, &parse(&nullable_3_0))));
+    assert_eq!(
+        got,
+        [
+            "breaking response-property-became-nullable GET: response 200: name: now nullable",
+            "breaking response-property-became-nullable PATCH: response 200: name: now nullable",
+        ]
+    );
+}

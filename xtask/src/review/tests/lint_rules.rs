@@ -186,3 +186,67 @@ fn the_readme_lists_every_rule() {
         );
     }
 }
+
+/// A 3.1 spec is linted in its lowered form, each finding at the line the author wrote; what the
+/// client leaves out (a webhook) is a `not-generated` warning.
+const BROKEN_3_1: &str = r#"openapi: 3.1.0
+info: {title: Broken, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+security: [{bearer: []}]
+paths:
+  /things/{id}:
+    get:
+      operationId: get_thing
+      summary: Get a thing.
+      externalDocs: {url: 'https://example.com/docs'}
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Thing'}
+              example: {count: 0, label: null}
+        '404': {description: Missing}
+webhooks:
+  thingChanged:
+    post:
+      responses: {'204': {description: Received.}}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer}
+  schemas:
+    Thing:
+      type: object
+      properties:
+        count: {type: integer, exclusiveMinimum: 0}
+        label:
+          type: [string, 'null']
+          description: See http://example.com/labels.
+"#;
+
+#[test]
+fn a_3_1_spec_is_linted_at_its_own_lines() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("specs/broken");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("openapi.yaml"), BROKEN_3_1).unwrap();
+    let api = ApiDir {
+        name: "broken".into(),
+        dir,
+    };
+    let findings: Vec<String> = lint::lint_api(&api, root.path())
+        .iter()
+        .map(|f| f.to_string().lines().next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "error[description-bare-url]: specs/broken/openapi.yaml:35:24 (at #/components/schemas/Thing/properties/label/description): the text has a bare URL, http://example.com/labels",
+            "error[example-valid]: specs/broken/openapi.yaml:19:24 (at #/paths/~1things~1{id}/get/responses/200/content/application~1json/example): the example does not match its schema: 0 is less than or equal to the minimum of 0 (at /count)",
+            "error[source-facts]: specs/broken/facts.yaml: the API has no facts record",
+            "warning[not-generated]: specs/broken/openapi.yaml:23:9 (at #/webhooks/thingChanged): webhook `thingChanged` is not generated: a client sends requests and does not receive webhooks",
+        ]
+    );
+}
