@@ -9,7 +9,8 @@ use proptest::test_runner::Config;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Every file of every API under `specs/`, as (path relative to `specs/`, bytes).
+/// Every file of every API under `specs/`, and of the OpenAPI 3.1 fixture (as `specs/openapi-3-1/`,
+/// so the lowering stage is mutated too), as (path relative to `specs/`, bytes).
 fn real_specs() -> Vec<(PathBuf, Vec<u8>)> {
     fn walk(dir: &Path, base: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         let mut entries: Vec<_> = fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
@@ -27,6 +28,8 @@ fn real_specs() -> Vec<(PathBuf, Vec<u8>)> {
         .join("specs");
     let mut out = Vec::new();
     walk(&specs, &specs, &mut out);
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    walk(&fixtures.join("openapi-3-1"), &fixtures, &mut out);
     out
 }
 
@@ -164,7 +167,7 @@ proptest! {
     fn loading_mutated_specs_never_panics(mutations in prop::collection::vec((any::<usize>(), mutation()), 1..4)) {
         let files = real_specs();
         let root = scratch(&files, &mutations);
-        for api in ["cloudhealth", "partner-center", "respan"] {
+        for api in ["cloudhealth", "partner-center", "respan", "openapi-3-1"] {
             let dir = ApiDir { name: api.to_string(), dir: root.path().join("specs").join(api) };
             if let Err(diagnostics) = spec::load(&dir, root.path()) {
                 let message = diagnostics.to_string();

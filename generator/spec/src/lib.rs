@@ -1,5 +1,6 @@
 //! Reading specs: discover API folders, load their YAML files, bundle them into one document each,
-//! check what the generator cannot take, and check them against their facts records. Every problem
+//! lower an OpenAPI 3.1 document to the 3.0 form ([`openapi31`]), check what the generator cannot
+//! take, and check them against their facts records. Every problem
 //! is a [`diagnostic::Diagnostic`] naming the file, line, column and JSON pointer.
 
 pub mod bundle;

@@ -186,6 +186,18 @@ impl Lowering<'_> {
                     );
                     continue;
                 };
+                if found.get("$ref").is_some() {
+                    self.error(
+                        found.origin,
+                        &format!(
+                            "/components/pathItems/{}",
+                            escape_pointer_token(name.as_deref().unwrap_or_default())
+                        ),
+                        "a path item component that is itself a `$ref`",
+                        "write the operations in the component, or refer the path to the file directly",
+                    );
+                    continue;
+                }
                 let mut inlined = found.clone();
                 for (key, value) in item.as_map().unwrap_or_default() {
                     if key == "$ref" {
@@ -958,6 +970,12 @@ components:
         assert_eq!(doc["paths"]["/a"]["get"]["operationId"], "get_a");
         assert_eq!(doc["paths"]["/a"]["description"], "Overridden.");
         assert_eq!(doc["components"], json!({}));
+        let chained = yaml.replace("A: {get:", "A: {$ref: '#/components/pathItems/Unused'}\n    B: {get:");
+        assert!(
+            lowered(&chained)
+                .unwrap_err()
+                .contains("a path item component that is itself a `$ref`")
+        );
         assert_eq!(
             notes,
             [
