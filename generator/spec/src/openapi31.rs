@@ -40,6 +40,7 @@
 use super::SourceFiles;
 use super::node::{Kind, Node, Origin};
 use crate::diagnostic::{Diagnostic, Diagnostics, escape_pointer_token};
+use std::cmp::Ordering;
 
 /// The version the lowered document declares: the one the checks and the OpenAPI 3.0 schema expect.
 pub const LOWERED_VERSION: &str = "3.0.3";
@@ -688,8 +689,6 @@ impl Lowering<'_> {
         }
     }
 }
-
-use std::cmp::Ordering;
 
 /// `exclusiveMinimum: n` → `minimum: n`, `exclusiveMinimum: true`, unless an inclusive bound that
 /// is stricter (`stricter` than `n`) is also given, which then stands alone.

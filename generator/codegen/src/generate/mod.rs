@@ -396,7 +396,13 @@ fn crate_info(
         );
     }
     problems.into_result()?;
-    let description = text("description").unwrap_or_else(|| format!("Typed async client for {}.", openapi.info.title));
+    // Without `x-rust-crate.description`, the title, and the 3.1 `info.summary` when there is one
+    // (which lowering keeps as `x-summary`).
+    let summary = openapi.info.extensions.get("x-summary").and_then(|s| s.as_str());
+    let description = text("description").unwrap_or_else(|| match summary {
+        Some(summary) => format!("Typed async client for {}: {summary}", openapi.info.title),
+        None => format!("Typed async client for {}.", openapi.info.title),
+    });
     let servers = openapi
         .servers
         .iter()
