@@ -252,8 +252,11 @@ impl Lowering<'_> {
                     );
                 }
                 let in_components = pointer == "/components";
+                // The keys of `paths` and of a `components` section are names, never data keys.
+                let names =
+                    pointer == "/paths" || (pointer.starts_with("/components/") && pointer.matches('/').count() == 2);
                 for (key, value) in entries.iter_mut() {
-                    if skipped(key) {
+                    if !names && data(key) {
                         continue;
                     }
                     let len = push(pointer, key);
@@ -752,9 +755,10 @@ fn number(node: &Node) -> Option<f64> {
     }
 }
 
-/// Keys whose values are data or extensions, never schemas or references to lower.
-fn skipped(key: &str) -> bool {
-    key.starts_with("x-") || matches!(key, "example" | "examples" | "default" | "enum" | "const")
+/// Keys whose values are data or extensions, never schemas or references to lower: examples
+/// (`example`, an Example object's `value`), defaults, enum values and `x-` extensions.
+fn data(key: &str) -> bool {
+    key.starts_with("x-") || matches!(key, "example" | "value" | "default" | "enum" | "const")
 }
 
 fn remove(node: &mut Node, key: &str) -> Option<Node> {
@@ -981,6 +985,28 @@ components:
                 "note: t/openapi.yaml:7:19 (at #/webhooks/budgetExceeded): webhook `budgetExceeded` is not generated: a client sends requests and does not receive webhooks",
                 "note: t/openapi.yaml:11:13 (at #/components/pathItems/Unused): path item `Unused` is not generated: no path refers to it",
             ]
+        );
+    }
+
+    #[test]
+    fn components_are_lowered_whatever_their_names_and_example_values_are_left_alone() {
+        let yaml = "openapi: 3.1.0
+info: {title: T, version: '1'}
+paths: {}
+components:
+  parameters:
+    example: {name: e, in: query, schema: {type: [string, 'null']}}
+  examples:
+    default: {value: {$ref: kept, description: data, type: [string, 'null']}}
+";
+        let (doc, _) = lowered(yaml).unwrap();
+        assert_eq!(
+            doc["components"]["parameters"]["example"]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            doc["components"]["examples"]["default"]["value"],
+            json!({"$ref": "kept", "description": "data", "type": ["string", "null"]})
         );
     }
 
