@@ -135,6 +135,7 @@ impl Lowering<'_> {
             }
         }
         if let Some(webhooks) = remove(document, "webhooks") {
+            self.must_be_map(&webhooks, "/webhooks", "`webhooks`");
             for (name, item) in webhooks.as_map().unwrap_or_default() {
                 self.note(
                     item.origin,
@@ -145,6 +146,18 @@ impl Lowering<'_> {
         }
         self.path_item_components(document);
         self.walk(document, &mut String::new());
+    }
+
+    /// A section the stage removes is checked here, since the OpenAPI 3.0 schema never sees it.
+    fn must_be_map(&mut self, node: &Node, pointer: &str, what: &str) {
+        if node.as_map().is_none() {
+            self.error(
+                node.origin,
+                pointer,
+                format!("{what} must map names to path items, not be {}", node.kind_name()),
+                "write each path item under its name",
+            );
+        }
     }
 
     /// Checks a dialect URI (`jsonSchemaDialect`, `$schema`); the node is removed by the caller.
@@ -167,6 +180,9 @@ impl Lowering<'_> {
     /// has no such components), then removes them, with a note for each one no path used.
     fn path_item_components(&mut self, document: &mut Node) {
         let components = document.get_mut("components").and_then(|c| remove(c, "pathItems"));
+        if let Some(components) = &components {
+            self.must_be_map(components, "/components/pathItems", "`components/pathItems`");
+        }
         let mut used = std::collections::BTreeSet::new();
         if let Some(Kind::Map(paths)) = document.get_mut("paths").map(|p| &mut p.kind) {
             for (path, item) in paths.iter_mut() {
@@ -973,6 +989,15 @@ components:
         assert_eq!(doc["paths"]["/a"]["get"]["operationId"], "get_a");
         assert_eq!(doc["paths"]["/a"]["description"], "Overridden.");
         assert_eq!(doc["components"], json!({}));
+        let not_a_map = yaml.replace(
+            "webhooks:\n  budgetExceeded:",
+            "webhooks: []\nx-old:\n  budgetExceeded:",
+        );
+        assert!(
+            lowered(&not_a_map)
+                .unwrap_err()
+                .contains("(at #/webhooks): `webhooks` must map names to path items, not be a list")
+        );
         let chained = yaml.replace("A: {get:", "A: {$ref: '#/components/pathItems/Unused'}\n    B: {get:");
         assert!(
             lowered(&chained)
