@@ -8,6 +8,11 @@
 //! - any other `$ref` (a whole file, e.g. one operation) is replaced by the content it points to.
 //!
 //! A `$ref` may not leave the API folder, and inlining may not loop.
+//!
+//! In an OpenAPI 3.1 spec, the keywords beside a `$ref` mean something (3.0 ignores them): beside a
+//! component reference they are kept for the lowering stage; beside an inlined reference a
+//! `summary`, `description` or `x-` extension is laid over the inlined node, and anything else is
+//! an error.
 
 use super::node::{FileId, Kind, Node};
 use super::{ApiDir, BundledSpec, ROOT_FILE, SourceFiles, yaml};
@@ -270,7 +275,7 @@ impl Bundler {
         let mut bundled = self.resolve(target_node, target_file, pointer.clone());
         self.inlining.pop();
         for (key, value) in self.siblings(node, file, &pointer) {
-            if !matches!(key.as_str(), "summary" | "description") {
+            if !(matches!(key.as_str(), "summary" | "description") || key.starts_with("x-")) {
                 self.error(
                     &value,
                     &format!("{pointer}/{}", escape(&key)),
