@@ -6,6 +6,8 @@
 //! and `const` for a one-value enum. Both versions are generated into memory, and every file of the
 //! client crate and of the tool, the API-surface summary and the counts must be byte-identical.
 
+mod support;
+
 use finops_codegen::codegen;
 use finops_spec::{self as spec, ApiDir};
 use serde_json::{Value, json};
@@ -178,7 +180,7 @@ fn a_3_1_folder_under_specs_generates_and_names_what_it_leaves_out() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi-3-1");
     let scratch = tempfile::tempdir().unwrap();
     let dir = scratch.path().join("specs/budget-alerts");
-    copy(&fixture, &dir);
+    support::copy_spec_folder(&fixture, &dir);
     let mut out = Vec::new();
     codegen::run(scratch.path(), false, &mut out).unwrap_or_else(|e| panic!("{e}"));
     let out = String::from_utf8(out).unwrap();
@@ -209,16 +211,4 @@ fn a_3_1_folder_under_specs_generates_and_names_what_it_leaves_out() {
         "the path item component is generated"
     );
     assert!(!api.contains("archive_budget"), "the unused path item is not");
-}
-
-fn copy(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

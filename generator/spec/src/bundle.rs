@@ -284,12 +284,7 @@ impl Bundler {
                 );
                 continue;
             }
-            if let Kind::Map(entries) = &mut bundled.kind {
-                match entries.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, existing)) => *existing = value,
-                    None => entries.push((key, value)),
-                }
-            }
+            bundled.set(&key, value);
         }
         bundled
     }

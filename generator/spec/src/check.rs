@@ -5,6 +5,7 @@
 
 use super::BundledSpec;
 use super::node::{Kind, Node};
+use super::{push_index, push_key};
 use crate::diagnostic::{Diagnostics, escape_pointer_token};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -468,16 +469,8 @@ fn default_problem(schema: &Node, default: &Node) -> Option<String> {
             listed.join(", ")
         ));
     }
-    let number = match default.kind {
-        Kind::Int(i) => Some(i as f64),
-        Kind::Float(f) => Some(f),
-        _ => None,
-    };
-    let bound = |key: &str| match schema.get(key).map(|n| &n.kind) {
-        Some(Kind::Int(i)) => Some(*i as f64),
-        Some(Kind::Float(f)) => Some(*f),
-        _ => None,
-    };
+    let number = default.as_f64();
+    let bound = |key: &str| schema.get(key).and_then(Node::as_f64);
     if let Some(n) = number {
         if bound("minimum").is_some_and(|min| n < min) {
             return Some(format!("{} is below the schema's minimum", shown()));
@@ -494,24 +487,4 @@ pub fn template_params(path: &str) -> Vec<String> {
         .skip(1)
         .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
         .collect()
-}
-
-/// Appends `/key` (escaped) to `pointer`; returns the length to cut back to.
-fn push_key(pointer: &mut String, key: &str) -> usize {
-    let len = pointer.len();
-    pointer.push('/');
-    if key.contains(['~', '/']) {
-        pointer.push_str(&escape_pointer_token(key));
-    } else {
-        pointer.push_str(key);
-    }
-    len
-}
-
-/// Appends `/index` to `pointer`; returns the length to cut back to.
-fn push_index(pointer: &mut String, index: usize) -> usize {
-    use std::fmt::Write;
-    let len = pointer.len();
-    let _ = write!(pointer, "/{index}");
-    len
 }

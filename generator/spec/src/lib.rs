@@ -185,6 +185,27 @@ pub fn pointer_of<'a>(tokens: impl IntoIterator<Item = &'a str>) -> String {
         .collect()
 }
 
+/// Appends `/key` (escaped) to `pointer`, one buffer extended and cut back along a walk; returns
+/// the length to cut back to.
+pub(crate) fn push_key(pointer: &mut String, key: &str) -> usize {
+    let len = pointer.len();
+    pointer.push('/');
+    if key.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer_token(key));
+    } else {
+        pointer.push_str(key);
+    }
+    len
+}
+
+/// Appends `/index` to `pointer`; returns the length to cut back to.
+pub(crate) fn push_index(pointer: &mut String, index: usize) -> usize {
+    use std::fmt::Write;
+    let len = pointer.len();
+    let _ = write!(pointer, "/{index}");
+    len
+}
+
 /// Loads and bundles one API folder, then lowers a 3.1 document to the 3.0 form
 /// ([`openapi31`]). The result is not checked yet.
 pub fn read(api: &ApiDir, display_root: &Path) -> Result<BundledSpec, Diagnostics> {

@@ -74,6 +74,33 @@ impl Node {
         }
     }
 
+    /// Removes `key` from a map node, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<Node> {
+        let Kind::Map(entries) = &mut self.kind else {
+            return None;
+        };
+        let index = entries.iter().position(|(k, _)| k == key)?;
+        Some(entries.remove(index).1)
+    }
+
+    /// Sets `key` of a map node to `value`, in place when the key exists (nothing for other kinds).
+    pub fn set(&mut self, key: &str, value: Node) {
+        let Kind::Map(entries) = &mut self.kind else { return };
+        match entries.iter_mut().find(|(k, _)| k == key) {
+            Some((_, existing)) => *existing = value,
+            None => entries.push((key.to_string(), value)),
+        }
+    }
+
+    /// The node's value when it is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self.kind {
+            Kind::Int(i) => Some(i as f64),
+            Kind::Float(f) => Some(f),
+            _ => None,
+        }
+    }
+
     /// True when the node is the boolean `true`.
     pub fn is_true(&self) -> bool {
         matches!(self.kind, Kind::Bool(true))

@@ -39,6 +39,7 @@
 
 use super::SourceFiles;
 use super::node::{Kind, Node, Origin};
+use super::{push_index, push_key};
 use crate::diagnostic::{Diagnostic, Diagnostics, escape_pointer_token};
 use std::cmp::Ordering;
 
@@ -108,18 +109,14 @@ impl Lowering<'_> {
 
     fn document(&mut self, document: &mut Node) {
         let origin = document.get("openapi").map_or(document.origin, |v| v.origin);
-        set(
-            document,
-            "openapi",
-            Node::new(Kind::String(LOWERED_VERSION.into()), origin),
-        );
-        if let Some(dialect) = remove(document, "jsonSchemaDialect") {
+        document.set("openapi", Node::new(Kind::String(LOWERED_VERSION.into()), origin));
+        if let Some(dialect) = document.remove("jsonSchemaDialect") {
             self.dialect(&dialect, "/jsonSchemaDialect", "jsonSchemaDialect");
         }
         if let Some(info) = document.get_mut("info") {
             rename(info, "summary", "x-summary");
             if let Some(license) = info.get_mut("license")
-                && let Some(identifier) = remove(license, "identifier")
+                && let Some(identifier) = license.remove("identifier")
             {
                 if license.get("url").is_some() {
                     self.error(
@@ -130,11 +127,11 @@ impl Lowering<'_> {
                     );
                 } else if let Some(id) = identifier.as_str() {
                     let url = format!("https://spdx.org/licenses/{id}.html");
-                    set(license, "url", Node::new(Kind::String(url), identifier.origin));
+                    license.set("url", Node::new(Kind::String(url), identifier.origin));
                 }
             }
         }
-        if let Some(webhooks) = remove(document, "webhooks") {
+        if let Some(webhooks) = document.remove("webhooks") {
             self.must_be_map(&webhooks, "/webhooks", "`webhooks`");
             for (name, item) in webhooks.as_map().unwrap_or_default() {
                 self.note(
@@ -179,7 +176,7 @@ impl Lowering<'_> {
     /// Inlines every path item that is a `$ref` to `#/components/pathItems/<name>` (OpenAPI 3.0
     /// has no such components), then removes them, with a note for each one no path used.
     fn path_item_components(&mut self, document: &mut Node) {
-        let components = document.get_mut("components").and_then(|c| remove(c, "pathItems"));
+        let components = document.get_mut("components").and_then(|c| c.remove("pathItems"));
         if let Some(components) = &components {
             self.must_be_map(components, "/components/pathItems", "`components/pathItems`");
         }
@@ -221,7 +218,7 @@ impl Lowering<'_> {
                         continue;
                     }
                     if matches!(key.as_str(), "summary" | "description") {
-                        set(&mut inlined, key, value.clone());
+                        inlined.set(key, value.clone());
                     } else {
                         self.error(
                             value.origin,
@@ -275,7 +272,7 @@ impl Lowering<'_> {
                     if !names && data(key) {
                         continue;
                     }
-                    let len = push(pointer, key);
+                    let len = push_key(pointer, key);
                     if key == "schema" {
                         self.schema(value, pointer);
                     } else if in_components && key == "schemas" {
@@ -288,7 +285,7 @@ impl Lowering<'_> {
             }
             Kind::Seq(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    let len = push(pointer, &i.to_string());
+                    let len = push_index(pointer, i);
                     self.walk(item, pointer);
                     pointer.truncate(len);
                 }
@@ -300,7 +297,7 @@ impl Lowering<'_> {
     fn schema_map(&mut self, map: &mut Node, pointer: &mut String) {
         if let Kind::Map(entries) = &mut map.kind {
             for (name, schema) in entries.iter_mut() {
-                let len = push(pointer, name);
+                let len = push_key(pointer, name);
                 self.schema(schema, pointer);
                 pointer.truncate(len);
             }
@@ -310,7 +307,7 @@ impl Lowering<'_> {
     fn schema_list(&mut self, list: &mut Node, pointer: &mut String) {
         if let Kind::Seq(items) = &mut list.kind {
             for (i, schema) in items.iter_mut().enumerate() {
-                let len = push(pointer, &i.to_string());
+                let len = push_index(pointer, i);
                 self.schema(schema, pointer);
                 pointer.truncate(len);
             }
@@ -337,8 +334,8 @@ impl Lowering<'_> {
             // Anything else is not a schema; the OpenAPI 3.0 schema check reports it.
             _ => return,
         }
-        remove(schema, "$comment");
-        if let Some(dialect) = remove(schema, "$schema") {
+        schema.remove("$comment");
+        if let Some(dialect) = schema.remove("$schema") {
             self.dialect(&dialect, &format!("{pointer}/$schema"), "$schema");
         }
         self.refused(schema, pointer);
@@ -468,21 +465,21 @@ impl Lowering<'_> {
             let clashes = |schema: &Node| branch_keys.iter().any(|k| schema.get(k).is_some() && k != key);
             if rest.len() == 1 && rest[0].get("$ref").is_none() && !clashes(schema) {
                 // `anyOf: [{type: string}, {type: 'null'}]` is `{type: string, nullable: true}`.
-                remove(schema, key);
+                schema.remove(key);
                 if let Kind::Map(entries) = rest.remove(0).kind {
                     for (k, v) in entries {
-                        set(schema, &k, v);
+                        schema.set(&k, v);
                     }
                 }
             } else if rest.len() == 1 && schema.get("allOf").is_none() {
                 // `anyOf: [{$ref: X}, {type: 'null'}]` is 3.0's `allOf: [{$ref: X}], nullable: true`.
                 let origin = schema.get(key).map_or(null, |b| b.origin);
-                remove(schema, key);
-                set(schema, "allOf", Node::new(Kind::Seq(rest), origin));
+                schema.remove(key);
+                schema.set("allOf", Node::new(Kind::Seq(rest), origin));
             } else if let Some(list) = schema.get_mut(key) {
                 list.kind = Kind::Seq(rest);
             }
-            set(schema, "nullable", nullable);
+            schema.set("nullable", nullable);
         }
     }
 
@@ -527,9 +524,9 @@ impl Lowering<'_> {
             ),
             [single] => {
                 let single = Node::new(Kind::String(single.to_string()), origin);
-                set(schema, "type", single);
+                schema.set("type", single);
                 if null {
-                    set(schema, "nullable", Node::new(Kind::Bool(true), origin));
+                    schema.set("nullable", Node::new(Kind::Bool(true), origin));
                 }
             }
             several => self.error(
@@ -585,16 +582,16 @@ impl Lowering<'_> {
             }
         };
         let origin = value.origin;
-        let Some(value) = remove(schema, "const") else { return };
-        set(schema, "enum", Node::new(Kind::Seq(vec![value]), origin));
+        let Some(value) = schema.remove("const") else { return };
+        schema.set("enum", Node::new(Kind::Seq(vec![value]), origin));
         if schema.get("type").is_none() {
-            set(schema, "type", Node::new(Kind::String(ty.into()), origin));
+            schema.set("type", Node::new(Kind::String(ty.into()), origin));
         }
     }
 
     /// `examples: [a, b]` → `example: a`, and the list as `x-examples` when it says more.
     fn examples(&mut self, schema: &mut Node, pointer: &str) {
-        let Some(examples) = remove(schema, "examples") else {
+        let Some(examples) = schema.remove("examples") else {
             return;
         };
         let Some(list) = examples.as_seq() else {
@@ -612,17 +609,17 @@ impl Lowering<'_> {
         let Some(first) = list.first() else { return };
         let more = list.len() > 1 || schema.get("example").is_some();
         if schema.get("example").is_none() {
-            set(schema, "example", first.clone());
+            schema.set("example", first.clone());
         }
         if more {
-            set(schema, "x-examples", examples);
+            schema.set("x-examples", examples);
         }
     }
 
     /// `contentEncoding` and `contentMediaType` on strings.
     fn content(&mut self, schema: &mut Node, pointer: &str) {
         let format = schema.get("format").and_then(Node::as_str).map(str::to_string);
-        let encoded = match remove(schema, "contentEncoding") {
+        let encoded = match schema.remove("contentEncoding") {
             Some(encoding) if encoding.as_str() == Some("base64") => {
                 if format.as_deref().is_some_and(|f| f != "byte") {
                     self.error(
@@ -635,11 +632,7 @@ impl Lowering<'_> {
                         "remove `format`: base64 content is OpenAPI 3.0's `format: byte`",
                     );
                 }
-                set(
-                    schema,
-                    "format",
-                    Node::new(Kind::String("byte".into()), encoding.origin),
-                );
+                schema.set("format", Node::new(Kind::String("byte".into()), encoding.origin));
                 true
             }
             Some(encoding) => {
@@ -654,13 +647,13 @@ impl Lowering<'_> {
             }
             None => false,
         };
-        let Some(media) = remove(schema, "contentMediaType") else {
+        let Some(media) = schema.remove("contentMediaType") else {
             return;
         };
         if !encoded && media.as_str() == Some("application/octet-stream") && format.is_none() {
-            set(schema, "format", Node::new(Kind::String("binary".into()), media.origin));
+            schema.set("format", Node::new(Kind::String("binary".into()), media.origin));
         } else {
-            set(schema, "x-content-media-type", media);
+            schema.set("x-content-media-type", media);
         }
     }
 
@@ -675,7 +668,7 @@ impl Lowering<'_> {
         ] {
             let Some(value) = schema.get(key) else { continue };
             if value.is_true() {
-                remove(schema, key);
+                schema.remove(key);
             } else if let Some(composed) = composed {
                 self.error(
                     value.origin,
@@ -685,7 +678,7 @@ impl Lowering<'_> {
                 );
             } else if schema.get(covered_by).is_some() {
                 // Every property (item) is already evaluated, so the keyword adds nothing.
-                remove(schema, key);
+                schema.remove(key);
             } else {
                 rename(schema, key, plain);
             }
@@ -696,7 +689,7 @@ impl Lowering<'_> {
     fn children(&mut self, schema: &mut Node, pointer: &mut String) {
         let Kind::Map(entries) = &mut schema.kind else { return };
         for (key, value) in entries.iter_mut() {
-            let len = push(pointer, key);
+            let len = push_key(pointer, key);
             match key.as_str() {
                 "properties" => self.schema_map(value, pointer),
                 "allOf" | "anyOf" | "oneOf" => self.schema_list(value, pointer),
@@ -712,20 +705,20 @@ impl Lowering<'_> {
 /// `exclusiveMinimum: n` → `minimum: n`, `exclusiveMinimum: true`, unless an inclusive bound that
 /// is stricter (`stricter` than `n`) is also given, which then stands alone.
 fn exclusive_bound(schema: &mut Node, exclusive: &str, inclusive: &str, stricter: Ordering) {
-    let Some(bound) = schema.get(exclusive).filter(|b| number(b).is_some()).cloned() else {
+    let Some(bound) = schema.get(exclusive).filter(|b| b.as_f64().is_some()).cloned() else {
         return;
     };
     let inclusive_wins = schema
         .get(inclusive)
-        .and_then(number)
-        .zip(number(&bound))
+        .and_then(Node::as_f64)
+        .zip(bound.as_f64())
         .is_some_and(|(i, e)| i.partial_cmp(&e) == Some(stricter));
     if inclusive_wins {
-        remove(schema, exclusive);
+        schema.remove(exclusive);
     } else {
         let origin = bound.origin;
-        set(schema, inclusive, bound);
-        set(schema, exclusive, Node::new(Kind::Bool(true), origin));
+        schema.set(inclusive, bound);
+        schema.set(exclusive, Node::new(Kind::Bool(true), origin));
     }
 }
 
@@ -739,13 +732,13 @@ fn wrap_sibling_ref(schema: &mut Node) {
     if siblings == 0 || schema.get("$ref").is_none() {
         return;
     }
-    let Some(reference) = remove(schema, "$ref") else {
+    let Some(reference) = schema.remove("$ref") else {
         return;
     };
     let wrapped = Node::new(Kind::Map(vec![("$ref".into(), reference.clone())]), reference.origin);
     match schema.get_mut("allOf").map(|a| &mut a.kind) {
         Some(Kind::Seq(list)) => list.insert(0, wrapped),
-        _ => set(schema, "allOf", Node::new(Kind::Seq(vec![wrapped]), reference.origin)),
+        _ => schema.set("allOf", Node::new(Kind::Seq(vec![wrapped]), reference.origin)),
     }
 }
 
@@ -763,48 +756,16 @@ fn is_null_schema(node: &Node) -> bool {
         })
 }
 
-fn number(node: &Node) -> Option<f64> {
-    match node.kind {
-        Kind::Int(i) => Some(i as f64),
-        Kind::Float(f) => Some(f),
-        _ => None,
-    }
-}
-
 /// Keys whose values are data or extensions, never schemas or references to lower: examples
 /// (`example`, an Example object's `value`), defaults, enum values and `x-` extensions.
 fn data(key: &str) -> bool {
     key.starts_with("x-") || matches!(key, "example" | "value" | "default" | "enum" | "const")
 }
 
-fn remove(node: &mut Node, key: &str) -> Option<Node> {
-    let Kind::Map(entries) = &mut node.kind else {
-        return None;
-    };
-    let index = entries.iter().position(|(k, _)| k == key)?;
-    Some(entries.remove(index).1)
-}
-
-/// Sets `key` to `value`, in place when the key exists.
-fn set(node: &mut Node, key: &str, value: Node) {
-    let Kind::Map(entries) = &mut node.kind else { return };
-    match entries.iter_mut().find(|(k, _)| k == key) {
-        Some((_, existing)) => *existing = value,
-        None => entries.push((key.to_string(), value)),
-    }
-}
-
 fn rename(node: &mut Node, from: &str, to: &str) {
-    if let Some(value) = remove(node, from) {
-        set(node, to, value);
+    if let Some(value) = node.remove(from) {
+        node.set(to, value);
     }
-}
-
-fn push(pointer: &mut String, token: &str) -> usize {
-    let len = pointer.len();
-    pointer.push('/');
-    pointer.push_str(&escape_pointer_token(token));
-    len
 }
 
 #[cfg(test)]
