@@ -4,7 +4,13 @@
 //!
 //! Both sides send every update at once with `futures::future::join_all` and the client's default
 //! retry policy (3 attempts, `Retry-After` obeyed). The paced side's client has a rate limit of
-//! `RATE` a second and at most 16 attempts in flight; the other has neither.
+//! `RATE` a second and at most 16 attempts in flight; the other has neither, and its adaptive
+//! pacing is off.
+//!
+//! A third run is the bulk tool's own loop (`finops_bulk::run`, 8 rows in flight) with no rate
+//! limit at all, as for Partner Center's budget updates, whose limit is not published: 1,000
+//! rows against a server that admits `LEARNED_RATE` a second, with access tokens from a token
+//! endpoint that expire every few seconds. The client learns the pace from the 429s.
 //!
 //! Run: `cargo bench -p client-tests --bench bulk_pacing` (or `cargo xtask bench --only bulk`).
 //! Prints one JSON line with each side's seconds, updates applied, failures, requests and 429s.
@@ -13,12 +19,15 @@ use client_tests::scripted::{Reply, ScriptedServer};
 use partner_center_client::types::SpendingBudgetUpdate;
 use partner_center_client::{Client, RateLimit};
 use serde_json::json;
-use std::collections::VecDeque;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const UPDATES: usize = 1000;
 const RATE: usize = 100;
+const LEARNED_RATE: usize = 40;
+/// The access tokens' lifetime, in seconds: each is renewed at half its life.
+const TOKEN_SECONDS: u64 = 4;
 
 #[derive(Default)]
 struct Counts {
@@ -27,28 +36,41 @@ struct Counts {
     window: VecDeque<Instant>,
 }
 
+impl Counts {
+    /// Counts a request; `false` when the server's window is full and it is refused.
+    fn admit(&mut self, rate: usize) -> bool {
+        self.requests += 1;
+        let now = Instant::now();
+        while self
+            .window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            self.window.pop_front();
+        }
+        if self.window.len() >= rate {
+            self.throttled += 1;
+            return false;
+        }
+        self.window.push_back(now);
+        true
+    }
+}
+
+fn too_many() -> Reply {
+    Reply::status(429)
+        .header("Retry-After", "1")
+        .json(&json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 1 seconds."}))
+}
+
 async fn side(paced: bool) -> serde_json::Value {
     let counts: Arc<Mutex<Counts>> = Arc::default();
     let server = {
         let counts = Arc::clone(&counts);
         ScriptedServer::handle(move |_| {
-            let mut counts = counts.lock().unwrap();
-            counts.requests += 1;
-            let now = Instant::now();
-            while counts
-                .window
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-            {
-                counts.window.pop_front();
+            if !counts.lock().unwrap().admit(RATE) {
+                return too_many();
             }
-            if counts.window.len() >= RATE {
-                counts.throttled += 1;
-                return Reply::status(429)
-                    .header("Retry-After", "1")
-                    .json(&json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 1 seconds."}));
-            }
-            counts.window.push_back(now);
             Reply::status(200).json(&json!({"amount": 100.0}))
         })
         .await
@@ -58,6 +80,8 @@ async fn side(paced: bool) -> serde_json::Value {
         builder = builder
             .rate_limit(RateLimit::per_second("bench", RATE as f64))
             .max_in_flight(16);
+    } else {
+        builder = builder.adaptive_pacing(false);
     }
     let client = builder.build().unwrap();
     let started = Instant::now();
@@ -82,12 +106,120 @@ async fn side(paced: bool) -> serde_json::Value {
     })
 }
 
+/// What the learned side's servers saw.
+#[derive(Default)]
+struct Ledger {
+    counts: Counts,
+    /// Access tokens issued, and when.
+    tokens: Vec<(String, Instant)>,
+    token_requests: usize,
+    /// Successful updates per customer; request ids already applied.
+    applied: HashMap<String, usize>,
+    seen: HashSet<String>,
+    unauthorized: usize,
+}
+
+/// The bulk tool's loop with no documented limit: the client learns the server's pace.
+async fn learned() -> serde_json::Value {
+    let ledger: Arc<Mutex<Ledger>> = Arc::default();
+    let tokens = {
+        let ledger = Arc::clone(&ledger);
+        ScriptedServer::handle(move |_| {
+            let mut ledger = ledger.lock().unwrap();
+            ledger.token_requests += 1;
+            let token = format!("at-{}", ledger.tokens.len());
+            ledger.tokens.push((token.clone(), Instant::now()));
+            Reply::status(200)
+                .json(&json!({"token_type": "Bearer", "expires_in": TOKEN_SECONDS, "access_token": token}))
+        })
+        .await
+    };
+    let api = {
+        let ledger = Arc::clone(&ledger);
+        ScriptedServer::handle(move |request| {
+            let mut ledger = ledger.lock().unwrap();
+            let token = request
+                .header("authorization")
+                .unwrap_or_default()
+                .trim_start_matches("Bearer ");
+            let valid = ledger
+                .tokens
+                .iter()
+                .any(|(issued, at)| issued == token && at.elapsed() < Duration::from_secs(TOKEN_SECONDS));
+            if !valid {
+                ledger.unauthorized += 1;
+                return Reply::status(401).json(&json!({"code": 401, "description": "token expired"}));
+            }
+            if !ledger.counts.admit(LEARNED_RATE) {
+                return too_many();
+            }
+            let id = request.header("ms-requestid").unwrap_or_default().to_string();
+            if ledger.seen.insert(id) {
+                let customer = request.target.split('/').nth(3).unwrap_or_default().to_string();
+                *ledger.applied.entry(customer).or_default() += 1;
+            }
+            Reply::status(200).json(&json!({"amount": 100.0}))
+        })
+        .await
+    };
+    let client = Client::builder()
+        .base_url(api.uri())
+        .token_authority(tokens.uri())
+        .client_credentials("contoso.onmicrosoft.com", "bench-app", "bench-secret")
+        .build()
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("in.csv");
+    let mut rows = String::from("customer_tenant_id,amount\n");
+    for i in 0..UPDATES {
+        rows.push_str(&format!("{i:08x}-0000-4000-8000-{i:012x},{}\n", 100 + i));
+    }
+    std::fs::write(&input, rows).unwrap();
+    let args = finops_bulk::Args {
+        input,
+        output: work.path().join("out.csv"),
+        concurrency: 8,
+        rate: None,
+    };
+    let job = finops_bulk::Job {
+        key_column: "customer_tenant_id",
+        key_kind: finops_bulk::KeyKind::Guid,
+        value_column: "amount",
+        idempotency_key: Some("MS-RequestId"),
+    };
+    let started = Instant::now();
+    let summary = finops_bulk::run(job, &args, |row, options| {
+        let client = &client;
+        async move {
+            let key = row.key.parse::<uuid::Uuid>().unwrap();
+            let body = SpendingBudgetUpdate::new().amount(row.value.unwrap());
+            finops_bulk::sent(&client.update_usage_budget(key, body).send_with(options).await)
+        }
+    })
+    .await
+    .unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let ledger = ledger.lock().unwrap();
+    let once = ledger.applied.len() == UPDATES && ledger.applied.values().all(|n| *n == 1);
+    json!({
+        "seconds": seconds,
+        "updated": summary.updated,
+        "failures": summary.failed,
+        "requests": ledger.counts.requests,
+        "throttled": ledger.counts.throttled,
+        "every_row_once": once,
+        "token_requests": ledger.token_requests,
+        "unauthorized": ledger.unauthorized,
+    })
+}
+
 #[tokio::main]
 async fn main() {
     let paced = side(true).await;
     let unpaced = side(false).await;
+    let learned = learned().await;
     println!(
         "{}",
-        json!({"updates": UPDATES, "rate": RATE, "paced": paced, "unpaced": unpaced})
+        json!({"updates": UPDATES, "rate": RATE, "learned_rate": LEARNED_RATE, "paced": paced, "unpaced": unpaced, "learned": learned})
     );
 }

@@ -153,7 +153,7 @@ fn write_input(dir: &Path) -> PathBuf {
     let mut text = String::from("customer_tenant_id,amount\n");
     for i in 1..=200 {
         let amount = if i % 50 == 0 {
-            String::new()
+            "clear".to_string()
         } else {
             format!("{}", i * 10)
         };
@@ -250,7 +250,7 @@ async fn partner_center_bulk_tool_applies_every_row_once_and_a_rerun_sends_nothi
     assert_eq!(written.len(), 203);
     for (i, row) in written.iter().take(200).enumerate() {
         let amount = if (i + 1) % 50 == 0 {
-            String::new()
+            "clear".to_string()
         } else {
             format!("{}", (i + 1) * 10)
         };
@@ -350,7 +350,7 @@ async fn respan_bulk_tool_sets_and_clears_period_budgets() {
     let input = work.path().join("in.csv");
     std::fs::write(
         &input,
-        "customer_identifier,period_budget\ncus_1,100\ncus_2,\ncus_3,2.5\n",
+        "customer_identifier,period_budget\ncus_1,100\ncus_2,clear\ncus_3,2.5\n",
     )
     .unwrap();
     let output = work.path().join("out.csv");
@@ -380,8 +380,175 @@ async fn respan_bulk_tool_sets_and_clears_period_budgets() {
         written,
         [
             ["cus_1", "100", "updated", "200", "", ""],
-            ["cus_2", "", "updated", "200", "", ""],
+            ["cus_2", "clear", "updated", "200", "", ""],
             ["cus_3", "2.5", "updated", "200", "", ""],
         ]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_without_a_value_is_refused_never_read_as_clear() {
+    let dir = examples::build(&TOOLS);
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("in.csv");
+    // A truncated export: a row with the key alone, a row with an empty amount, a row cut
+    // before its comma; and a row that clears on purpose.
+    std::fs::write(
+        &input,
+        format!(
+            "customer_tenant_id,amount\n{},5\n{}\n{},\n{},CLEAR\n{}",
+            customer(1),
+            customer(2),
+            customer(3),
+            customer(4),
+            customer(5)
+        ),
+    )
+    .unwrap();
+    let output = work.path().join("out.csv");
+    let server = BudgetServer::start("partner-center", 1000).await;
+    let result = run(tool(&dir.join("bulk_update_budgets"), &server, &input, &output, "100")).await;
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(1), "{stderr}");
+    let path = input.display();
+    let bad: Vec<&str> = stderr.lines().filter(|l| l.contains(": line ")).collect();
+    assert_eq!(
+        bad,
+        [
+            format!("{path}: line 3: the row has no amount field (write a number, or `clear` to clear); skipped"),
+            format!("{path}: line 4: amount is empty (write a number, or `clear` to clear); skipped"),
+            format!("{path}: line 6: the row has no amount field (write a number, or `clear` to clear); skipped"),
+        ]
+    );
+    let expected: HashMap<String, Vec<Option<f64>>> =
+        [(customer(1), vec![Some(5.0)]), (customer(4), vec![None])].into();
+    assert_eq!(server.ledger().applied, expected);
+    let outcomes: Vec<String> = rows(&output).iter().map(|row| row[2].clone()).collect();
+    assert_eq!(outcomes, ["updated", "failed", "failed", "updated", "failed"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_files_that_cannot_be_a_journal_are_refused_before_anything_is_sent() {
+    let dir = examples::build(&TOOLS);
+    let binary = dir.join("bulk_update_budgets");
+    let work = tempfile::tempdir().unwrap();
+    let input = write_input(work.path());
+    let server = BudgetServer::start("partner-center", 1000).await;
+    let link = work.path().join("link.csv");
+    std::os::unix::fs::symlink(work.path().join("target.csv"), &link).unwrap();
+    let cases = [
+        (
+            PathBuf::from("/dev/full"),
+            "/dev/full is not a regular file; give a file for the outcomes".to_string(),
+        ),
+        (
+            work.path().to_path_buf(),
+            format!(
+                "{} is not a regular file; give a file for the outcomes",
+                work.path().display()
+            ),
+        ),
+        (
+            link.clone(),
+            format!("{} is a symbolic link; give the output file itself", link.display()),
+        ),
+        (
+            input.clone(),
+            format!(
+                "--input and --output are the same file ({}); the outcomes would overwrite the updates",
+                input.display()
+            ),
+        ),
+    ];
+    for (output, message) in cases {
+        let started = Instant::now();
+        let result = run(tool(&binary, &server, &input, &output, "100")).await;
+        assert!(started.elapsed() < Duration::from_secs(20), "{} hung", output.display());
+        assert_eq!(String::from_utf8_lossy(&result.stderr), format!("{message}\n"));
+        assert_eq!(result.status.code(), Some(2));
+    }
+    assert_eq!(server.ledger().updates, 0, "nothing is sent");
+    assert!(!work.path().join("target.csv").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_run_on_the_same_output_is_refused_while_the_first_runs() {
+    let dir = examples::build(&TOOLS);
+    let binary = dir.join("bulk_update_budgets");
+    let work = tempfile::tempdir().unwrap();
+    let input = write_input(work.path());
+    let output = work.path().join("out.csv");
+    let server = BudgetServer::start("partner-center", 1000).await;
+    server.ledger().hold_after = Some(10);
+    let mut first = tool(&binary, &server, &input, &output, "200")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Ten rows answered, then eight in flight and unanswered: the first run is busy.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.ledger().applies < 18 {
+        assert!(Instant::now() < deadline, "the first run stalled");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let updates = server.ledger().updates;
+    let second = run(tool(&binary, &server, &input, &output, "200")).await;
+    assert_eq!(
+        String::from_utf8_lossy(&second.stderr),
+        format!(
+            "{} is in use by another run; wait for it to end, or give another --output\n",
+            output.display()
+        )
+    );
+    assert_eq!(second.status.code(), Some(2));
+    assert_eq!(server.ledger().updates, updates, "the second run sent nothing");
+    first.kill().unwrap();
+    first.wait().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_sending_at_once_and_the_exit_status_says_interrupted() {
+    let dir = examples::build(&TOOLS);
+    let binary = dir.join("bulk_update_budgets");
+    let work = tempfile::tempdir().unwrap();
+    let input = write_input(work.path());
+    let output = work.path().join("out.csv");
+    let server = BudgetServer::start("partner-center", 1000).await;
+    // Two rows a second, eight in flight: most of the eight wait for their slot.
+    let child = tool(&binary, &server, &input, &output, "2")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.ledger().applies < 2 {
+        assert!(Instant::now() < deadline, "the run stalled");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let interrupted = Instant::now();
+    let updates = server.ledger().updates;
+    let result = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(130), "{stderr}");
+    assert!(
+        interrupted.elapsed() < Duration::from_secs(2),
+        "the run went on after Ctrl-C"
+    );
+    assert!(server.ledger().updates <= updates + 1, "rows were sent after Ctrl-C");
+    assert!(stderr.contains("(interrupted; run again to resume)"), "{stderr}");
+    // The rerun finishes the job, every row once.
+    let second = run(tool(&binary, &server, &input, &output, "200")).await;
+    assert_eq!(
+        second.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(server.ledger().applied, expected_applied());
 }

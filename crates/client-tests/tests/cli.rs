@@ -626,6 +626,124 @@ async fn bad_flags_exit_2_naming_the_flag_and_send_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_json_cannot_carry_and_empty_updates_exit_2_and_send_nothing() {
+    let api = respan_client::mock::MockApi::start().await;
+    let uri = api.uri();
+    let update = ["update-usage-budget", "--customer-tenant-id", CUSTOMER];
+    for (value, shown) in [("NaN", "NaN"), ("inf", "inf"), ("1e400", "inf"), ("-infinity", "-inf")] {
+        // `--flag=value`: clap reads `-infinity` after a space as a flag.
+        let amount = format!("--amount={value}");
+        let output = run(
+            "partner-center",
+            Some(&uri),
+            &[&update[..], &[amount.as_str()]].concat(),
+            "",
+        )
+        .await;
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: --amount: the value is {shown}, which JSON and query strings cannot carry\n")
+        );
+        assert_eq!(output.status.code(), Some(2));
+        let output = run(
+            "respan",
+            Some(&uri),
+            &[
+                "update-customer",
+                "--customer-identifier",
+                "u",
+                &format!("--period-budget={value}"),
+            ],
+            "",
+        )
+        .await;
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: --period-budget: the value is {shown}, which JSON and query strings cannot carry\n")
+        );
+        assert_eq!(output.status.code(), Some(2));
+    }
+    let output = run("partner-center", Some(&uri), &update, "").await;
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: nothing to update: the request body is empty (give --body <file>, --body -, or --amount)\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let output = run(
+        "partner-center",
+        Some(&uri),
+        &[&update[..], &["--body", "-"]].concat(),
+        "{}",
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(api.received_requests().await.is_empty(), "a request was sent");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_body_echoing_the_token_is_printed_without_it_and_an_empty_token_is_refused() {
+    use client_tests::scripted::{Reply, ScriptedServer};
+    let echo = ScriptedServer::handle(|request| {
+        let authorization = request.header("authorization").unwrap_or_default().to_string();
+        Reply::status(401).json(&json!({"detail": format!("Invalid token: {authorization}")}))
+    })
+    .await;
+    let output = run(
+        "respan",
+        Some(&echo.uri()),
+        &["get-customer", "--customer-identifier", "u"],
+        "",
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "{\n  \"status\": 401,\n  \"body\": {\n    \"detail\": \"Invalid token: Bearer [redacted]\"\n  }\n}\n"
+    );
+    // An empty token is refused before anything is sent, even beside other credentials.
+    for (tool, args) in [
+        (
+            "respan",
+            &["get-customer", "--customer-identifier", "u", "--token", ""][..],
+        ),
+        (
+            "partner-center",
+            &["get-usage-budget", "--customer-tenant-id", CUSTOMER, "--token", ""][..],
+        ),
+    ] {
+        let output = run(tool, Some(&echo.uri()), args, "").await;
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "error: cannot build the client: the bearer token is empty\n"
+        );
+        assert_eq!(output.status.code(), Some(2));
+    }
+    let prefix = "PARTNER_CENTER_";
+    let mut command = examples::command(tools().join("partner-center"), prefix);
+    command
+        .args([
+            "get-usage-budget",
+            "--customer-tenant-id",
+            CUSTOMER,
+            "--base-url",
+            &echo.uri(),
+        ])
+        .env("PARTNER_CENTER_TOKEN", "")
+        .env("PARTNER_CENTER_TENANT_ID", "contoso.onmicrosoft.com")
+        .env("PARTNER_CENTER_CLIENT_ID", "app")
+        .env("PARTNER_CENTER_CLIENT_SECRET", "secret");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot build the client: the bearer token is empty\n"
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(echo.requests(), 1, "only the first call reached the server");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_error_exits_1_with_its_status_and_typed_body_on_stderr() {
     use respan_client::errors::GetCustomerError;
     use respan_client::mock::MockApi;

@@ -140,10 +140,12 @@ fn answer(issuer: &Issuer, state: &mut ApiState, request: &ReceivedRequest) -> R
         .and_then(|h| h.strip_prefix("Bearer "))
         .unwrap_or_default()
         .to_string();
-    let valid = issuer
-        .issued
-        .iter()
-        .any(|(issued, at)| *issued == token && Instant::now() < *at + Duration::from_secs(issuer.expires_in));
+    let valid = issuer.issued.iter().any(|(issued, at)| {
+        *issued == token
+            && at
+                .checked_add(Duration::from_secs(issuer.expires_in))
+                .is_none_or(|end| Instant::now() < end)
+    });
     let status = if state.revoked > 0 {
         state.revoked -= 1;
         401
@@ -738,4 +740,138 @@ async fn every_example_takes_a_token_or_client_credentials_from_the_environment(
         "Error: \"set PARTNER_CENTER_TOKEN, or PARTNER_CENTER_TENANT_ID, PARTNER_CENTER_CLIENT_ID, \
          PARTNER_CENTER_CLIENT_SECRET (PARTNER_CENTER_TENANT_ID is missing)\"\n"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_expires_in_no_clock_can_add_is_a_token_that_lasts_not_a_panic() {
+    let servers = Servers::start(u64::MAX).await;
+    let client = servers.client_credentials();
+    for _ in 0..3 {
+        client.get_usage_budget(customer()).send().await.unwrap();
+    }
+    assert_eq!(servers.token_requests().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_access_token_is_an_authentication_error_and_nothing_is_sent() {
+    let servers = Servers::start(3600).await;
+    servers.issuer.lock().unwrap().refuse = Some((
+        200,
+        json!({"token_type": "Bearer", "expires_in": 3600, "access_token": ""}),
+    ));
+    let error = servers
+        .client_credentials()
+        .get_usage_budget(customer())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "authentication failed: the credentials cannot be used: the token provider gave an empty access token"
+    );
+    assert!(servers.api_seen().is_empty());
+    // Empty static credentials and empty OAuth2 values fail the build.
+    for (builder, message) in [
+        (servers.builder().bearer_token(""), "the bearer token is empty"),
+        (
+            servers.builder().client_credentials(TENANT, CLIENT_ID, ""),
+            "the OAuth2 client secret is empty",
+        ),
+        (
+            servers.builder().client_credentials(TENANT, "", CLIENT_SECRET),
+            "the OAuth2 client id is empty",
+        ),
+        (
+            servers.builder().client_credentials("", CLIENT_ID, CLIENT_SECRET),
+            "the token URL variable `tenant-id` is empty",
+        ),
+    ] {
+        assert_eq!(
+            builder.build().unwrap_err().to_string(),
+            format!("cannot build the client: {message}")
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_endpoint_echoing_the_form_encoded_secret_is_redacted() {
+    let servers = Servers::start(3600).await;
+    // The secret holds `~`, which form encoding writes as `%7E`.
+    let encoded = "cs-3xq%7Enever-print-me";
+    servers.issuer.lock().unwrap().refuse = Some((
+        400,
+        json!({
+            "error": "invalid_request",
+            "error_description": format!("bad request body: grant_type=client_credentials&client_secret={encoded}&x=1; also {}", encoded.to_lowercase()),
+        }),
+    ));
+    let error = servers
+        .client_credentials()
+        .get_usage_budget(customer())
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Authentication(auth) = &error else {
+        panic!("not an authentication error: {error:?}");
+    };
+    assert_eq!(
+        auth.description(),
+        Some("bad request body: grant_type=client_credentials&client_secret=[redacted]&x=1; also [redacted]")
+    );
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains(encoded) && !shown.contains(CLIENT_SECRET), "{shown}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_token_request_never_follows_a_redirect_to_another_origin() {
+    let servers = Servers::start(3600).await;
+    let elsewhere = Servers::start(3600).await;
+    let target = format!("{}/steal", elsewhere.tokens.uri());
+    let redirecting = ScriptedServer::handle(move |_| Reply::status(307).header("Location", &target)).await;
+    let client = Client::builder()
+        .base_url(servers.api.uri())
+        .token_authority(redirecting.uri())
+        .redirects(partner_center_client::Redirects::AnyOrigin)
+        .no_timeout()
+        .client_credentials(TENANT, CLIENT_ID, CLIENT_SECRET)
+        .build()
+        .unwrap();
+    let error = client.get_usage_budget(customer()).send().await.unwrap_err();
+    assert!(matches!(error, Error::Authentication(_)), "{error:?}");
+    assert!(
+        elsewhere.token_requests().is_empty(),
+        "the client secret went to another origin"
+    );
+    assert!(servers.api_seen().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_error_answer_echoing_the_token_never_shows_it() {
+    let echo = ScriptedServer::handle(|request| {
+        let authorization = request.header("authorization").unwrap_or_default().to_string();
+        let token = authorization.trim_start_matches("Bearer ").to_string();
+        use base64::Engine as _;
+        Reply::status(401)
+            .header("X-Echo", &authorization)
+            .json(&json!({
+                "code": 401,
+                "description": format!("token {token} is not valid ({})", base64::engine::general_purpose::STANDARD.encode(&token)),
+            }))
+    })
+    .await;
+    let token = "pc-token~with/odd+chars-1234";
+    let client = Client::builder()
+        .base_url(echo.uri())
+        .bearer_token(token)
+        .no_timeout()
+        .build()
+        .unwrap();
+    let error = client.get_usage_budget(customer()).send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
+    for shown in [error.to_string(), format!("{error:?}")] {
+        assert!(!shown.contains("pc-token"), "{shown}");
+        assert!(!shown.contains("cGMtdG9rZW5"), "{shown}");
+    }
+    assert!(String::from_utf8_lossy(error.raw_body().unwrap()).contains("token [redacted] is not valid ([redacted])"));
 }

@@ -337,3 +337,48 @@ fn limits_that_admit_nothing_are_refused_by_build() {
         "cannot build the client: a cap of 0 requests in flight would send nothing; give at least 1"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_servers_hold_is_capped_and_the_wait_for_a_slot_counts_against_the_timeout() {
+    // The first call is refused with a hold of a day; then `u64::MAX` seconds.
+    let api = Api::start(|index, _| match index {
+        0 => Some(too_many("86400")),
+        2 => Some(too_many("18446744073709551615")),
+        _ => None,
+    })
+    .await;
+    let client = api
+        .builder()
+        .rate_limit(RateLimit::new("per-customer", 10, Duration::from_secs(1)).per_path_parameter("customer-tenant-id"))
+        .build()
+        .unwrap();
+    let refused = budget(&client, CUSTOMER_A).await.unwrap_err();
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(429));
+    // A clone with a per-call timeout shorter than the hold gives up at its timeout, sending
+    // nothing, instead of waiting for the scope to open.
+    let clone = client.clone();
+    let started = Instant::now();
+    let timed_out = clone
+        .get_usage_budget(CUSTOMER_A.parse::<uuid::Uuid>().unwrap())
+        .send_with(partner_center_client::CallOptions::new().timeout(Duration::from_secs(5)))
+        .await
+        .unwrap_err();
+    assert_eq!(started.elapsed(), Duration::from_secs(5));
+    let partner_center_client::Error::Transport(transport) = &timed_out else {
+        panic!("not a timeout: {timed_out:?}");
+    };
+    assert!(transport.is_timeout() && transport.is_pacing_timeout());
+    assert_eq!(
+        timed_out.to_string(),
+        "no response: the call's timeout (5000 ms) passed while it waited for its turn under the client's pacing; nothing was sent"
+    );
+    assert_eq!(api.times(), [0], "nothing was sent");
+    // Without a timeout, the scope opens after the cap, not after a day.
+    budget(&client, CUSTOMER_A).await.unwrap();
+    assert_eq!(api.times(), [0, partner_center_client::MAX_SERVER_HOLD.as_millis()]);
+    // A hold that no clock can add is capped the same way, and panics nothing.
+    budget(&client, CUSTOMER_A).await.unwrap_err();
+    budget(&client, CUSTOMER_A).await.unwrap();
+    let times = api.times();
+    assert_eq!(times[3] - times[2], partner_center_client::MAX_SERVER_HOLD.as_millis());
+}

@@ -282,6 +282,35 @@ mod respan_customers {
     }
 
     #[tokio::test]
+    async fn a_list_walk_runs_in_a_spawned_task() {
+        let lister = Lister::start(Style::RespanCustomers).await;
+        let client = client(&lister);
+        let items = tokio::spawn(async move {
+            let mut ids = Vec::new();
+            let mut items = client
+                .list_customers(CustomerFilters::new())
+                .page_size(PAGE_SIZE)
+                .stream();
+            while let Some(item) = items.next().await {
+                ids.push(item.unwrap().customer_identifier.unwrap());
+            }
+            let mut pages = client
+                .list_customers(CustomerFilters::new())
+                .page_size(PAGE_SIZE)
+                .pages();
+            let mut count = 0;
+            while let Some(page) = pages.next().await {
+                count += page.unwrap().results.len();
+            }
+            (ids, count)
+        });
+        assert_eq!(
+            items.await.unwrap(),
+            (ITEM_IDS.map(String::from).to_vec(), ITEM_IDS.len())
+        );
+    }
+
+    #[tokio::test]
     async fn pages_carry_their_headers_and_cursors() {
         let lister = Lister::start(Style::RespanCustomers).await;
         let client = client(&lister);

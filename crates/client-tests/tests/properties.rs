@@ -317,3 +317,124 @@ proptest! {
         prop_assert_eq!(sent, vec![("sort_by".to_string(), value)]);
     }
 }
+
+// --- Credentials and a server's numbers ----------------------------------------------------------
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Any bearer token (an environment variable or a flag, empty included): the request carries
+    /// exactly `Bearer <token>`, or the client is not built and nothing is sent.
+    #[test]
+    fn a_bearer_token_arrives_exactly_or_the_build_is_refused(token in prop_oneof![any::<String>(), "[ !-~]{0,4}"]) {
+        let built = Client::builder()
+            .base_url(server().uri())
+            .bearer_token(token.as_str())
+            .retry_policy(RetryPolicy::disabled())
+            .build();
+        // The rule of every header value: ASCII, no control character, no white space at the ends.
+        let sendable = !token.trim().is_empty()
+            && token.is_ascii()
+            && !token.bytes().any(|b| b.is_ascii_control() && b != b'\t')
+            && !token.starts_with([' ', '\t'])
+            && !token.ends_with([' ', '\t']);
+        match built {
+            Ok(client) => {
+                prop_assert!(sendable, "{token:?} was accepted");
+                let (_, request) = sent_by(client.get_customer("acme").send());
+                let request = request.expect("a request");
+                let received = request.headers.get("authorization").map(|v| v.as_bytes().to_vec());
+                prop_assert_eq!(received, Some(format!("Bearer {token}").into_bytes()));
+            }
+            Err(error) => {
+                prop_assert!(!sendable, "{token:?}: {error}");
+                prop_assert!(!error.to_string().contains(token.trim()) || token.trim().len() < 3, "{error}");
+            }
+        }
+    }
+
+    /// Any token endpoint answer (any `expires_in`, an empty or odd `access_token`, odd types):
+    /// no panic; the API receives exactly the token issued, or the call is an authentication
+    /// error and the API receives nothing.
+    #[test]
+    fn any_token_endpoint_answer_sends_its_token_exactly_or_nothing(
+        expires_in in prop_oneof![any::<u64>().prop_map(|n| json!(n)), any::<i64>().prop_map(|n| json!(n)), Just(json!("3600")), Just(json!(null)), Just(json!(1e300))],
+        token in prop_oneof![Just(String::new()), Just(" ".to_string()), "[!-~]{1,16}", any::<String>()],
+        token_type in prop_oneof![Just("Bearer"), Just("bearer"), Just(""), Just("MAC")],
+    ) {
+        let answer = json!({"token_type": token_type, "expires_in": expires_in, "access_token": token});
+        let (result, api_requests) = runtime().block_on(async {
+            let issuer = ScriptedServer::handle(move |_| Reply::status(200).json(&answer)).await;
+            let api = ScriptedServer::handle(|request| {
+                Reply::status(200).json(&json!({"authorization": request.header("authorization")}))
+            })
+            .await;
+            let client = partner_center_client::Client::builder()
+                .base_url(api.uri())
+                .token_authority(issuer.uri())
+                .client_credentials("contoso.onmicrosoft.com", "app", "secret")
+                .retry_policy(partner_center_client::RetryPolicy::disabled())
+                .timeout(TIMEOUT)
+                .build()
+                .unwrap();
+            let result = client.get_usage_budget(TENANT).send().await;
+            (result.map(|_| ()), api.requests())
+        });
+        match result {
+            Ok(()) => {
+                prop_assert!(!token.trim().is_empty());
+                prop_assert_eq!(api_requests, 1);
+            }
+            Err(partner_center_client::Error::Authentication(_)) => prop_assert_eq!(api_requests, 0),
+            // The API's answer is not a usage budget: the token was sent, and accepted by the client.
+            Err(partner_center_client::Error::InvalidBody(_)) => {
+                prop_assert!(!token.trim().is_empty());
+                prop_assert_eq!(api_requests, 1);
+            }
+            Err(other) => prop_assert!(false, "{other:?}"),
+        }
+    }
+
+}
+
+proptest! {
+    // Each case waits up to its timeout: a quarter of the cases.
+    #![proptest_config(ProptestConfig::with_cases((config().cases / 4).max(8)))]
+
+    /// A 429 with any `Retry-After` on a paced client: the next call ends within its timeout
+    /// (the wait for its slot counts against it), whatever the hold asked.
+    #[test]
+    fn after_a_429_with_any_retry_after_a_paced_call_ends_within_its_timeout(retry_after in retry_after()) {
+        let elapsed = runtime().block_on(async move {
+            let answers = std::sync::Mutex::new(0usize);
+            let server = ScriptedServer::handle(move |_| {
+                let mut n = answers.lock().unwrap();
+                *n += 1;
+                let reply = if *n == 1 { Reply::status(429) } else { Reply::status(200) };
+                let reply = match &retry_after {
+                    Some(value) if *n == 1 => reply.header("Retry-After", value.as_str()),
+                    _ => reply,
+                };
+                reply.json(&json!({"customer_identifier": "acme"}))
+            })
+            .await;
+            // A fast limit, so the wait is the 429's hold alone.
+            let client = Client::builder()
+                .base_url(server.uri())
+                .bearer_token("t")
+                .without_rate_limits()
+                .rate_limit(respan_client::RateLimit::per_second("fast", 1000.0))
+                .retry_policy(RetryPolicy::disabled())
+                .build()
+                .unwrap();
+            let _ = client.get_customer("acme").send().await;
+            let started = Instant::now();
+            let _ = client
+                .get_customer("acme")
+                .send_with(respan_client::CallOptions::new().timeout(Duration::from_millis(300)))
+                .await;
+            started.elapsed()
+        });
+        prop_assert!(elapsed < Duration::from_millis(800), "{elapsed:?}");
+    }
+}

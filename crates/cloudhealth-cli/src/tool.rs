@@ -259,6 +259,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     BodyField::new("support_tier", "support-tier", args.support_tier.as_ref(), false),
                     BodyField::new("type", "type", args.type_.as_ref(), false),
                 ],
+                finops_cli::Empty::Allowed,
             )?;
             let client = connect(&cli.connection)?;
             let call = client.create_billing_rule(body);
@@ -289,6 +290,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     BodyField::new("support_tier", "support-tier", args.support_tier.as_ref(), false),
                     BodyField::new("type", "type", args.type_.as_ref(), false),
                 ],
+                finops_cli::Empty::Allowed,
             )?;
             let client = connect(&cli.connection)?;
             let call = client.modify_billing_rule(args.partner_billing_rule_id, body);

@@ -22,7 +22,7 @@ impl<'a> builder::ListCustomerStatements<'a> {
     }
 }
 
-impl<'a> Paginated<'a> for builder::ListCustomerStatements<'a> {
+impl<'a> Paginated for builder::ListCustomerStatements<'a> {
     type Body = crate::types::CustomerStatementList;
     type Item = crate::types::CustomerStatement;
     type Error = errors::ListCustomerStatementsError;
@@ -51,7 +51,10 @@ impl<'a> Paginated<'a> for builder::ListCustomerStatements<'a> {
         }
     }
 
-    fn send_page(self) -> PageFuture<'a, Self::Body, Self::Error> {
+    fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>
+    where
+        Self: 's,
+    {
         Box::pin(self.send())
     }
 
@@ -83,7 +86,7 @@ impl<'a> builder::ListCustomers<'a> {
     }
 }
 
-impl<'a> Paginated<'a> for builder::ListCustomers<'a> {
+impl<'a> Paginated for builder::ListCustomers<'a> {
     type Body = crate::types::CustomerList;
     type Item = crate::types::Customer;
     type Error = errors::ListCustomersError;
@@ -112,7 +115,10 @@ impl<'a> Paginated<'a> for builder::ListCustomers<'a> {
         }
     }
 
-    fn send_page(self) -> PageFuture<'a, Self::Body, Self::Error> {
+    fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>
+    where
+        Self: 's,
+    {
         Box::pin(self.send())
     }
 

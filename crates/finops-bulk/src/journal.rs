@@ -62,7 +62,7 @@ pub(crate) fn identity(job: &Job, key: &str) -> String {
 /// outcome this tool does not write (a line cut short by a crash), and failures that sent
 /// nothing (a bad input row, such as a second row for the same key), which say nothing about
 /// the key's state on the server.
-pub(crate) fn load(path: &Path, job: &Job) -> Result<HashMap<String, Record>, String> {
+fn load(path: &Path, job: &Job) -> Result<HashMap<String, Record>, String> {
     let mut records = HashMap::new();
     if !path.exists() {
         return Ok(records);
@@ -113,19 +113,51 @@ pub(crate) fn load(path: &Path, job: &Job) -> Result<HashMap<String, Record>, St
 pub(crate) struct Journal {
     path: PathBuf,
     file: Mutex<csv::Writer<File>>,
+    /// The handle holding the run's lock on the file; released when the run ends.
+    _lock: File,
 }
 
 impl Journal {
-    /// Opens `path` for appending, writing the header row if it is new or empty, and ending a
-    /// line a crash cut short.
-    pub(crate) fn open(path: &Path, job: &Job) -> Result<Self, String> {
+    /// Opens `path` for this run alone, and reads what an earlier run recorded in it.
+    ///
+    /// Refused with a clear error: a path that is not a regular file (a device such as
+    /// `/dev/full`, a pipe, a directory), a symbolic link (the run's last step replaces the file
+    /// it names), another tool's output, and a file another run is using (the file is locked
+    /// for the whole run, so two runs cannot send the same rows twice).
+    pub(crate) fn open(path: &Path, job: &Job) -> Result<(Self, HashMap<String, Record>), String> {
         let fail = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        match fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(format!(
+                    "{} is a symbolic link; give the output file itself",
+                    path.display()
+                ));
+            }
+            Ok(meta) if !meta.is_file() => {
+                return Err(format!(
+                    "{} is not a regular file; give a file for the outcomes",
+                    path.display()
+                ));
+            }
+            _ => {}
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
             .open(path)
             .map_err(fail)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "{} is in use by another run; wait for it to end, or give another --output",
+                    path.display()
+                ));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(format!("cannot lock {}: {e}", path.display())),
+        }
+        let prior = load(path, job)?;
         let length = file.metadata().map_err(fail)?.len();
         let mut writer = csv::WriterBuilder::new()
             .flexible(true)
@@ -141,10 +173,12 @@ impl Journal {
             }
         }
         writer.flush().map_err(fail)?;
-        Ok(Self {
+        let journal = Self {
             path: path.to_path_buf(),
             file: Mutex::new(writer),
-        })
+            _lock: file,
+        };
+        Ok((journal, prior))
     }
 
     /// Appends `record`; with `durable`, waits until it is on disk (a `pending` line must

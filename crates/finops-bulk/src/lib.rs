@@ -1,8 +1,9 @@
 //! Resumable bulk updates from a CSV file, one API call per row, for the bulk tools of the
 //! finops-clients crates (`cargo run -p partner-center-client --example bulk_update_budgets`).
 //!
-//! - [`Job`]: what a tool updates: the key column (a customer), the value column (an amount;
-//!   empty clears it), and the API's idempotency-key header if it has one.
+//! - [`Job`]: what a tool updates: the key column (a customer), the value column (an amount, or
+//!   [`CLEAR`] to clear it; an empty or missing value is a bad row), and the API's
+//!   idempotency-key header if it has one.
 //! - [`Args`]: the tools' command line: `--input`, `--output`, `--concurrency`, `--rate`.
 //! - [`run`]: reads and checks the rows (a bad row is reported by its line number and skipped),
 //!   skips rows the output file already records as `updated`, applies the others with bounded
@@ -34,12 +35,16 @@ pub struct Job {
     pub key_column: &'static str,
     /// What a key must be.
     pub key_kind: KeyKind,
-    /// The input column with the new value, e.g. `amount`; an empty value clears it.
+    /// The input column with the new value, e.g. `amount`; [`CLEAR`] clears it.
     pub value_column: &'static str,
     /// The request header that makes a repeated request safe (`MS-RequestId`), if the API has
     /// one: the tool sets it for each row and keeps it across reruns.
     pub idempotency_key: Option<&'static str>,
 }
+
+/// The value that clears a row's field (sends `null`). An empty or missing value is a bad row,
+/// never a clear: a truncated or badly exported file must not remove budgets.
+pub const CLEAR: &str = "clear";
 
 /// The outcome column of an output row.
 pub const UPDATED: &str = "updated";

@@ -22,7 +22,8 @@ pub struct Summary {
     pub failed: usize,
     /// Input rows refused before sending.
     pub bad: usize,
-    /// Rows not sent because the run was interrupted (Ctrl-C).
+    /// Rows not finished because the run was interrupted (Ctrl-C): never sent, or sent and
+    /// left `pending` for a rerun.
     pub not_sent: usize,
 }
 
@@ -74,8 +75,14 @@ where
     F: Fn(Row, CallOptions) -> Fut,
     Fut: Future<Output = Sent>,
 {
+    if same_file(&args.input, &args.output) {
+        return Err(format!(
+            "--input and --output are the same file ({}); the outcomes would overwrite the updates",
+            args.output.display()
+        ));
+    }
     let input = input::read(&args.input, &job)?;
-    let prior = journal::load(&args.output, &job)?;
+    let (journal, prior) = Journal::open(&args.output, &job)?;
     let plans: Vec<Plan> = input.rows.into_iter().map(|row| plan(&job, &prior, row)).collect();
     let mut summary = Summary::default();
     for plan in &plans {
@@ -88,7 +95,6 @@ where
             Plan::Send(..) => {}
         }
     }
-    let journal = Journal::open(&args.output, &job)?;
     let sends: Vec<(usize, Row, String)> = plans
         .iter()
         .enumerate()
@@ -98,11 +104,11 @@ where
         })
         .collect();
     let progress = Progress::new(sends.len() as u64);
-    let interrupted = tokio::signal::ctrl_c();
-    let results: Vec<Result<(usize, Record), String>> = futures::stream::iter(sends)
-        .take_until(Box::pin(interrupted))
+    // The rows sent and not yet answered, each with its `pending` record.
+    let in_flight: std::sync::Mutex<HashMap<usize, Record>> = std::sync::Mutex::default();
+    let rows = futures::stream::iter(sends)
         .map(|(index, row, request_id)| {
-            let (journal, apply, progress) = (&journal, &apply, &progress);
+            let (journal, apply, progress, in_flight) = (&journal, &apply, &progress, &in_flight);
             async move {
                 let mut record = Record {
                     key: row.key.clone(),
@@ -113,12 +119,14 @@ where
                     error: String::new(),
                 };
                 journal.append(&record, true)?;
+                lock(in_flight).insert(index, record.clone());
                 let options = match job.idempotency_key {
                     Some(header) => CallOptions::new().header(header, &request_id),
                     None => CallOptions::new(),
                 };
                 let line = row.line;
                 let sent = apply(row, options).await;
+                lock(in_flight).remove(&index);
                 record.outcome = if sent.updated { UPDATED } else { FAILED }.into();
                 record.http_status = sent.http_status;
                 if job.idempotency_key.is_none() {
@@ -130,9 +138,12 @@ where
                 Ok((index, record))
             }
         })
-        .buffer_unordered(usize::from(args.concurrency))
-        .collect()
-        .await;
+        .buffer_unordered(usize::from(args.concurrency));
+    // Ctrl-C drops every row in flight at once: one waiting for its slot is never sent, and one
+    // already sent stays `pending`, so a rerun sends it again with the same request id, as after
+    // a crash. Nothing new is sent after it, and the run ends without waiting for answers.
+    let results: Vec<Result<(usize, Record), String>> =
+        rows.take_until(Box::pin(tokio::signal::ctrl_c())).collect().await;
     progress.finish();
     let mut sent: HashMap<usize, Record> = HashMap::new();
     for result in results {
@@ -143,6 +154,10 @@ where
             summary.failed += 1;
         }
         sent.insert(index, record);
+    }
+    for (index, record) in lock(&in_flight).drain() {
+        sent.insert(index, record);
+        summary.not_sent += 1;
     }
     let mut records = Vec::new();
     for (index, plan) in plans.into_iter().enumerate() {
@@ -157,6 +172,7 @@ where
                 error: bad.to_string(),
             }),
             Plan::Send(row, _) => match sent.remove(&index) {
+                // Answered, or sent and cut off by Ctrl-C (`pending`).
                 Some(record) => records.push(record),
                 None => {
                     // Interrupted before it was sent: an earlier run's line, if any, stands.
@@ -176,7 +192,7 @@ where
         summary.failed,
         summary.bad,
         if summary.not_sent > 0 {
-            format!(", {} not sent (interrupted; run again to resume)", summary.not_sent)
+            format!(", {} not finished (interrupted; run again to resume)", summary.not_sent)
         } else {
             String::new()
         },
@@ -203,12 +219,24 @@ fn plan(job: &Job, prior: &HashMap<String, Record>, row: Result<Row, BadRow>) ->
     }
 }
 
+/// Whether two paths name one file (through links or relative parts).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
 fn same_value(recorded: &str, value: Option<f64>) -> bool {
     let recorded = recorded.trim();
     match value {
-        None => recorded.is_empty(),
+        None => recorded.eq_ignore_ascii_case(crate::CLEAR),
         Some(value) => recorded.parse::<f64>().is_ok_and(|r| r == value),
     }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A progress bar on a terminal; on anything else, a plain line at every tenth of the rows

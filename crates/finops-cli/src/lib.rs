@@ -14,7 +14,7 @@
 mod body;
 mod output;
 
-pub use body::{BodyField, request_body};
+pub use body::{BodyField, Empty, request_body};
 pub use output::{Failure, print_items, print_value};
 
 use std::future::Future;

@@ -78,7 +78,7 @@ pub fn print_value(value: &impl Serialize) -> Result<(), Failure> {
 /// failure on a later page leaves the items before it printed.
 pub async fn print_items<'a, P>(mut items: Items<'a, P>) -> Result<(), Failure>
 where
-    P: Paginated<'a>,
+    P: Paginated + 'a,
     P::Item: Serialize,
     P::Error: Serialize + Debug,
 {

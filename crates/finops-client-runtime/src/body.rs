@@ -20,7 +20,12 @@ const MAX_PREALLOCATION: u64 = 1 << 20;
 /// Reads `response`'s body, at most `limit` bytes, and returns the response with its body in
 /// memory. A problem is recorded as a [`BodyProblem`] extension; a body over the limit is
 /// dropped, not kept.
-pub(crate) async fn buffer(mut response: reqwest::Response, limit: u64) -> reqwest::Response {
+///
+/// An answer that is not a success may echo the request, credentials included (a 401 quoting
+/// the token, a redirect's `Location` holding the query's API key). In such an answer every form
+/// of `secrets` the body holds is replaced by `[redacted]`, and a header holding one is marked
+/// sensitive, so no error, `Debug` output, log or tool prints it.
+pub(crate) async fn buffer(mut response: reqwest::Response, limit: u64, secrets: &[&str]) -> reqwest::Response {
     let declared = response.content_length();
     let mut problem = None;
     let mut body = Bytes::new();
@@ -64,6 +69,16 @@ pub(crate) async fn buffer(mut response: reqwest::Response, limit: u64) -> reqwe
         }
     }
     let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
+    if !parts.status.is_success() && !secrets.is_empty() {
+        if let Some(redacted) = crate::auth::redact_bytes(&body, secrets) {
+            body = Bytes::from(redacted);
+        }
+        for value in parts.headers.values_mut() {
+            if crate::auth::redact_bytes(value.as_bytes(), secrets).is_some() {
+                value.set_sensitive(true);
+            }
+        }
+    }
     if let Some(problem) = problem {
         parts.extensions.insert(problem);
     }

@@ -122,40 +122,72 @@ pub struct ResponseTooLarge {
 /// A request that got no response. Its message never includes the URL, whose query may hold an
 /// API key.
 #[derive(Debug)]
-pub struct TransportError(Arc<reqwest::Error>);
+pub struct TransportError(Cause);
+
+#[derive(Debug)]
+enum Cause {
+    Http(Arc<reqwest::Error>),
+    /// Nothing was sent: the call's timeout passed while it waited for its turn under the
+    /// client's pacing.
+    NoSlot {
+        waited: std::time::Duration,
+    },
+}
 
 impl TransportError {
-    /// The request timed out.
+    /// The request timed out, or the call's timeout passed before it could be sent.
     pub fn is_timeout(&self) -> bool {
-        self.0.is_timeout()
+        match &self.0 {
+            Cause::Http(error) => error.is_timeout(),
+            Cause::NoSlot { .. } => true,
+        }
     }
 
     /// The connection could not be made.
     pub fn is_connect(&self) -> bool {
-        self.0.is_connect()
+        matches!(&self.0, Cause::Http(error) if error.is_connect())
     }
 
     /// A redirect chain looped or was too long.
     pub fn is_redirect(&self) -> bool {
-        self.0.is_redirect()
+        matches!(&self.0, Cause::Http(error) if error.is_redirect())
     }
 
-    /// The underlying `reqwest` error (without its URL).
-    pub fn inner(&self) -> &reqwest::Error {
-        &self.0
+    /// Nothing was sent: the call's timeout passed while it waited for its turn under the
+    /// client's rate limits or its cap on requests in flight.
+    pub fn is_pacing_timeout(&self) -> bool {
+        matches!(self.0, Cause::NoSlot { .. })
+    }
+
+    /// The underlying `reqwest` error (without its URL); `None` when nothing was sent.
+    pub fn inner(&self) -> Option<&reqwest::Error> {
+        match &self.0 {
+            Cause::Http(error) => Some(error),
+            Cause::NoSlot { .. } => None,
+        }
     }
 }
 
 impl From<reqwest::Error> for TransportError {
     fn from(error: reqwest::Error) -> Self {
-        Self(Arc::new(error.without_url()))
+        Self(Cause::Http(Arc::new(error.without_url())))
     }
 }
 
 impl fmt::Display for TransportError {
     /// One sentence; the causes are the [`source`](std::error::Error::source) chain, not repeated here.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match failure_kind(&self.0) {
+        let error = match &self.0 {
+            Cause::Http(error) => error,
+            Cause::NoSlot { waited } => {
+                return write!(
+                    f,
+                    "no response: the call's timeout ({} ms) passed while it waited for its turn under the client's pacing; nothing was sent",
+                    waited.as_millis()
+                );
+            }
+        };
+        let what = match failure_kind(error) {
             "timeout" => "the request timed out",
             "redirect" => "a redirect chain looped or was too long",
             "connect" => "the connection could not be made",
@@ -169,7 +201,10 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
+        match &self.0 {
+            Cause::Http(error) => Some(&**error),
+            Cause::NoSlot { .. } => None,
+        }
     }
 }
 
@@ -356,11 +391,16 @@ pub async fn finish<R, T, E>(
         }
     };
     let mut response = response;
-    // The stand-in response for a failed token request is a 401; no other response looks there.
-    if response.status() == StatusCode::UNAUTHORIZED
-        && let Some(AuthFailure(error)) = response.extensions_mut().remove::<AuthFailure>()
+    // A stand-in response for a call that sent nothing is a 401 or a 408; no other looks there.
+    if matches!(
+        response.status(),
+        StatusCode::UNAUTHORIZED | StatusCode::REQUEST_TIMEOUT
+    ) && let Some(why) = response.extensions_mut().remove::<NotSent>()
     {
-        return Err(Error::Authentication(error));
+        return Err(match why {
+            NotSent::Authentication(error) => Error::Authentication(error),
+            NotSent::NoSlot { waited } => Error::Transport(TransportError(Cause::NoSlot { waited })),
+        });
     }
     let status = response.status();
     // Taken, not cloned: the body is read from the response without them.
@@ -389,7 +429,7 @@ pub async fn finish<R, T, E>(
                 headers,
                 request_ids,
                 body,
-                source: TransportError(source),
+                source: TransportError(Cause::Http(source)),
             }));
         }
         None => {}
@@ -419,11 +459,26 @@ pub async fn finish<R, T, E>(
     }
 }
 
-/// Why the request loop sent nothing: no access token could be had. Carried to [`finish`] as an
-/// extension of an empty stand-in response, since the generated request code passes responses
-/// through untouched and has no other way to return a runtime error.
+/// Why the request loop sent nothing. Carried to [`finish`] as an extension of an empty
+/// stand-in response, since the generated request code passes responses through untouched and
+/// has no other way to return a runtime error.
 #[derive(Debug, Clone)]
-pub(crate) struct AuthFailure(pub(crate) AuthError);
+pub(crate) enum NotSent {
+    /// No access token could be had.
+    Authentication(AuthError),
+    /// The call's timeout passed while it waited for its turn under the client's pacing.
+    NoSlot { waited: std::time::Duration },
+}
+
+impl NotSent {
+    /// The stand-in response's status; [`finish`] looks for the extension only on these.
+    pub(crate) fn status(&self) -> StatusCode {
+        match self {
+            NotSent::Authentication(_) => StatusCode::UNAUTHORIZED,
+            NotSent::NoSlot { .. } => StatusCode::REQUEST_TIMEOUT,
+        }
+    }
+}
 
 /// An error's message followed by those of its sources.
 fn source_chain(error: &dyn std::error::Error) -> String {

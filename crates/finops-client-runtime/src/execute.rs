@@ -2,7 +2,7 @@
 
 use crate::body::{self, BodyProblem};
 use crate::call;
-use crate::error::AuthFailure;
+use crate::error::NotSent;
 use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
 use crate::request_ids::SentIds;
@@ -83,8 +83,22 @@ pub async fn execute(
     loop {
         // Under the client's pacing, the attempt waits for its place and its slots first, so a
         // long wait cannot outlast the token it sends.
+        // The wait counts against the attempt's timeout: what is left of it is the request's.
         let admission = match &config.pacer {
-            Some(pacer) => Some(pacer.admit(operation, request.url()).await),
+            Some(pacer) => {
+                let admit = pacer.admit(operation, request.url());
+                let admission = match timeout {
+                    Some(limit) => match tokio::time::timeout(limit, admit).await {
+                        Ok(admission) if admission.waited < limit => {
+                            *request.timeout_mut() = Some(limit - admission.waited);
+                            admission
+                        }
+                        _ => return Ok(not_sent(NotSent::NoSlot { waited: limit })),
+                    },
+                    None => admit.await,
+                };
+                Some(admission)
+            }
             None => None,
         };
         // The cache and the generation of the token this attempt sends.
@@ -94,7 +108,7 @@ pub async fn execute(
                     request.headers_mut().insert(AUTHORIZATION, issued.authorization);
                     Some((cache, issued.generation))
                 }
-                Err(error) => return Ok(authentication_failed(error)),
+                Err(error) => return Ok(not_sent(NotSent::Authentication(error))),
             },
             None => None,
         };
@@ -147,10 +161,15 @@ pub async fn execute(
                 })
                 .collect(),
         );
+        // The credentials this attempt carries, for scrubbing an answer that echoes them.
+        let authorization = request.headers().get(AUTHORIZATION).cloned();
         let sent_at = Instant::now();
         let mut result = async {
             match http.execute(request).await {
-                Ok(response) => Ok(body::buffer(response, max_body).await),
+                Ok(response) => {
+                    let secrets = config.sent_secrets(authorization.as_ref());
+                    Ok(body::buffer(response, max_body, &secrets).await)
+                }
                 Err(error) => Err(error),
             }
         }
@@ -250,12 +269,12 @@ fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
-/// The stand-in response for a call that sent nothing because no token could be had;
-/// [`crate::finish`] turns it into [`crate::Error::Authentication`].
-fn authentication_failed(error: crate::AuthError) -> reqwest::Response {
+/// The stand-in response for a call that sent nothing; [`crate::finish`] turns it into the
+/// call's error.
+fn not_sent(why: NotSent) -> reqwest::Response {
     let mut response = http::Response::new(Vec::<u8>::new());
-    *response.status_mut() = StatusCode::UNAUTHORIZED;
-    response.extensions_mut().insert(AuthFailure(error));
+    *response.status_mut() = why.status();
+    response.extensions_mut().insert(why);
     reqwest::Response::from(response)
 }
 

@@ -16,8 +16,8 @@
 //!   [`Response`]: a success value with the same.
 //! - [`Hook`]: caller code around every attempt; [`CallOptions`]: per-call headers, timeout and
 //!   retry policy.
-//! - [`path_segment`], [`header_value`], [`json`], [`query`]: caller values made into request
-//!   parts, refusing any value that cannot be sent as meant.
+//! - [`path_segment`], [`header_value`], [`json`], [`json_value`], [`query`]: caller values
+//!   made into request parts, refusing any value that cannot be sent as meant.
 //! - [`Pages`] and [`Items`]: every page or item of a list operation, as a lazy stream that
 //!   resumes from a [`Cursor`].
 //! - [`RateLimit`]: the pace calls are sent at, per account or per customer, adapting to 429s;
@@ -47,6 +47,7 @@ mod redirects;
 mod request_ids;
 mod response;
 mod retry;
+mod server_time;
 mod settings;
 
 #[cfg(feature = "azure")]
@@ -68,7 +69,7 @@ pub use execute::execute;
 pub use hooks::{Attempt, Hook};
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
-pub use outgoing::{header_value, json, path_segment, query};
+pub use outgoing::{header_value, json, json_value, path_segment, query};
 pub use pacing::{RateLimit, RateScope};
 pub use paging::{Cursor, Items, Page, Pages, PagingError, PagingProblem};
 #[doc(hidden)]
@@ -78,4 +79,5 @@ pub use redirects::Redirects;
 pub use request_ids::RequestIds;
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use server_time::MAX_SERVER_HOLD;
 pub use settings::{BuildError, ClientConfig, ClientSettings, DEFAULT_MAX_RESPONSE_BYTES};

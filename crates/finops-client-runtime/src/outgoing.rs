@@ -107,6 +107,14 @@ pub fn query<T: Serialize + ?Sized>(
     }
 }
 
+/// `value` as a JSON value, or why it cannot be sent: the same refusal as [`json`], for code that
+/// builds a body piece by piece (a command-line tool's flags) before it has the body's type.
+/// serde_json's own `to_value` turns NaN and ±infinity into `null`.
+pub fn json_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, String> {
+    finite::check(value).map_err(|e| e.to_string())?;
+    serde_json::to_value(value).map_err(|e| e.to_string())
+}
+
 fn invalid(message: String) -> SendError<()> {
     SendError::InvalidRequest(message)
 }

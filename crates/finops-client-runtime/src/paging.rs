@@ -95,13 +95,13 @@ pub type PageFuture<'a, B, E> = Pin<Box<dyn Future<Output = Result<Response<B>, 
 /// A list operation's builder, as the pagers drive it. Implemented by generated code for each
 /// operation with an `x-pagination` declaration; not meant to be implemented by hand.
 #[doc(hidden)]
-pub trait Paginated<'a>: Clone + Send + Sync + 'a {
+pub trait Paginated: Clone + Send + Sync {
     /// The success body of one page.
-    type Body: Send + 'a;
+    type Body: Send;
     /// One element of the list.
-    type Item: Send + 'a;
+    type Item: Send;
     /// The operation's error enum.
-    type Error: Send + 'a;
+    type Error: Send;
     /// How the operation pages.
     const STYLE: PageStyle;
     /// The page number or token the caller set on the builder, if any.
@@ -115,7 +115,9 @@ pub trait Paginated<'a>: Clone + Send + Sync + 'a {
     /// a [`Cursor::Link`] leaves the builder as it is (the link replaces its URL).
     fn at(self, cursor: &Cursor) -> Self;
     /// Sends the builder's request and decodes the response.
-    fn send_page(self) -> PageFuture<'a, Self::Body, Self::Error>;
+    fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>
+    where
+        Self: 's;
     /// What the page says about the walk.
     fn facts<'b>(body: &'b Self::Body, headers: &'b HeaderMap) -> PageFacts<'b>;
     /// Moves the items out of a page's body.
@@ -220,12 +222,12 @@ impl fmt::Display for PagingError {
 /// poll. An error is yielded once and ends the stream; dropping the stream cancels the walk, and
 /// no request is sent after that.
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<'a, P: Paginated<'a>> {
-    walk: Option<Walk<'a, P>>,
+pub struct Pages<'a, P: Paginated> {
+    walk: Option<Walk<P>>,
     stream: Option<PageStream<'a, P>>,
 }
 
-impl<'a, P: Paginated<'a>> Pages<'a, P> {
+impl<'a, P: Paginated + 'a> Pages<'a, P> {
     #[doc(hidden)]
     pub fn new(builder: P) -> Self {
         Self {
@@ -266,7 +268,7 @@ impl<'a, P: Paginated<'a>> Pages<'a, P> {
     }
 }
 
-impl<'a, P: Paginated<'a>> Stream for Pages<'a, P> {
+impl<'a, P: Paginated + 'a> Stream for Pages<'a, P> {
     type Item = Result<Page<P::Body>, Error<P::Error>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -281,9 +283,9 @@ impl<'a, P: Paginated<'a>> Stream for Pages<'a, P> {
     }
 }
 
-impl<'a, P: Paginated<'a>> Unpin for Pages<'a, P> {}
+impl<P: Paginated> Unpin for Pages<'_, P> {}
 
-impl<'a, P: Paginated<'a>> fmt::Debug for Pages<'a, P> {
+impl<P: Paginated> fmt::Debug for Pages<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pages")
             .field("started", &self.stream.is_some())
@@ -295,14 +297,14 @@ impl<'a, P: Paginated<'a>> fmt::Debug for Pages<'a, P> {
 /// generated builder's `stream()`. A page is fetched only when the items before it have been
 /// taken.
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<'a, P: Paginated<'a>> {
+pub struct Items<'a, P: Paginated> {
     pages: Pages<'a, P>,
     buffered: VecDeque<P::Item>,
     items_left: Option<u64>,
     ended: bool,
 }
 
-impl<'a, P: Paginated<'a>> Items<'a, P> {
+impl<'a, P: Paginated + 'a> Items<'a, P> {
     #[doc(hidden)]
     pub fn new(builder: P) -> Self {
         Self {
@@ -343,7 +345,7 @@ impl<'a, P: Paginated<'a>> Items<'a, P> {
     }
 }
 
-impl<'a, P: Paginated<'a>> Stream for Items<'a, P> {
+impl<'a, P: Paginated + 'a> Stream for Items<'a, P> {
     type Item = Result<P::Item, Error<P::Error>>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -377,9 +379,9 @@ impl<'a, P: Paginated<'a>> Stream for Items<'a, P> {
     }
 }
 
-impl<'a, P: Paginated<'a>> Unpin for Items<'a, P> {}
+impl<P: Paginated> Unpin for Items<'_, P> {}
 
-impl<'a, P: Paginated<'a>> fmt::Debug for Items<'a, P> {
+impl<P: Paginated> fmt::Debug for Items<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items")
             .field("buffered", &self.buffered.len())
@@ -389,11 +391,11 @@ impl<'a, P: Paginated<'a>> fmt::Debug for Items<'a, P> {
 }
 
 /// The pages of a started walk.
-type PageStream<'a, P> = BoxStream<'a, PageResult<'a, P>>;
-type PageResult<'a, P> = Result<Page<<P as Paginated<'a>>::Body>, Error<<P as Paginated<'a>>::Error>>;
+type PageStream<'a, P> = BoxStream<'a, PageResult<P>>;
+type PageResult<P> = Result<Page<<P as Paginated>::Body>, Error<<P as Paginated>::Error>>;
 
 /// The state of one walk through a list.
-struct Walk<'a, P: Paginated<'a>> {
+struct Walk<P: Paginated> {
     builder: P,
     /// Where the caller asked to start instead of the builder's own cursor.
     start: Option<Cursor>,
@@ -411,7 +413,7 @@ struct Walk<'a, P: Paginated<'a>> {
     done: bool,
 }
 
-impl<'a, P: Paginated<'a>> Walk<'a, P> {
+impl<P: Paginated> Walk<P> {
     fn new(builder: P) -> Self {
         Self {
             builder,
@@ -427,7 +429,10 @@ impl<'a, P: Paginated<'a>> Walk<'a, P> {
         }
     }
 
-    fn into_stream(self) -> PageStream<'a, P> {
+    fn into_stream<'a>(self) -> PageStream<'a, P>
+    where
+        P: 'a,
+    {
         futures::stream::unfold(self, |mut walk| async move {
             let item = walk.step().await?;
             Some((item, walk))

@@ -47,6 +47,14 @@ enum AuthSetting {
     Azure(Arc<dyn azure_core::credentials::TokenCredential>),
 }
 
+impl AuthSetting {
+    /// Whether tokens are requested with the client's HTTP client (an OAuth2 grant, or a
+    /// provider that may use [`TokenContext::http`]).
+    fn fetches_tokens(&self) -> bool {
+        matches!(self, AuthSetting::Provider(_) | AuthSetting::OAuth2(_))
+    }
+}
+
 impl fmt::Debug for AuthSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -258,13 +266,25 @@ impl ClientSettings {
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| BuildError(format!("`{}` cannot be sent as a User-Agent", self.user_agent)))?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
+        let client = |redirects: Redirects| {
+            reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .redirect(self.redirects.policy())
+                .redirect(redirects.policy())
                 .build()
-                .map_err(|e| BuildError(format!("the HTTP client could not be created: {e}")))?,
+                .map_err(|e| BuildError(format!("the HTTP client could not be created: {e}")))
+        };
+        // Token requests carry the client secret or refresh token in their body, which a 307 or
+        // 308 sends again to wherever it points: they never follow a redirect to another origin,
+        // whatever the API's requests do. A caller's own HTTP client is used as it is.
+        let (http, token_http) = match self.http {
+            Some(http) => (http.clone(), http),
+            None if self.redirects == Redirects::AnyOrigin && self.auth.fetches_tokens() => {
+                (client(self.redirects)?, client(Redirects::SameOrigin)?)
+            }
+            None => {
+                let http = client(self.redirects)?;
+                (http.clone(), http)
+            }
         };
         let provider: Option<Arc<dyn TokenProvider>> = match &self.auth {
             AuthSetting::Provider(provider) => Some(provider.clone()),
@@ -295,7 +315,7 @@ impl ClientSettings {
         let auth = match (self.auth, provider) {
             (_, Some(provider)) => {
                 let context = TokenContext {
-                    http: http.clone(),
+                    http: token_http,
                     timeout: self.timeout,
                 };
                 Auth::Tokens(Arc::new(TokenCache::new(provider, context, self.renewal_margin)))
@@ -360,6 +380,17 @@ pub struct ClientConfig {
 impl ClientConfig {
     /// The query parameters every request carries whose values are secret: a query API key and
     /// the client defaults.
+    pub(crate) fn sent_secrets<'a>(&'a self, authorization: Option<&'a HeaderValue>) -> Vec<&'a str> {
+        let token = authorization
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.strip_prefix("Bearer ").unwrap_or(value));
+        token
+            .into_iter()
+            .chain(self.secret_query().map(|(_, secret)| secret.expose()))
+            .filter(|secret| !secret.is_empty())
+            .collect()
+    }
+
     pub(crate) fn secret_query(&self) -> impl Iterator<Item = (&str, &Secret)> {
         let api_key = match &self.auth {
             Auth::Static(Credentials::QueryApiKey { parameter, key }) => Some((*parameter, key)),

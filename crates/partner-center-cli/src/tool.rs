@@ -326,6 +326,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     BodyField::new("overageEnabled", "overage-enabled", args.overage_enabled.as_ref(), false),
                     BodyField::new("partnerId", "partner-id", args.partner_id.as_ref(), false),
                 ],
+                finops_cli::Empty::Allowed,
             )?;
             let client = connect(&cli.connection)?;
             let mut call = client.update_overage(args.customer_tenant_id, body);
@@ -395,6 +396,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 vec![
                     BodyField::new("amount", "amount", args.amount.as_ref(), args.clear_amount),
                 ],
+                finops_cli::Empty::Refused,
             )?;
             let client = connect(&cli.connection)?;
             let mut call = client.update_usage_budget(args.customer_tenant_id, body);

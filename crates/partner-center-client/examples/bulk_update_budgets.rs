@@ -3,7 +3,8 @@
 //! Applies `customer_tenant_id,amount` rows of a CSV file with `update_usage_budget`
 //! (PATCH /v1/customers/{customer-tenant-id}/usagebudget): one call per row unpaced unless `--rate` sets requests a second (the
 //! vendor publishes no rate limit for it),
-//! `--concurrency` rows at a time (8 unless set). An empty `amount` clears it.
+//! `--concurrency` rows at a time (8 unless set). `clear` in `amount` clears it; an empty
+//! or missing `amount` is a bad row, never a clear.
 //!
 //! ```sh
 //! PARTNER_CENTER_TOKEN=... [PARTNER_CENTER_BASE_URL=http://127.0.0.1:8080] cargo run -p partner-center-client --example bulk_update_budgets -- --input in.csv --output out.csv
@@ -15,8 +16,8 @@
 //! rows already `updated` and resumes the others after a crash or Ctrl-C.
 //! A row that may have reached the server before a crash is sent again with the same `MS-RequestId`, which
 //! the service uses to recognise a repeated request.
-//! A bad row (a key that is not a GUID, a value that is not a number) is reported by its
-//! line number and skipped.
+//! A bad row (a key that is not a GUID, a value that is not a number or `clear`) is
+//! reported by its line number and skipped. The output file is locked while a run uses it.
 
 use partner_center_client::types::SpendingBudgetUpdate;
 use partner_center_client::Client;

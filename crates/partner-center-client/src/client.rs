@@ -51,6 +51,7 @@ impl ClientBuilder {
             ),
         };
         builder.settings.set_oauth2_endpoints(oauth2_endpoints(Server::default()));
+        builder.settings.set_rate_limits(Client::documented_rate_limits());
         builder
     }
 
@@ -231,8 +232,9 @@ impl ClientBuilder {
     }
 
     /// Whether a 429 slows the pace of its scope down (and holds it back for its
-    /// `Retry-After`) until successes bring it back: on unless set. Off, the rate limits pace
-    /// calls at their fixed rates.
+    /// `Retry-After`, at most [`MAX_SERVER_HOLD`]) until successes bring it back, and whether
+    /// calls no rate limit covers are paced at a rate learned from the server's 429s: on unless
+    /// set. Off, the rate limits pace calls at their fixed rates and other calls are not paced.
     pub fn adaptive_pacing(mut self, adaptive: bool) -> Self {
         self.settings.set_adaptive_pacing(adaptive);
         self
@@ -260,9 +262,11 @@ impl Client {
 
     /// The rate limits the vendor documents, which a new [`ClientBuilder`] paces calls by.
     ///
-    /// The vendor documents none: calls are not paced unless a limit is set.
+    /// - `customer-resource`: 500 requests per minute per account for `list_customers` ([source](https://learn.microsoft.com/en-us/partner-center/developer/customer-resources))
     pub fn documented_rate_limits() -> ::std::vec::Vec<::finops_client_runtime::RateLimit> {
-        ::std::vec::Vec::new()
+        ::std::vec![
+            ::finops_client_runtime::RateLimit::new("customer-resource", 500, Duration::from_secs(60)).operations(["list_customers"]).source("https://learn.microsoft.com/en-us/partner-center/developer/customer-resources"),
+        ]
     }
 }
 

@@ -22,7 +22,7 @@ impl<'a> builder::ListCustomers<'a> {
     }
 }
 
-impl<'a> Paginated<'a> for builder::ListCustomers<'a> {
+impl<'a> Paginated for builder::ListCustomers<'a> {
     type Body = crate::types::CustomerCollection;
     type Item = crate::types::Customer;
     type Error = errors::ListCustomersError;
@@ -47,7 +47,10 @@ impl<'a> Paginated<'a> for builder::ListCustomers<'a> {
         }
     }
 
-    fn send_page(self) -> PageFuture<'a, Self::Body, Self::Error> {
+    fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>
+    where
+        Self: 's,
+    {
         Box::pin(self.send())
     }
 

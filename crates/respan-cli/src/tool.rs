@@ -181,6 +181,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 args.body.as_deref(),
                 vec![
                 ],
+                finops_cli::Empty::Allowed,
             )?;
             let client = connect(&cli.connection)?;
             let mut call = client.list_customers(body);
@@ -233,6 +234,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     BodyField::new("period_start", "period-start", args.period_start.as_ref(), false),
                     BodyField::new("total_budget", "total-budget", args.total_budget.as_ref(), args.clear_total_budget),
                 ],
+                finops_cli::Empty::Refused,
             )?;
             let client = connect(&cli.connection)?;
             let mut call = client.update_customer(args.customer_identifier, body);

@@ -3,7 +3,8 @@
 //! Applies `customer_identifier,period_budget` rows of a CSV file with `update_customer`
 //! (PATCH /api/users/{customer_identifier}/): one call per row at the API's pace (its documented rate limits,
 //! or `--rate` requests a second),
-//! `--concurrency` rows at a time (8 unless set). An empty `period_budget` clears it.
+//! `--concurrency` rows at a time (8 unless set). `clear` in `period_budget` clears it; an empty
+//! or missing `period_budget` is a bad row, never a clear.
 //!
 //! ```sh
 //! RESPAN_TOKEN=... [RESPAN_BASE_URL=http://127.0.0.1:8080] cargo run -p respan-client --example respan_bulk_update_budgets -- --input in.csv --output out.csv
@@ -12,8 +13,8 @@
 //! Writes `customer_identifier,period_budget,outcome,http_status,request_id,error` rows to the output
 //! file (outcome `updated` or `failed`). Run again with the same output file, it sends nothing for
 //! rows already `updated` and resumes the others after a crash or Ctrl-C.
-//! A bad row (a key that is not given, a value that is not a number) is reported by its
-//! line number and skipped.
+//! A bad row (a key that is not given, a value that is not a number or `clear`) is
+//! reported by its line number and skipped. The output file is locked while a run uses it.
 
 use respan_client::types::CustomerUpdate;
 use respan_client::Client;

@@ -22,7 +22,7 @@ impl<'a> builder::ListCreditTransactions<'a> {
     }
 }
 
-impl<'a> Paginated<'a> for builder::ListCreditTransactions<'a> {
+impl<'a> Paginated for builder::ListCreditTransactions<'a> {
     type Body = crate::types::CreditTransactionList;
     type Item = crate::types::CreditTransaction;
     type Error = errors::ListCreditTransactionsError;
@@ -45,7 +45,10 @@ impl<'a> Paginated<'a> for builder::ListCreditTransactions<'a> {
         self
     }
 
-    fn send_page(self) -> PageFuture<'a, Self::Body, Self::Error> {
+    fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>
+    where
+        Self: 's,
+    {
         Box::pin(self.send())
     }
 
@@ -78,7 +81,7 @@ impl<'a> builder::ListCustomers<'a> {
     }
 }
 
-impl<'a> Paginated<'a> for builder::ListCustomers<'a> {
+impl<'a> Paginated for builder::ListCustomers<'a> {
     type Body = crate::types::CustomerList;
     type Item = crate::types::CustomerListItem;
     type Error = errors::ListCustomersError;
@@ -107,7 +110,10 @@ impl<'a> Paginated<'a> for builder::ListCustomers<'a> {
         }
     }
 
-    fn send_page(self) -> PageFuture<'a, Self::Body, Self::Error> {
+    fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>
+    where
+        Self: 's,
+    {
         Box::pin(self.send())
     }
 

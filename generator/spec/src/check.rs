@@ -316,9 +316,11 @@ impl<'a> Checker<'a> {
             }
         }
         let in_template: BTreeSet<String> = template_params(path).into_iter().collect();
+        // The template is written in `paths`, often in another file than the operation: the
+        // message points at the path item there.
         for missing in in_template.difference(&declared_path_params) {
             self.report(
-                pointer,
+                parent(pointer),
                 format!("path parameter `{{{missing}}}` of `{path}` is not declared"),
                 format!("add a parameter with `name: {missing}`, `in: path`, `required: true`"),
             );

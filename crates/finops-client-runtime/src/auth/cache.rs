@@ -103,12 +103,14 @@ impl TokenCache {
     }
 
     fn store(&self, token: AccessToken) -> Result<IssuedToken, AuthError> {
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.token.expose()))
-            .map_err(|_| AuthError::invalid("the access token has characters that cannot be sent in a header"))?;
-        authorization.set_sensitive(true);
+        if token.token.expose().trim().is_empty() {
+            return Err(AuthError::invalid("the token provider gave an empty access token"));
+        }
+        let authorization = super::credentials::bearer_header(token.token.expose()).map_err(AuthError::invalid)?;
+        // `lifetime` is the server's `expires_in`, any number: the sum saturates.
         let renew_at = token.lifetime.map(|(received, lifetime)| {
             let margin = self.margin.min(lifetime / 2);
-            received + (lifetime - margin)
+            crate::server_time::later(received, lifetime - margin)
         });
         let mut current = self.current.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         // Stored under the fetch lock, so no two tokens share a generation.

@@ -44,6 +44,91 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Every form `secret` can take on the way out, for finding it where a server echoes it: as
+/// written, percent-encoded and form-encoded (with either case of hex digit), and base64
+/// (standard and URL-safe, padded or not). Empty for an empty secret.
+pub(crate) fn encodings(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    if secret.is_empty() {
+        return Vec::new();
+    }
+    let percent = percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let form: String = serde_urlencoded::to_string([("", secret)])
+        .map(|pair| pair.trim_start_matches('=').to_string())
+        .unwrap_or_default();
+    let mut forms = vec![secret.to_string()];
+    for encoded in [percent, form] {
+        let lower = lower_hex_escapes(&encoded);
+        forms.push(encoded);
+        forms.push(lower);
+    }
+    for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+        forms.push(engine.encode(secret));
+    }
+    // Longest first, so a form is replaced whole before a shorter one inside it.
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms.dedup();
+    forms.retain(|form| !form.is_empty());
+    forms
+}
+
+/// `%7E` as `%7e`: servers and libraries differ in the case of the hex digits they write.
+fn lower_hex_escapes(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut after_percent = 0;
+    for c in encoded.chars() {
+        if c == '%' {
+            after_percent = 2;
+            out.push(c);
+        } else if after_percent > 0 {
+            after_percent -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `bytes` with every form of each of `secrets` ([`encodings`]) replaced by `[redacted]`;
+/// `None` when none is there.
+pub(crate) fn redact_bytes(bytes: &[u8], secrets: &[&str]) -> Option<Vec<u8>> {
+    let mut text: Option<Vec<u8>> = None;
+    for secret in secrets {
+        for form in encodings(secret) {
+            let current = text.as_deref().unwrap_or(bytes);
+            if let Some(replaced) = replace_all(current, form.as_bytes(), b"[redacted]") {
+                text = Some(replaced);
+            }
+        }
+    }
+    text
+}
+
+/// [`redact_bytes`] of a text. A match of a UTF-8 needle in UTF-8 text starts and ends on
+/// character boundaries, so the result is still UTF-8.
+pub(crate) fn redact(text: &str, secrets: &[&str]) -> Option<String> {
+    redact_bytes(text.as_bytes(), secrets).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    let first = haystack.windows(needle.len()).position(|window| window == needle)?;
+    let mut out = Vec::with_capacity(haystack.len());
+    out.extend_from_slice(&haystack[..first]);
+    let mut rest = &haystack[first..];
+    while !rest.is_empty() {
+        if rest.starts_with(needle) {
+            out.extend_from_slice(with);
+            rest = &rest[needle.len()..];
+        } else {
+            out.push(rest[0]);
+            rest = &rest[1..];
+        }
+    }
+    Some(out)
+}
+
 /// How requests authenticate, as declared by the spec's security schemes.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -61,17 +146,32 @@ pub enum Credentials {
 
 impl Credentials {
     /// The `Authorization` header value, marked sensitive so `http` and `reqwest` never print it.
+    ///
+    /// An empty token or key (an environment variable set to nothing) is refused: it would be
+    /// sent as `Authorization: Bearer ` and fail at the server, or stand in for other credentials.
     pub(crate) fn authorization(&self) -> Result<Option<HeaderValue>, String> {
         match self {
-            Credentials::Bearer(token) => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
-                    .map_err(|_| "the bearer token contains characters that cannot be sent in a header".to_string())?;
-                value.set_sensitive(true);
-                Ok(Some(value))
+            Credentials::Bearer(token) if token.expose().trim().is_empty() => Err("the bearer token is empty".into()),
+            Credentials::QueryApiKey { parameter, key } if key.expose().trim().is_empty() => {
+                Err(format!("the API key (`{parameter}`) is empty"))
             }
+            Credentials::Bearer(token) => bearer_header(token.expose()).map(Some),
             Credentials::QueryApiKey { .. } => Ok(None),
         }
     }
+}
+
+/// `Authorization: Bearer <token>`, marked sensitive; refused as any header value a server would
+/// read differently (a control character, text outside ASCII, white space at either end), by
+/// the rule every header value follows.
+pub(crate) fn bearer_header(token: &str) -> Result<HeaderValue, String> {
+    // The token is checked alone, so white space at its ends is not hidden behind `Bearer `.
+    crate::outgoing::checked_header_value("Authorization", token)
+        .map_err(|why| format!("the bearer token cannot be sent: {why}"))?;
+    let mut value = HeaderValue::try_from(format!("Bearer {token}"))
+        .map_err(|_| "the bearer token cannot be sent in a header".to_string())?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 impl fmt::Debug for Credentials {
@@ -106,5 +206,42 @@ mod tests {
     fn a_token_that_cannot_be_a_header_is_an_error() {
         let bad = Credentials::Bearer(Secret::new("line\nbreak"));
         assert!(bad.authorization().is_err());
+    }
+
+    #[test]
+    fn every_encoding_of_a_secret_is_redacted() {
+        let secret = "s3cr~t/+ key";
+        let echoed = [
+            "client_secret=s3cr%7Et%2F%2B+key&grant_type=client_credentials",
+            "client_secret=s3cr%7et%2f%2b+key",
+            "secret s3cr~t/+ key here",
+            "s3cr%7Et%2F%2B%20key",
+            "czNjcn50Lysga2V5",
+            "czNjcn50Lysga2V5 and czNjcn50Lysga2V5",
+        ];
+        for text in echoed {
+            let redacted = redact(text, &[secret]).unwrap_or_else(|| panic!("{text}: not found"));
+            assert!(redacted.contains("[redacted]"), "{text}: {redacted}");
+            for form in encodings(secret) {
+                assert!(!redacted.contains(&form), "{text}: {redacted}");
+            }
+        }
+        assert_eq!(redact("nothing here", &[secret]), None);
+        assert_eq!(redact("nothing here", &[""]), None);
+    }
+
+    #[test]
+    fn empty_credentials_are_refused() {
+        for token in ["", " "] {
+            assert_eq!(
+                Credentials::Bearer(Secret::new(token)).authorization(),
+                Err("the bearer token is empty".into())
+            );
+        }
+        let key = Credentials::QueryApiKey {
+            parameter: "api_key",
+            key: Secret::new(""),
+        };
+        assert_eq!(key.authorization(), Err("the API key (`api_key`) is empty".into()));
     }
 }

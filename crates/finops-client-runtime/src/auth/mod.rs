@@ -12,6 +12,7 @@ mod token;
 pub use azure::AzureCredential;
 pub use cache::DEFAULT_RENEWAL_MARGIN;
 pub(crate) use cache::TokenCache;
+pub(crate) use credentials::redact_bytes;
 pub use credentials::{Credentials, Secret};
 pub use oauth2::{Grant, OAuth2Credentials, OAuth2Endpoints, OAuth2Flow};
 pub use token::{AccessToken, AuthError, TokenContext, TokenFuture, TokenProvider};

@@ -181,6 +181,17 @@ impl OAuth2Credentials {
         if self.grant == Grant::ClientCredentials && self.client_secret.is_none() {
             return Err("the client credentials grant needs a client secret".into());
         }
+        // An empty value (an environment variable set to nothing) is a missing one, never a
+        // credential to send.
+        if self.client_id.is_empty() {
+            return Err("the OAuth2 client id is empty".into());
+        }
+        if self.client_secret.as_ref().is_some_and(|s| s.expose().is_empty()) {
+            return Err("the OAuth2 client secret is empty".into());
+        }
+        if self.grant == Grant::RefreshToken && self.current_refresh_token().is_none_or(|t| t.expose().is_empty()) {
+            return Err("the OAuth2 refresh token is empty".into());
+        }
         Ok(OAuth2Provider {
             credentials: self.clone(),
             token_url: TokenUrl::from_url(url),

@@ -48,8 +48,9 @@ impl AccessToken {
 
     /// How long the token has left, if its expiry is known.
     pub fn expires_in(&self) -> Option<Duration> {
-        self.lifetime
-            .map(|(received, lifetime)| (received + lifetime).saturating_duration_since(Instant::now()))
+        self.lifetime.map(|(received, lifetime)| {
+            crate::server_time::later(received, lifetime).saturating_duration_since(Instant::now())
+        })
     }
 }
 
@@ -234,14 +235,12 @@ impl AuthError {
         }
     }
 
-    /// The same error with every occurrence of `secrets` in what the server said replaced: a
-    /// token endpoint may echo what it was sent.
+    /// The same error with every form of `secrets` in what the server said replaced: a token
+    /// endpoint may echo what it was sent, form-encoded or not.
     pub(crate) fn without(mut self, secrets: &[&str]) -> Self {
         let scrub = |text: &mut String| {
-            for secret in secrets.iter().filter(|s| !s.is_empty()) {
-                if text.contains(secret) {
-                    *text = text.replace(secret, "[redacted]");
-                }
+            if let Some(redacted) = super::credentials::redact(text, secrets) {
+                *text = redacted;
             }
         };
         match &mut self.kind {

@@ -7,9 +7,17 @@
 //! - Each limit has a token bucket (governor's GCRA) per scope, shared by all clones of a client;
 //!   calls are spread evenly at the limit's pace.
 //! - Adaptive: a 429 halves the pace of the narrowest scopes the call counted against (down to
-//!   1/16 of the limit) and holds them back for its `Retry-After`; each success then wins back
-//!   1/32 of the limit. The retried call itself still waits its `Retry-After`.
+//!   1/16 of the limit) and holds them back for its `Retry-After`, at most
+//!   [`crate::MAX_SERVER_HOLD`]; each success then wins back 1/32 of the limit. The retried call
+//!   itself still waits its `Retry-After`, if that ends within its retry policy's limit.
+//! - Calls no limit covers (the vendor publishes none) are paced from the server's own 429s:
+//!   from the first one on, the client sends at a rate it learns (see `learned.rs`), so a bulk
+//!   run against an undocumented limit meets few 429s instead of retrying blindly. Off with
+//!   adaptive pacing.
+//! - The wait for a slot and for a place under the cap counts against the call's timeout: a call
+//!   that cannot be admitted in time fails with a timeout, having sent nothing.
 
+mod learned;
 mod limit;
 mod pacer;
 

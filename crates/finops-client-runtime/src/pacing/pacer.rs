@@ -2,6 +2,7 @@
 //! 429 and recovered by successes, and an optional cap on the attempts in flight.
 
 use super::RateLimit;
+use super::learned::LearnedPace;
 use super::limit::RateScope;
 use crate::operation::OperationSpec;
 use governor::clock::Clock;
@@ -21,6 +22,8 @@ const RECOVERY_STEPS: f64 = 32.0;
 pub(crate) struct Pacer {
     limits: Vec<PacedLimit>,
     adaptive: bool,
+    /// The pace learned from 429s for calls no limit covers; with adaptive pacing only.
+    learned: Option<LearnedPace>,
     in_flight: Option<Arc<Semaphore>>,
     clock: PacingClock,
 }
@@ -81,6 +84,8 @@ pub(crate) struct Admission {
     _permit: Option<OwnedSemaphorePermit>,
     /// The paces the attempt counted against, each marked whether its scope is keyed.
     paces: Vec<(Arc<ScopePace>, bool)>,
+    /// When the attempt was admitted under the learned pace, if no limit covered it.
+    learned_at: Option<Duration>,
     /// How long the attempt waited for its place and slots.
     pub(crate) waited: Duration,
 }
@@ -88,7 +93,7 @@ pub(crate) struct Admission {
 impl Pacer {
     /// A pacer for `limits` (already checked), or `None` when there is nothing to pace.
     pub(crate) fn new(limits: Vec<RateLimit>, adaptive: bool, max_in_flight: Option<usize>) -> Option<Self> {
-        if limits.is_empty() && max_in_flight.is_none() {
+        if limits.is_empty() && max_in_flight.is_none() && !adaptive {
             return None;
         }
         Some(Self {
@@ -100,6 +105,7 @@ impl Pacer {
                 })
                 .collect(),
             adaptive,
+            learned: adaptive.then(LearnedPace::default),
             in_flight: max_in_flight.map(|n| Arc::new(Semaphore::new(n.max(1)))),
             clock: PacingClock {
                 start: tokio::time::Instant::now(),
@@ -126,9 +132,19 @@ impl Pacer {
             pace.wait(&self.clock).await;
             paces.push((pace, keyed));
         }
+        let mut learned_at = None;
+        if let Some(learned) = self.learned.as_ref().filter(|_| paces.is_empty()) {
+            let now = self.clock.now();
+            let slot = learned.slot(now);
+            if slot > now {
+                tokio::time::sleep(slot - now).await;
+            }
+            learned_at = Some(slot);
+        }
         Admission {
             _permit: permit,
             paces,
+            learned_at,
             waited: started.elapsed(),
         }
     }
@@ -146,6 +162,16 @@ impl Pacer {
             return;
         }
         let now = self.clock.now();
+        if let (Some(learned), Some(admitted_at)) = (&self.learned, admission.learned_at) {
+            if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+                let retry_after = crate::retry::retry_after(headers, std::time::SystemTime::now());
+                let hold = crate::server_time::capped_hold(retry_after.unwrap_or_default());
+                learned.refused(now, admitted_at, hold);
+            } else if status.is_success() {
+                learned.succeeded(now);
+            }
+            return;
+        }
         if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
             let retry_after = crate::retry::retry_after(headers, std::time::SystemTime::now());
             let any_keyed = admission.paces.iter().any(|(_, keyed)| *keyed);
@@ -221,7 +247,8 @@ impl ScopePace {
         let slowest = self.base.saturating_mul(SLOWEST);
         let interval = state.interval.saturating_mul(2).min(slowest);
         state.set_interval(interval, clock);
-        let hold = retry_after.unwrap_or(interval);
+        // The server's number holds back every later call of this scope: capped.
+        let hold = crate::server_time::capped_hold(retry_after.unwrap_or(interval));
         state.resume_at = state.resume_at.max(now.saturating_add(hold));
     }
 

@@ -152,7 +152,7 @@ pub fn read(
             &format!("{at}/value/field"),
             format!("`{}.{field}` is not an optional, nullable number", body.name),
         )
-        .help("the value column sets a number, and an empty value sends `null` to clear it"));
+        .help("the value column sets a number, and `clear` sends `null` to clear it"));
     }
     Ok(Some(BulkModel {
         name,
@@ -202,7 +202,8 @@ pub fn example_rs(info: &CrateInfo, op: &OperationModel, bulk: &BulkModel) -> St
 
 //! Applies `{key_column},{value_column}` rows of a CSV file with `{method}`
 //! ({verb} {path}): one call per row {pace},
-//! `--concurrency` rows at a time (8 unless set). An empty `{value_column}` clears it.
+//! `--concurrency` rows at a time (8 unless set). `clear` in `{value_column}` clears it; an empty
+//! or missing `{value_column}` is a bad row, never a clear.
 //!
 //! ```sh
 {commands}//! ```
@@ -210,8 +211,8 @@ pub fn example_rs(info: &CrateInfo, op: &OperationModel, bulk: &BulkModel) -> St
 //! Writes `{key_column},{value_column},outcome,http_status,request_id,error` rows to the output
 //! file (outcome `updated` or `failed`). Run again with the same output file, it sends nothing for
 //! rows already `updated` and resumes the others after a crash or Ctrl-C.
-{resend}//! A bad row (a key that is not {key_what}, a value that is not a number) is reported by its
-//! line number and skipped.
+{resend}//! A bad row (a key that is not {key_what}, a value that is not a number or `clear`) is
+//! reported by its line number and skipped. The output file is locked while a run uses it.
 
 use {lib}::types::{body};
 use {lib}::Client;

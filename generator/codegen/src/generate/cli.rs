@@ -657,6 +657,13 @@ fn dispatch(out: &mut String, command: &Command<'_>) {
             );
         }
         let _ = writeln!(out, "                ],");
+        // An update with nothing in it is refused; any other body may be empty (a list's filters).
+        let empty = if command.op.method.eq_ignore_ascii_case("patch") {
+            "Refused"
+        } else {
+            "Allowed"
+        };
+        let _ = writeln!(out, "                finops_cli::Empty::{empty},");
         let _ = writeln!(out, "            )?;");
     }
     let _ = writeln!(out, "            let client = connect(&cli.connection)?;");

@@ -319,6 +319,7 @@ fn runtime_reexports(info: &CrateInfo) -> String {
         "Hook",
         "IncompleteBody",
         "InvalidBody",
+        "MAX_SERVER_HOLD",
         "Patch",
         "RateLimit",
         "RateScope",
@@ -352,7 +353,8 @@ fn runtime_reexports(info: &CrateInfo) -> String {
     if info.model.operations.iter().any(|op| op.pagination.is_some()) {
         names.extend(["Cursor", "Items", "Page", "Pages", "PagingError", "PagingProblem"]);
     }
-    names.sort_unstable();
+    // rustfmt's order: types, then constants.
+    names.sort_unstable_by_key(|name| (name.chars().all(|c| c.is_ascii_uppercase() || c == '_'), *name));
     let mut out = String::new();
     let mut line = String::from("   ");
     for name in names {

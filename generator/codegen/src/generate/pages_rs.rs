@@ -61,7 +61,7 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
     w.close("}");
 
     w.blank();
-    w.open(format!("impl<'a> Paginated<'a> for builder::{}<'a> {{", op.builder));
+    w.open(format!("impl<'a> Paginated for builder::{}<'a> {{", op.builder));
     w.line(format!("type Body = {body};"));
     w.line(format!("type Item = {item};"));
     w.line(format!("type Error = errors::{};", error_enum(op)));
@@ -152,7 +152,10 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, pagination: &Pagina
     w.close("}");
 
     w.blank();
-    w.open("fn send_page(self) -> PageFuture<'a, Self::Body, Self::Error> {");
+    w.line("fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>");
+    w.line("where");
+    w.line("    Self: 's,");
+    w.open("{");
     w.line("Box::pin(self.send())");
     w.close("}");
 
