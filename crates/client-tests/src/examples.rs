@@ -1,6 +1,6 @@
 //! The generated crates' example programs, built once per test and run as a user runs them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Builds `examples` (package, example name) in one cargo run, offline; returns the directory
 /// the binaries are in.
@@ -39,6 +39,54 @@ fn cargo_build(args: &[&str], what: &str) -> PathBuf {
         String::from_utf8_lossy(&output.stderr)
     );
     target.join("debug")
+}
+
+/// Runs `cargo <args>` (offline) in `scratch`, a crate outside this workspace with its own
+/// `[workspace]`, after adding this workspace's dev profile to its manifest. The build shares the
+/// workspace's target directory: the dependencies the workspace has built with the same
+/// features are reused rather than built again. Warnings in the scratch crate are errors when
+/// its roots say `#![deny(warnings)]` ([`DENY_WARNINGS`]).
+pub fn cargo_outside_workspace(scratch: &Path, args: &[&str]) -> std::process::Output {
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).expect("the workspace manifest");
+    let manifest = scratch.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).expect("the scratch manifest");
+    text.push('\n');
+    text.push_str(&dev_profile(&workspace));
+    std::fs::write(&manifest, text).expect("the scratch manifest is written");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    std::process::Command::new(cargo)
+        .current_dir(scratch)
+        .args(args)
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs")
+}
+
+/// The first line of a scratch crate's root: its warnings are errors, and, unlike `RUSTFLAGS`,
+/// the dependencies it shares with the workspace keep their compiled form.
+pub const DENY_WARNINGS: &str = "#![deny(warnings)]\n";
+
+/// The `[profile.dev]` tables of the workspace manifest that apply to every package (those naming
+/// one of its members are left out).
+fn dev_profile(workspace: &str) -> String {
+    let mut out = String::new();
+    let mut keep = false;
+    for line in workspace.lines() {
+        if line.starts_with('[') {
+            keep = line == "[profile.dev]" || line == "[profile.dev.package.\"*\"]";
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A command for example binary `binary` with every variable starting with `prefix` (such as

@@ -4,10 +4,12 @@
 //! fail once the function sends the wrong body (cents where the API takes dollars).
 //!
 //! The crate is built in a scratch workspace of its own (`Cargo.lock` copied from this checkout,
-//! `--offline`), with the target directory `outside_workspace.rs` uses.
+//! `--offline`, warnings denied), in this workspace's target directory and dev profile, as
+//! `outside_workspace.rs` builds its consumers.
 
+use client_tests::examples;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const MANIFEST: &str = r#"[package]
 name = "consumer-budgets"
@@ -41,27 +43,22 @@ fn scratch_crate(name: &str, lib: &str) -> PathBuf {
     std::fs::write(scratch.join("Cargo.toml"), MANIFEST.replace("CLIENT", &client)).unwrap();
     std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
     let sources = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mock_consumer");
-    std::fs::write(scratch.join("lib.rs"), lib).unwrap();
-    std::fs::copy(sources.join("budget_test.rs"), scratch.join("budget_test.rs")).unwrap();
+    std::fs::write(scratch.join("lib.rs"), format!("{}{lib}", examples::DENY_WARNINGS)).unwrap();
+    let test = std::fs::read_to_string(sources.join("budget_test.rs")).unwrap();
+    std::fs::write(
+        scratch.join("budget_test.rs"),
+        format!("{}{test}", examples::DENY_WARNINGS),
+    )
+    .unwrap();
     scratch
 }
 
 /// `cargo test` in the scratch crate; its output, and the folder removed.
 fn cargo_test(scratch: &Path) -> Output {
-    let root = finops_spec::project_root().expect("the tests run inside the checkout");
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("outside-workspace");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(scratch)
-        .args(["test", "--offline", "--message-format=short", "--", "--test-threads=1"])
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "-D warnings")
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
+    let output = examples::cargo_outside_workspace(
+        scratch,
+        &["test", "--offline", "--message-format=short", "--", "--test-threads=1"],
+    );
     let _ = std::fs::remove_dir_all(scratch);
     output
 }

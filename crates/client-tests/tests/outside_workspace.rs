@@ -4,10 +4,10 @@
 //! operation with the spec's documented success example.
 //!
 //! The programs are `tests/consumers/<api>.rs`. Each is built in a scratch workspace of its own
-//! (`Cargo.lock` copied from this checkout, `--offline`) with a target directory shared by the
-//! three, beside this workspace's.
+//! (`Cargo.lock` copied from this checkout, `--offline`, warnings denied) in this workspace's
+//! target directory and dev profile, so the dependencies already built are not built again.
 
-use client_tests::{bundled_spec, resolve_ref};
+use client_tests::{bundled_spec, examples, resolve_ref};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -129,23 +129,15 @@ fn build_consumer(api: &str) -> PathBuf {
     .unwrap();
     std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
     let program = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/consumers/{}.rs", api.replace('-', "_")));
-    std::fs::copy(&program, scratch.join("main.rs")).unwrap();
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("outside-workspace");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&scratch)
-        .args(["build", "--offline", "--message-format=short"])
-        .env("CARGO_TARGET_DIR", &target)
-        .env("RUSTFLAGS", "-D warnings")
-        .env_remove("CARGO_MANIFEST_DIR")
-        .output()
-        .unwrap();
+    let source = std::fs::read_to_string(&program).unwrap();
+    std::fs::write(scratch.join("main.rs"), format!("{}{source}", examples::DENY_WARNINGS)).unwrap();
+    let output = examples::cargo_outside_workspace(&scratch, &["build", "--offline", "--message-format=short"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "the {api} consumer does not build:\n{stderr}");
     let _ = std::fs::remove_dir_all(&scratch);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
     target.join("debug").join(format!("consumer-{api}"))
 }
 

@@ -71,7 +71,7 @@ pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
 pub use outgoing::{header_value, json, json_value, path_segment, query};
 pub use pacing::{RateLimit, RateScope};
-pub use paging::{Cursor, Items, Page, Pages, PagingError, PagingProblem};
+pub use paging::{Cursor, DEFAULT_MAX_PAGES, Items, Page, Pages, PagingError, PagingProblem};
 #[doc(hidden)]
 pub use paging::{LastPage, PageFacts, PageFuture, PageNumberValue, PageStyle, Paginated, page_number, token_value};
 pub use patch::Patch;

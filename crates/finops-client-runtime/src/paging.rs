@@ -177,7 +177,15 @@ pub enum PagingProblem {
     ForeignLink(String),
     /// A next link is not a URL.
     InvalidLink(String),
+    /// The server handed out a new cursor after [`DEFAULT_MAX_PAGES`] pages and the caller set
+    /// no [`Pages::max_pages`]: a list that long is taken for a server that never ends.
+    TooManyPages(u64),
 }
+
+/// How many pages a walk fetches unless [`Pages::max_pages`] says otherwise: a server that hands
+/// out a new cursor with every page would otherwise be followed forever. Past it the walk ends
+/// with [`PagingProblem::TooManyPages`]; set `max_pages` to walk a longer list.
+pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
 impl fmt::Display for PagingProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -190,6 +198,10 @@ impl fmt::Display for PagingProblem {
                 "the next link {link} leaves the client's origin; it is not followed, so no credentials are sent there"
             ),
             PagingProblem::InvalidLink(link) => write!(f, "the next link {link:?} is not a URL"),
+            PagingProblem::TooManyPages(pages) => write!(
+                f,
+                "the server handed out a next cursor after {pages} pages; set `max_pages` to walk a list longer than that"
+            ),
         }
     }
 }
@@ -246,7 +258,8 @@ impl<'a, P: Paginated + 'a> Pages<'a, P> {
         self
     }
 
-    /// Fetches at most `pages` pages; the stream ends after the last of them.
+    /// Fetches at most `pages` pages; the stream ends after the last of them. Without it, a walk
+    /// stops with an error after [`DEFAULT_MAX_PAGES`].
     pub fn max_pages(mut self, pages: u64) -> Self {
         if let Some(walk) = &mut self.walk {
             walk.pages_left = Some(pages);
@@ -400,6 +413,8 @@ struct Walk<P: Paginated> {
     /// Where the caller asked to start instead of the builder's own cursor.
     start: Option<Cursor>,
     pages_left: Option<u64>,
+    /// Pages fetched so far.
+    fetched: u64,
     options: CallOptions,
     /// The cursor of the next request; `None` before the first.
     next: Option<Cursor>,
@@ -419,6 +434,7 @@ impl<P: Paginated> Walk<P> {
             builder,
             start: None,
             pages_left: None,
+            fetched: 0,
             options: CallOptions::default(),
             next: None,
             started: false,
@@ -498,8 +514,12 @@ impl<P: Paginated> Walk<P> {
             }
         };
         let next = self.next_cursor(cursor.as_ref(), &response);
+        self.fetched += 1;
         let next = match next {
             Ok(Some(next)) if !self.seen.insert(next.clone()) => Err(PagingProblem::RepeatedCursor(next)),
+            Ok(Some(_)) if self.pages_left.is_none() && self.fetched >= DEFAULT_MAX_PAGES => {
+                Err(PagingProblem::TooManyPages(self.fetched))
+            }
             other => other,
         };
         let next = match next {
@@ -734,5 +754,80 @@ mod tests {
             check_kind(PageStyle::NextLink, &Cursor::Page(2)),
             Err("this list starts from a link, not from page 2".into())
         );
+    }
+
+    /// A token list whose server hands out a new token with every page, forever.
+    #[derive(Clone)]
+    struct Endless {
+        token: Option<String>,
+    }
+
+    impl Paginated for Endless {
+        type Body = (Vec<u32>, String);
+        type Item = u32;
+        type Error = ();
+        const STYLE: PageStyle = PageStyle::ContinuationToken;
+
+        fn cursor(&self) -> Option<Cursor> {
+            self.token.clone().map(Cursor::Token)
+        }
+        fn page_size(&self) -> Option<u64> {
+            None
+        }
+        fn base_url(&self) -> &str {
+            "http://127.0.0.1"
+        }
+        fn at(self, cursor: &Cursor) -> Self {
+            match cursor {
+                Cursor::Token(token) => Endless {
+                    token: Some(token.clone()),
+                },
+                _ => self,
+            }
+        }
+        fn send_page<'s>(self) -> PageFuture<'s, Self::Body, Self::Error>
+        where
+            Self: 's,
+        {
+            let n: u64 = self.token.as_deref().map_or(0, |t| t.parse().unwrap());
+            let body = (vec![1], (n + 1).to_string());
+            let response = Response::new(body, reqwest::StatusCode::OK, HeaderMap::new(), RequestIds::default());
+            Box::pin(std::future::ready(Ok(response)))
+        }
+        fn facts<'b>(body: &'b Self::Body, _: &'b HeaderMap) -> PageFacts<'b> {
+            PageFacts {
+                items: body.0.len(),
+                token: Some(&body.1),
+                ..PageFacts::default()
+            }
+        }
+        fn take_items(body: &mut Self::Body) -> Vec<Self::Item> {
+            std::mem::take(&mut body.0)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_ends_is_stopped_after_the_default_page_cap() {
+        let mut pages = Pages::new(Endless { token: None });
+        let mut fetched = 0;
+        let error = loop {
+            match pages.next().await {
+                Some(Ok(_)) => fetched += 1,
+                Some(Err(error)) => break error,
+                None => panic!("the walk ended without an error"),
+            }
+        };
+        assert_eq!(fetched, DEFAULT_MAX_PAGES);
+        let Error::Paging(paging) = error else {
+            panic!("not a paging error: {error:?}");
+        };
+        assert_eq!(paging.problem, PagingProblem::TooManyPages(DEFAULT_MAX_PAGES));
+        // A caller's own limit ends the walk quietly, past the default too.
+        let items: Vec<_> = Items::new(Endless { token: None })
+            .max_pages(DEFAULT_MAX_PAGES + 5)
+            .collect()
+            .await;
+        assert_eq!(items.len() as u64, DEFAULT_MAX_PAGES + 5);
+        assert!(items.iter().all(Result::is_ok));
     }
 }

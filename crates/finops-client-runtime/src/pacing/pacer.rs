@@ -31,8 +31,20 @@ pub(crate) struct Pacer {
 /// One limit and the paces of the scopes it has seen (one for an account-wide limit).
 struct PacedLimit {
     limit: RateLimit,
-    scopes: Mutex<HashMap<String, Arc<ScopePace>>>,
+    scopes: Mutex<Scopes>,
 }
+
+/// The paces of one limit's scopes. A scope that has been idle for an interval at its normal
+/// pace is forgotten when the map is swept: its bucket is full again, so a new pace for it is
+/// the same. A sweep runs when the map has doubled since the last one, so memory follows the
+/// scopes in use (the customers called lately), not every customer ever called.
+struct Scopes {
+    paces: HashMap<String, Arc<ScopePace>>,
+    sweep_at: usize,
+}
+
+/// The smallest map that is swept.
+const SWEEP_FROM: usize = 1024;
 
 /// The pace of one scope of one limit.
 struct ScopePace {
@@ -101,7 +113,10 @@ impl Pacer {
                 .into_iter()
                 .map(|limit| PacedLimit {
                     limit,
-                    scopes: Mutex::new(HashMap::new()),
+                    scopes: Mutex::new(Scopes {
+                        paces: HashMap::new(),
+                        sweep_at: SWEEP_FROM,
+                    }),
                 })
                 .collect(),
             adaptive,
@@ -191,10 +206,25 @@ impl Pacer {
 impl PacedLimit {
     fn pace_for(&self, key: String, clock: PacingClock) -> Arc<ScopePace> {
         let mut scopes = self.scopes.lock().unwrap_or_else(PoisonError::into_inner);
+        if scopes.paces.len() >= scopes.sweep_at {
+            let now = clock.now();
+            // A pace an attempt still holds (waiting or in flight) is kept whatever its state.
+            scopes
+                .paces
+                .retain(|_, pace| Arc::strong_count(pace) > 1 || !pace.idle(now));
+            scopes.sweep_at = (scopes.paces.len() * 2).max(SWEEP_FROM);
+        }
         scopes
+            .paces
             .entry(key)
             .or_insert_with(|| Arc::new(ScopePace::new(self.limit.interval(), clock)))
             .clone()
+    }
+
+    /// How many scopes this limit keeps a pace for.
+    #[cfg(test)]
+    fn scopes(&self) -> usize {
+        self.scopes.lock().unwrap_or_else(PoisonError::into_inner).paces.len()
     }
 }
 
@@ -209,6 +239,17 @@ impl ScopePace {
                 last_admitted: None,
             }),
         }
+    }
+
+    /// At its normal pace, not held back, and unused for at least one interval: a new pace
+    /// would behave the same.
+    fn idle(&self, now: Duration) -> bool {
+        let state = self.state();
+        state.interval <= self.base
+            && state.resume_at <= now
+            && state
+                .last_admitted
+                .is_none_or(|last| now.saturating_sub(last) >= state.interval)
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, PaceState> {
@@ -328,5 +369,30 @@ mod tests {
         );
         let short = reqwest::Url::parse("https://example.com/x").unwrap();
         assert_eq!(path_value(template, &short, "customer-tenant-id"), None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_scopes_are_forgotten_and_busy_ones_kept() {
+        let clock = PacingClock {
+            start: tokio::time::Instant::now(),
+        };
+        let limit = PacedLimit {
+            limit: RateLimit::per_second("test", 10.0).per_path_parameter("customer"),
+            scopes: Mutex::new(Scopes {
+                paces: HashMap::new(),
+                sweep_at: SWEEP_FROM,
+            }),
+        };
+        let held = limit.pace_for("held".into(), clock);
+        for n in 0..100_000 {
+            let pace = limit.pace_for(format!("customer-{n}"), clock);
+            pace.wait(&clock).await;
+            tokio::time::advance(Duration::from_millis(1)).await;
+        }
+        // Calls every millisecond against a 100 ms interval: about the last hundred scopes are
+        // recent, and the map never grew far past them.
+        assert!(limit.scopes() < 4 * SWEEP_FROM, "{} scopes kept", limit.scopes());
+        let again = limit.pace_for("held".into(), clock);
+        assert!(Arc::ptr_eq(&held, &again), "a pace in use was forgotten");
     }
 }
