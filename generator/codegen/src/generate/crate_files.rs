@@ -560,7 +560,7 @@ fn provenance(info: &CrateInfo) -> String {
         out,
         "\nThe spec's {} examples ({} request bodies, {} responses) validate against their schemas, decode \
          into this crate's types and encode back to the same JSON; each request example sent through the \
-         client reaches a server on 127.0.0.1 equal as JSON (`crates/client-tests/tests/examples.rs`).",
+         client reaches a server on 127.0.0.1 equal as JSON (`crates/client-tests/tests/clients/examples.rs`).",
         examples.requests + examples.responses,
         examples.requests,
         examples.responses,

@@ -1,0 +1,23 @@
+//! The generated clients, tools and mocks, tried as their users try them: HTTP to servers on
+//! 127.0.0.1, the tools and examples run as processes, programs built outside the workspace.
+//!
+//! One test binary, a module per subject, so the dependencies are linked once rather than once
+//! per file.
+
+mod bulk;
+mod cli;
+mod cloudhealth;
+mod compile_fail;
+mod credentials;
+mod examples;
+mod generation_lost_nothing;
+mod mock_consumer;
+mod outside_workspace;
+mod pacing;
+mod pagination;
+mod partner_center;
+mod properties;
+mod respan;
+mod robustness;
+mod schemas;
+mod traces;
