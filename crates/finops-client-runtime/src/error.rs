@@ -1,7 +1,6 @@
 //! Typed errors of generated calls, and the decoding of responses into them.
 
 use crate::body::{self, BodyProblem};
-use crate::execute::failure_kind;
 use crate::paging::PagingError;
 use crate::request_ids::SentIds;
 use crate::{AuthError, RequestIds, Response};
@@ -205,6 +204,28 @@ impl std::error::Error for TransportError {
             Cause::Http(error) => Some(&**error),
             Cause::NoSlot { .. } => None,
         }
+    }
+}
+
+/// A short, secret-free name for a transport failure (a `reqwest::Error`'s message includes the
+/// URL, and so any API key in its query).
+pub(crate) fn failure_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
+        "timeout"
+    } else if error.is_redirect() {
+        "redirect"
+    } else if error.is_builder() {
+        "invalid request"
+    } else if error.is_connect() {
+        "connect"
+    } else if error.is_body() {
+        "body"
+    } else if error.is_decode() {
+        "decode"
+    } else if error.is_request() {
+        "request"
+    } else {
+        "other"
     }
 }
 

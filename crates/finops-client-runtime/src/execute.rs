@@ -2,7 +2,7 @@
 
 use crate::body::{self, BodyProblem};
 use crate::call;
-use crate::error::NotSent;
+use crate::error::{NotSent, failure_kind};
 use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
 use crate::request_ids::SentIds;
@@ -407,26 +407,4 @@ fn new_uuid() -> HeaderValue {
     let mut buffer = uuid::Uuid::encode_buffer();
     HeaderValue::from_str(uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buffer))
         .expect("a hyphenated UUID is a valid header value")
-}
-
-/// A short, secret-free name for a transport failure (a `reqwest::Error`'s message includes the
-/// URL, and so any API key in its query).
-pub(crate) fn failure_kind(error: &reqwest::Error) -> &'static str {
-    if error.is_timeout() {
-        "timeout"
-    } else if error.is_redirect() {
-        "redirect"
-    } else if error.is_builder() {
-        "invalid request"
-    } else if error.is_connect() {
-        "connect"
-    } else if error.is_body() {
-        "body"
-    } else if error.is_decode() {
-        "decode"
-    } else if error.is_request() {
-        "request"
-    } else {
-        "other"
-    }
 }

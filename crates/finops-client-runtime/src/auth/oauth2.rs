@@ -2,7 +2,7 @@
 //! `oauth2` crate over the client's own HTTP client.
 
 use super::{AccessToken, AuthError, Secret, TokenContext, TokenFuture, TokenProvider};
-use crate::execute::failure_kind;
+use crate::error::failure_kind;
 use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenResponse};
 use oauth2::{AuthType, ClientId, ClientSecret, RefreshToken, RequestTokenError, Scope, TokenResponse, TokenUrl};
 use reqwest::StatusCode;
