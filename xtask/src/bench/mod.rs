@@ -100,7 +100,7 @@ fn prepare(scratch: &Path, name: &str, spec_dir: Option<&Path>, synthetic: Optio
         dir: api_dir,
     };
     let bundled = spec::load(&api, &root).map_err(|d| d.to_string())?;
-    let operations = crate::generate::model::operations(
+    let operations = finops_codegen::names::operations(
         &serde_json::from_value(bundled.document.to_json()).map_err(|e| e.to_string())?,
     )
     .len();
@@ -544,7 +544,7 @@ made while writing them.
   under the 1 s goal.
 - **The client layer is written as text.** `client.rs`, `errors.rs`, `send.rs`, `models.rs` and
   `bodies.rs` are our own code; their renderers write them already formatted
-  (`generate/rust_writer.rs`). Built as tokens, parsed by syn and printed by prettyplease, they took
+  (`render/rust_writer.rs`). Built as tokens, parsed by syn and printed by prettyplease, they took
   1,064 ms of CPU at 2,000 operations, a third of progenitor's own output; written as text they
   take about 20 ms. Which crates a module names is found by one scan of its text (about 160 ms at
   2,000 operations when it walked progenitor's syntax tree, allocating a string per identifier).

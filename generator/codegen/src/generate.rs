@@ -1,30 +1,17 @@
-//! From a bundled spec to the files of one client crate, in memory.
-
-pub mod bodies_rs;
-pub mod bulk;
-pub mod cli;
-pub mod client_rs;
-pub mod crate_files;
-pub mod deps;
-pub mod errors_rs;
-pub mod mock_rs;
-pub mod model;
-pub mod models_rs;
-pub mod pages_rs;
-pub mod pagination;
-pub mod postprocess;
-pub mod progenitor;
-pub mod rate_limits;
-pub mod rust_writer;
-pub mod security;
-pub mod send_rs;
-pub mod surface;
+//! The pipeline for one API, in memory: a bundled spec is normalized and read into the
+//! [`model`], progenitor writes the request code and the [`progenitor`] stage edits it, then each
+//! [`render`]er writes its file. Nothing here reads or writes the disk; the emit stage does.
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model;
+use crate::progenitor::{self, postprocess};
+use crate::render::crate_files::{self, CrateInfo};
+use crate::render::{
+    bodies_rs, bulk_example_rs, client_rs, deps, errors_rs, mock_rs, models_rs, pages_rs, send_rs, surface, tool_crate,
+};
 use crate::spec::BundledSpec;
 use crate::spec::node::Node;
 use crate::spec::normalize::{self, Rewrite};
-use crate_files::CrateInfo;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -49,7 +36,7 @@ pub struct GeneratedCrate {
     pub notes: Vec<String>,
     /// The public API in a few lines; see [`surface`].
     pub surface: String,
-    /// The API's command-line tool, a crate of its own; see [`cli`].
+    /// The API's command-line tool, a crate of its own; see [`tool_crate`].
     pub cli: GeneratedFiles,
 }
 
@@ -247,14 +234,14 @@ pub fn render(prepared: &Prepared<'_>, times: &mut StageTimes) -> Result<Generat
         if let Some(bulk) = &op.bulk {
             files.insert(
                 PathBuf::from(format!("examples/{}.rs", bulk.name)),
-                bulk::example_rs(info, op, bulk),
+                bulk_example_rs::example_rs(info, op, bulk),
             );
         }
     }
     let cli = GeneratedFiles {
-        package: cli::package_name(api),
-        dir: PathBuf::from(CRATES_DIR).join(cli::package_name(api)),
-        files: cli::files(info, &found.builders, &found.arguments)?,
+        package: tool_crate::package_name(api),
+        dir: PathBuf::from(CRATES_DIR).join(tool_crate::package_name(api)),
+        files: tool_crate::files(info, &found.builders, &found.arguments)?,
     };
     times.crate_files += started.elapsed();
     Ok(GeneratedCrate {
@@ -495,7 +482,7 @@ fn count_examples(openapi: &openapiv3::OpenAPI) -> crate_files::ExampleCount {
     for response in openapi.components.iter().flat_map(|c| c.responses.values()) {
         count.responses += response.as_item().map_or(0, |r| in_content(&r.content));
     }
-    for (_, _, op) in model::operations(openapi) {
+    for (_, _, op) in crate::names::operations(openapi) {
         if let Some(ReferenceOr::Item(body)) = &op.request_body {
             count.requests += in_content(&body.content);
         }

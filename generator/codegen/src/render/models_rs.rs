@@ -2,9 +2,10 @@
 //! rejected) and PATCH bodies whose nullable fields have three states. progenitor uses these in
 //! place of its own types, and `types` re-exports them.
 
-use super::model::{ApiModel, FieldKind, OpenEnum, PatchBody};
-use super::rust_writer::{RustWriter, string_literal};
+use super::rust_writer::RustWriter;
 use super::surface::{TypeEntry, short_type};
+use crate::model::{ApiModel, FieldKind, OpenEnum, PatchBody};
+use crate::names::string_literal;
 
 /// The module's source, and its public types for the API summary.
 pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {

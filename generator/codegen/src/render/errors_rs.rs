@@ -1,8 +1,9 @@
 //! `src/errors.rs`: one error enum per operation, a variant per documented error status.
 
-use super::model::{ApiModel, ErrorResponse, StatusKey, body_type, error_enum};
 use super::rust_writer::RustWriter;
 use super::surface::TypeEntry;
+use crate::model::{ApiModel, ErrorResponse, StatusKey, error_enum};
+use crate::names::body_type;
 
 /// The module's source, and its public types for the API summary.
 pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {

@@ -1,6 +1,11 @@
-//! What the client layer around progenitor's output needs to know about one API, read from the
-//! spec: environments, credentials, per-operation request rules and responses, open enums and
-//! three-state PATCH bodies.
+//! The model stage: what the client layer around progenitor's output needs to know about one
+//! API, read from the spec: environments, credentials, per-operation request rules and responses,
+//! open enums and three-state PATCH bodies.
+//!
+//! Each spec extension with more than a flag has a module of its own here, holding its reader and
+//! its checks (errors located in the spec): [`security`], [`pagination`], [`rate_limits`],
+//! [`bulk`]. They build on [`base`]; this module assembles their results into [`ApiModel`] and
+//! never the other way round. Renderers read the model; the model reads no renderer.
 //!
 //! Spec extensions read here (all optional):
 //! - `servers[*].x-environment`: the environment's name: `default` for the first server, then
@@ -10,7 +15,17 @@
 //! - parameter `x-idempotency-key: true`: a request carrying this header is safe to repeat.
 //! - query parameter `x-client-default: true`: the client builder can set it for every call.
 
+pub mod base;
+pub mod bulk;
+pub mod pagination;
+pub mod rate_limits;
+pub mod security;
+
+pub use base::{EnvironmentModel, FieldKind, OpenEnum, PatchBody, PatchField};
+pub use security::CredentialModel;
+
 use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
+use crate::names::{body_type, component_name, operations, resolve_parameter, rust_ident};
 use crate::spec::BundledSpec;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, Parameter, ReferenceOr, Response, Schema, SchemaKind, Type};
@@ -26,30 +41,18 @@ pub struct ApiModel {
     pub open_enums: Vec<OpenEnum>,
     pub patch_bodies: Vec<PatchBody>,
     /// The documented rate limits (`x-rate-limits`), which new clients pace calls by.
-    pub rate_limits: Vec<super::rate_limits::RateLimitModel>,
+    pub rate_limits: Vec<rate_limits::RateLimitModel>,
 }
 
 impl ApiModel {
     /// The spec's OAuth2 scheme, if it declares one.
-    pub fn oauth2(&self) -> Option<&super::security::OAuth2Model> {
+    pub fn oauth2(&self) -> Option<&security::OAuth2Model> {
         self.credentials.iter().find_map(|c| match c {
             CredentialModel::OAuth2(oauth2) => Some(oauth2),
             _ => None,
         })
     }
 }
-
-#[derive(Debug, Clone)]
-pub struct EnvironmentModel {
-    /// The `x-environment` name, e.g. `china`.
-    pub name: String,
-    /// The variant name, e.g. `China`.
-    pub variant: String,
-    pub url: String,
-    pub description: String,
-}
-
-pub use super::security::CredentialModel;
 
 /// A query parameter the client builder can set for every call.
 #[derive(Debug, Clone)]
@@ -82,9 +85,9 @@ pub struct OperationModel {
     pub success_body: Option<String>,
     pub errors: Vec<ErrorResponse>,
     /// How the operation pages (`x-pagination`), if it is a paginated list.
-    pub pagination: Option<super::pagination::PaginationModel>,
+    pub pagination: Option<pagination::PaginationModel>,
     /// The bulk tool written for the operation (`x-bulk-example`), if any.
-    pub bulk: Option<super::bulk::BulkModel>,
+    pub bulk: Option<bulk::BulkModel>,
     /// The parameters, in the spec's order.
     pub parameters: Vec<ParameterModel>,
     /// The JSON request body, if the operation takes one.
@@ -166,42 +169,6 @@ pub struct ErrorResponse {
     pub variant: String,
     pub body: Option<String>,
     pub description: String,
-}
-
-/// A component string enum, generated as an open enum.
-#[derive(Debug, Clone)]
-pub struct OpenEnum {
-    pub name: String,
-    pub description: Option<String>,
-    /// (JSON value, variant name)
-    pub values: Vec<(String, String)>,
-}
-
-/// A request body whose optional nullable properties get three states.
-#[derive(Debug, Clone)]
-pub struct PatchBody {
-    pub name: String,
-    pub description: Option<String>,
-    pub fields: Vec<PatchField>,
-}
-
-#[derive(Debug, Clone)]
-pub struct PatchField {
-    pub json_name: String,
-    pub rust_name: String,
-    /// The field's type without `Option`/`Patch`: Rust source, checked to parse as a type. Text
-    /// rather than tokens so the model can be shared with the thread that builds the client layer.
-    pub rust_type: String,
-    pub kind: FieldKind,
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
-    Required,
-    Optional,
-    /// Optional and nullable: absent, `null`, or a value.
-    ThreeState,
 }
 
 impl StatusKey {
@@ -286,24 +253,6 @@ fn rust_code_sample(samples: Option<&serde_json::Value>) -> Option<String> {
     })
 }
 
-/// Every operation of a typed document with its path and method (methods in
-/// [`HTTP_METHODS`](crate::spec::walk::HTTP_METHODS) order), as the generator's stages read them.
-pub fn operations(spec: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {
-    let mut out = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        if let ReferenceOr::Item(item) = item {
-            for (method, op) in item.iter() {
-                let method = crate::spec::walk::HTTP_METHODS
-                    .into_iter()
-                    .find(|m| *m == method)
-                    .unwrap_or("get");
-                out.push((path.as_str(), method, op));
-            }
-        }
-    }
-    out
-}
-
 /// Reads the model; `openapi` is the normalized spec (every response body is a component `$ref`).
 /// Errors point into `spec`'s files.
 pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnostic> {
@@ -353,7 +302,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
         });
     }
 
-    let credentials = super::security::read(spec, &components, &environments)?;
+    let credentials = security::read(spec, &components, &environments)?;
 
     let mut open_enums = Vec::new();
     for (name, schema) in &components.schemas {
@@ -505,7 +454,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             }
         }
         errors.sort_by_key(|e| e.status);
-        let pagination = super::pagination::read(
+        let pagination = pagination::read(
             spec,
             &components,
             &open_enums,
@@ -567,19 +516,19 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
 
     for (model, (path, method, operation)) in operation_models.iter_mut().zip(operations(openapi)) {
         let pointer = format!("/paths/{}/{method}", esc(path));
-        model.bulk = super::bulk::read(spec, &components, &patch_bodies, operation, &pointer)?;
+        model.bulk = bulk::read(spec, &components, &patch_bodies, operation, &pointer)?;
     }
 
-    let limited: Vec<super::rate_limits::OperationRef<'_>> = operations(openapi)
+    let limited: Vec<rate_limits::OperationRef<'_>> = operations(openapi)
         .into_iter()
-        .map(|(path, method, operation)| super::rate_limits::OperationRef {
+        .map(|(path, method, operation)| rate_limits::OperationRef {
             id: operation.operation_id.as_deref().unwrap_or_default(),
             pointer: format!("/paths/{}/{method}", esc(path)),
             path,
             limits: operation.extensions.get("x-rate-limits"),
         })
         .collect();
-    let rate_limits = super::rate_limits::read(spec, openapi.extensions.get("x-rate-limits"), &limited)?;
+    let rate_limits = rate_limits::read(spec, openapi.extensions.get("x-rate-limits"), &limited)?;
 
     Ok(ApiModel {
         environments,
@@ -662,17 +611,6 @@ fn patch_body(
         description: schema.schema_data.description.clone(),
         fields,
     }))
-}
-
-/// The Rust name progenitor and typify give a JSON name: snake case, with a trailing `_` where
-/// that is a keyword (`type` → `type_`).
-pub fn rust_ident(json_name: &str) -> String {
-    let name = json_name.to_snake_case();
-    if syn::parse_str::<syn::Ident>(&name).is_ok() {
-        name
-    } else {
-        format!("{name}_")
-    }
 }
 
 /// The Rust type of a PATCH body property, as typify would write it.
@@ -837,24 +775,6 @@ fn string_enum(schema: &ReferenceOr<Schema>, components: &openapiv3::Components)
     }
 }
 
-/// `#/components/schemas/Customer` → `Customer`.
-pub fn component_name(reference: &str) -> &str {
-    reference.rsplit('/').next().unwrap_or(reference)
-}
-
-pub(super) fn resolve_parameter<'a>(
-    parameter: &'a ReferenceOr<Parameter>,
-    components: &'a openapiv3::Components,
-) -> Option<&'a Parameter> {
-    match parameter {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => match components.parameters.get(component_name(reference))? {
-            ReferenceOr::Item(p) => Some(p),
-            ReferenceOr::Reference { .. } => None,
-        },
-    }
-}
-
 fn resolve_response<'a>(
     response: &'a ReferenceOr<Response>,
     components: &'a openapiv3::Components,
@@ -871,10 +791,4 @@ fn resolve_response<'a>(
 /// The error enum's name for an operation: `UpdateCustomerError`.
 pub fn error_enum(op: &OperationModel) -> String {
     format!("{}Error", op.builder)
-}
-
-/// typify's name for a component schema.
-pub fn body_type(component: &str) -> String {
-    use heck::ToUpperCamelCase;
-    component.to_upper_camel_case()
 }

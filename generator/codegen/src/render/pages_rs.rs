@@ -3,9 +3,10 @@
 //! goes in the request, and what each page says about the next (lens functions over the decoded
 //! body, as smithy-rs generates for its paginators).
 
-use super::model::{ApiModel, OperationModel, body_type, error_enum};
-use super::pagination::{LastPage, Leaf, Lens, PaginationModel, Style, TokenSource};
-use super::rust_writer::{RustWriter, string_literal};
+use super::rust_writer::RustWriter;
+use crate::model::pagination::{LastPage, Leaf, Lens, PaginationModel, Style, TokenSource};
+use crate::model::{ApiModel, OperationModel, error_enum};
+use crate::names::{body_type, string_literal};
 
 /// The module's source, or `None` when no operation pages.
 pub fn render(model: &ApiModel) -> Option<String> {

@@ -4,9 +4,10 @@
 //! The shared behaviour (bodies, output, exit statuses) is the hand-written `finops-cli` crate's.
 
 use super::crate_files::{CrateInfo, header_text};
-use super::model::{CredentialModel, OperationModel, ParameterLocation, Scalar, rust_ident};
-use super::postprocess::{Arguments, BuilderField};
 use crate::diagnostic::Diagnostic;
+use crate::model::{CredentialModel, OperationModel, ParameterLocation, Scalar};
+use crate::names::{public_type, rust_ident};
+use crate::progenitor::postprocess::{Arguments, BuilderField};
 use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -230,33 +231,6 @@ fn unique_flag(taken: &mut BTreeSet<String>, wanted: &str, prefix: &str) -> Stri
     flag
 }
 
-/// A type of `generated.rs` as named through the crate's public paths (`types`, and the
-/// re-exported `uuid`, `chrono`, `serde_json`); `lib` is the crate's name, or `crate` inside it.
-pub(super) fn public_type(rust_type: &str, lib: &str) -> String {
-    let mut text = rust_type
-        .replace("crate::models::", "types::")
-        .replace("crate::types::", "types::");
-    for module in ["uuid", "chrono", "serde_json"] {
-        text = text.replace(&format!("::{module}::"), &format!("{lib}::{module}::"));
-    }
-    // `types::X` not preceded by a path separator is the crate's `types` module.
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(at) = rest.find("types::") {
-        let before = &rest[..at];
-        out.push_str(before);
-        let joined = out.ends_with("::") || out.ends_with(|c: char| c.is_alphanumeric() || c == '_');
-        if !joined {
-            out.push_str(lib);
-            out.push_str("::");
-        }
-        out.push_str("types::");
-        rest = &rest[at + "types::".len()..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn is_numeric(rust_type: &str) -> bool {
     let last = rust_type.rsplit("::").next().unwrap_or(rust_type);
     matches!(
@@ -294,7 +268,7 @@ fn credential(info: &CrateInfo) -> Credential {
             "Access token, sent as `Authorization: Bearer`.".to_string(),
         )),
         CredentialModel::QueryApiKey { parameter, .. } => Some((
-            format!(".{}(token.clone())", super::model::rust_ident(parameter)),
+            format!(".{}(token.clone())", crate::names::rust_ident(parameter)),
             format!("API key, sent as the `{parameter}` query parameter."),
         )),
         CredentialModel::OAuth2(_) => None,

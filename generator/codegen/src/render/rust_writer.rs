@@ -104,12 +104,6 @@ impl RustWriter {
     }
 }
 
-/// `text` as a Rust string literal. `str`'s `Debug` form escapes quotes, backslashes and
-/// control characters the way Rust source does.
-pub fn string_literal(text: &str) -> String {
-    format!("{text:?}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,13 +134,5 @@ mod tests {
             w.finish(),
             "/// First paragraph.\n/// Second line.\n///\n/// Another  one.\nimpl A {\n    fn a() {}\n\n    fn b() {}\n}\nfn short(a: u8) -> u8 {\n}\nfn long(\n    first_parameter: SomeLongTypeName,\n    second_parameter: AnotherLongTypeName,\n) -> Result<SomeOutput, SomeError> {\n}\n"
         );
-    }
-
-    #[test]
-    fn string_literals_parse_back_to_the_same_text() {
-        for text in ["plain", "quote \" and \\ backslash", "line\nbreak\ttab\r\u{0}", "ünï"] {
-            let literal: syn::LitStr = syn::parse_str(&string_literal(text)).unwrap();
-            assert_eq!(literal.value(), text);
-        }
     }
 }

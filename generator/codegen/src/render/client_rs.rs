@@ -2,10 +2,11 @@
 //! `ClientBuilder` with the spec's credentials, and the `ClientHooks` implementation that sends
 //! every request through the runtime's request loop.
 
-use super::model::{ApiModel, CredentialModel, OperationModel, Renewal, rust_ident};
-use super::rust_writer::{RustWriter, string_literal};
-use super::security::{FlowModel, OAuth2Model};
+use super::rust_writer::RustWriter;
 use super::surface::TypeEntry;
+use crate::model::security::{FlowModel, OAuth2Model};
+use crate::model::{ApiModel, CredentialModel, OperationModel, Renewal};
+use crate::names::{rust_ident, string_literal};
 
 /// The module's source, and its public types for the API summary.
 pub fn render(model: &ApiModel) -> (String, Vec<TypeEntry>) {
@@ -455,7 +456,7 @@ fn operation_spec(w: &mut RustWriter, op: &OperationModel) {
 
 /// `fn oauth2_endpoints(server)`: the token URL and scopes of each flow at each server.
 fn oauth2_endpoints(w: &mut RustWriter, model: &ApiModel, oauth2: &OAuth2Model) {
-    let endpoints = |w: &mut RustWriter, env: &super::security::OAuth2Environment, head: &str, tail: &str| {
+    let endpoints = |w: &mut RustWriter, env: &crate::model::security::OAuth2Environment, head: &str, tail: &str| {
         w.open(format!("{head}OAuth2Endpoints {{"));
         for (field, flow) in [
             ("client_credentials", &env.client_credentials),

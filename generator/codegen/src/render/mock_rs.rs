@@ -3,10 +3,11 @@
 //! the parameter's own type, `body` taking the body type, `respond` the success type and `fail`
 //! the operation's error enum. The matching and the server are `finops_client_runtime::mock`'s.
 
-use super::cli::public_type;
-use super::model::{ApiModel, CredentialModel, OperationModel, ParameterLocation, StatusKey, body_type, error_enum};
-use super::postprocess::BuilderField;
 use super::rust_writer::RustWriter;
+use crate::model::{ApiModel, CredentialModel, OperationModel, ParameterLocation, StatusKey, error_enum};
+use crate::names::body_type;
+use crate::names::public_type;
+use crate::progenitor::postprocess::BuilderField;
 use std::collections::BTreeMap;
 
 /// The module's source. `builders` are the operation builders' inputs (their types are the
@@ -120,7 +121,7 @@ fn credential_call(model: &ApiModel) -> String {
     let static_call = model.credentials.iter().find_map(|c| match c {
         CredentialModel::Bearer { .. } => Some(".bearer_token(\"mock-token\")".to_string()),
         CredentialModel::QueryApiKey { parameter, .. } => {
-            Some(format!(".{}(\"mock-token\")", super::model::rust_ident(parameter)))
+            Some(format!(".{}(\"mock-token\")", crate::names::rust_ident(parameter)))
         }
         CredentialModel::OAuth2(_) => None,
     });

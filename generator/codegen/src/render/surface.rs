@@ -1,9 +1,9 @@
 //! A short, reviewable summary of a generated crate's public API: operations, and the types in
 //! `types` with their fields or variants. A spec change shows up here as a few readable lines.
 
-use super::model::OperationModel;
-use super::postprocess::Arguments;
-use super::rate_limits::RateLimitModel;
+use crate::model::OperationModel;
+use crate::model::rate_limits::RateLimitModel;
+use crate::progenitor::postprocess::Arguments;
 use quote::ToTokens;
 use std::fmt::Write as _;
 
@@ -27,8 +27,8 @@ pub fn summarize(
             arguments.get(&op.rust_name).map(|a| a.join(", ")).unwrap_or_default(),
             op.success_body
                 .as_deref()
-                .map_or_else(|| "()".to_string(), super::model::body_type),
-            super::model::error_enum(op)
+                .map_or_else(|| "()".to_string(), crate::names::body_type),
+            crate::model::error_enum(op)
         );
         if let Some(pagination) = &op.pagination {
             let _ = writeln!(
@@ -36,7 +36,7 @@ pub fn summarize(
                 "    .pages() → Pages<{}> / .stream() → Items<{}>, {}",
                 op.success_body
                     .as_deref()
-                    .map(super::model::body_type)
+                    .map(crate::names::body_type)
                     .unwrap_or_default(),
                 pagination.item_name,
                 pagination.style.summary()

@@ -2,7 +2,7 @@
 //! and `src/lib.rs`.
 
 use super::deps::KnownCrate;
-use super::model::{ApiModel, CredentialModel, OperationModel};
+use crate::model::{ApiModel, CredentialModel, OperationModel};
 use crate::spec::normalize::Rewrite;
 use std::fmt::Write as _;
 
@@ -55,7 +55,7 @@ impl CrateInfo {
             .find_map(|c| match c {
                 CredentialModel::Bearer { .. } => Some(".bearer_token(token)".to_string()),
                 CredentialModel::QueryApiKey { parameter, .. } => {
-                    Some(format!(".{}(token)", super::model::rust_ident(parameter)))
+                    Some(format!(".{}(token)", crate::names::rust_ident(parameter)))
                 }
                 CredentialModel::OAuth2(_) => None,
             })
@@ -642,7 +642,7 @@ fn behaviour(info: &CrateInfo) -> String {
             .model
             .rate_limits
             .iter()
-            .map(super::rate_limits::RateLimitModel::label)
+            .map(crate::model::rate_limits::RateLimitModel::label)
             .collect();
         format!(
             "Calls wait for their slot under the documented rate limits ({}; see \
@@ -779,7 +779,7 @@ fn mock_section(info: &CrateInfo) -> String {
         respond = match &op.success_body {
             Some(body) => format!(
                 ".respond(&answer) // answer: a {lib}::types::{}",
-                super::model::body_type(body)
+                crate::names::body_type(body)
             ),
             None => ".respond()".to_string(),
         },

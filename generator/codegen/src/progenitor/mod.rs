@@ -1,11 +1,14 @@
-//! Runs progenitor on one API, turning its panics and errors into diagnostics that name the
-//! operation being generated.
+//! The progenitor stage: runs progenitor on one API, turning its panics and errors into
+//! diagnostics that name the operation being generated; [`postprocess`] then edits its syntax
+//! tree, and reports what it found there (builders, arguments, bodies) for the renderers.
 
-use super::model::ApiModel;
+pub mod postprocess;
+
 use crate::diagnostic::{Diagnostic, Location, escape_pointer_token};
+use crate::model::ApiModel;
+use ::progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use openapiv3::OpenAPI;
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
@@ -113,7 +116,7 @@ fn explain(api_name: &str, spec: &OpenAPI, settings: &GenerationSettings, failur
     if !matches!(run(&types_only, settings), Ok(Ok(_))) {
         return types_failed(api_name, &types_only, settings, failure);
     }
-    for (path, method, operation) in super::model::operations(spec) {
+    for (path, method, operation) in crate::names::operations(spec) {
         let mut single = spec.clone();
         single.paths.paths.retain(|p, _| p == path);
         if let Some(openapiv3::ReferenceOr::Item(item)) = single.paths.paths.get_mut(path) {
@@ -214,11 +217,11 @@ fn referenced_closure(name: &str, components: &openapiv3::Components) -> std::co
 /// `encode_path(..)` per path parameter, one `header_map.append(..)` per header parameter, one
 /// `.json(..)` per JSON request body, and a header map with nothing appended for each operation
 /// without header parameters.
-pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
+pub fn parameter_counts(spec: &OpenAPI) -> postprocess::ParameterCounts {
     use openapiv3::{Parameter, ReferenceOr};
     let no_components = openapiv3::Components::default();
     let components = spec.components.as_ref().unwrap_or(&no_components);
-    let mut counts = super::postprocess::ParameterCounts::default();
+    let mut counts = postprocess::ParameterCounts::default();
     for item in spec.paths.paths.values() {
         let ReferenceOr::Item(item) = item else { continue };
         for (_, operation) in item.iter() {
@@ -227,7 +230,7 @@ pub fn parameter_counts(spec: &OpenAPI) -> super::postprocess::ParameterCounts {
                 .parameters
                 .iter()
                 .chain(&operation.parameters)
-                .filter_map(|reference| super::model::resolve_parameter(reference, components))
+                .filter_map(|reference| crate::names::resolve_parameter(reference, components))
                 .map(|p| {
                     (
                         matches!(p, Parameter::Query { .. }),

@@ -1,7 +1,8 @@
 //! `src/send.rs`: each operation's `send`, which decodes the response by status.
 
-use super::model::{ApiModel, OperationModel, StatusKey, body_type, error_enum};
 use super::rust_writer::RustWriter;
+use crate::model::{ApiModel, OperationModel, StatusKey, error_enum};
+use crate::names::body_type;
 
 /// The module's source.
 pub fn render(model: &ApiModel) -> String {

@@ -19,8 +19,9 @@
 //! next-link list names `next-link: /nextLink`. `single-page` (with `why`) says a collection comes
 //! whole, so that lint does not ask for a declaration.
 
-use super::model::{OpenEnum, component_name, resolve_parameter, rust_ident};
+use super::base::OpenEnum;
 use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
+use crate::names::{component_name, resolve_parameter, rust_ident, string_literal};
 use crate::spec::BundledSpec;
 use heck::ToUpperCamelCase;
 use openapiv3::{Components, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type};
@@ -596,9 +597,7 @@ impl Reader<'_> {
                     .ok_or_else(wrong)?;
                 Ok(format!("crate::models::{rust}::{variant}"))
             }
-            Some(SchemaKind::Type(Type::String(_))) => {
-                Ok(super::rust_writer::string_literal(value.as_str().ok_or_else(wrong)?))
-            }
+            Some(SchemaKind::Type(Type::String(_))) => Ok(string_literal(value.as_str().ok_or_else(wrong)?)),
             Some(SchemaKind::Type(Type::Integer(_))) => Ok(value.as_i64().ok_or_else(wrong)?.to_string()),
             Some(SchemaKind::Type(Type::Boolean(_))) => Ok(value.as_bool().ok_or_else(wrong)?.to_string()),
             _ => Err(self

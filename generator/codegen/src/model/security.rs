@@ -11,7 +11,7 @@
 //! The client credentials flow requests every scope its `scopes` lists; the refresh token grant
 //! uses the authorization-code flow's token URL and scopes.
 
-use super::model::EnvironmentModel;
+use super::base::EnvironmentModel;
 use crate::diagnostic::{Diagnostic, escape_pointer_token as esc};
 use crate::spec::BundledSpec;
 use openapiv3::{Components, ReferenceOr, SecurityScheme};

@@ -2,8 +2,8 @@
 //! `Type::new(required fields)`, then a chainable setter per optional field. For progenitor's
 //! body types (and the structs their fields name), in place of typify's fallible builders.
 
-use super::postprocess::{BodyFieldKind, BodyStruct};
 use super::rust_writer::RustWriter;
+use crate::progenitor::postprocess::{BodyFieldKind, BodyStruct};
 
 /// The module's source; `None` when no body needs it.
 pub fn render(bodies: &[BodyStruct]) -> Option<String> {
