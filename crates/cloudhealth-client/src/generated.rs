@@ -657,7 +657,8 @@ Arguments:
 - `page`: The page to return when the results run over several pages.
 - `per_page`: How many results to return per page.
 - `status`: Only statements with this status.
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client, billing_period: cloudhealth_client::types::YearMonth, client_api_id: i64, page: i64, per_page: i64, status: cloudhealth_client::types::StatementStatus) {
 let response = client.list_customer_statements()
     .billing_period(billing_period)
     .client_api_id(client_api_id)
@@ -666,6 +667,7 @@ let response = client.list_customer_statements()
     .status(status)
     .send()
     .await;
+# }
 ```*/
     pub fn list_customer_statements(&self) -> builder::ListCustomerStatements<'_> {
         builder::ListCustomerStatements::new(self)
@@ -679,12 +681,14 @@ Sends a `GET` request to `/v1/customers`
 Arguments:
 - `page`: The page to return when the results run over several pages.
 - `per_page`: How many results to return per page.
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client, page: i64, per_page: i64) {
 let response = client.list_customers()
     .page(page)
     .per_page(per_page)
     .send()
     .await;
+# }
 ```*/
     pub fn list_customers(&self) -> builder::ListCustomers<'_> {
         builder::ListCustomers::new(self)
@@ -695,10 +699,12 @@ Returns the partner's billing rules. The guide documented this call when the Bil
 
 Sends a `GET` request to `/v1/partner_billing_rules`
 
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client) {
 let response = client.list_billing_rules()
     .send()
     .await;
+# }
 ```*/
     pub fn list_billing_rules(&self) -> builder::ListBillingRules<'_> {
         builder::ListBillingRules::new(self)
@@ -709,10 +715,12 @@ Creates a partner billing rule: a custom line item, or (AWS only) an AWS Support
 
 Sends a `POST` request to `/v1/partner_billing_rules`
 
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client, body: cloudhealth_client::types::BillingRuleCreate) {
 let response = client.create_billing_rule(body)
     .send()
     .await;
+# }
 ```*/
     pub fn create_billing_rule(
         &self,
@@ -728,10 +736,12 @@ Sends a `GET` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
 
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client, partner_billing_rule_id: i64) {
 let response = client.get_billing_rule(partner_billing_rule_id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_billing_rule(
         &self,
@@ -749,10 +759,12 @@ Sends a `PUT` request to `/v1/partner_billing_rules/{partner_billing_rule_id}`
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
 - `body`
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client, partner_billing_rule_id: i64, body: cloudhealth_client::types::BillingRuleUpdate) {
 let response = client.modify_billing_rule(partner_billing_rule_id, body)
     .send()
     .await;
+# }
 ```*/
     pub fn modify_billing_rule(
         &self,
@@ -771,10 +783,12 @@ Sends a `DELETE` request to `/v1/partner_billing_rules/{partner_billing_rule_id}
 
 Arguments:
 - `partner_billing_rule_id`: ID of the billing rule.
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client, partner_billing_rule_id: i64) {
 let response = client.delete_billing_rule(partner_billing_rule_id)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_billing_rule(
         &self,
@@ -789,10 +803,12 @@ Returns the customer tenants the partner has created in CloudHealth, AWS and Azu
 
 Sends a `GET` request to `/v2/customers`
 
-```ignore
+```no_run
+# async fn example(client: &cloudhealth_client::Client) {
 let response = client.list_partner_customers()
     .send()
     .await;
+# }
 ```*/
     pub fn list_partner_customers(&self) -> builder::ListPartnerCustomers<'_> {
         builder::ListPartnerCustomers::new(self)

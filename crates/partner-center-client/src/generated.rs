@@ -869,7 +869,8 @@ Arguments:
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, size: i32, seek_operation: partner_center_client::types::SeekOperation, ms_continuation_token: ::std::string::String, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.list_customers(size)
     .seek_operation(seek_operation)
     .ms_continuation_token(ms_continuation_token)
@@ -880,6 +881,7 @@ let response = client.list_customers(size)
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn list_customers(&self, size: impl Into<i32>) -> builder::ListCustomers<'_> {
         builder::ListCustomers::new(self).size(size.into())
@@ -896,7 +898,8 @@ Arguments:
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.list_customer_usage_records()
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -905,6 +908,7 @@ let response = client.list_customer_usage_records()
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn list_customer_usage_records(&self) -> builder::ListCustomerUsageRecords<'_> {
         builder::ListCustomerUsageRecords::new(self)
@@ -922,7 +926,8 @@ Arguments:
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, customer_tenant_id: partner_center_client::uuid::Uuid, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.get_overage(customer_tenant_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -931,6 +936,7 @@ let response = client.get_overage(customer_tenant_id)
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn get_overage(
         &self,
@@ -952,7 +958,8 @@ Arguments:
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 - `body`
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, customer_tenant_id: partner_center_client::uuid::Uuid, body: partner_center_client::types::OverageUpdate, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.update_overage(customer_tenant_id, body)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -961,6 +968,7 @@ let response = client.update_overage(customer_tenant_id, body)
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn update_overage(
         &self,
@@ -985,7 +993,8 @@ Arguments:
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, customer_tenant_id: partner_center_client::uuid::Uuid, subscription_id: partner_center_client::uuid::Uuid, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.list_azure_entitlements(customer_tenant_id, subscription_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -994,6 +1003,7 @@ let response = client.list_azure_entitlements(customer_tenant_id, subscription_i
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn list_azure_entitlements(
         &self,
@@ -1017,7 +1027,8 @@ Arguments:
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, customer_tenant_id: partner_center_client::uuid::Uuid, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.get_usage_budget(customer_tenant_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -1026,6 +1037,7 @@ let response = client.get_usage_budget(customer_tenant_id)
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn get_usage_budget(
         &self,
@@ -1047,7 +1059,8 @@ Arguments:
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
 - `body`: The spending budget resource (amount and attributes).
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, customer_tenant_id: partner_center_client::uuid::Uuid, body: partner_center_client::types::SpendingBudgetUpdate, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.update_usage_budget(customer_tenant_id, body)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -1056,6 +1069,7 @@ let response = client.update_usage_budget(customer_tenant_id, body)
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn update_usage_budget(
         &self,
@@ -1079,7 +1093,8 @@ Arguments:
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, customer_tenant_id: partner_center_client::uuid::Uuid, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.get_customer_usage_summary(customer_tenant_id)
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -1088,6 +1103,7 @@ let response = client.get_customer_usage_summary(customer_tenant_id)
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn get_customer_usage_summary(
         &self,
@@ -1108,7 +1124,8 @@ Arguments:
 - `ms_partner_center_application`: Name of the calling application, for diagnostics.
 - `ms_request_id`: Idempotency key: reuse the same value when retrying after a timeout, use a new value after any response. The client makes one unless the caller sets it.
 - `x_locale`: Locale of returned rates and text. The service assumes `en-US` when absent.
-```ignore
+```no_run
+# async fn example(client: &partner_center_client::Client, ms_contract_version: ::std::string::String, ms_correlation_id: partner_center_client::uuid::Uuid, ms_partner_center_application: ::std::string::String, ms_request_id: partner_center_client::uuid::Uuid, x_locale: ::std::string::String) {
 let response = client.get_partner_usage_summary()
     .ms_contract_version(ms_contract_version)
     .ms_correlation_id(ms_correlation_id)
@@ -1117,6 +1134,7 @@ let response = client.get_partner_usage_summary()
     .x_locale(x_locale)
     .send()
     .await;
+# }
 ```*/
     pub fn get_partner_usage_summary(&self) -> builder::GetPartnerUsageSummary<'_> {
         builder::GetPartnerUsageSummary::new(self)

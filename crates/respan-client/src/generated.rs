@@ -338,12 +338,14 @@ Sends a `GET` request to `/api/credit-transactions/list/`
 Arguments:
 - `page`: Page number, from 1; the service returns page 1 when absent.
 - `page_size`: Items per page, at most 1000. When absent the service returns 50 customers or 100 credit transactions per page.
-```ignore
+```no_run
+# async fn example(client: &respan_client::Client, page: ::std::num::NonZeroU32, page_size: ::std::num::NonZeroU32) {
 let response = client.list_credit_transactions()
     .page(page)
     .page_size(page_size)
     .send()
     .await;
+# }
 ```*/
     pub fn list_credit_transactions(&self) -> builder::ListCreditTransactions<'_> {
         builder::ListCreditTransactions::new(self)
@@ -356,10 +358,12 @@ Sends a `GET` request to `/api/credit-transactions/{id}/`
 
 Arguments:
 - `id`: ID of the credit transaction, e.g. `ct_1a2b3c4d5e6f7g8h`.
-```ignore
+```no_run
+# async fn example(client: &respan_client::Client, id: ::std::string::String) {
 let response = client.get_credit_transaction(id)
     .send()
     .await;
+# }
 ```*/
     pub fn get_credit_transaction(
         &self,
@@ -379,7 +383,8 @@ Arguments:
 - `page_size`: Items per page, at most 1000. When absent the service returns 50 customers or 100 credit transactions per page.
 - `sort_by`: Field to sort by; prefix with `-` for descending order. Documented fields: `customer_identifier`, `email`, `name`, `first_seen`, `number_of_requests`, `total_cost`. The service sorts by `-first_seen` when absent.
 - `body`
-```ignore
+```no_run
+# async fn example(client: &respan_client::Client, body: respan_client::types::CustomerFilters, environment: respan_client::types::Environment, page: ::std::num::NonZeroU32, page_size: ::std::num::NonZeroU32, sort_by: ::std::string::String) {
 let response = client.list_customers(body)
     .environment(environment)
     .page(page)
@@ -387,6 +392,7 @@ let response = client.list_customers(body)
     .sort_by(sort_by)
     .send()
     .await;
+# }
 ```*/
     pub fn list_customers(
         &self,
@@ -403,11 +409,13 @@ Sends a `GET` request to `/api/users/{customer_identifier}/`
 Arguments:
 - `customer_identifier`: Your unique identifier for the customer.
 - `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
-```ignore
+```no_run
+# async fn example(client: &respan_client::Client, customer_identifier: ::std::string::String, environment: respan_client::types::Environment) {
 let response = client.get_customer(customer_identifier)
     .environment(environment)
     .send()
     .await;
+# }
 ```*/
     pub fn get_customer(
         &self,
@@ -424,11 +432,13 @@ Sends a `DELETE` request to `/api/users/{customer_identifier}/`
 Arguments:
 - `customer_identifier`: Your unique identifier for the customer.
 - `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
-```ignore
+```no_run
+# async fn example(client: &respan_client::Client, customer_identifier: ::std::string::String, environment: respan_client::types::Environment) {
 let response = client.delete_customer(customer_identifier)
     .environment(environment)
     .send()
     .await;
+# }
 ```*/
     pub fn delete_customer(
         &self,
@@ -447,11 +457,13 @@ Arguments:
 - `customer_identifier`: Your unique identifier for the customer.
 - `environment`: Environment to act on. When absent, the service uses the environment implied by the API key.
 - `body`
-```ignore
+```no_run
+# async fn example(client: &respan_client::Client, customer_identifier: ::std::string::String, body: respan_client::types::CustomerUpdate, environment: respan_client::types::Environment) {
 let response = client.update_customer(customer_identifier, body)
     .environment(environment)
     .send()
     .await;
+# }
 ```*/
     pub fn update_customer(
         &self,

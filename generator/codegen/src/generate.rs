@@ -312,7 +312,8 @@ fn progenitor_module(
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| Diagnostic::new(format!("{api}: the generated progenitor code does not parse: {e}")))?;
     let parameters = progenitor::parameter_counts(openapi);
-    let (applied, found) = postprocess::apply(&mut file, operation_count, parameters, replaced)
+    let lib = package_name(api).replace('-', "_");
+    let (applied, found) = postprocess::apply(&mut file, operation_count, parameters, replaced, &lib)
         .map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
     let module = RustModule::printed("src/generated.rs", &file);
     times.progenitor_tree += started.elapsed();

@@ -110,3 +110,26 @@ fn example_programs_have_names_unique_across_crates() {
     }
     assert!(!seen.is_empty(), "no example was generated");
 }
+
+/// Every code example in a generated crate's docs is compiled by `cargo test --doc` (`no_run`
+/// where it needs a server): none is `ignore`d, so none can go stale unnoticed.
+#[test]
+fn no_doc_example_is_ignored() {
+    let root = finops_spec::project_root().expect("the tests run inside the checkout");
+    let mut crates = codegen::generate_all(&root).unwrap_or_else(|d| panic!("{d}"));
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for api in spec::discover(&fixtures).unwrap_or_else(|d| panic!("{d}")) {
+        crates.push(generate_fixture(&api, &root));
+    }
+    let mut ignored = Vec::new();
+    for krate in &crates {
+        for (path, text) in krate.all_files() {
+            let fences = text.lines().filter(|line| {
+                let line = line.trim_start_matches(['/', '!', '*', ' ']);
+                line.starts_with("```") && line.contains("ignore")
+            });
+            ignored.extend(fences.map(|line| format!("{}: {line}", path.display())));
+        }
+    }
+    assert!(ignored.is_empty(), "ignored doc examples:\n{}", ignored.join("\n"));
+}

@@ -1,6 +1,7 @@
 //! Edits of progenitor's syntax tree, each one named and checked: if progenitor's output stops
 //! matching what a pass expects, generation fails instead of silently skipping the pass.
 
+use crate::names::public_type;
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
@@ -162,16 +163,32 @@ pub fn without_type_builders(tokens: proc_macro2::TokenStream) -> proc_macro2::T
     out.into_iter().collect()
 }
 
-/// Applies every pass. `models` are the `models.rs` types re-exported from `types`.
+/// Applies every pass. `models` are the `models.rs` types re-exported from `types`; `lib` is the
+/// crate's name in Rust (`respan_client`), which the doc examples are compiled against.
 pub fn apply(
     file: &mut syn::File,
     operations: usize,
     parameters: ParameterCounts,
     models: &[String],
+    lib: &str,
 ) -> Result<(Applied, Found), String> {
     let mut pass = Passes::default();
     pass.visit_file_mut(file);
-    let arguments = required_arguments(file, &pass.required);
+    let setter_types: std::collections::HashMap<&str, std::collections::HashMap<String, String>> = pass
+        .builder_fields
+        .iter()
+        .map(|(builder, fields)| {
+            let types = fields
+                .iter()
+                .map(|(ident, ty)| {
+                    let inner = first_type_argument(ty, "Option");
+                    (ident.to_string(), type_text(inner.as_ref().unwrap_or(ty)))
+                })
+                .collect();
+            (builder.as_str(), types)
+        })
+        .collect();
+    let arguments = required_arguments(file, &pass.required, &setter_types, lib);
     pass.applied.client_methods = arguments.len();
     let body_types: Vec<String> = pass
         .required
@@ -781,6 +798,8 @@ fn first_type_argument(ty: &syn::Type, wrapper: &str) -> Option<syn::Type> {
 fn required_arguments(
     file: &mut syn::File,
     required: &std::collections::HashMap<String, Vec<(syn::Ident, syn::Type)>>,
+    setter_types: &std::collections::HashMap<&str, std::collections::HashMap<String, String>>,
+    lib: &str,
 ) -> Arguments {
     let mut changed = Arguments::new();
     for item in &mut file.items {
@@ -800,20 +819,22 @@ fn required_arguments(
             if module != "builder" {
                 continue;
             }
-            let Some(inputs) = required.get(builder) else { continue };
-            let builder_ident = syn::Ident::new(builder, proc_macro2::Span::call_site());
-            let mut call: syn::Expr = syn::parse_quote!(builder::#builder_ident::new(self));
-            for (name, ty) in inputs {
-                if name == "body" {
-                    f.sig.inputs.push(syn::parse_quote!(#name: #ty));
-                    call = syn::parse_quote!(#call.#name(#name));
-                } else {
-                    f.sig.inputs.push(syn::parse_quote!(#name: impl Into<#ty>));
-                    call = syn::parse_quote!(#call.#name(#name.into()));
+            let inputs = required.get(builder);
+            if let Some(inputs) = inputs {
+                let builder_ident = syn::Ident::new(builder, proc_macro2::Span::call_site());
+                let mut call: syn::Expr = syn::parse_quote!(builder::#builder_ident::new(self));
+                for (name, ty) in inputs {
+                    if name == "body" {
+                        f.sig.inputs.push(syn::parse_quote!(#name: #ty));
+                        call = syn::parse_quote!(#call.#name(#name));
+                    } else {
+                        f.sig.inputs.push(syn::parse_quote!(#name: impl Into<#ty>));
+                        call = syn::parse_quote!(#call.#name(#name.into()));
+                    }
                 }
+                f.block = syn::parse_quote!({ #call });
             }
-            f.block = syn::parse_quote!({ #call });
-            let names: Vec<String> = inputs.iter().map(|(name, _)| name.to_string()).collect();
+            let names: Vec<String> = inputs.into_iter().flatten().map(|(name, _)| name.to_string()).collect();
             for attr in &mut f.attrs {
                 if let syn::Meta::NameValue(doc) = &mut attr.meta
                     && doc.path.is_ident("doc")
@@ -823,10 +844,15 @@ fn required_arguments(
                     }) = &doc.value
                 {
                     let rewritten = doc_example_with_arguments(&text.value(), &f.sig.ident.to_string(), &names);
+                    let types = setter_types.get(builder.as_str());
+                    let type_of = |name: &str| types.and_then(|t| t.get(name)).map(|t| public_type(t, lib));
+                    let rewritten = compiled_doc_example(&rewritten, lib, type_of);
                     doc.value = syn::parse_quote!(#rewritten);
                 }
             }
-            changed.insert(f.sig.ident.to_string(), names);
+            if inputs.is_some() {
+                changed.insert(f.sig.ident.to_string(), names);
+            }
         }
     }
     changed
@@ -848,6 +874,45 @@ fn doc_example_with_arguments(doc: &str, method: &str, names: &[String]) -> Stri
         ));
     }
     out
+}
+
+/// progenitor's doc example, which it marks `ignore` (its variables are never defined), made a
+/// compiled one: `no_run` (it needs a server), inside a hidden `async fn` that takes the client and
+/// each variable the example passes, typed as the builder's input (`type_of`). A variable whose
+/// type is unknown leaves the example as progenitor wrote it.
+fn compiled_doc_example(doc: &str, lib: &str, type_of: impl Fn(&str) -> Option<String>) -> String {
+    let Some(start) = doc.find("```ignore\n") else {
+        return doc.to_string();
+    };
+    let body_start = start + "```ignore\n".len();
+    let Some(length) = doc[body_start..].find("```") else {
+        return doc.to_string();
+    };
+    let body = &doc[body_start..body_start + length];
+    // The example's variables: the call's arguments and each setter's argument, `name(name)`.
+    let mut variables: Vec<&str> = Vec::new();
+    for (open, _) in body.match_indices('(') {
+        let Some(close) = body[open..].find(')') else { continue };
+        for name in body[open + 1..open + close].split(',').map(str::trim) {
+            let is_name = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if is_name && !variables.contains(&name) {
+                variables.push(name);
+            }
+        }
+    }
+    let mut parameters = vec![format!("client: &{lib}::Client")];
+    for name in variables {
+        match type_of(name) {
+            Some(ty) => parameters.push(format!("{name}: {ty}")),
+            None => return doc.to_string(),
+        }
+    }
+    format!(
+        "{}```no_run\n# async fn example({}) {{\n{body}# }}\n{}",
+        &doc[..start],
+        parameters.join(", "),
+        &doc[body_start + length..]
+    )
 }
 
 /// When nothing is appended to `header_map` any more (the `api-version` line was its only use),

@@ -767,22 +767,27 @@ fn mock_section(info: &CrateInfo) -> String {
          ```toml\n[dev-dependencies]\n{} = {{ version = \"{}\", features = [\"mock\"] }}\n```\n",
         info.package, info.version
     );
+    // Compiled (not run) with the `mock` feature: `my_code` and the answer are hidden stand-ins.
+    let (answer, respond) = match &op.success_body {
+        Some(body) => {
+            let ty = crate::names::body_type(body);
+            (
+                format!("#     let answer: {lib}::types::{ty} = todo!();\n"),
+                format!(".respond(&answer) // answer: a {lib}::types::{ty}"),
+            )
+        }
+        None => (String::new(), ".respond()".to_string()),
+    };
     let _ = writeln!(
         out,
-        "```rust,ignore\nuse {lib}::mock::MockApi;\n\n#[tokio::test]\nasync fn my_code_calls_{name}() {{\n    \
-         let api = MockApi::start().await;\n    api.{name}()\n        // .<parameter>(value) and .body(&body) for each input the request must carry\n        \
+        "```rust,no_run\n# #[cfg(feature = \"mock\")]\n# mod test {{\n# async fn my_code(_client: &{lib}::Client) {{}}\n\
+         use {lib}::mock::MockApi;\n\n// In your tests, under `#[tokio::test]`:\nasync fn my_code_calls_{name}() {{\n    \
+         let api = MockApi::start().await;\n{answer}    api.{name}()\n        // .<parameter>(value) and .body(&body) for each input the request must carry\n        \
          {respond}\n        .times(1)\n        .mount()\n        .await;\n    \
-         my_code(&api.client()).await; // the client calls the mock server\n}}\n```\n\n\
+         my_code(&api.client()).await; // the client calls the mock server\n}}\n# }}\n```\n\n\
          A complete consumer crate tested this way is `crates/client-tests/tests/mock_consumer/` in the \
          repository.\n",
         name = op.rust_name,
-        respond = match &op.success_body {
-            Some(body) => format!(
-                ".respond(&answer) // answer: a {lib}::types::{}",
-                crate::names::body_type(body)
-            ),
-            None => ".respond()".to_string(),
-        },
     );
     out
 }
