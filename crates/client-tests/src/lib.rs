@@ -2,8 +2,9 @@
 //! JSON Schema validators, to prove that what a client sends and what a mock server answers are
 //! valid per the spec; [`scripted::ScriptedServer`], a raw server that misbehaves on cue; and
 //! [`log::CapturedLog`], a log a test reads back; [`examples`], the example programs built and
-//! run.
+//! run; and, as doctests, [`compile_fail`]: the calls that must not compile.
 
+pub mod compile_fail;
 pub mod examples;
 pub mod log;
 pub mod scripted;

@@ -3,8 +3,10 @@
 //!
 //! The fixtures' code is pinned by the snapshots, but a snapshot does not prove it builds. Each
 //! fixture is generated into a scratch workspace that shares this one's dependencies (its
-//! `Cargo.lock`, and the runtime crate by path) and built there with its own target directory,
-//! since the one running this test is locked by cargo.
+//! `Cargo.lock`, its profiles, and the runtime crate by path) and its target directory, so the
+//! dependencies this workspace has built with the same features are not built again. Warnings
+//! are denied through `RUSTC_WORKSPACE_WRAPPER`, which reaches the fixture crates only: a
+//! `RUSTFLAGS` would change every dependency's fingerprint and rebuild them all.
 
 mod support;
 
@@ -40,7 +42,15 @@ fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
-        .join("fixture-crates")
+}
+
+/// A `RUSTC_WORKSPACE_WRAPPER` in `dir` that runs rustc with warnings denied.
+fn deny_warnings_wrapper(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("deny-warnings");
+    fs::write(&path, "#!/bin/sh\nexec \"$@\" -D warnings\n").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    path
 }
 
 #[test]
@@ -76,7 +86,8 @@ fn every_fixture_crate_builds_without_warnings() {
             &mocks.join(","),
         ])
         .env("CARGO_TARGET_DIR", target_dir(&root))
-        .env("RUSTFLAGS", "-D warnings")
+        .env("RUSTC_WORKSPACE_WRAPPER", deny_warnings_wrapper(scratch.path()))
+        .env_remove("RUSTFLAGS")
         .env_remove("CARGO_MANIFEST_DIR")
         .output()
         .unwrap();

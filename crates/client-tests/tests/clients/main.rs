@@ -7,7 +7,6 @@
 mod bulk;
 mod cli;
 mod cloudhealth;
-mod compile_fail;
 mod credentials;
 mod examples;
 mod generation_lost_nothing;

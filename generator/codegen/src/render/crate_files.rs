@@ -218,6 +218,11 @@ rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
 
+[lib]
+# No unit tests: the crate is tested from outside (the repository's client-tests), and its doc
+# examples by `cargo test --doc`; a test harness of it would only compile it a second time.
+test = false
+
 [features]
 default = ["rustls"]
 # TLS through rustls with the platform's certificate verifier.

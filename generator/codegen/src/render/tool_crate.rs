@@ -694,6 +694,8 @@ repository.workspace = true
 [[bin]]
 name = "{api}"
 path = "src/main.rs"
+# No unit tests: the tool is run as a process by the repository's client-tests.
+test = false
 
 [dependencies]
 {client} = {{ path = "../{client}" }}
