@@ -72,14 +72,14 @@ pub fn cargo_outside_workspace(scratch: &Path, args: &[&str]) -> std::process::O
 /// the dependencies it shares with the workspace keep their compiled form.
 pub const DENY_WARNINGS: &str = "#![deny(warnings)]\n";
 
-/// The `[profile.dev]` tables of the workspace manifest that apply to every package (those naming
-/// one of its members are left out).
+/// The `[profile.dev]` tables of the workspace manifest, but those naming one of its own crates
+/// (`finops-…`), which a crate outside the workspace does not build with that profile.
 fn dev_profile(workspace: &str) -> String {
     let mut out = String::new();
     let mut keep = false;
     for line in workspace.lines() {
         if line.starts_with('[') {
-            keep = line == "[profile.dev]" || line == "[profile.dev.package.\"*\"]";
+            keep = line.starts_with("[profile.dev") && !line.starts_with("[profile.dev.package.finops-");
         }
         if keep {
             out.push_str(line);
