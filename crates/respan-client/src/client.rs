@@ -167,9 +167,10 @@ impl ClientBuilder {
     }
 
     /// Whether a 429 slows the pace of its scope down (and holds it back for its
-    /// `Retry-After`, at most [`MAX_SERVER_HOLD`]) until successes bring it back, and whether
-    /// calls no rate limit covers are paced at a rate learned from the server's 429s: on unless
-    /// set. Off, the rate limits pace calls at their fixed rates and other calls are not paced.
+    /// `Retry-After`, at most [`MAX_SERVER_HOLD`](crate::MAX_SERVER_HOLD)) until successes
+    /// bring it back, and whether calls no rate limit covers are paced at a rate learned from
+    /// the server's 429s: on unless set. Off, the rate limits pace calls at their fixed rates
+    /// and other calls are not paced.
     pub fn adaptive_pacing(mut self, adaptive: bool) -> Self {
         self.settings.set_adaptive_pacing(adaptive);
         self

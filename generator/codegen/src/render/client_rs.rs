@@ -318,7 +318,7 @@ fn pacing_methods(w: &mut RustWriter) {
     method(
         w,
         &[
-            "Whether a 429 slows the pace of its scope down (and holds it back for its\n`Retry-After`, at most [`MAX_SERVER_HOLD`]) until successes bring it back, and whether\ncalls no rate limit covers are paced at a rate learned from the server's 429s: on unless\nset. Off, the rate limits pace calls at their fixed rates and other calls are not paced.",
+            "Whether a 429 slows the pace of its scope down (and holds it back for its\n`Retry-After`, at most [`MAX_SERVER_HOLD`](crate::MAX_SERVER_HOLD)) until successes\nbring it back, and whether calls no rate limit covers are paced at a rate learned from\nthe server's 429s: on unless set. Off, the rate limits pace calls at their fixed rates\nand other calls are not paced.",
         ],
         "pub fn adaptive_pacing(mut self, adaptive: bool) -> Self",
         &["self.settings.set_adaptive_pacing(adaptive);", "self"],
