@@ -6,7 +6,7 @@
 //! - Arbitrary caller values (path, header and query strings, floats): what the server receives
 //!   is exactly the value, or the call is refused before anything is sent.
 //!
-//! `PROPTEST_CASES=1000 cargo test -p client-tests --test properties` runs more cases.
+//! `PROPTEST_CASES=1000 cargo test -p client-tests --test clients properties::` runs more cases.
 
 use client_tests::all_requests;
 use client_tests::scripted::{Reply, ScriptedServer};
@@ -435,6 +435,7 @@ proptest! {
                 .await;
             started.elapsed()
         });
-        prop_assert!(elapsed < Duration::from_millis(800), "{elapsed:?}");
+        // The timeout and the machine's slack; the hold asked for is up to `u64::MAX` seconds.
+        prop_assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
     }
 }

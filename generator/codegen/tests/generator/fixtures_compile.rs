@@ -8,7 +8,7 @@
 //! are denied through `RUSTC_WORKSPACE_WRAPPER`, which reaches the fixture crates only: a
 //! `RUSTFLAGS` would change every dependency's fingerprint and rebuild them all.
 
-mod support;
+use crate::support;
 
 use finops_codegen::codegen::{self, Outcome};
 use std::fs;

@@ -6,10 +6,10 @@
 //!
 //! `cargo xtask lint` rejects each case with the same message (its test reads these cases).
 //!
-//! To add a case, add a folder and run `UPDATE_EXPECT=1 cargo test -p finops-codegen --test broken_specs`,
+//! To add a case, add a folder and run `UPDATE_EXPECT=1 cargo test -p finops-codegen --test generator broken_specs::`,
 //! then read the `expected.txt` it wrote.
 
-mod support;
+use crate::support;
 
 use finops_codegen::codegen;
 use finops_codegen::emit::GENERATED_MARKER;

@@ -6,7 +6,7 @@
 //! and `const` for a one-value enum. Both versions are generated into memory, and every file of the
 //! client crate and of the tool, the API-surface summary and the counts must be byte-identical.
 
-mod support;
+use crate::support;
 
 use finops_codegen::codegen;
 use finops_spec::{self as spec, ApiDir};
