@@ -15,11 +15,11 @@
 //! Run: `cargo bench -p client-tests --bench bulk_pacing` (or `cargo xtask bench --only bulk`).
 //! Prints one JSON line with each side's seconds, updates applied, failures, requests and 429s.
 
-use client_tests::scripted::{Reply, ScriptedServer};
+use client_tests::scripted::{Reply, ScriptedServer, SlidingWindow};
 use partner_center_client::types::SpendingBudgetUpdate;
 use partner_center_client::{Client, RateLimit};
 use serde_json::json;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -33,27 +33,18 @@ const TOKEN_SECONDS: u64 = 4;
 struct Counts {
     requests: usize,
     throttled: usize,
-    window: VecDeque<Instant>,
+    window: SlidingWindow,
 }
 
 impl Counts {
     /// Counts a request; `false` when the server's window is full and it is refused.
     fn admit(&mut self, rate: usize) -> bool {
         self.requests += 1;
-        let now = Instant::now();
-        while self
-            .window
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-        {
-            self.window.pop_front();
-        }
-        if self.window.len() >= rate {
+        let admitted = self.window.admit(rate);
+        if !admitted {
             self.throttled += 1;
-            return false;
         }
-        self.window.push_back(now);
-        true
+        admitted
     }
 }
 

@@ -23,10 +23,12 @@ impl CapturedLog {
             .with_max_level(level)
             .without_time()
             .finish();
-        CapturedLog {
-            bytes,
-            _guard: tracing::subscriber::set_default(subscriber),
-        }
+        let guard = tracing::subscriber::set_default(subscriber);
+        // A callsite another test's thread was registering while this subscriber was set may
+        // have cached "never" (its interest was computed before, and it joined the registry
+        // after, the rebuild `set_default` makes): rebuild once more now that it is registered.
+        tracing::callsite::rebuild_interest_cache();
+        CapturedLog { bytes, _guard: guard }
     }
 
     /// Everything logged so far.

@@ -259,3 +259,29 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<ReceivedRequest
         body,
     })
 }
+
+/// A server's limit of `per_second` requests in any one-second window, as a throttling server
+/// keeps it: [`Self::admit`] says whether one more request fits now, and counts it if so.
+#[derive(Debug, Default)]
+pub struct SlidingWindow {
+    admitted: std::collections::VecDeque<std::time::Instant>,
+}
+
+impl SlidingWindow {
+    /// Whether a request arriving now is within `per_second`; an admitted one is counted.
+    pub fn admit(&mut self, per_second: usize) -> bool {
+        let now = std::time::Instant::now();
+        while self
+            .admitted
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= std::time::Duration::from_secs(1))
+        {
+            self.admitted.pop_front();
+        }
+        if self.admitted.len() >= per_second {
+            return false;
+        }
+        self.admitted.push_back(now);
+        true
+    }
+}

@@ -3,9 +3,9 @@
 //! documents for `MS-RequestId`, answers a repeated request id without applying it again.
 
 use client_tests::examples;
-use client_tests::scripted::{ReceivedRequest, Reply, ScriptedServer};
+use client_tests::scripted::{ReceivedRequest, Reply, ScriptedServer, SlidingWindow};
 use serde_json::{Value, json};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ struct Ledger {
     throttled: usize,
     updates: usize,
     /// Recent admissions, for the server's own limit.
-    window: VecDeque<Instant>,
+    window: SlidingWindow,
     /// After this many applies, answers are held back (the update is applied, the caller
     /// hears nothing): the moment to kill the tool.
     hold_after: Option<usize>,
@@ -90,21 +90,12 @@ fn answer(
         return Reply::status(404).json(&json!({"detail": "Not found."}));
     };
     ledger.updates += 1;
-    let now = Instant::now();
-    while ledger
-        .window
-        .front()
-        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
-    {
-        ledger.window.pop_front();
-    }
-    if ledger.window.len() >= per_second {
+    if !ledger.window.admit(per_second) {
         ledger.throttled += 1;
         return Reply::status(429)
             .header("Retry-After", "1")
             .json(&json!({"statusCode": 429, "message": "Rate limit is exceeded. Try again in 1 seconds."}));
     }
-    ledger.window.push_back(now);
     let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
     let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
     if !errors.is_empty() {
@@ -187,6 +178,23 @@ async fn run(mut command: std::process::Command) -> std::process::Output {
         .unwrap()
 }
 
+/// Waits until the server has applied `applies` updates (a minute at most).
+async fn until_applied(server: &BudgetServer, applies: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.ledger().applies < applies {
+        assert!(Instant::now() < deadline, "the tool stalled");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// A scratch folder with `write_input`'s rows and the path of an output file in it.
+fn scratch() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let work = tempfile::tempdir().unwrap();
+    let input = write_input(work.path());
+    let output = work.path().join("out.csv");
+    (work, input, output)
+}
+
 fn rows(output: &Path) -> Vec<Vec<String>> {
     csv::Reader::from_path(output)
         .unwrap()
@@ -208,9 +216,7 @@ fn expected_applied() -> HashMap<String, Vec<Option<f64>>> {
 async fn partner_center_bulk_tool_applies_every_row_once_and_a_rerun_sends_nothing() {
     let dir = examples::build(&TOOLS);
     let binary = dir.join("bulk_update_budgets");
-    let work = tempfile::tempdir().unwrap();
-    let input = write_input(work.path());
-    let output = work.path().join("out.csv");
+    let (_work, input, output) = scratch();
     // The server admits 60 updates a second; the tool is told 80, and slows down on the 429s.
     let server = BudgetServer::start("partner-center", 60).await;
 
@@ -298,9 +304,7 @@ async fn partner_center_bulk_tool_applies_every_row_once_and_a_rerun_sends_nothi
 async fn a_run_killed_halfway_and_restarted_applies_every_row_exactly_once() {
     let dir = examples::build(&TOOLS);
     let binary = dir.join("bulk_update_budgets");
-    let work = tempfile::tempdir().unwrap();
-    let input = write_input(work.path());
-    let output = work.path().join("out.csv");
+    let (_work, input, output) = scratch();
     let server = BudgetServer::start("partner-center", 1000).await;
     server.ledger().hold_after = Some(100);
 
@@ -309,11 +313,7 @@ async fn a_run_killed_halfway_and_restarted_applies_every_row_exactly_once() {
         .spawn()
         .unwrap();
     // Applied but unanswered: these rows may have reached the server, as far as the tool knows.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server.ledger().applies < 104 {
-        assert!(Instant::now() < deadline, "the tool stalled");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    until_applied(&server, 104).await;
     child.kill().unwrap();
     child.wait().unwrap();
     let held = {
@@ -475,9 +475,7 @@ async fn output_files_that_cannot_be_a_journal_are_refused_before_anything_is_se
 async fn a_second_run_on_the_same_output_is_refused_while_the_first_runs() {
     let dir = examples::build(&TOOLS);
     let binary = dir.join("bulk_update_budgets");
-    let work = tempfile::tempdir().unwrap();
-    let input = write_input(work.path());
-    let output = work.path().join("out.csv");
+    let (_work, input, output) = scratch();
     let server = BudgetServer::start("partner-center", 1000).await;
     server.ledger().hold_after = Some(10);
     let mut first = tool(&binary, &server, &input, &output, "200")
@@ -485,11 +483,7 @@ async fn a_second_run_on_the_same_output_is_refused_while_the_first_runs() {
         .spawn()
         .unwrap();
     // Ten rows answered, then eight in flight and unanswered: the first run is busy.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server.ledger().applies < 18 {
-        assert!(Instant::now() < deadline, "the first run stalled");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    until_applied(&server, 18).await;
     let updates = server.ledger().updates;
     let second = run(tool(&binary, &server, &input, &output, "200")).await;
     assert_eq!(
@@ -509,20 +503,14 @@ async fn a_second_run_on_the_same_output_is_refused_while_the_first_runs() {
 async fn ctrl_c_stops_sending_at_once_and_the_exit_status_says_interrupted() {
     let dir = examples::build(&TOOLS);
     let binary = dir.join("bulk_update_budgets");
-    let work = tempfile::tempdir().unwrap();
-    let input = write_input(work.path());
-    let output = work.path().join("out.csv");
+    let (_work, input, output) = scratch();
     let server = BudgetServer::start("partner-center", 1000).await;
     // Two rows a second, eight in flight: most of the eight wait for their slot.
     let child = tool(&binary, &server, &input, &output, "2")
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while server.ledger().applies < 2 {
-        assert!(Instant::now() < deadline, "the run stalled");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    until_applied(&server, 2).await;
     let status = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
