@@ -40,3 +40,26 @@ pub fn run(main: impl Future<Output = Result<(), Failure>>) -> ExitCode {
 pub fn completions<C: clap::CommandFactory>(shell: clap_complete::Shell, name: &str) {
     clap_complete::generate(shell, &mut C::command(), name, &mut std::io::stdout());
 }
+
+/// The flags of a call that starts a long-running operation.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WaitArgs {
+    /// Prints the operation's continuation (`{"operation": URL}`) as soon as it has started,
+    /// instead of waiting for its result.
+    #[arg(long = "no-wait")]
+    pub no_wait: bool,
+    /// Resumes the operation at this continuation (the URL `--no-wait` printed) instead of
+    /// starting a new one; the call's own flags are then not sent.
+    #[arg(long = "resume", value_name = "OPERATION_URL")]
+    pub resume: Option<String>,
+    /// The longest wait for the result, in seconds.
+    #[arg(long = "max-wait", value_name = "SECONDS", default_value_t = 7200)]
+    pub max_wait: u64,
+}
+
+impl WaitArgs {
+    /// The longest wait for the result.
+    pub fn max_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.max_wait)
+    }
+}

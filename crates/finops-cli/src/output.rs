@@ -1,6 +1,6 @@
 //! Responses as JSON on stdout, failures on stderr, and the exit status of each.
 
-use finops_client_runtime::{Error, Items, Paginated};
+use finops_client_runtime::{Error, Items, OperationError, Paginated};
 use serde::Serialize;
 use std::fmt::Debug;
 use std::io::Write;
@@ -61,6 +61,19 @@ impl<E: Serialize + Debug> From<Error<E>> for Failure {
                     .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&raw.body).into_owned())),
             },
             Error::InvalidRequest(message) => Failure::Usage(message),
+            other => Failure::Call(other.to_string()),
+        }
+    }
+}
+
+impl<F: Debug, E: Serialize + Debug, R: Serialize + Debug> From<OperationError<F, E, R>> for Failure {
+    /// A failed status request is reported as the call's error; a failed operation with the
+    /// service's code and message, and the continuation to resume a timed-out one.
+    fn from(error: OperationError<F, E, R>) -> Self {
+        match error {
+            OperationError::Poll(error) => error.into(),
+            OperationError::Result(error) => error.into(),
+            OperationError::InvalidContinuation(_) => Failure::Usage(error.to_string()),
             other => Failure::Call(other.to_string()),
         }
     }

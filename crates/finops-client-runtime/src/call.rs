@@ -60,6 +60,13 @@ impl CallOptions {
         self
     }
 
+    /// Sends the request to `url` instead of the URL the operation builds (a next link, an
+    /// operation's address).
+    pub(crate) fn at_url(mut self, url: reqwest::Url) -> Self {
+        self.url = Some(url);
+        self
+    }
+
     /// The retry policy of this call.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);

@@ -42,6 +42,9 @@ pub enum Error<E> {
     /// A list's server handed out a next cursor that cannot be followed (one it gave before, or a
     /// link to another origin). The page that carried it was yielded before this error.
     Paging(PagingError),
+    /// A call that starts a long-running operation was answered without an address the client
+    /// can poll (none, not a URL, or on another origin). The work may have started.
+    OperationAddress(OperationAddressError),
     /// The generated code and this runtime disagree: a bug in the generator, never the server.
     Internal(String),
 }
@@ -60,6 +63,19 @@ pub struct ApiError<E> {
     pub body: E,
     /// The body as received.
     pub raw_body: Bytes,
+}
+
+/// An answer that should have started a long-running operation but gives no address to poll.
+#[derive(Debug, Clone)]
+pub struct OperationAddressError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The request ids the client sent and the server answered.
+    pub request_ids: RequestIds,
+    /// What is wrong with the address.
+    pub problem: String,
 }
 
 /// A response kept as received.
@@ -239,6 +255,7 @@ impl<E> Error<E> {
             Error::IncompleteBody(b) => Some(b.status),
             Error::ResponseTooLarge(r) => Some(r.status),
             Error::Paging(p) => Some(p.status),
+            Error::OperationAddress(o) => Some(o.status),
             Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -252,6 +269,7 @@ impl<E> Error<E> {
             Error::IncompleteBody(b) => Some(&b.headers),
             Error::ResponseTooLarge(r) => Some(&r.headers),
             Error::Paging(p) => Some(&p.headers),
+            Error::OperationAddress(o) => Some(&o.headers),
             Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -265,6 +283,7 @@ impl<E> Error<E> {
             Error::IncompleteBody(b) => Some(&b.request_ids),
             Error::ResponseTooLarge(r) => Some(&r.request_ids),
             Error::Paging(p) => Some(&p.request_ids),
+            Error::OperationAddress(o) => Some(&o.request_ids),
             Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
         }
     }
@@ -278,6 +297,7 @@ impl<E> Error<E> {
             Error::IncompleteBody(b) => Some(&b.body),
             Error::ResponseTooLarge(_)
             | Error::Paging(_)
+            | Error::OperationAddress(_)
             | Error::InvalidRequest(_)
             | Error::Authentication(_)
             | Error::Transport(_)
@@ -305,6 +325,11 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
             Error::Internal(message) => write!(f, "internal error: {message}"),
             Error::Paging(p) => write!(f, "the list cannot go on: {p}"),
+            Error::OperationAddress(o) => write!(
+                f,
+                "the server answered {} but gave no operation to poll: {}",
+                o.status, o.problem
+            ),
             Error::Authentication(e) => write!(f, "authentication failed: {e}"),
             Error::Transport(e) => e.fmt(f),
             Error::Api(e) => match crate::excerpt::message(&e.raw_body) {

@@ -20,6 +20,10 @@
 //!   made into request parts, refusing any value that cannot be sent as meant.
 //! - [`Pages`] and [`Items`]: every page or item of a list operation, as a lazy stream that
 //!   resumes from a [`Cursor`].
+//! - [`Poller`]: a long-running operation, polled to its typed result, resumable from its
+//!   [`Continuation`] in another process.
+//! - [`downloads`] (feature `downloads`): the files a result manifest lists, streamed as typed
+//!   items, resumed where they broke off.
 //! - [`RateLimit`]: the pace calls are sent at, per account or per customer, adapting to 429s;
 //!   with a cap on the attempts in flight.
 //! - [`Redirects`]: which redirects are followed.
@@ -30,11 +34,14 @@ mod auth;
 mod body;
 mod call;
 mod count;
+#[cfg(feature = "downloads")]
+pub mod downloads;
 mod error;
 mod excerpt;
 mod execute;
 mod finite;
 mod hooks;
+mod long_running;
 #[cfg(feature = "mock")]
 pub mod mock;
 mod open_enum;
@@ -62,11 +69,14 @@ pub use azure_core;
 pub use call::{CallOptions, with_call_options};
 pub use count::{PositiveInteger, positive_integer};
 pub use error::{
-    ApiError, Decoded, Decoder, Decoding, Error, IncompleteBody, InvalidBody, RawResponse, ResponseTooLarge,
-    TransportError, failure, finish, success,
+    ApiError, Decoded, Decoder, Decoding, Error, IncompleteBody, InvalidBody, OperationAddressError, RawResponse,
+    ResponseTooLarge, TransportError, failure, finish, success,
 };
 pub use execute::execute;
 pub use hooks::{Attempt, Hook};
+pub use long_running::{Continuation, DEFAULT_MAX_WAIT, Failure, MIN_POLL_INTERVAL, OperationError, PollStep, Poller};
+#[doc(hidden)]
+pub use long_running::{Polled, State, StatusFuture, started};
 pub use open_enum::UnknownValue;
 pub use operation::{GeneratedHeader, OperationSpec, Renewal};
 pub use outgoing::{header_value, json, json_value, path_segment, query};

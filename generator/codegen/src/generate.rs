@@ -7,7 +7,8 @@ use crate::model;
 use crate::progenitor::{self, postprocess};
 use crate::render::crate_files::{self, CrateInfo};
 use crate::render::{
-    bodies_rs, bulk_example_rs, client_rs, deps, errors_rs, mock_rs, models_rs, pages_rs, send_rs, surface, tool_crate,
+    bodies_rs, bulk_example_rs, client_rs, deps, errors_rs, mock_rs, models_rs, operations_rs, pages_rs, send_rs,
+    surface, tool_crate,
 };
 use crate::spec::BundledSpec;
 use crate::spec::node::Node;
@@ -336,6 +337,9 @@ fn client_layer(model: &model::ApiModel, has_models: bool, bodies: &[postprocess
     }
     if let Some(code) = pages_rs::render(model) {
         modules.push(RustModule::new("src/pages.rs", code, Vec::new()));
+    }
+    if let Some(code) = operations_rs::render(model) {
+        modules.push(RustModule::new("src/operations.rs", code, Vec::new()));
     }
     if let Some(code) = bodies_rs::render(bodies) {
         modules.push(RustModule::new("src/bodies.rs", code, Vec::new()));

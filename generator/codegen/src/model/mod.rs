@@ -17,6 +17,7 @@
 
 pub mod base;
 pub mod bulk;
+pub mod long_running;
 pub mod pagination;
 pub mod rate_limits;
 pub mod security;
@@ -88,6 +89,8 @@ pub struct OperationModel {
     pub pagination: Option<pagination::PaginationModel>,
     /// The bulk tool written for the operation (`x-bulk-example`), if any.
     pub bulk: Option<bulk::BulkModel>,
+    /// The long-running operation it starts (`x-long-running`), if any.
+    pub long_running: Option<long_running::LongRunningModel>,
     /// The parameters, in the spec's order.
     pub parameters: Vec<ParameterModel>,
     /// The JSON request body, if the operation takes one.
@@ -484,6 +487,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
             errors,
             pagination,
             bulk: None,
+            long_running: None,
             parameters,
             request_body: request_body_model(operation, &components),
         });
@@ -517,6 +521,22 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
     for (model, (path, method, operation)) in operation_models.iter_mut().zip(operations(openapi)) {
         let pointer = format!("/paths/{}/{method}", esc(path));
         model.bulk = bulk::read(spec, &components, &patch_bodies, operation, &pointer)?;
+    }
+
+    let mut started = Vec::new();
+    for (model, (path, method, operation)) in operation_models.iter().zip(operations(openapi)) {
+        let pointer = format!("/paths/{}/{method}", esc(path));
+        started.push(long_running::read(
+            spec,
+            &components,
+            operation,
+            &pointer,
+            model,
+            &operation_models,
+        )?);
+    }
+    for (model, long_running) in operation_models.iter_mut().zip(started) {
+        model.long_running = long_running;
     }
 
     let limited: Vec<rate_limits::OperationRef<'_>> = operations(openapi)

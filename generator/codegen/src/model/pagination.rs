@@ -111,6 +111,8 @@ pub struct Lens {
     pub pointer: String,
     pub steps: Vec<(String, bool)>,
     pub leaf: Leaf,
+    /// The component schema the field is (`$ref`, or an `allOf` of one `$ref`), if it is one.
+    pub component: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,20 +323,24 @@ enum ParamKind {
     Any,
 }
 
-struct Reader<'a> {
-    spec: &'a BundledSpec,
-    components: &'a Components,
-    at: &'a str,
-    body: &'a str,
+/// Reads a declaration's fields against one component schema (`body`): JSON pointers into it,
+/// the operation's parameters. Shared with the other extensions that point into bodies.
+pub(super) struct Reader<'a> {
+    pub(super) spec: &'a BundledSpec,
+    pub(super) components: &'a Components,
+    /// The declaration's pointer in the spec.
+    pub(super) at: &'a str,
+    /// The component schema the pointers start from.
+    pub(super) body: &'a str,
 }
 
 impl Reader<'_> {
-    fn fail(&self, field: &str, message: String) -> Diagnostic {
+    pub(super) fn fail(&self, field: &str, message: String) -> Diagnostic {
         self.spec.error_at(&format!("{}/{field}", self.at), message)
     }
 
     /// `{key: value}` with exactly one of `keys`.
-    fn one_of<'v>(
+    pub(super) fn one_of<'v>(
         &self,
         value: &'v Value,
         field: &str,
@@ -359,12 +365,12 @@ impl Reader<'_> {
     }
 
     /// The field at a JSON pointer in the success body, of one of the `leaves` kinds (any when empty).
-    fn lens(&self, value: &Value, field: &str, leaves: &[Leaf]) -> Result<Lens, Diagnostic> {
+    pub(super) fn lens(&self, value: &Value, field: &str, leaves: &[Leaf]) -> Result<Lens, Diagnostic> {
         self.lens_to(value, field, leaves).map(|(lens, _)| lens)
     }
 
     /// [`Self::lens`], with the schema of the field it reaches.
-    fn lens_to(&self, value: &Value, field: &str, leaves: &[Leaf]) -> Result<(Lens, &Schema), Diagnostic> {
+    pub(super) fn lens_to(&self, value: &Value, field: &str, leaves: &[Leaf]) -> Result<(Lens, &Schema), Diagnostic> {
         let Some(pointer) = value.as_str().filter(|p| p.starts_with('/') && p.len() > 1) else {
             return Err(self
                 .fail(
@@ -381,6 +387,7 @@ impl Reader<'_> {
         })?;
         let mut steps = Vec::new();
         let mut walked = String::new();
+        let mut component = None;
         for token in pointer[1..].split('/') {
             let name = token.replace("~1", "/").replace("~0", "~");
             let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
@@ -397,6 +404,7 @@ impl Reader<'_> {
                     )
                     .help(format!("its properties are {}", known.join(", "))));
             };
+            component = referenced_component(property);
             let property = self
                 .resolve(property)
                 .ok_or_else(|| self.fail(field, format!("`{pointer}`: property `{name}` is a dangling reference")))?;
@@ -435,6 +443,7 @@ impl Reader<'_> {
             pointer: pointer.to_string(),
             steps,
             leaf,
+            component,
         };
         Ok((lens, schema))
     }
@@ -609,18 +618,36 @@ impl Reader<'_> {
         }
     }
 
-    fn component(&self, name: &str) -> Option<&Schema> {
+    pub(super) fn component(&self, name: &str) -> Option<&Schema> {
         match self.components.schemas.get(name)? {
             ReferenceOr::Item(schema) => Some(schema),
             ReferenceOr::Reference { reference } => self.component(component_name(reference)),
         }
     }
 
-    fn resolve<'s, T: std::borrow::Borrow<Schema>>(&'s self, schema: &'s ReferenceOr<T>) -> Option<&'s Schema> {
+    pub(super) fn resolve<'s, T: std::borrow::Borrow<Schema>>(
+        &'s self,
+        schema: &'s ReferenceOr<T>,
+    ) -> Option<&'s Schema> {
         match schema {
             ReferenceOr::Item(schema) => Some(schema.borrow()),
             ReferenceOr::Reference { reference } => self.component(component_name(reference)),
         }
+    }
+}
+
+/// The component a property schema names: `$ref`, or `allOf` with one `$ref` (a 3.1 nullable
+/// reference, lowered).
+fn referenced_component<T: std::borrow::Borrow<Schema>>(property: &ReferenceOr<T>) -> Option<String> {
+    match property {
+        ReferenceOr::Reference { reference } => Some(component_name(reference).to_string()),
+        ReferenceOr::Item(schema) => match &schema.borrow().schema_kind {
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+                ReferenceOr::Reference { reference } => Some(component_name(reference).to_string()),
+                ReferenceOr::Item(_) => None,
+            },
+            _ => None,
+        },
     }
 }
 

@@ -249,7 +249,13 @@ tokio = {{ workspace = true }}
         description = info.description.replace('"', "\\\""),
         dependencies = deps
             .iter()
-            .map(|d| format!("{}\n", d.manifest_line))
+            .map(|d| match d.ident {
+                // The result files of its long-running operations, streamed.
+                "finops_client_runtime" if has_downloads(info) => {
+                    "finops-client-runtime = { workspace = true, features = [\"downloads\"] }\n".to_string()
+                }
+                _ => format!("{}\n", d.manifest_line),
+            })
             .collect::<String>(),
     )
 }
@@ -304,13 +310,27 @@ pub use client::*;
 pub use finops_client_runtime::{{
 {runtime_names}}};
 pub use generated::*;
-/// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`
+{operations}/// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`
 /// (proxies, TLS roots) against the same version.
 pub use reqwest;
 {reexports}"#,
         header = header_text(info),
         runtime_names = runtime_reexports(info),
+        operations = if modules.contains(&"operations") {
+            "pub use operations::*;\n"
+        } else {
+            ""
+        },
     )
+}
+
+/// Whether a long-running operation of the API has files to download: the crate then builds the
+/// runtime's `downloads` feature.
+pub fn has_downloads(info: &CrateInfo) -> bool {
+    info.model
+        .operations
+        .iter()
+        .any(|op| op.long_running.as_ref().is_some_and(|l| l.downloads.is_some()))
 }
 
 /// The runtime types a crate's public API names, as the lines of a `use` list that rustfmt keeps.
@@ -358,8 +378,32 @@ fn runtime_reexports(info: &CrateInfo) -> String {
     if info.model.operations.iter().any(|op| op.pagination.is_some()) {
         names.extend(["Cursor", "Items", "Page", "Pages", "PagingError", "PagingProblem"]);
     }
+    if info.model.operations.iter().any(|op| op.long_running.is_some()) {
+        names.extend([
+            "Continuation",
+            "DEFAULT_MAX_WAIT",
+            "Failure",
+            "OperationAddressError",
+            "OperationError",
+            "PollStep",
+            "Poller",
+        ]);
+    }
+    if has_downloads(info) {
+        names.push("downloads");
+    }
     // rustfmt's order: types, then constants.
-    names.sort_unstable_by_key(|name| (name.chars().all(|c| c.is_ascii_uppercase() || c == '_'), *name));
+    // rustfmt's order: `self` and modules, then types, then constants.
+    names.sort_unstable_by_key(|name| {
+        let rank = if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+            0
+        } else if name.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+            2
+        } else {
+            1
+        };
+        (rank, *name)
+    });
     let mut out = String::new();
     let mut line = String::from("   ");
     for name in names {

@@ -11,6 +11,7 @@ pub mod deps;
 pub mod errors_rs;
 pub mod mock_rs;
 pub mod models_rs;
+pub mod operations_rs;
 pub mod pages_rs;
 pub mod rust_writer;
 pub mod send_rs;

@@ -5,10 +5,11 @@
 
 use super::crate_files::{CrateInfo, header_text};
 use crate::diagnostic::Diagnostic;
+use crate::model::long_running::LongRunningModel;
 use crate::model::{CredentialModel, OperationModel, ParameterLocation, Scalar};
 use crate::names::{public_type, rust_ident};
 use crate::progenitor::postprocess::{Arguments, BuilderField};
-use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -498,7 +499,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {{
 "#
     );
     for command in commands {
-        dispatch(&mut out, command);
+        dispatch(&mut out, info, command);
     }
     let _ = write!(
         out,
@@ -610,11 +611,87 @@ fn args_struct(out: &mut String, command: &Command<'_>) {
         let _ = writeln!(out, "    #[arg(long = \"all\")]");
         let _ = writeln!(out, "    all: bool,");
     }
+    if let Some(long_running) = &command.op.long_running {
+        let _ = writeln!(out, "    #[command(flatten)]");
+        let _ = writeln!(out, "    wait: finops_cli::WaitArgs,");
+        if long_running.downloads.is_some() {
+            let _ = writeln!(out, "    #[command(flatten)]");
+            let _ = writeln!(out, "    export: finops_export::ExportArgs,");
+        }
+    }
     let _ = writeln!(out, "}}");
 }
 
-fn dispatch(out: &mut String, command: &Command<'_>) {
-    let uses_args = !command.flags.is_empty() || command.body_type.is_some() || command.op.pagination.is_some();
+/// The end of a long-running operation's command: start it (or resume `--resume`), then print
+/// its continuation (`--no-wait`) or wait and print its result; with `--out`, the export run.
+fn long_running_call(out: &mut String, info: &CrateInfo, command: &Command<'_>, lr: &LongRunningModel) {
+    let op = &command.op.rust_name;
+    let krate = info.package.replace('-', "_");
+    if let Some(downloads) = &lr.downloads {
+        let totals = match (&downloads.amount, &downloads.currency) {
+            (Some(amount), Some(currency)) => format!("Some(({:?}, {:?}))", amount.pointer, currency.pointer),
+            _ => "None".to_string(),
+        };
+        let _ = writeln!(out, "            if args.export.out.is_some() {{");
+        let _ = writeln!(out, "                let job = finops_export::Job {{");
+        let _ = writeln!(out, "                    name: {:?},", command.name);
+        let _ = writeln!(out, "                    request,");
+        let _ = writeln!(out, "                    columns: &{:?},", downloads.columns);
+        let _ = writeln!(out, "                    totals: {totals},");
+        let _ = writeln!(out, "                }};");
+        let _ = writeln!(out, "                let client = &client;");
+        let _ = writeln!(
+            out,
+            "                return finops_export::run::<{krate}::types::{}, _, _, _, _>(",
+            downloads.items_name.to_upper_camel_case()
+        );
+        let _ = writeln!(out, "                    job,");
+        let _ = writeln!(out, "                    &args.export,");
+        let _ = writeln!(out, "                    &args.wait,");
+        let _ = writeln!(out, "                    client.download_client().clone(),");
+        let _ = writeln!(
+            out,
+            "                    move || async move {{ Ok(call.start().await?.continuation().clone()) }},"
+        );
+        let _ = writeln!(out, "                    |continuation, max_wait| async move {{");
+        let _ = writeln!(
+            out,
+            "                        let result = client.resume_{op}(continuation)?.max_wait(max_wait).await?;"
+        );
+        let _ = writeln!(
+            out,
+            "                        client.{op}_files(&result).map_err(|e| Failure::Call(e.to_string()))"
+        );
+        let _ = writeln!(out, "                    }},");
+        let _ = writeln!(out, "                )");
+        let _ = writeln!(out, "                .await;");
+        let _ = writeln!(out, "            }}");
+    }
+    let _ = writeln!(out, "            let poller = match &args.wait.resume {{");
+    let _ = writeln!(
+        out,
+        "                Some(url) => client.resume_{op}({krate}::Continuation {{ operation: url.clone() }})?,"
+    );
+    let _ = writeln!(out, "                None => call.start().await?,");
+    let _ = writeln!(out, "            }};");
+    let _ = writeln!(out, "            if args.wait.no_wait {{");
+    let _ = writeln!(
+        out,
+        "                return finops_cli::print_value(poller.continuation());"
+    );
+    let _ = writeln!(out, "            }}");
+    let _ = writeln!(
+        out,
+        "            let result = poller.max_wait(args.wait.max_wait()).await?;"
+    );
+    let _ = writeln!(out, "            finops_cli::print_value(&result)");
+}
+
+fn dispatch(out: &mut String, info: &CrateInfo, command: &Command<'_>) {
+    let uses_args = !command.flags.is_empty()
+        || command.body_type.is_some()
+        || command.op.pagination.is_some()
+        || command.op.long_running.is_some();
     let binding = if uses_args { "args" } else { "_" };
     let _ = writeln!(out, "        Command::{}({binding}) => {{", command.op.builder);
     if let Some(body_type) = &command.body_type {
@@ -640,6 +717,26 @@ fn dispatch(out: &mut String, command: &Command<'_>) {
         let _ = writeln!(out, "                finops_cli::Empty::{empty},");
         let _ = writeln!(out, "            )?;");
     }
+    if command
+        .op
+        .long_running
+        .as_ref()
+        .is_some_and(|lr| lr.downloads.is_some())
+    {
+        // What a resumed export must be asking for again: the body and the other arguments.
+        let body = if command.body_type.is_some() { "&body" } else { "&()" };
+        let others: Vec<String> = command
+            .positional
+            .iter()
+            .filter(|p| p.as_str() != "body")
+            .map(|p| format!("format!(\"{{:?}}\", {p})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "            let request = finops_export::request_of({body}, &[{}]);",
+            others.join(", ")
+        );
+    }
     let _ = writeln!(out, "            let client = connect(&cli.connection)?;");
     let mutable = command.flags.iter().any(|f| f.setter.is_some());
     let _ = writeln!(
@@ -662,6 +759,11 @@ fn dispatch(out: &mut String, command: &Command<'_>) {
             "                return finops_cli::print_items(call.stream()).await;"
         );
         let _ = writeln!(out, "            }}");
+    }
+    if let Some(long_running) = &command.op.long_running {
+        long_running_call(out, info, command, long_running);
+        let _ = writeln!(out, "        }}");
+        return;
     }
     match &command.op.success_body {
         Some(_) => {
@@ -700,9 +802,14 @@ test = false
 [dependencies]
 {client} = {{ path = "../{client}" }}
 finops-cli = {{ workspace = true }}
-clap = {{ workspace = true, features = ["env"] }}
+{export}clap = {{ workspace = true, features = ["env"] }}
 clap_complete = {{ workspace = true }}
 "#,
+        export = if super::crate_files::has_downloads(info) {
+            "# The export runs of the long-running operations: downloads, journal, totals.\nfinops-export = { workspace = true }\n"
+        } else {
+            ""
+        },
         header = header_text(info),
         package = package_name(&info.api),
         version = info.version,
