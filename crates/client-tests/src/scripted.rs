@@ -21,6 +21,8 @@ pub struct Reply {
     body: Vec<u8>,
     length: Length,
     delay: Duration,
+    /// Sends this many bytes of the body, then stalls for the duration before closing.
+    stall: Option<(usize, Duration)>,
 }
 
 /// How the body's end is marked.
@@ -45,7 +47,14 @@ impl Reply {
             body: Vec::new(),
             length: Length::Exact,
             delay: Duration::ZERO,
+            stall: None,
         }
+    }
+
+    /// Sends the first `bytes` of the body, then nothing for `pause`, then closes the connection.
+    pub fn stall_after(mut self, bytes: usize, pause: Duration) -> Self {
+        self.stall = Some((bytes, pause));
+        self
     }
 
     /// Adds a header, its value sent as these exact bytes.
@@ -203,6 +212,12 @@ async fn serve(mut stream: TcpStream, handler: &Handler, requests: &AtomicUsize)
         tokio::time::sleep(reply.delay).await;
     }
     stream.write_all(&reply.head()).await?;
+    if let Some((bytes, pause)) = reply.stall {
+        stream.write_all(&reply.body[..bytes.min(reply.body.len())]).await?;
+        stream.flush().await?;
+        tokio::time::sleep(pause).await;
+        return stream.shutdown().await;
+    }
     stream.write_all(&reply.body).await?;
     if let Length::Endless(mut left) = reply.length {
         let chunk = vec![0u8; 64 * 1024];

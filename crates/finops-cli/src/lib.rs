@@ -55,11 +55,22 @@ pub struct WaitArgs {
     /// The longest wait for the result, in seconds.
     #[arg(long = "max-wait", value_name = "SECONDS", default_value_t = 7200)]
     pub max_wait: u64,
+    /// Seconds between status requests when the service gives no `Retry-After` (at least 1),
+    /// instead of the documented interval.
+    #[arg(long = "poll-interval", value_name = "SECONDS")]
+    pub poll_interval: Option<u64>,
 }
 
 impl WaitArgs {
-    /// The longest wait for the result.
-    pub fn max_wait(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(self.max_wait)
+    /// The poller with these flags' maximum wait and polling interval.
+    pub fn apply<P: finops_client_runtime::Polled>(
+        &self,
+        poller: finops_client_runtime::Poller<P>,
+    ) -> finops_client_runtime::Poller<P> {
+        let poller = poller.max_wait(std::time::Duration::from_secs(self.max_wait));
+        match self.poll_interval {
+            Some(seconds) => poller.poll_interval(std::time::Duration::from_secs(seconds)),
+            None => poller,
+        }
     }
 }

@@ -89,7 +89,7 @@ where
     T: DeserializeOwned + Send + 'static,
     S: FnOnce() -> SF,
     SF: Future<Output = Result<Continuation, Failure>>,
-    W: FnOnce(Continuation, Duration) -> WF,
+    W: FnOnce(Continuation, WaitArgs) -> WF,
     WF: Future<Output = Result<Vec<RemoteFile>, Failure>>,
 {
     let out = args
@@ -123,7 +123,7 @@ where
     let progress = ProgressBar::new_spinner();
     progress.set_message(format!("waiting for the export {continuation}"));
     progress.enable_steady_tick(Duration::from_millis(200));
-    let listed = files(continuation.clone(), wait.max_wait()).await;
+    let listed = files(continuation.clone(), wait.clone()).await;
     progress.finish_and_clear();
     let listed = listed?;
     let names = output_names(&listed)?;

@@ -32,7 +32,8 @@ impl Totals {
         let total = self.0.entry(currency).or_default();
         *total = total
             .checked_add(amount)
-            .ok_or_else(|| "the total is too large to hold".to_string())?;
+            .ok_or_else(|| "the total is too large to hold".to_string())?
+            .normalize();
         Ok(())
     }
 
@@ -42,7 +43,8 @@ impl Totals {
             let total = self.0.entry(currency.clone()).or_default();
             *total = total
                 .checked_add(*amount)
-                .ok_or_else(|| "the total is too large to hold".to_string())?;
+                .ok_or_else(|| "the total is too large to hold".to_string())?
+                .normalize();
         }
         Ok(())
     }

@@ -189,8 +189,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     &args.wait,
                     client.download_client().clone(),
                     move || async move { Ok(call.start().await?.continuation().clone()) },
-                    |continuation, max_wait| async move {
-                        let result = client.resume_export_billed_reconciliation(continuation)?.max_wait(max_wait).await?;
+                    |continuation, wait| async move {
+                        let result = wait.apply(client.resume_export_billed_reconciliation(continuation)?).await?;
                         client.export_billed_reconciliation_files(&result).map_err(|e| Failure::Call(e.to_string()))
                     },
                 )
@@ -203,7 +203,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if args.wait.no_wait {
                 return finops_cli::print_value(poller.continuation());
             }
-            let result = poller.max_wait(args.wait.max_wait()).await?;
+            let result = args.wait.apply(poller).await?;
             finops_cli::print_value(&result)
         }
         Command::ExportUnbilledReconciliation(args) => {
@@ -233,8 +233,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     &args.wait,
                     client.download_client().clone(),
                     move || async move { Ok(call.start().await?.continuation().clone()) },
-                    |continuation, max_wait| async move {
-                        let result = client.resume_export_unbilled_reconciliation(continuation)?.max_wait(max_wait).await?;
+                    |continuation, wait| async move {
+                        let result = wait.apply(client.resume_export_unbilled_reconciliation(continuation)?).await?;
                         client.export_unbilled_reconciliation_files(&result).map_err(|e| Failure::Call(e.to_string()))
                     },
                 )
@@ -247,7 +247,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if args.wait.no_wait {
                 return finops_cli::print_value(poller.continuation());
             }
-            let result = poller.max_wait(args.wait.max_wait()).await?;
+            let result = args.wait.apply(poller).await?;
             finops_cli::print_value(&result)
         }
         Command::ExportBilledUsage(args) => {
@@ -276,8 +276,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     &args.wait,
                     client.download_client().clone(),
                     move || async move { Ok(call.start().await?.continuation().clone()) },
-                    |continuation, max_wait| async move {
-                        let result = client.resume_export_billed_usage(continuation)?.max_wait(max_wait).await?;
+                    |continuation, wait| async move {
+                        let result = wait.apply(client.resume_export_billed_usage(continuation)?).await?;
                         client.export_billed_usage_files(&result).map_err(|e| Failure::Call(e.to_string()))
                     },
                 )
@@ -290,7 +290,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if args.wait.no_wait {
                 return finops_cli::print_value(poller.continuation());
             }
-            let result = poller.max_wait(args.wait.max_wait()).await?;
+            let result = args.wait.apply(poller).await?;
             finops_cli::print_value(&result)
         }
         Command::ExportUnbilledUsage(args) => {
@@ -320,8 +320,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     &args.wait,
                     client.download_client().clone(),
                     move || async move { Ok(call.start().await?.continuation().clone()) },
-                    |continuation, max_wait| async move {
-                        let result = client.resume_export_unbilled_usage(continuation)?.max_wait(max_wait).await?;
+                    |continuation, wait| async move {
+                        let result = wait.apply(client.resume_export_unbilled_usage(continuation)?).await?;
                         client.export_unbilled_usage_files(&result).map_err(|e| Failure::Call(e.to_string()))
                     },
                 )
@@ -334,7 +334,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             if args.wait.no_wait {
                 return finops_cli::print_value(poller.continuation());
             }
-            let result = poller.max_wait(args.wait.max_wait()).await?;
+            let result = args.wait.apply(poller).await?;
             finops_cli::print_value(&result)
         }
     }

@@ -8,7 +8,7 @@ use ::finops_client_runtime::{Continuation, Error, OperationError, Poller};
 
 /// The long-running operation [`export_billed_reconciliation`](crate::Client::export_billed_reconciliation) starts: its status is read with [`get_billing_operation`](crate::Client::get_billing_operation) at the address the 202 answer gives in its `Location` header.
 ///
-/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([documented](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0)).
+/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([source](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0): The page asks to poll at regular intervals and to honour `Retry-After`, without a number).
 #[derive(Debug, Clone)]
 pub struct ExportBilledReconciliationOperation {
     client: Client,
@@ -94,7 +94,7 @@ impl Client {
 
 /// The long-running operation [`export_unbilled_reconciliation`](crate::Client::export_unbilled_reconciliation) starts: its status is read with [`get_billing_operation`](crate::Client::get_billing_operation) at the address the 202 answer gives in its `Location` header.
 ///
-/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([documented](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0)).
+/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([source](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0): The page asks to poll at regular intervals and to honour `Retry-After`, without a number).
 #[derive(Debug, Clone)]
 pub struct ExportUnbilledReconciliationOperation {
     client: Client,
@@ -180,7 +180,7 @@ impl Client {
 
 /// The long-running operation [`export_billed_usage`](crate::Client::export_billed_usage) starts: its status is read with [`get_billing_operation`](crate::Client::get_billing_operation) at the address the 202 answer gives in its `Location` header.
 ///
-/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([documented](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0)).
+/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([source](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0): The page asks to poll at regular intervals and to honour `Retry-After`, without a number).
 #[derive(Debug, Clone)]
 pub struct ExportBilledUsageOperation {
     client: Client,
@@ -266,7 +266,7 @@ impl Client {
 
 /// The long-running operation [`export_unbilled_usage`](crate::Client::export_unbilled_usage) starts: its status is read with [`get_billing_operation`](crate::Client::get_billing_operation) at the address the 202 answer gives in its `Location` header.
 ///
-/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([documented](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0)).
+/// It has succeeded when `/status` is `succeeded`, with the result at the link in `/resourceLocation@odata.navigationLink`, read with [`get_billing_manifest`](crate::Client::get_billing_manifest); it has failed when it is `failed`, with the error in `/error`. Between status requests the poller waits as the service's `Retry-After` says, else 10 s ([source](https://learn.microsoft.com/en-us/graph/api/resources/partners-billing-api-overview?view=graph-rest-1.0): The page asks to poll at regular intervals and to honour `Retry-After`, without a number).
 #[derive(Debug, Clone)]
 pub struct ExportUnbilledUsageOperation {
     client: Client,

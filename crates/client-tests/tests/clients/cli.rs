@@ -20,9 +20,16 @@ const CUSTOMER: &str = "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab";
 const SUBSCRIPTION: &str = "6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b";
 
 /// The tools, built once per test binary.
-fn tools() -> &'static Path {
+pub(crate) fn tools() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| examples::build_tools(&["partner-center-cli", "respan-cli", "cloudhealth-cli"]))
+    DIR.get_or_init(|| {
+        examples::build_tools(&[
+            "partner-center-cli",
+            "respan-cli",
+            "cloudhealth-cli",
+            "partner-billing-cli",
+        ])
+    })
 }
 
 /// Runs tool `api` with `args` against `base_url` (none: the flags alone), with a token in the
@@ -794,7 +801,7 @@ async fn completions_are_printed_for_a_shell() {
 /// `--help` of the tool and of each subcommand, pinned per tool.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_is_pinned() {
-    for tool in ["partner-center", "respan", "cloudhealth"] {
+    for tool in ["partner-center", "respan", "cloudhealth", "partner-billing"] {
         let top = run(tool, None, &["--help"], "").await;
         let mut text = String::from_utf8_lossy(&top.stdout).into_owned();
         let commands: Vec<String> = text

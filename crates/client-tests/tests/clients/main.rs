@@ -14,6 +14,7 @@ mod mock_consumer;
 mod outside_workspace;
 mod pacing;
 mod pagination;
+mod partner_billing;
 mod partner_center;
 mod properties;
 mod respan;

@@ -14,13 +14,14 @@
 //!                                            # to it, read with a GET: {link: /pointer, operation: get_x}
 //!   error: {field: /error, code: /code, message: /message}   # where a failed one's error is
 //!   poll-interval: {seconds: 10, source: https://…}          # the documented wait between polls
+//!                                            # (`why:` when the page gives no number)
 //!   downloads:                               # optional: the result lists files to download
 //!     root: /rootDirectory                   #   in the result: the directory URL,
 //!     token: /sasToken                       #   the token that authorizes reading it,
 //!     files: /blobs                          #   the files, and each file's name
 //!     file-name: /name
 //!     content: gzip-json-lines               #   each file: gzip-compressed JSON Lines of `items`
-//!     items: BilledUsageLineItem             #   (a component schema)
+//!     items: '#/components/schemas/UsageLineItem'   #   (a component schema)
 //!     totals: {amount: /billingPreTaxTotal, currency: /billingCurrency}   # summed per currency
 //! ```
 
@@ -57,6 +58,8 @@ pub struct LongRunningModel {
     pub error_message: Option<Lens>,
     pub poll_seconds: u64,
     pub poll_source: String,
+    /// Why this interval, when the source gives no number.
+    pub poll_why: Option<String>,
     pub downloads: Option<DownloadsModel>,
 }
 
@@ -364,6 +367,17 @@ pub fn read(
 
     let interval = required("poll-interval")?;
     let interval_at = format!("{at}/poll-interval");
+    if let Some(unknown) = interval
+        .as_object()
+        .and_then(|m| m.keys().find(|k| !["seconds", "source", "why"].contains(&k.as_str())))
+    {
+        return Err(fail(
+            &format!("{interval_at}/{unknown}"),
+            format!("`{unknown}` is not a field of `poll-interval`"),
+        )
+        .help("`poll-interval` takes seconds, source and why"));
+    }
+    let poll_why = interval.get("why").and_then(Value::as_str).map(str::to_string);
     let poll_seconds = interval
         .get("seconds")
         .and_then(Value::as_u64)
@@ -411,6 +425,7 @@ pub fn read(
         error_message,
         poll_seconds,
         poll_source,
+        poll_why,
         downloads,
     }))
 }
@@ -483,7 +498,11 @@ fn read_downloads(
             )
             .help(format!("write one of {}", CONTENTS.join(", "))));
     }
-    let items_name = required("items")?.as_str().unwrap_or_default().to_string();
+    let items_ref = required("items")?.as_str().unwrap_or_default();
+    let items_name = items_ref
+        .strip_prefix("#/components/schemas/")
+        .unwrap_or_default()
+        .to_string();
     let Some(ReferenceOr::Item(items_schema)) = components.schemas.get(&items_name) else {
         let mut names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
         names.sort_unstable();

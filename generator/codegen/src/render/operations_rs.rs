@@ -73,7 +73,7 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, lr: &LongRunningMod
             op.rust_name, op.rust_name, lr.status_operation, lr.status_operation, lr.start_status
         ),
         &format!(
-            "It has succeeded when `{}` is {}, with the result {}; it has failed when it is {}, with the error in `{}`. Between status requests the poller waits as the service's `Retry-After` says, else {} s ([documented]({})).",
+            "It has succeeded when `{}` is {}, with the result {}; it has failed when it is {}, with the error in `{}`. Between status requests the poller waits as the service's `Retry-After` says, else {} s ({}).",
             lr.status.pointer,
             values(&lr.succeeded),
             match &lr.result {
@@ -86,7 +86,10 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, lr: &LongRunningMod
             values(&lr.failed),
             lr.error.pointer,
             lr.poll_seconds,
-            lr.poll_source
+            match &lr.poll_why {
+                Some(why) => format!("[source]({}): {}", lr.poll_source, why.trim_end_matches('.')),
+                None => format!("[documented]({})", lr.poll_source),
+            }
         ),
     ]);
     w.line("#[derive(Debug, Clone)]");

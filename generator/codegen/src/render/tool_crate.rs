@@ -653,10 +653,10 @@ fn long_running_call(out: &mut String, info: &CrateInfo, command: &Command<'_>, 
             out,
             "                    move || async move {{ Ok(call.start().await?.continuation().clone()) }},"
         );
-        let _ = writeln!(out, "                    |continuation, max_wait| async move {{");
+        let _ = writeln!(out, "                    |continuation, wait| async move {{");
         let _ = writeln!(
             out,
-            "                        let result = client.resume_{op}(continuation)?.max_wait(max_wait).await?;"
+            "                        let result = wait.apply(client.resume_{op}(continuation)?).await?;"
         );
         let _ = writeln!(
             out,
@@ -680,10 +680,7 @@ fn long_running_call(out: &mut String, info: &CrateInfo, command: &Command<'_>, 
         "                return finops_cli::print_value(poller.continuation());"
     );
     let _ = writeln!(out, "            }}");
-    let _ = writeln!(
-        out,
-        "            let result = poller.max_wait(args.wait.max_wait()).await?;"
-    );
+    let _ = writeln!(out, "            let result = args.wait.apply(poller).await?;");
     let _ = writeln!(out, "            finops_cli::print_value(&result)");
 }
 
