@@ -74,7 +74,9 @@ pub use error::{
 };
 pub use execute::execute;
 pub use hooks::{Attempt, Hook};
-pub use long_running::{Continuation, DEFAULT_MAX_WAIT, Failure, MIN_POLL_INTERVAL, OperationError, PollStep, Poller};
+pub use long_running::{
+    Continuation, DEFAULT_MAX_WAIT, ErrorOf, Failure, MIN_POLL_INTERVAL, OperationError, PollStep, Poller,
+};
 #[doc(hidden)]
 pub use long_running::{Polled, State, StatusFuture, started};
 pub use open_enum::UnknownValue;

@@ -218,6 +218,9 @@ pub trait Polled: Send + Sync + 'static {
     fn result<'s>(&'s self, id: &str) -> StatusFuture<'s, Self::Output, Self::ResultError>;
 }
 
+/// The [`OperationError`] of a [`Poller<P>`].
+pub type ErrorOf<P> = OperationError<<P as Polled>::Failure, <P as Polled>::Error, <P as Polled>::ResultError>;
+
 /// One status request's answer, from [`Poller::poll`].
 #[derive(Debug)]
 pub enum PollStep<R> {
@@ -259,10 +262,8 @@ impl<P: Polled> Poller<P> {
     /// Polls the operation at `continuation`, started earlier (maybe by another process). The
     /// first status request is sent at once.
     #[doc(hidden)]
-    pub fn resume(
-        polled: P,
-        continuation: Continuation,
-    ) -> Result<Self, OperationError<P::Failure, P::Error, P::ResultError>> {
+    #[allow(clippy::result_large_err)] // the error keeps the answer it failed on, as every call's does
+    pub fn resume(polled: P, continuation: Continuation) -> Result<Self, ErrorOf<P>> {
         let url =
             checked_address(polled.base_url(), &continuation.operation).map_err(OperationError::InvalidContinuation)?;
         Ok(Self {
@@ -297,7 +298,7 @@ impl<P: Polled> Poller<P> {
     }
 
     /// Sends one status request now, without waiting first.
-    pub async fn poll(&mut self) -> Result<PollStep<P::Output>, OperationError<P::Failure, P::Error, P::ResultError>> {
+    pub async fn poll(&mut self) -> Result<PollStep<P::Output>, ErrorOf<P>> {
         let id = last_segment(&self.url);
         let options = CallOptions::new().at_url(self.url.clone());
         let response = call::with_call_options(options, self.polled.status(&id))
@@ -351,7 +352,7 @@ impl<P: Polled> Poller<P> {
     /// Polls until the operation ends or the maximum wait passes, waiting between requests as
     /// the server asks (its `Retry-After`, capped at [`crate::MAX_SERVER_HOLD`]) or else the
     /// documented interval.
-    pub async fn wait(mut self) -> Result<P::Output, OperationError<P::Failure, P::Error, P::ResultError>> {
+    pub async fn wait(mut self) -> Result<P::Output, ErrorOf<P>> {
         let started = tokio::time::Instant::now();
         let deadline = crate::server_time::later(started, self.max_wait);
         let mut last_status = None;
@@ -385,7 +386,7 @@ impl<P: Polled> Poller<P> {
 }
 
 impl<P: Polled> IntoFuture for Poller<P> {
-    type Output = Result<P::Output, OperationError<P::Failure, P::Error, P::ResultError>>;
+    type Output = Result<P::Output, ErrorOf<P>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -399,6 +400,7 @@ impl<P: Polled> IntoFuture for Poller<P> {
 /// Generated start calls use it. An answer without a usable address is
 /// [`Error::OperationAddress`]: the work may have started, and the response is kept.
 #[doc(hidden)]
+#[allow(clippy::result_large_err)] // the error keeps the answer it failed on, as every call's does
 pub fn started<P: Polled, T, E>(
     polled: P,
     response: Response<T>,

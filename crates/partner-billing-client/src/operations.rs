@@ -4,7 +4,7 @@
 //! await the poller for the result, or save its [`Continuation`] and resume it with `Client::resume_*`.
 
 use crate::{builder, errors, Client};
-use ::finops_client_runtime::{Continuation, Error, OperationError, Poller};
+use ::finops_client_runtime::{Continuation, Error, Poller};
 
 /// The long-running operation [`export_billed_reconciliation`](crate::Client::export_billed_reconciliation) starts: its status is read with [`get_billing_operation`](crate::Client::get_billing_operation) at the address the 202 answer gives in its `Location` header.
 ///
@@ -68,7 +68,8 @@ impl Client {
     /// Polls the operation a [`export_billed_reconciliation`](Self::export_billed_reconciliation) call started earlier, maybe in another process, from its saved [`Continuation`]; nothing is started again.
     ///
     /// A continuation that is not a URL, or is on another origin than this client's base URL, is refused before anything is sent.
-    pub fn resume_export_billed_reconciliation(&self, continuation: Continuation) -> Result<Poller<ExportBilledReconciliationOperation>, OperationError<crate::types::PublicError, errors::GetBillingOperationError, errors::GetBillingManifestError>> {
+    #[allow(clippy::result_large_err)] // the error keeps the answer it failed on, as every call's does
+    pub fn resume_export_billed_reconciliation(&self, continuation: Continuation) -> Result<Poller<ExportBilledReconciliationOperation>, ::finops_client_runtime::ErrorOf<ExportBilledReconciliationOperation>> {
         Poller::resume(ExportBilledReconciliationOperation { client: self.clone() }, continuation)
     }
 
@@ -154,7 +155,8 @@ impl Client {
     /// Polls the operation a [`export_unbilled_reconciliation`](Self::export_unbilled_reconciliation) call started earlier, maybe in another process, from its saved [`Continuation`]; nothing is started again.
     ///
     /// A continuation that is not a URL, or is on another origin than this client's base URL, is refused before anything is sent.
-    pub fn resume_export_unbilled_reconciliation(&self, continuation: Continuation) -> Result<Poller<ExportUnbilledReconciliationOperation>, OperationError<crate::types::PublicError, errors::GetBillingOperationError, errors::GetBillingManifestError>> {
+    #[allow(clippy::result_large_err)] // the error keeps the answer it failed on, as every call's does
+    pub fn resume_export_unbilled_reconciliation(&self, continuation: Continuation) -> Result<Poller<ExportUnbilledReconciliationOperation>, ::finops_client_runtime::ErrorOf<ExportUnbilledReconciliationOperation>> {
         Poller::resume(ExportUnbilledReconciliationOperation { client: self.clone() }, continuation)
     }
 
@@ -240,7 +242,8 @@ impl Client {
     /// Polls the operation a [`export_billed_usage`](Self::export_billed_usage) call started earlier, maybe in another process, from its saved [`Continuation`]; nothing is started again.
     ///
     /// A continuation that is not a URL, or is on another origin than this client's base URL, is refused before anything is sent.
-    pub fn resume_export_billed_usage(&self, continuation: Continuation) -> Result<Poller<ExportBilledUsageOperation>, OperationError<crate::types::PublicError, errors::GetBillingOperationError, errors::GetBillingManifestError>> {
+    #[allow(clippy::result_large_err)] // the error keeps the answer it failed on, as every call's does
+    pub fn resume_export_billed_usage(&self, continuation: Continuation) -> Result<Poller<ExportBilledUsageOperation>, ::finops_client_runtime::ErrorOf<ExportBilledUsageOperation>> {
         Poller::resume(ExportBilledUsageOperation { client: self.clone() }, continuation)
     }
 
@@ -326,7 +329,8 @@ impl Client {
     /// Polls the operation a [`export_unbilled_usage`](Self::export_unbilled_usage) call started earlier, maybe in another process, from its saved [`Continuation`]; nothing is started again.
     ///
     /// A continuation that is not a URL, or is on another origin than this client's base URL, is refused before anything is sent.
-    pub fn resume_export_unbilled_usage(&self, continuation: Continuation) -> Result<Poller<ExportUnbilledUsageOperation>, OperationError<crate::types::PublicError, errors::GetBillingOperationError, errors::GetBillingManifestError>> {
+    #[allow(clippy::result_large_err)] // the error keeps the answer it failed on, as every call's does
+    pub fn resume_export_unbilled_usage(&self, continuation: Continuation) -> Result<Poller<ExportUnbilledUsageOperation>, ::finops_client_runtime::ErrorOf<ExportUnbilledUsageOperation>> {
         Poller::resume(ExportUnbilledUsageOperation { client: self.clone() }, continuation)
     }
 

@@ -509,9 +509,12 @@ fn read_downloads(
         return Err(reader
             .fail(
                 "items",
-                format!("`items` names `{items_name}`, which is not a component schema"),
+                format!("`items` is {items_ref:?}, not a component schema of this API"),
             )
-            .help(format!("name one of {}", names.join(", "))));
+            .help(format!(
+                "write `'#/components/schemas/<Name>'` with one of {}",
+                names.join(", ")
+            )));
     };
     let SchemaKind::Type(Type::Object(object)) = &items_schema.schema_kind else {
         return Err(reader

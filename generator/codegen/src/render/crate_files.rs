@@ -382,6 +382,7 @@ fn runtime_reexports(info: &CrateInfo) -> String {
         names.extend([
             "Continuation",
             "DEFAULT_MAX_WAIT",
+            "ErrorOf",
             "Failure",
             "OperationAddressError",
             "OperationError",
@@ -521,6 +522,7 @@ pub fn readme(info: &CrateInfo) -> String {
          to use the platform's TLS library instead.\n"
     );
     out.push_str(&example(info));
+    out.push_str(&long_running_section(info));
     out.push_str(&mock_section(info));
     let _ = writeln!(
         out,
@@ -786,6 +788,61 @@ another host (a test server).
             args = args.join(",\n        "),
             vars = vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "),
             prefix = info.env_prefix(),
+        );
+    }
+    out
+}
+
+/// The README's section on the long-running operations and the files of their results, with the
+/// first such operation's code sample (compiled as a doctest).
+fn long_running_section(info: &CrateInfo) -> String {
+    let started: Vec<&OperationModel> = info
+        .model
+        .operations
+        .iter()
+        .filter(|op| op.long_running.is_some())
+        .collect();
+    let Some(first) = started.first() else {
+        return String::new();
+    };
+    let lib = info.lib_name();
+    let names: Vec<String> = started
+        .iter()
+        .map(|op| format!("[`{0}`](Client::{0})", op.rust_name))
+        .collect();
+    let mut out = format!(
+        "## Long-running operations\n\n{} start work on the server. `.start()` sends the call and gives a \
+         [`Poller`]: `.await` it for the result, polled as the service's `Retry-After` asks (else the \
+         interval the spec gives), for at most [`Poller::max_wait`] (default two hours); or step with \
+         [`Poller::poll`]. [`Poller::continuation`] is the operation's address as JSON: save it, and \
+         `Client::resume_{}(continuation)` polls the same operation later or from another process without \
+         starting it again. A failed operation is [`OperationError::Failed`] with the service's code and \
+         message.\n\n",
+        names.join(", "),
+        first.rust_name
+    );
+    if started
+        .iter()
+        .any(|op| op.long_running.as_ref().is_some_and(|lr| lr.downloads.is_some()))
+    {
+        let tool = info.api.clone();
+        let command = first.rust_name.replace('_', "-");
+        let _ = write!(
+            out,
+            "The files a result lists stream as typed items: `Client::{op}_items(&result, DownloadOptions)` \
+             downloads each file, gunzips it as the bytes arrive and decodes it line by line, several files \
+             at once and in order, with memory bounded whatever their size. A download that breaks off or \
+             stalls is resumed where it stopped with a `Range` request on the same version of the file; a \
+             line that does not decode is an error naming the file and the line; fields the spec does not \
+             list are ignored. The files' token is a secret: no `Debug` output, error or log shows it.\n\n\
+             ```rust,no_run\n# async fn example(client: &{lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\n{sample}\n# Ok(())\n# }}\n```\n\n\
+             The tool does the whole job: `{tool} {command} … --out DIR` starts the export (or resumes the \
+             one `DIR` holds), shows progress on a terminal, writes each file as JSON Lines (the lines as \
+             received) and CSV, keeps a journal so that a run stopped midway resumes without downloading a \
+             finished file again, and prints the line count and the totals per currency. `--no-wait` prints \
+             the continuation; `--resume URL` polls it.\n\n",
+            op = first.rust_name,
+            sample = first.rust_sample.as_deref().unwrap_or_default().trim_end(),
         );
     }
     out

@@ -27,7 +27,7 @@ pub fn render(model: &ApiModel) -> Option<String> {
     ]);
     w.blank();
     w.line("use crate::{builder, errors, Client};");
-    w.line("use ::finops_client_runtime::{Continuation, Error, OperationError, Poller};");
+    w.line("use ::finops_client_runtime::{Continuation, Error, Poller};");
     for (op, long_running) in &started {
         render_operation(&mut w, op, long_running);
     }
@@ -57,10 +57,6 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, lr: &LongRunningMod
         ResultModel::Inline(_) => lr.status_error.clone(),
         ResultModel::Link { error, .. } => error.clone(),
     };
-    let failure = format!(
-        "OperationError<{}, errors::{}, errors::{result_error}>",
-        lr.error_type, lr.status_error
-    );
     let where_address = match &lr.address {
         Address::Header(name) => format!("its `{name}` header"),
         Address::Field(lens) => format!("the body's `{}`", lens.pointer),
@@ -113,15 +109,13 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, lr: &LongRunningMod
     w.line("&self.client.baseurl");
     w.close("}");
     w.blank();
-    w.open(format!(
-        "fn status<'s>(&'s self, id: &str) -> ::finops_client_runtime::StatusFuture<'s, Self::Status, Self::Error> {{"
-    ));
+    w.open(
+        "fn status<'s>(&'s self, id: &str) -> ::finops_client_runtime::StatusFuture<'s, Self::Status, Self::Error> {",
+    );
     w.line(format!("Box::pin(self.client.{}(id).send())", lr.status_operation));
     w.close("}");
     w.blank();
-    w.open(format!(
-        "fn state(status: Self::Status) -> ::finops_client_runtime::State<Self::Output, Self::Failure> {{"
-    ));
+    w.open("fn state(status: Self::Status) -> ::finops_client_runtime::State<Self::Output, Self::Failure> {");
     w.line(format!(
         "let value: Option<String> = {};",
         owned_text("status", &lr.status)
@@ -218,8 +212,9 @@ fn render_operation(w: &mut RustWriter, op: &OperationModel, lr: &LongRunningMod
         ),
         "A continuation that is not a URL, or is on another origin than this client's base URL, is refused before anything is sent.",
     ]);
+    w.line("#[allow(clippy::result_large_err)] // the error keeps the answer it failed on, as every call's does");
     w.open(format!(
-        "pub fn resume_{}(&self, continuation: Continuation) -> Result<{poller}, {failure}> {{",
+        "pub fn resume_{}(&self, continuation: Continuation) -> Result<{poller}, ::finops_client_runtime::ErrorOf<{operation}>> {{",
         op.rust_name
     ));
     w.line(format!(

@@ -42,6 +42,25 @@ pub fn summarize(
                 pagination.style.summary()
             );
         }
+        if let Some(lr) = &op.long_running {
+            let _ = writeln!(
+                out,
+                "    .start() → Poller<{}> (await: {}; {} until {} or {}) / Client::resume_{}(Continuation)",
+                super::operations_rs::operation_type(op),
+                crate::names::body_type(lr.result_type.rsplit("::").next().unwrap_or_default()),
+                lr.status.pointer,
+                lr.succeeded.join("|"),
+                lr.failed.join("|"),
+                op.rust_name
+            );
+            if let Some(downloads) = &lr.downloads {
+                let _ = writeln!(
+                    out,
+                    "    Client::{}_items(result, DownloadOptions) → stream of Line<{}> (gzip JSON Lines files at {} + {})",
+                    op.rust_name, downloads.items_name, downloads.root.pointer, downloads.file_name.pointer
+                );
+            }
+        }
         let paced: Vec<String> = rate_limits
             .iter()
             .filter(|limit| limit.operations.as_ref().is_none_or(|ops| ops.contains(&op.id)))
