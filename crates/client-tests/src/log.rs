@@ -1,4 +1,10 @@
 //! A `tracing` subscriber whose output a test reads back.
+//!
+//! Each capture is a subscriber set for its thread. Beside them, the test binary's global
+//! subscriber ([`AskEveryTime`]) enables nothing but answers "ask me each time" for every
+//! callsite, so that no callsite is ever cached as disabled: without it, a callsite first reached
+//! by another test's thread while no capture was registered would stay disabled for every later
+//! capture, and its events would be lost.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -14,6 +20,10 @@ pub struct CapturedLog {
 impl CapturedLog {
     /// Captures events at `level` and above, and the span events `spans`, until dropped.
     pub fn start(level: tracing::Level, spans: FmtSpan) -> Self {
+        static GLOBAL: std::sync::Once = std::sync::Once::new();
+        GLOBAL.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(AskEveryTime);
+        });
         let bytes = Arc::new(Mutex::new(Vec::new()));
         let sink = Sink(Arc::clone(&bytes));
         let subscriber = tracing_subscriber::fmt()
@@ -24,10 +34,6 @@ impl CapturedLog {
             .without_time()
             .finish();
         let guard = tracing::subscriber::set_default(subscriber);
-        // A callsite another test's thread was registering while this subscriber was set may
-        // have cached "never" (its interest was computed before, and it joined the registry
-        // after, the rebuild `set_default` makes): rebuild once more now that it is registered.
-        tracing::callsite::rebuild_interest_cache();
         CapturedLog { bytes, _guard: guard }
     }
 
@@ -49,4 +55,36 @@ impl Write for Sink {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// The global subscriber of the test binary: records nothing, and keeps every callsite's interest
+/// at "sometimes", so each thread's own subscriber is asked about every event.
+struct AskEveryTime;
+
+impl tracing::Subscriber for AskEveryTime {
+    fn register_callsite(&self, _: &'static tracing::Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        false
+    }
+
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+
+    fn event(&self, _: &tracing::Event<'_>) {}
+
+    fn enter(&self, _: &tracing::span::Id) {}
+
+    fn exit(&self, _: &tracing::span::Id) {}
 }

@@ -154,6 +154,8 @@ pub enum Section {
     Client,
     /// 1,000 updates against a throttling server, paced against unpaced (item 5).
     Bulk,
+    /// Export files streamed against a hand-written loop, and the export tool on 1 GB (item 6).
+    Downloads,
 }
 
 /// Runs the benchmarks and writes `BENCHMARKS.md` and the plot. `quick` skips the largest
@@ -203,6 +205,9 @@ pub fn run(root: &Path, quick: bool, only: Option<Section>) -> Result<(), String
     }
     if wants(Section::Bulk) && !quick {
         bulk(root, &mut report)?;
+    }
+    if wants(Section::Downloads) && !quick {
+        downloads(root, &mut report)?;
     }
     let _ = std::fs::remove_dir_all(&scratch);
     if !writes_files {
@@ -460,6 +465,54 @@ fn client(root: &Path, report: &mut String) -> Result<(), String> {
         client / raw_no_timeout,
         cached_token / client,
         cores = std::thread::available_parallelism().map_or(1, |n| n.get()),
+    );
+    Ok(())
+}
+
+/// Item 6: runs the downloads benchmark (release build) and reports it.
+fn downloads(root: &Path, report: &mut String) -> Result<(), String> {
+    eprintln!("bench: downloads (cargo bench -p client-tests --bench downloads)");
+    let result = client_bench(root, "downloads")?;
+    let side = |name: &str, key: &str| -> Vec<f64> {
+        result[name]
+            .as_array()
+            .map(|runs| runs.iter().map(|run| f(run, key)).collect())
+            .unwrap_or_default()
+    };
+    let lines = f(&result, "lines");
+    let megabytes = f(&result, "file_bytes") / 1e6;
+    let generated = median(side("generated", "seconds"));
+    let raw = median(side("raw", "seconds"));
+    let rss = |name: &str| side(name, "peak_rss_kib").into_iter().fold(0.0, f64::max) / 1024.0;
+    let export = &result["export"];
+    let export_seconds = f(export, "seconds");
+    let export_gb = f(export, "uncompressed_bytes") / 1e9;
+    let _ = writeln!(
+        report,
+        "## 6. Export files: streamed line items\n\nCommand: `cargo xtask bench --only downloads`, which runs \
+         `cargo bench -p client-tests --bench downloads` (release). One gzip JSON Lines file of {lines:.0} usage line \
+         items ({megabytes:.1} MB compressed) served from 127.0.0.1, read to the end and decoded into \
+         `UsageLineItem`: by `partner-billing-client`'s `export_billed_usage_items` (the generated stream: \
+         download, gunzip and decode as the bytes arrive, with resume and stall detection armed), and by a \
+         hand-written loop (`reqwest` `bytes_stream` into `flate2`'s `GzDecoder`, each line decoded with \
+         `serde_json`). Each side runs in its own process, {} runs each, alternating; time is the median, \
+         peak RSS the largest.\n\n\
+         | side | time | lines/s | ratio | peak RSS |\n|---|---|---|---|---|\n\
+         | generated stream | {generated:.3} s | {:.0} | {:.3}× | {:.1} MiB |\n\
+         | hand-written loop | {raw:.3} s | {:.0} | 1 | {:.1} MiB |\n\n\
+         Goal: the generated stream at least 0.9× the hand-written loop.\n\n\
+         The `partner-billing` tool (release build) exporting one file of {export_gb:.2} GB of JSON Lines that the \
+         server gzips as it sends it (`export-billed-usage --out DIR`: start, poll, manifest, download, write \
+         JSON Lines and CSV, total per currency): {:.0} lines in {export_seconds:.1} s, peak RSS {:.1} MiB (goal: \
+         under 64 MiB).\n",
+        side("generated", "seconds").len(),
+        lines / generated,
+        raw / generated,
+        rss("generated"),
+        lines / raw,
+        rss("raw"),
+        f(export, "lines"),
+        f(export, "peak_rss_kib") / 1024.0,
     );
     Ok(())
 }
