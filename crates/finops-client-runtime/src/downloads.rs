@@ -103,6 +103,7 @@ pub struct DownloadOptions {
     concurrency: usize,
     max_line_bytes: usize,
     buffered_lines: usize,
+    keep_text: bool,
 }
 
 impl Default for DownloadOptions {
@@ -112,7 +113,8 @@ impl Default for DownloadOptions {
             max_attempts: 6,
             concurrency: 4,
             max_line_bytes: 16 << 20,
-            buffered_lines: 4096,
+            buffered_lines: 1024,
+            keep_text: false,
         }
     }
 }
@@ -149,6 +151,13 @@ impl DownloadOptions {
         self
     }
 
+    /// Keeps each line as received in [`Line::text`] (to write it out unchanged), besides the
+    /// decoded item.
+    pub fn keep_text(mut self, keep: bool) -> Self {
+        self.keep_text = keep;
+        self
+    }
+
     /// The files downloading at once.
     pub fn files_at_once(&self) -> usize {
         self.concurrency
@@ -162,8 +171,8 @@ pub struct Line<T> {
     pub file: Arc<str>,
     /// The line's number in its file, from 1.
     pub number: u64,
-    /// The line as received (without its line ending).
-    pub text: String,
+    /// The line as received (without its line ending), with [`DownloadOptions::keep_text`].
+    pub text: Option<String>,
     /// The line decoded.
     pub item: T,
 }
@@ -258,6 +267,7 @@ where
 {
     let name = file.name.clone();
     let max_line = options.max_line_bytes;
+    let keep_text = options.keep_text;
     let body = Box::pin(ResumingBody::new(http, file, options).into_stream());
     let reader = tokio_util::io::StreamReader::new(body);
     let mut decoder = async_compression::tokio::bufread::GzipDecoder::new(reader);
@@ -269,6 +279,7 @@ where
         number: 0,
         buffer: Vec::new(),
         max_line,
+        keep_text,
         done: false,
     };
     Box::pin(futures::stream::unfold(state, |mut state| async move {
@@ -283,6 +294,7 @@ struct LineState<R> {
     number: u64,
     buffer: Vec<u8>,
     max_line: usize,
+    keep_text: bool,
     done: bool,
 }
 
@@ -325,9 +337,13 @@ impl<R: tokio::io::AsyncBufRead + Unpin> LineState<R> {
                 continue;
             }
             let number = self.number;
-            let decoded = std::str::from_utf8(&self.buffer)
-                .map_err(|_| serde_json::Error::io(io::Error::new(io::ErrorKind::InvalidData, "not UTF-8")))
-                .and_then(|text| serde_json::from_str::<T>(text).map(|item| (text.to_string(), item)));
+            let decoded = if self.keep_text {
+                std::str::from_utf8(&self.buffer)
+                    .map_err(|_| serde_json::Error::io(io::Error::new(io::ErrorKind::InvalidData, "not UTF-8")))
+                    .and_then(|text| serde_json::from_str::<T>(text).map(|item| (Some(text.to_string()), item)))
+            } else {
+                serde_json::from_slice::<T>(&self.buffer).map(|item| (None, item))
+            };
             return Some(match decoded {
                 Ok((text, item)) => Ok(Line {
                     file: self.name.clone(),
@@ -602,16 +618,22 @@ fn skip_bytes(
     }))
 }
 
-/// Every line of every file, file after file, each in order. While one file is read, the next
-/// ones (up to [`DownloadOptions::concurrency`] files in all) download into bounded buffers, so
-/// memory stays bounded. The first error ends the stream; dropping it stops every download.
+/// Every line of every file, file after file, each in order. The file being read is read as its
+/// bytes arrive; the next ones (up to [`DownloadOptions::concurrency`] files in all) download in
+/// their own tasks into bounded buffers, so memory stays bounded. The first error ends the stream;
+/// dropping it stops every download.
 pub fn json_lines_of_all<T>(http: reqwest::Client, files: Vec<RemoteFile>, options: DownloadOptions) -> LineStream<T>
 where
     T: DeserializeOwned + Send + 'static,
 {
+    let mut pending: VecDeque<RemoteFile> = files.into();
+    let current = pending
+        .pop_front()
+        .map(|file| json_lines::<T>(http.clone(), file, options.clone()));
     let state = Window::<T> {
         http,
-        pending: files.into(),
+        pending,
+        current,
         running: VecDeque::new(),
         options,
         failed: false,
@@ -625,6 +647,9 @@ where
 struct Window<T> {
     http: reqwest::Client,
     pending: VecDeque<RemoteFile>,
+    /// The file being read: directly, or from the buffer it downloaded into ahead of its turn.
+    current: Option<LineStream<T>>,
+    /// The files downloading ahead, in order.
     running: VecDeque<Running<T>>,
     options: DownloadOptions,
     failed: bool,
@@ -642,13 +667,23 @@ impl<T> Drop for Running<T> {
     }
 }
 
+impl<T: Send + 'static> Running<T> {
+    /// The lines from the buffer, the task stopped when the stream is dropped.
+    fn into_stream(self) -> LineStream<T> {
+        Box::pin(futures::stream::unfold(self, |mut running| async move {
+            let line = running.lines.recv().await?;
+            Some((line, running))
+        }))
+    }
+}
+
 impl<T: DeserializeOwned + Send + 'static> Window<T> {
     async fn next(&mut self) -> Option<Result<Line<T>, DownloadError>> {
         if self.failed {
             return None;
         }
         loop {
-            while self.running.len() < self.options.concurrency {
+            while self.running.len() + 1 < self.options.concurrency {
                 let Some(file) = self.pending.pop_front() else { break };
                 let (sender, lines) = tokio::sync::mpsc::channel(self.options.buffered_lines.max(1));
                 let mut stream = json_lines::<T>(self.http.clone(), file, self.options.clone());
@@ -664,17 +699,24 @@ impl<T: DeserializeOwned + Send + 'static> Window<T> {
                     task: task.abort_handle(),
                 });
             }
-            let current = self.running.front_mut()?;
-            match current.lines.recv().await {
+            if self.current.is_none() {
+                if let Some(ahead) = self.running.pop_front() {
+                    self.current = Some(ahead.into_stream());
+                } else {
+                    let file = self.pending.pop_front()?;
+                    self.current = Some(json_lines::<T>(self.http.clone(), file, self.options.clone()));
+                }
+            }
+            let current = self.current.as_mut().expect("set above");
+            match current.next().await {
                 Some(Ok(line)) => return Some(Ok(line)),
                 Some(Err(error)) => {
                     self.failed = true;
+                    self.current = None;
                     self.running.clear();
                     return Some(Err(error));
                 }
-                None => {
-                    self.running.pop_front();
-                }
+                None => self.current = None,
             }
         }
     }

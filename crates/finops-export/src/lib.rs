@@ -130,7 +130,7 @@ where
 
     let options = DownloadOptions::new()
         .stall_timeout(Duration::from_secs(args.stall_timeout))
-        .concurrency(usize::from(args.concurrency));
+        .keep_text(true);
     let todo: Vec<(RemoteFile, String)> = listed
         .into_iter()
         .zip(names)
@@ -212,11 +212,12 @@ async fn download<T: DeserializeOwned + Send + 'static>(
     let mut cells: Vec<String> = Vec::with_capacity(job.columns.len());
     while let Some(line) = lines.next().await {
         let line = line.map_err(|e| Failure::Call(e.to_string()))?;
+        let text = line.text.unwrap_or_default();
         jsonl
-            .write_all(line.text.as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| jsonl.write_all(b"\n"))
             .map_err(|e| write_error(&jsonl_part, &e))?;
-        let value: serde_json::Value = serde_json::from_str(&line.text)
+        let value: serde_json::Value = serde_json::from_str(&text)
             .map_err(|e| Failure::Call(format!("file {name:?}: line {} does not decode: {e}", line.number)))?;
         cells.clear();
         cells.extend(job.columns.iter().map(|column| cell(value.get(*column))));
