@@ -20,7 +20,7 @@ struct Example {
     value: Value,
 }
 
-const APIS: [&str; 3] = ["cloudhealth", "partner-center", "respan"];
+const APIS: [&str; 4] = ["cloudhealth", "partner-billing", "partner-center", "respan"];
 
 /// Every `example` and `examples.*.value` of every request body and response of `api`.
 fn examples(api: &'static str) -> Vec<Example> {
@@ -118,6 +118,16 @@ fn roundtrip_component(api: &str, component: &str, value: &Value) -> Option<Resu
                 "OverageCollection" => OverageCollection,
                 "PartnerCenterError" => PartnerCenterError,
                 "ThrottlingError" => ThrottlingError,
+            }
+        }
+        "partner-billing" => {
+            use partner_billing_client::types::*;
+            types! { component, value;
+                "BilledExportRequest" => BilledExportRequest,
+                "UnbilledExportRequest" => UnbilledExportRequest,
+                "BillingOperation" => BillingOperation,
+                "Manifest" => Manifest,
+                "ODataError" => ODataError,
             }
         }
         "respan" => {
@@ -270,6 +280,37 @@ async fn send_request_example(api: &str, operation: &str, body: &Value) -> Value
                 other => panic!("no request for {api} {other}"),
             }
         }
+        ("partner-billing", _) => {
+            use partner_billing_client::types::{BilledExportRequest, UnbilledExportRequest};
+            let client = partner_billing_client::Client::builder().base_url(url).build().unwrap();
+            match operation {
+                "export_billed_usage" => {
+                    let _ = client
+                        .export_billed_usage(decode::<BilledExportRequest>(body))
+                        .send()
+                        .await;
+                }
+                "export_unbilled_usage" => {
+                    let _ = client
+                        .export_unbilled_usage(decode::<UnbilledExportRequest>(body))
+                        .send()
+                        .await;
+                }
+                "export_billed_reconciliation" => {
+                    let _ = client
+                        .export_billed_reconciliation(decode::<BilledExportRequest>(body))
+                        .send()
+                        .await;
+                }
+                "export_unbilled_reconciliation" => {
+                    let _ = client
+                        .export_unbilled_reconciliation(decode::<UnbilledExportRequest>(body))
+                        .send()
+                        .await;
+                }
+                other => panic!("no request for {api} {other}"),
+            }
+        }
         ("respan", _) => {
             let client = respan_client::Client::builder().base_url(url).build().unwrap();
             match operation {
@@ -326,5 +367,5 @@ async fn every_request_example_reaches_the_server_equal_as_json() {
             sent += 1;
         }
     }
-    assert_eq!(sent, 6, "request examples sent");
+    assert_eq!(sent, 10, "request examples sent");
 }
