@@ -260,6 +260,8 @@ fn export(base: &str) -> Value {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
     let out = tempfile::tempdir().unwrap();
     let started = Instant::now();
+    // Waited for with `wait4` below, which also gives its peak memory.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(target.join("release/partner-billing"))
         .args([
             "--base-url",

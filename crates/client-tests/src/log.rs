@@ -1,7 +1,7 @@
 //! A `tracing` subscriber whose output a test reads back.
 //!
 //! Each capture is a subscriber set for its thread. Beside them, the test binary's global
-//! subscriber ([`AskEveryTime`]) enables nothing but answers "ask me each time" for every
+//! subscriber (`AskEveryTime`) enables nothing but answers "ask me each time" for every
 //! callsite, so that no callsite is ever cached as disabled: without it, a callsite first reached
 //! by another test's thread while no capture was registered would stay disabled for every later
 //! capture, and its events would be lost.
