@@ -24,8 +24,12 @@ const MAX_PREALLOCATION: u64 = 1 << 20;
 /// An answer that is not a success may echo the request, credentials included (a 401 quoting
 /// the token, a redirect's `Location` holding the query's API key). In such an answer every form
 /// of `secrets` the body holds is replaced by `[redacted]`, and a header holding one is marked
-/// sensitive, so no error, `Debug` output, log or tool prints it.
-pub(crate) async fn buffer(mut response: reqwest::Response, limit: u64, secrets: &[&str]) -> reqwest::Response {
+/// sensitive, so no error, `Debug` output, log or tool prints it. `secrets` is asked for only then.
+pub(crate) async fn buffer<'s>(
+    mut response: reqwest::Response,
+    limit: u64,
+    secrets: impl FnOnce() -> Vec<&'s str>,
+) -> reqwest::Response {
     let declared = response.content_length();
     let mut problem = None;
     let mut body = Bytes::new();
@@ -69,12 +73,17 @@ pub(crate) async fn buffer(mut response: reqwest::Response, limit: u64, secrets:
         }
     }
     let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
-    if !parts.status.is_success() && !secrets.is_empty() {
-        if let Some(redacted) = crate::auth::redact_bytes(&body, secrets) {
+    let secrets = if parts.status.is_success() {
+        Vec::new()
+    } else {
+        secrets()
+    };
+    if !secrets.is_empty() {
+        if let Some(redacted) = crate::auth::redact_bytes(&body, &secrets) {
             body = Bytes::from(redacted);
         }
         for value in parts.headers.values_mut() {
-            if crate::auth::redact_bytes(value.as_bytes(), secrets).is_some() {
+            if crate::auth::redact_bytes(value.as_bytes(), &secrets).is_some() {
                 value.set_sensitive(true);
             }
         }

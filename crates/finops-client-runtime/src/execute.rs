@@ -167,8 +167,8 @@ pub async fn execute(
         let mut result = async {
             match http.execute(request).await {
                 Ok(response) => {
-                    let secrets = config.sent_secrets(authorization.as_ref());
-                    Ok(body::buffer(response, max_body, &secrets).await)
+                    let secrets = || config.sent_secrets(authorization.as_ref());
+                    Ok(body::buffer(response, max_body, secrets).await)
                 }
                 Err(error) => Err(error),
             }

@@ -6,8 +6,8 @@
 //!
 //! - [`Secret`] and [`Credentials`]: tokens and API keys that never appear in `Debug` output,
 //!   errors or logs.
-//! - [`TokenProvider`]: where access tokens come from ([`OAuth2Credentials`], a closure, or
-//!   `AzureCredential` with the `azure` feature); the client caches the token, renews it ahead of
+//! - [`TokenProvider`]: where access tokens come from (`OAuth2Credentials` with the `oauth2`
+//!   feature, a closure, or `AzureCredential` with the `azure` feature); the client caches the token, renews it ahead of
 //!   its expiry and after a 401, and turns a failed renewal into [`AuthError`].
 //! - [`ClientSettings`]: what a generated `ClientBuilder` collects before it builds a client.
 //! - [`RetryPolicy`]: which failures are retried and how long to wait.
@@ -60,9 +60,10 @@ mod settings;
 #[cfg(feature = "azure")]
 pub use auth::AzureCredential;
 pub use auth::{
-    AccessToken, AuthError, Credentials, DEFAULT_RENEWAL_MARGIN, Grant, OAuth2Credentials, OAuth2Endpoints, OAuth2Flow,
-    Secret, TokenContext, TokenFuture, TokenProvider,
+    AccessToken, AuthError, Credentials, DEFAULT_RENEWAL_MARGIN, Secret, TokenContext, TokenFuture, TokenProvider,
 };
+#[cfg(feature = "oauth2")]
+pub use auth::{Grant, OAuth2Credentials, OAuth2Endpoints, OAuth2Flow};
 /// The `azure_core` crate the `azure` feature adapts, for naming its `TokenCredential`.
 #[cfg(feature = "azure")]
 pub use azure_core;

@@ -3,10 +3,7 @@
 use crate::auth::{DEFAULT_RENEWAL_MARGIN, TokenCache};
 use crate::hooks::{Hook, Hooks};
 use crate::pacing::Pacer;
-use crate::{
-    Credentials, OAuth2Credentials, OAuth2Endpoints, RateLimit, Redirects, RetryPolicy, Secret, TokenContext,
-    TokenProvider,
-};
+use crate::{Credentials, RateLimit, Redirects, RetryPolicy, Secret, TokenContext, TokenProvider};
 use reqwest::header::HeaderValue;
 use std::fmt;
 use std::sync::Arc;
@@ -19,7 +16,9 @@ pub struct ClientSettings {
     base_url: String,
     user_agent: String,
     auth: AuthSetting,
-    oauth2_endpoints: Option<OAuth2Endpoints>,
+    #[cfg(feature = "oauth2")]
+    oauth2_endpoints: Option<crate::OAuth2Endpoints>,
+    #[cfg(feature = "oauth2")]
     token_authority: Option<String>,
     renewal_margin: Duration,
     default_query: Vec<(&'static str, Secret)>,
@@ -42,7 +41,8 @@ enum AuthSetting {
     None,
     Static(Credentials),
     Provider(Arc<dyn TokenProvider>),
-    OAuth2(OAuth2Credentials),
+    #[cfg(feature = "oauth2")]
+    OAuth2(crate::OAuth2Credentials),
     #[cfg(feature = "azure")]
     Azure(Arc<dyn azure_core::credentials::TokenCredential>),
 }
@@ -51,7 +51,12 @@ impl AuthSetting {
     /// Whether tokens are requested with the client's HTTP client (an OAuth2 grant, or a
     /// provider that may use [`TokenContext::http`]).
     fn fetches_tokens(&self) -> bool {
-        matches!(self, AuthSetting::Provider(_) | AuthSetting::OAuth2(_))
+        match self {
+            AuthSetting::Provider(_) => true,
+            #[cfg(feature = "oauth2")]
+            AuthSetting::OAuth2(_) => true,
+            _ => false,
+        }
     }
 }
 
@@ -61,6 +66,7 @@ impl fmt::Debug for AuthSetting {
             AuthSetting::None => f.write_str("None"),
             AuthSetting::Static(credentials) => credentials.fmt(f),
             AuthSetting::Provider(provider) => write!(f, "TokenProvider({})", provider.kind()),
+            #[cfg(feature = "oauth2")]
             AuthSetting::OAuth2(credentials) => credentials.fmt(f),
             #[cfg(feature = "azure")]
             AuthSetting::Azure(credential) => write!(f, "Azure({credential:?})"),
@@ -90,7 +96,9 @@ impl ClientSettings {
             base_url: base_url.into(),
             user_agent: user_agent.into(),
             auth: AuthSetting::None,
+            #[cfg(feature = "oauth2")]
             oauth2_endpoints: None,
+            #[cfg(feature = "oauth2")]
             token_authority: None,
             renewal_margin: DEFAULT_RENEWAL_MARGIN,
             default_query: Vec::new(),
@@ -161,7 +169,8 @@ impl ClientSettings {
 
     /// Authenticates every request with access tokens from `credentials`, replacing other
     /// credentials. What they leave unset comes from [`Self::set_oauth2_endpoints`].
-    pub fn set_oauth2(&mut self, credentials: OAuth2Credentials) {
+    #[cfg(feature = "oauth2")]
+    pub fn set_oauth2(&mut self, credentials: crate::OAuth2Credentials) {
         self.auth = AuthSetting::OAuth2(credentials);
     }
 
@@ -173,12 +182,14 @@ impl ClientSettings {
     }
 
     /// The spec's token URL and scopes for the chosen server; generated builders set them.
-    pub fn set_oauth2_endpoints(&mut self, endpoints: OAuth2Endpoints) {
+    #[cfg(feature = "oauth2")]
+    pub fn set_oauth2_endpoints(&mut self, endpoints: crate::OAuth2Endpoints) {
         self.oauth2_endpoints = Some(endpoints);
     }
 
     /// Sends OAuth2 token requests to `authority` (scheme, host, port, and an optional path
     /// prefix) instead of the token URL's own, keeping the token URL's path.
+    #[cfg(feature = "oauth2")]
     pub fn set_token_authority(&mut self, authority: impl Into<String>) {
         self.token_authority = Some(authority.into());
     }
@@ -288,6 +299,7 @@ impl ClientSettings {
         };
         let provider: Option<Arc<dyn TokenProvider>> = match &self.auth {
             AuthSetting::Provider(provider) => Some(provider.clone()),
+            #[cfg(feature = "oauth2")]
             AuthSetting::OAuth2(credentials) => Some(Arc::new(
                 credentials
                     .resolve(self.oauth2_endpoints.as_ref(), self.token_authority.as_deref())

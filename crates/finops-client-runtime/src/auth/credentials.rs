@@ -113,6 +113,7 @@ pub(crate) fn redact_bytes(bytes: &[u8], secrets: &[&str]) -> Option<Vec<u8>> {
 
 /// [`redact_bytes`] of a text. A match of a UTF-8 needle in UTF-8 text starts and ends on
 /// character boundaries, so the result is still UTF-8.
+#[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
 pub(crate) fn redact(text: &str, secrets: &[&str]) -> Option<String> {
     redact_bytes(text.as_bytes(), secrets).map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
 }

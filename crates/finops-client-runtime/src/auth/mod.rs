@@ -5,6 +5,7 @@
 mod azure;
 mod cache;
 mod credentials;
+#[cfg(feature = "oauth2")]
 mod oauth2;
 mod token;
 
@@ -14,5 +15,6 @@ pub use cache::DEFAULT_RENEWAL_MARGIN;
 pub(crate) use cache::TokenCache;
 pub(crate) use credentials::redact_bytes;
 pub use credentials::{Credentials, Secret};
+#[cfg(feature = "oauth2")]
 pub use oauth2::{Grant, OAuth2Credentials, OAuth2Endpoints, OAuth2Flow};
 pub use token::{AccessToken, AuthError, TokenContext, TokenFuture, TokenProvider};

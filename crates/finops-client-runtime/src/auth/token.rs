@@ -137,6 +137,8 @@ pub struct AuthError {
 }
 
 #[derive(Clone)]
+// Only the OAuth2 endpoints' errors are built without the `oauth2` feature's token requests.
+#[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
 enum AuthErrorKind {
     /// The token endpoint answered with an OAuth2 error.
     Refused {
@@ -163,6 +165,7 @@ impl AuthError {
         }
     }
 
+    #[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
     pub(crate) fn refused(status: StatusCode, error: String, description: Option<String>) -> Self {
         Self {
             kind: AuthErrorKind::Refused {
@@ -173,6 +176,7 @@ impl AuthError {
         }
     }
 
+    #[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
     pub(crate) fn unreadable(status: StatusCode, why: impl Into<String>) -> Self {
         Self {
             kind: AuthErrorKind::Unreadable {
@@ -182,6 +186,7 @@ impl AuthError {
         }
     }
 
+    #[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
     pub(crate) fn no_response(why: &'static str) -> Self {
         Self {
             kind: AuthErrorKind::NoResponse { why },
@@ -237,6 +242,7 @@ impl AuthError {
 
     /// The same error with every form of `secrets` in what the server said replaced: a token
     /// endpoint may echo what it was sent, form-encoded or not.
+    #[cfg_attr(not(feature = "oauth2"), allow(dead_code))]
     pub(crate) fn without(mut self, secrets: &[&str]) -> Self {
         let scrub = |text: &mut String| {
             if let Some(redacted) = super::credentials::redact(text, secrets) {

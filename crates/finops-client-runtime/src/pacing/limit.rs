@@ -47,9 +47,10 @@ pub enum RateScope {
 impl RateLimit {
     /// At most `requests` every `per`, for every operation, counted for the whole account.
     ///
-    /// Calls are spread evenly, one every `per / requests` (to tokio's millisecond), never in a
-    /// burst. A limit of 0 requests or a zero `per` is
-    /// refused when the client is built.
+    /// Calls are spread evenly, one every `(per + τ) / requests` with `τ = min(20 ms, per / 40)`,
+    /// each allowed up to `τ` early so that a call woken late does not delay the later ones: at
+    /// least 97.5 % of the limit, and never more than `requests` in any window of length `per`. A limit of 0 requests or a zero `per` is refused when the
+    /// client is built.
     pub fn new(name: impl Into<Cow<'static, str>>, requests: u32, per: Duration) -> Self {
         Self {
             name: name.into(),
@@ -61,9 +62,14 @@ impl RateLimit {
         }
     }
 
-    /// At most `rate` requests a second (fractions allowed: `0.5` is one every 2 s). A rate
-    /// that is not a positive, finite number is refused when the client is built.
+    /// At most `rate` requests a second (fractions allowed: `0.5` is one every 2 s). A whole
+    /// rate counts in windows of one second (`40.0` is 40 per second); another, one request per
+    /// `1 / rate`. A rate that is not a positive, finite number is refused when the client is
+    /// built.
     pub fn per_second(name: impl Into<Cow<'static, str>>, rate: f64) -> Self {
+        if rate.is_finite() && rate >= 1.0 && rate.fract() == 0.0 && rate <= f64::from(u32::MAX) {
+            return Self::new(name, rate as u32, Duration::from_secs(1));
+        }
         let per = if rate.is_finite() && rate > 0.0 {
             Duration::try_from_secs_f64(1.0 / rate).unwrap_or(Duration::ZERO)
         } else {

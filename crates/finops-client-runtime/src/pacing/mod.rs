@@ -4,8 +4,10 @@
 //! - [`RateLimit`]: at most so many requests per window, for the whole account or per value of a
 //!   path parameter (such as the customer tenant), for some operations or all. Generated clients
 //!   start with the limits the vendor documents.
-//! - Each limit has a token bucket (governor's GCRA) per scope, shared by all clones of a client;
-//!   calls are spread evenly at the limit's pace.
+//! - Each limit has a schedule of slots per scope (a generic cell rate algorithm, in `pacer.rs`),
+//!   shared by all clones of a client: calls are spread evenly at 97.5 % or more of the limit's
+//!   pace, a call woken late (by up to 20 ms) takes its slot without pushing the later ones back,
+//!   and no window of the limit's length admits more than the limit.
 //! - Adaptive: a 429 halves the pace of the narrowest scopes the call counted against (down to
 //!   1/16 of the limit) and holds them back for its `Retry-After`, at most
 //!   [`crate::MAX_SERVER_HOLD`]; each success then wins back 1/32 of the limit. The retried call

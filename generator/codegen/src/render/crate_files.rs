@@ -250,10 +250,7 @@ tokio = {{ workspace = true }}
         dependencies = deps
             .iter()
             .map(|d| match d.ident {
-                // The result files of its long-running operations, streamed.
-                "finops_client_runtime" if has_downloads(info) => {
-                    "finops-client-runtime = { workspace = true, features = [\"downloads\"] }\n".to_string()
-                }
+                "finops_client_runtime" => runtime_dependency(info),
                 _ => format!("{}\n", d.manifest_line),
             })
             .collect::<String>(),
@@ -322,6 +319,26 @@ pub use reqwest;
             ""
         },
     )
+}
+
+/// The runtime with the features this API needs, and no others: the OAuth2 machinery only for a
+/// spec that declares an OAuth2 scheme, downloads only for results that list files.
+fn runtime_dependency(info: &CrateInfo) -> String {
+    let mut features = Vec::new();
+    if has_downloads(info) {
+        features.push("\"downloads\"");
+    }
+    if info.model.oauth2().is_some() {
+        features.push("\"oauth2\"");
+    }
+    if features.is_empty() {
+        "finops-client-runtime = { workspace = true }\n".to_string()
+    } else {
+        format!(
+            "finops-client-runtime = {{ workspace = true, features = [{}] }}\n",
+            features.join(", ")
+        )
+    }
 }
 
 /// Whether a long-running operation of the API has files to download: the crate then builds the
