@@ -34,12 +34,28 @@ struct Counts {
     requests: usize,
     throttled: usize,
     window: SlidingWindow,
+    /// When each request arrived, admitted or not.
+    arrivals: Vec<Instant>,
 }
 
 impl Counts {
+    /// The most requests that arrived in any one-second window.
+    fn busiest_second(&self) -> usize {
+        let mut busiest = 0;
+        let mut start = 0;
+        for (end, arrived) in self.arrivals.iter().enumerate() {
+            while arrived.duration_since(self.arrivals[start]) >= Duration::from_secs(1) {
+                start += 1;
+            }
+            busiest = busiest.max(end - start + 1);
+        }
+        busiest
+    }
+
     /// Counts a request; `false` when the server's window is full and it is refused.
     fn admit(&mut self, rate: usize) -> bool {
         self.requests += 1;
+        self.arrivals.push(Instant::now());
         let admitted = self.window.admit(rate);
         if !admitted {
             self.throttled += 1;
@@ -88,12 +104,20 @@ async fn side(paced: bool) -> serde_json::Value {
     let seconds = started.elapsed().as_secs_f64();
     let failures = results.iter().filter(|r| r.is_err()).count();
     let counts = counts.lock().unwrap();
+    let busiest = counts.busiest_second();
+    if paced {
+        assert!(
+            busiest <= RATE,
+            "the paced client sent {busiest} requests in one second, over {RATE}"
+        );
+    }
     json!({
         "seconds": seconds,
         "updated": UPDATES - failures,
         "failures": failures,
         "requests": counts.requests,
         "throttled": counts.throttled,
+        "busiest_second": busiest,
     })
 }
 

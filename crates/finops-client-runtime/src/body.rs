@@ -72,6 +72,8 @@ pub(crate) async fn buffer<'s>(
             body = joined.freeze();
         }
     }
+    // The URL goes along: rebuilt without it, reqwest would parse a placeholder URL instead.
+    let url = response.url().clone();
     let (mut parts, _) = http::Response::<reqwest::Body>::from(response).into_parts();
     let secrets = if parts.status.is_success() {
         Vec::new()
@@ -91,7 +93,16 @@ pub(crate) async fn buffer<'s>(
     if let Some(problem) = problem {
         parts.extensions.insert(problem);
     }
-    reqwest::Response::from(http::Response::from_parts(parts, body))
+    let mut rebuilt = http::Response::new(body);
+    // `ResponseBuilderExt::url` is the public way to give a rebuilt response its URL.
+    if let Ok(with_url) = reqwest::ResponseBuilderExt::url(http::Response::builder(), url).body(()) {
+        parts.extensions.extend(with_url.into_parts().0.extensions);
+    }
+    *rebuilt.status_mut() = parts.status;
+    *rebuilt.version_mut() = parts.version;
+    *rebuilt.headers_mut() = parts.headers;
+    *rebuilt.extensions_mut() = parts.extensions;
+    reqwest::Response::from(rebuilt)
 }
 
 /// The problem [`buffer`] recorded on `response`, if any.

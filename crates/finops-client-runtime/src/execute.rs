@@ -86,17 +86,21 @@ pub async fn execute(
         // The wait counts against the attempt's timeout: what is left of it is the request's.
         let admission = match &config.pacer {
             Some(pacer) => {
-                let admit = pacer.admit(operation, request.url());
-                let admission = match timeout {
-                    Some(limit) => match tokio::time::timeout(limit, admit).await {
-                        Ok(admission) if admission.waited < limit => {
-                            *request.timeout_mut() = Some(limit - admission.waited);
-                            admission
-                        }
-                        _ => return Ok(not_sent(NotSent::NoSlot { waited: limit })),
-                    },
-                    None => admit.await,
+                let admission = {
+                    let mut admit = std::pin::pin!(pacer.admit(operation, request.url()));
+                    // Most attempts are admitted at once: no timer is armed for them.
+                    match (futures::FutureExt::now_or_never(admit.as_mut()), timeout) {
+                        (Some(admission), _) => admission,
+                        (None, Some(limit)) => match tokio::time::timeout(limit, admit).await {
+                            Ok(admission) if admission.waited < limit => admission,
+                            _ => return Ok(not_sent(NotSent::NoSlot { waited: limit })),
+                        },
+                        (None, None) => admit.await,
+                    }
                 };
+                if let Some(limit) = timeout {
+                    *request.timeout_mut() = Some(limit.saturating_sub(admission.waited));
+                }
                 Some(admission)
             }
             None => None,
@@ -175,7 +179,10 @@ pub async fn execute(
         }
         .instrument(span.clone())
         .await;
-        if let Ok(response) = &mut result {
+        // (None sent, none to record: [`crate::finish`] reads an absent set as empty.)
+        if let Ok(response) = &mut result
+            && !sent_ids.0.is_empty()
+        {
             response.extensions_mut().insert(sent_ids);
         }
         for hook in &config.hooks.0 {
@@ -231,6 +238,9 @@ pub async fn execute(
             renewed_after_401 = true;
             span.in_scope(|| tracing::info!("the token was refused; resending with a new one"));
             Some(Duration::ZERO)
+        } else if matches!(outcome, Outcome::Response(status, _) if status.is_success()) {
+            // An answer: no retry, and no clock to read.
+            None
         } else {
             let delay = policy.next_delay(
                 outcome,

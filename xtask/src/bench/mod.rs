@@ -553,11 +553,12 @@ fn bulk(root: &Path, report: &mut String) -> Result<(), String> {
         let requests = f(side, "requests");
         let throttled = f(side, "throttled");
         format!(
-            "| {name} | {seconds:.2} s | {:.1} | {:.3}× | {updated:.0} | {:.0} | {requests:.0} | {throttled:.0} ({:.1} %) |\n",
+            "| {name} | {seconds:.2} s | {:.1} | {:.3}× | {updated:.0} | {:.0} | {requests:.0} | {throttled:.0} ({:.1} %) | {:.0} |\n",
             updated / seconds,
             updated / seconds / rate,
             f(side, "failures"),
             100.0 * throttled / requests.max(1.0),
+            f(side, "busiest_second"),
         )
     };
     let _ = writeln!(
@@ -568,10 +569,13 @@ fn bulk(root: &Path, report: &mut String) -> Result<(), String> {
          against a server on 127.0.0.1 that admits R = {rate:.0} requests in any one-second window and answers the others \
          `429` with `Retry-After: 1`. Paced: the client has `RateLimit::per_second(R)` and `max_in_flight(16)`; \
          unpaced: neither. One run of each.\n\n\
-         | side | time | updates/s | × R | updated | failed | requests | 429s |\n\
-         |---|---|---|---|---|---|---|---|\n\
+         | side | time | updates/s | × R | updated | failed | requests | 429s | most requests in one second |\n\
+         |---|---|---|---|---|---|---|---|---|\n\
          {}{}\n\
-         Goal for the paced side: ≥ 0.95 × R updates a second, 0 failed, 429s ≤ 2 % of requests.\n",
+         Goal for the paced side: ≥ 0.97 × R updates a second, 0 failed, 429s ≤ 1 % of requests, and no \
+         one-second window with more than R requests (the bench asserts it). The client paces a limit of n \
+         per window W at one slot every (W + τ) / n, each taken up to τ = min(20 ms, W / 40) early: a call \
+         woken late keeps its slot, and no window of W sees more than n.\n",
         result["updates"],
         row(&result["paced"], "paced"),
         row(&result["unpaced"], "unpaced, adaptive pacing off (`join_all`)"),
@@ -677,4 +681,15 @@ made while writing them.
   the request from the operation's builder (which is `Clone`) only when a retry happens would
   remove that copy too. Against a real API (milliseconds per request) the difference is below
   0.1%.
+
+- **Client overhead, where the microseconds went** (`perf record -g` on the release
+  `client_overhead` bench, `CARGO_PROFILE_BENCH_DEBUG=line-tables-only`): the largest avoidable
+  cost was a second timer armed on every call, the timeout around the pacer's admission, armed
+  even when a call is admitted at once (adaptive pacing, on by default, puts every call through
+  admission). Arming it only when the call must wait took the generated call from 32.7 µs to
+  27.2 µs on an AMD EPYC. Also gone from every call: the set of secrets built to redact an answer
+  (now built only for an answer that is not a success), the placeholder URL reqwest parses (with
+  IDNA) when a response is rebuilt around its buffered body, a clock read for the retry decision
+  after a success, and an empty request-id set boxed into each response. The raw call itself moves
+  ±10 % between runs there (24.9–28.7 µs), and the ratio between 0.88× and 0.92×.
 ";
