@@ -126,12 +126,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub root_directory: ::std::option::Option<::std::string::String>,
-        ///The SAS token that grants reading the directory's files (a URL query, without `?`).
         #[serde(
             rename = "sasToken",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub sas_token: ::std::option::Option<::std::string::String>,
+        pub sas_token: ::std::option::Option<::finops_client_runtime::Secret>,
         ///The version of the manifest's schema.
         #[serde(
             rename = "schemaVersion",

@@ -78,7 +78,7 @@ impl Client {
     /// The token is kept as a secret: no `Debug` output, error or log shows it.
     pub fn export_billed_reconciliation_files(&self, result: &crate::types::Manifest) -> Result<Vec<::finops_client_runtime::downloads::RemoteFile>, ::finops_client_runtime::downloads::DownloadError> {
         let root = Some(&result).and_then(|v| v.root_directory.as_ref()).map(|v| v.as_str());
-        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.as_str());
+        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.expose());
         Some(&result).map(|v| &v.blobs).map_or(&[][..], |v| v.as_slice()).iter().map(|file| ::finops_client_runtime::downloads::RemoteFile::in_directory(root.unwrap_or_default(), Some(&file).and_then(|v| v.name.as_ref()).map(|v| v.as_str()).unwrap_or_default(), token)).collect()
     }
 
@@ -165,7 +165,7 @@ impl Client {
     /// The token is kept as a secret: no `Debug` output, error or log shows it.
     pub fn export_unbilled_reconciliation_files(&self, result: &crate::types::Manifest) -> Result<Vec<::finops_client_runtime::downloads::RemoteFile>, ::finops_client_runtime::downloads::DownloadError> {
         let root = Some(&result).and_then(|v| v.root_directory.as_ref()).map(|v| v.as_str());
-        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.as_str());
+        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.expose());
         Some(&result).map(|v| &v.blobs).map_or(&[][..], |v| v.as_slice()).iter().map(|file| ::finops_client_runtime::downloads::RemoteFile::in_directory(root.unwrap_or_default(), Some(&file).and_then(|v| v.name.as_ref()).map(|v| v.as_str()).unwrap_or_default(), token)).collect()
     }
 
@@ -252,7 +252,7 @@ impl Client {
     /// The token is kept as a secret: no `Debug` output, error or log shows it.
     pub fn export_billed_usage_files(&self, result: &crate::types::Manifest) -> Result<Vec<::finops_client_runtime::downloads::RemoteFile>, ::finops_client_runtime::downloads::DownloadError> {
         let root = Some(&result).and_then(|v| v.root_directory.as_ref()).map(|v| v.as_str());
-        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.as_str());
+        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.expose());
         Some(&result).map(|v| &v.blobs).map_or(&[][..], |v| v.as_slice()).iter().map(|file| ::finops_client_runtime::downloads::RemoteFile::in_directory(root.unwrap_or_default(), Some(&file).and_then(|v| v.name.as_ref()).map(|v| v.as_str()).unwrap_or_default(), token)).collect()
     }
 
@@ -339,7 +339,7 @@ impl Client {
     /// The token is kept as a secret: no `Debug` output, error or log shows it.
     pub fn export_unbilled_usage_files(&self, result: &crate::types::Manifest) -> Result<Vec<::finops_client_runtime::downloads::RemoteFile>, ::finops_client_runtime::downloads::DownloadError> {
         let root = Some(&result).and_then(|v| v.root_directory.as_ref()).map(|v| v.as_str());
-        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.as_str());
+        let token = Some(&result).and_then(|v| v.sas_token.as_ref()).map(|v| v.expose());
         Some(&result).map(|v| &v.blobs).map_or(&[][..], |v| v.as_slice()).iter().map(|file| ::finops_client_runtime::downloads::RemoteFile::in_directory(root.unwrap_or_default(), Some(&file).and_then(|v| v.name.as_ref()).map(|v| v.as_str()).unwrap_or_default(), token)).collect()
     }
 

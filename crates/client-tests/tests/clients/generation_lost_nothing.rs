@@ -30,6 +30,10 @@ fn derived_schema(api: &str, component: &str) -> Option<Value> {
                 EnterpriseAgreements, Frequency, LineItemType, PartnerBillingConfiguration, PricingInfo, RuleAction,
                 RuleScope, StatementStatus, SupportTier, TargetCustomerSelection, YearMonth)
         }
+        // `x-secret` strings are the runtime's `Secret`.
+        "partner-billing" if component == "SasToken" => {
+            Some(serde_json::to_value(schemars::schema_for!(partner_billing_client::Secret)).unwrap())
+        }
         "partner-billing" => {
             use partner_billing_client::types::*;
             derived!(component; AttributeSet, BilledExportRequest, BillingOperation, BillingPeriod, Blob,

@@ -484,7 +484,8 @@ async fn a_trace_log_of_the_whole_flow_holds_no_sas_token_and_no_access_token() 
     while let Some(line) = lines.next().await {
         line.unwrap();
     }
-    let text = format!("{}\n{files:?}", log.text());
+    // The manifest's SAS token is a `Secret`: its `Debug` does not show it either.
+    let text = format!("{}\n{files:?}\n{manifest:?}", log.text());
     // (The download's own events are not asserted: a callsite another test's thread registers
     // first may be cached as disabled for this thread's subscriber.)
     assert!(

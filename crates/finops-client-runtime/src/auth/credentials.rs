@@ -44,6 +44,32 @@ impl fmt::Display for Secret {
     }
 }
 
+/// A secret a response carries (a field the spec marks `x-secret`, such as a SAS token) is read
+/// as a JSON string, and written back as one: saving or forwarding the value is the caller's
+/// explicit act; `Debug`, `Display` and logs still show `[redacted]`.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Secret)
+    }
+}
+
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> String {
+        "Secret".to_string()
+    }
+
+    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+        <String as schemars::JsonSchema>::json_schema(generator)
+    }
+}
+
 /// The shortest form of a secret that is looked for: anything shorter is no secret worth the
 /// damage of replacing it everywhere it appears.
 const MIN_FORM_LEN: usize = 4;

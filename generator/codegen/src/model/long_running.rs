@@ -96,6 +96,8 @@ pub enum Address {
 pub struct DownloadsModel {
     pub root: Lens,
     pub token: Option<Lens>,
+    /// Whether the token's schema is an `x-secret` string (a `Secret` in Rust).
+    pub token_secret: bool,
     pub files: Lens,
     pub file_name: Lens,
     pub items_type: String,
@@ -549,9 +551,18 @@ fn read_downloads(
             (Some(amount), Some(currency))
         }
     };
+    let token_secret = token
+        .as_ref()
+        .and_then(|t| t.component.as_deref())
+        .and_then(|name| components.schemas.get(name))
+        .is_some_and(|schema| match schema {
+            ReferenceOr::Item(schema) => schema.schema_data.extensions.get("x-secret") == Some(&Value::Bool(true)),
+            ReferenceOr::Reference { .. } => false,
+        });
     Ok(DownloadsModel {
         root,
         token,
+        token_secret,
         files,
         file_name,
         items_type: format!("crate::types::{}", items_name.to_upper_camel_case()),

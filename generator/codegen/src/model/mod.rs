@@ -40,6 +40,9 @@ pub struct ApiModel {
     pub client_defaults: Vec<ClientDefault>,
     pub operations: Vec<OperationModel>,
     pub open_enums: Vec<OpenEnum>,
+    /// Component string schemas marked `x-secret: true`: generated as `Secret` (redacted in
+    /// `Debug` and `Display`), e.g. a SAS token.
+    pub secret_strings: Vec<String>,
     pub patch_bodies: Vec<PatchBody>,
     /// The documented rate limits (`x-rate-limits`), which new clients pace calls by.
     pub rate_limits: Vec<rate_limits::RateLimitModel>,
@@ -340,6 +343,25 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
         }
     }
 
+    let mut secret_strings = Vec::new();
+    for (name, schema) in &components.schemas {
+        let ReferenceOr::Item(schema) = schema else { continue };
+        let Some(secret) = schema.schema_data.extensions.get("x-secret") else {
+            continue;
+        };
+        let schema_pointer = format!("/components/schemas/{}", esc(name));
+        let plain_string = matches!(&schema.schema_kind, SchemaKind::Type(Type::String(string)) if string.enumeration.is_empty())
+            && !schema.schema_data.nullable;
+        if secret != &serde_json::Value::Bool(true) || !plain_string {
+            return Err(fail(
+                &format!("{schema_pointer}/x-secret"),
+                format!("`x-secret` on `{name}` is not `true` on a string schema without enum or nullable"),
+            )
+            .help("mark a plain `type: string` component `x-secret: true`; make the property that uses it optional or nullable"));
+        }
+        secret_strings.push(name.to_upper_camel_case());
+    }
+
     let mut client_defaults: Vec<ClientDefault> = Vec::new();
     let mut operation_models = Vec::new();
     for (path, method, operation) in operations(openapi) {
@@ -556,6 +578,7 @@ pub fn read(spec: &BundledSpec, openapi: &OpenAPI) -> Result<ApiModel, Diagnosti
         client_defaults,
         operations: operation_models,
         open_enums,
+        secret_strings,
         patch_bodies,
         rate_limits,
     })

@@ -42,6 +42,9 @@ pub fn settings(model: &ApiModel) -> GenerationSettings {
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
+    for secret in &model.secret_strings {
+        settings.with_replacement(secret, "::finops_client_runtime::Secret", std::iter::empty());
+    }
     for body in &model.patch_bodies {
         settings.with_replacement(
             &body.name,

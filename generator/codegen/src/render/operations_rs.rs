@@ -248,9 +248,11 @@ fn render_downloads(w: &mut RustWriter, op: &OperationModel, lr: &LongRunningMod
     w.line(format!("let root = {};", borrowed_text("result", &d.root)));
     w.line(format!(
         "let token = {};",
-        d.token
-            .as_ref()
-            .map_or("None".to_string(), |t| borrowed_text("result", t))
+        d.token.as_ref().map_or("None".to_string(), |t| if d.token_secret {
+            format!("{}.map(|v| v.expose())", borrowed("result", t))
+        } else {
+            borrowed_text("result", t)
+        })
     ));
     w.line(format!(
         "{}.iter().map(|file| ::finops_client_runtime::downloads::RemoteFile::in_directory(root.unwrap_or_default(), {}.unwrap_or_default(), token)).collect()",
