@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 const CUSTOMER: &str = "4b2c1a3e-9f0d-4c1d-9e8f-0123456789ab";
 const SUBSCRIPTION: &str = "6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b";
 
-/// The tools, built once per test binary.
+/// The tools (and the `focus` command), built once per test binary.
 pub(crate) fn tools() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
@@ -28,6 +28,7 @@ pub(crate) fn tools() -> &'static Path {
             "respan-cli",
             "cloudhealth-cli",
             "partner-billing-cli",
+            "focus-cli",
         ])
     })
 }

@@ -9,6 +9,7 @@ mod cli;
 mod cloudhealth;
 mod credentials;
 mod examples;
+mod focus;
 mod generation_lost_nothing;
 mod mock_consumer;
 mod outside_workspace;

@@ -75,9 +75,9 @@ fn gzip(lines: &[Value]) -> Vec<u8> {
 
 /// How the fake Graph behaves, and what it saw.
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     base: String,
-    running_answers: usize,
+    pub(crate) running_answers: usize,
     failed: bool,
     status_polls: usize,
     /// The first answer for this file sends half of it and closes the connection.
@@ -90,7 +90,7 @@ struct State {
     requests: Vec<ReceivedRequest>,
 }
 
-struct Graph {
+pub(crate) struct Graph {
     server: ScriptedServer,
     state: Arc<Mutex<State>>,
     bodies: Arc<BTreeMap<String, Vec<u8>>>,
@@ -98,6 +98,11 @@ struct Graph {
 
 impl Graph {
     async fn start(configure: impl FnOnce(&mut State)) -> Graph {
+        Graph::serving(files(), configure).await
+    }
+
+    /// A Graph whose export lists `files` (names and lines), with the state `configure` sets.
+    pub(crate) async fn serving(files: Vec<(&str, Vec<Value>)>, configure: impl FnOnce(&mut State)) -> Graph {
         let mut state = State {
             running_answers: 2,
             ..State::default()
@@ -105,7 +110,7 @@ impl Graph {
         configure(&mut state);
         let state = Arc::new(Mutex::new(state));
         let bodies: Arc<BTreeMap<String, Vec<u8>>> = Arc::new(
-            files()
+            files
                 .into_iter()
                 .map(|(name, lines)| (name.to_string(), gzip(&lines)))
                 .collect(),
@@ -119,7 +124,7 @@ impl Graph {
         Graph { server, state, bodies }
     }
 
-    fn base(&self) -> String {
+    pub(crate) fn base(&self) -> String {
         self.server.uri()
     }
 

