@@ -7,6 +7,7 @@
 use crate::cli::tools;
 use crate::partner_billing::Graph;
 use client_tests::examples;
+use client_tests::scripted::{Reply, ScriptedServer};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -294,4 +295,316 @@ async fn a_billed_usage_export_becomes_a_parquet_file_the_focus_validator_passes
          c2|USD|-0.500000000000000000|2026-11-05 08:00:00+00:00\n\
          c3|EUR|1.550000000000000000|2026-11-06 00:00:00+00:00\n"
     );
+}
+
+fn transaction(id: &str, kind: &str, amount: f64, at: &str) -> Value {
+    json!({"id": id, "organization_subscription": 2345, "unique_organization_id": "d290f1ee-6c54-4b01-90e6-d701748f0851",
+           "amount": amount, "transaction_type": kind, "created_at": at, "expires_at": null,
+           "description": format!("{kind} {id}"), "stripe_payment_intent_id": "", "metadata": {}})
+}
+
+/// A Respan server whose credit transactions are `pages`, linked by `next`.
+async fn respan(pages: Vec<Vec<Value>>) -> ScriptedServer {
+    let pages = std::sync::Arc::new(pages);
+    let base = std::sync::Arc::new(OnceLock::<String>::new());
+    let server = {
+        let base = std::sync::Arc::clone(&base);
+        ScriptedServer::handle(move |request| {
+            let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
+            if path != "/api/credit-transactions/list/" || request.header("authorization") != Some("Bearer respan-key") {
+                return Reply::status(404);
+            }
+            let page: usize = query
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("page="))
+                .map_or(1, |page| page.parse().unwrap());
+            let Some(results) = pages.get(page - 1) else { return Reply::status(404) };
+            let next = (page < pages.len())
+                .then(|| format!("{}/api/credit-transactions/list/?page={}&page_size=100", base.get().unwrap(), page + 1));
+            Reply::status(200).json(&json!({"count": pages.iter().map(Vec::len).sum::<usize>(), "next": next, "previous": null, "results": results}))
+        })
+        .await
+    };
+    base.set(server.uri()).unwrap();
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn respan_credit_transactions_of_a_period_become_a_csv_file_the_focus_validator_passes() {
+    let server = respan(vec![
+        vec![
+            transaction("ct_1", "purchase", 150.0, "2026-11-02T09:30:00Z"),
+            transaction("ct_0", "purchase", 99.0, "2026-10-31T23:59:59Z"),
+            transaction("ct_2", "grant", 25.5, "2026-11-16T02:00:00+05:00"),
+        ],
+        vec![
+            transaction("ct_3", "refund", -150.0, "2026-11-20T10:00:00Z"),
+            transaction("ct_4", "adjustment", -10.25, "2026-12-01T00:00:00Z"),
+        ],
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("respan.csv");
+    let output = focus(
+        args(
+            &[
+                "export",
+                "respan",
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-12-01",
+                "--base-url",
+                &server.uri(),
+            ],
+            &out,
+        ),
+        &[("RESPAN_TOKEN", "respan-key")],
+    )
+    .await;
+    assert_eq!(
+        stdout_json(&output),
+        json!({"out": out.display().to_string(), "format": "csv", "items": 3, "rows": 3, "billed_cost": {"USD": "-25.5"}})
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let descriptions: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|line| line.split(',').nth(8).unwrap())
+        .collect();
+    assert_eq!(descriptions, ["purchase ct_1", "grant ct_2", "refund ct_3"]);
+    assert_valid(&out, false);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudhealth_statements_become_a_parquet_file_the_focus_validator_passes_and_csv() {
+    let server = ScriptedServer::handle(|request| {
+        let query = request.target.split_once('?').map_or("", |(_, query)| query);
+        if !request.target.starts_with("/v1/customer_statements?")
+            || !query.contains("billing_period=2026-11")
+            || !query.contains("status=Final")
+        {
+            return Reply::status(404);
+        }
+        let statement = |customer: i64, cloud: &str, total: f64, currency: &str| {
+            json!({"customer_id": customer, "cloud": cloud, "billing_period": "2026-11", "total_amount": total, "status": "Final",
+                   "statement_generation_time": "2026-12-02 23:59:41", "currency": {"name": currency, "symbol": "$"}})
+        };
+        Reply::status(200).json(&json!({"billing_artifacts": [
+            statement(1211, "AWS", 211523.09, "USD"),
+            statement(1212, "Azure", 1830.5, "EUR"),
+            statement(1213, "GCP", 0.0, "USD"),
+        ]}))
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    for (file, format) in [("statements.parquet", "parquet"), ("statements.csv", "csv")] {
+        let out = dir.path().join(file);
+        let output = focus(
+            args(
+                &[
+                    "export",
+                    "cloudhealth",
+                    "--billing-period",
+                    "2026-11",
+                    "--partner",
+                    "Contoso Cloud Services",
+                    "--base-url",
+                    &server.uri(),
+                ],
+                &out,
+            ),
+            &[("CLOUDHEALTH_TOKEN", "cloudhealth-key")],
+        )
+        .await;
+        assert_eq!(
+            stdout_json(&output),
+            json!({"out": out.display().to_string(), "format": format, "items": 3, "rows": 3,
+                   "billed_cost": {"EUR": "1830.5", "USD": "211523.09"}})
+        );
+        // CSV has no types: the validator infers them, and reads the customer ids (`1211`) as
+        // numbers where FOCUS wants text. Parquet carries the types.
+        if format == "parquet" {
+            assert_valid(&out, false);
+        }
+    }
+}
+
+/// What is in `dir`, by name.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_that_cannot_be_placed_fails_the_run_naming_it_and_leaves_no_file() {
+    let server = respan(vec![vec![
+        transaction("ct_1", "purchase", 150.0, "2026-11-02T09:30:00Z"),
+        transaction("ct_2", "chargeback", 10.0, "2026-11-03T09:30:00Z"),
+    ]])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let output = focus(
+        args(
+            &["export", "respan", "--base-url", &server.uri()],
+            &dir.path().join("respan.parquet"),
+        ),
+        &[("RESPAN_TOKEN", "respan-key")],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: Respan credit transaction ct_2: `transaction_type` \"chargeback\" is not a value the mapping knows\n"
+    );
+    assert!(output.stdout.is_empty());
+    assert_eq!(names(dir.path()), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_line_that_cannot_be_placed_is_named_by_its_file_and_line() {
+    let mut bad = usage_line("c9", "2026-11-03T00:00:00Z", 1.0, "USD");
+    bad["BillingCurrency"] = json!("XBT");
+    let graph = Graph::serving(
+        vec![(
+            "part-00001.c000.json.gz",
+            vec![usage_line("c1", "2026-11-03T00:00:00Z", 1.0, "USD"), bad],
+        )],
+        |state| state.running_answers = 0,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let output = focus(
+        args(
+            &[
+                "export",
+                "partner-billing",
+                "--invoice-id",
+                "G016907411",
+                "--base-url",
+                &graph.base(),
+            ],
+            &dir.path().join("costs.csv"),
+        ),
+        &[("PARTNER_BILLING_TOKEN", "graph-access-token")],
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: Microsoft partner billing usage line item of subscription 6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b on \
+         2026-11-03T00:00:00Z (meter 8f1e3a63-d9f8-4c1a-a8e7-4c1b2a0c9d11) (line 2 of part-00001.c000.json.gz): \
+         `BillingCurrency` \"XBT\" is not an ISO 4217 currency code\n"
+    );
+    assert_eq!(names(dir.path()), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_failing_halfway_fails_the_run_and_leaves_no_file() {
+    // The first page links to a second the server does not have.
+    let server = respan(vec![vec![transaction(
+        "ct_1",
+        "purchase",
+        150.0,
+        "2026-11-02T09:30:00Z",
+    )]])
+    .await;
+    let broken = ScriptedServer::handle({
+        let first = server.uri();
+        move |request| {
+            if request.target.contains("page=2") {
+                Reply::status(500).json(&json!({"detail": "internal error"}))
+            } else {
+                Reply::status(200).json(
+                    &json!({"count": 2, "next": format!("{first}/api/credit-transactions/list/?page=2"),
+                    "previous": null, "results": [transaction("ct_1", "purchase", 150.0, "2026-11-02T09:30:00Z")]}),
+                )
+            }
+        }
+    })
+    .await;
+    let _ = server;
+    let dir = tempfile::tempdir().unwrap();
+    let output = focus(
+        args(
+            &["export", "respan", "--base-url", &broken.uri()],
+            &dir.path().join("respan.csv"),
+        ),
+        &[("RESPAN_TOKEN", "respan-key")],
+    )
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(names(dir.path()), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_operator_path_that_would_lose_data_is_refused_before_anything_is_sent() {
+    let server = respan(vec![vec![transaction(
+        "ct_1",
+        "purchase",
+        150.0,
+        "2026-11-02T09:30:00Z",
+    )]])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let existing = dir.path().join("last-month.csv");
+    std::fs::write(&existing, "kept").unwrap();
+    let folder = dir.path().join("folder.csv");
+    std::fs::create_dir(&folder).unwrap();
+    let partial = dir.path().join("running.csv.partial");
+    std::fs::write(&partial, "another run").unwrap();
+    let env = [("RESPAN_TOKEN", "respan-key")];
+    let cases: [(PathBuf, &[&str], &str); 5] = [
+        (
+            existing.clone(),
+            &[],
+            "last-month.csv exists: give --force to replace it",
+        ),
+        (
+            folder.clone(),
+            &["--force"],
+            "folder.csv exists and is not a regular file",
+        ),
+        (
+            "/dev/full".into(),
+            &["--force", "--format", "csv"],
+            "/dev/full exists and is not a regular file",
+        ),
+        (
+            dir.path().join("running.csv"),
+            &[],
+            "running.csv.partial exists: another run is writing",
+        ),
+        (dir.path().join("costs.xlsx"), &[], "cannot tell the format of"),
+    ];
+    let base = server.uri();
+    for (out, extra, message) in cases {
+        let mut list = vec!["export", "respan", "--base-url", &base];
+        list.extend_from_slice(extra);
+        let output = focus(args(&list, &out), &env).await;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{}: {stderr}", out.display());
+        assert!(stderr.contains(message), "{}: {stderr}", out.display());
+    }
+    assert_eq!(server.requests(), 0, "nothing was sent");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "kept");
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), "another run");
+    // With --force, a regular file is replaced.
+    let output = focus(
+        args(&["export", "respan", "--base-url", &server.uri(), "--force"], &existing),
+        &env,
+    )
+    .await;
+    assert_eq!(stdout_json(&output)["rows"], 1);
+    assert!(std::fs::read_to_string(&existing).unwrap().starts_with("BilledCost,"));
 }
