@@ -148,10 +148,15 @@ pub(crate) fn required_when(field: &'static str, value: Option<&str>) -> Result<
     when(field, non_empty(value).ok_or(Problem::Missing { field })?)
 }
 
-/// The UTC calendar month holding `instant`: its first midnight and the next month's.
-pub(crate) fn month_of(instant: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+/// The UTC calendar month holding `instant`: its first midnight and the next month's; refused
+/// when the next month is past the last date a time can hold.
+pub(crate) fn month_of(field: &'static str, instant: DateTime<Utc>) -> Result<(DateTime<Utc>, DateTime<Utc>), Problem> {
     let first = instant.date_naive().with_day(1).expect("every month has a first day");
-    (midnight(first), midnight(first + Months::new(1)))
+    let next = first.checked_add_months(Months::new(1)).ok_or_else(|| Problem::Date {
+        field,
+        value: instant.to_rfc3339(),
+    })?;
+    Ok((midnight(first), midnight(next)))
 }
 
 /// A month written `YYYY-MM`, as its first midnight and the next month's (UTC).
@@ -164,7 +169,11 @@ pub(crate) fn month(field: &'static str, value: Option<&str>) -> Result<(DateTim
             field,
             value: text.to_string(),
         })?;
-    Ok((midnight(first), midnight(first + Months::new(1))))
+    let next = first.checked_add_months(Months::new(1)).ok_or_else(|| Problem::Date {
+        field,
+        value: text.to_string(),
+    })?;
+    Ok((midnight(first), midnight(next)))
 }
 
 /// A period that ends after it starts, or refused.
@@ -186,4 +195,42 @@ pub(crate) fn day_from(start: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
         start,
         start.checked_add_days(Days::new(1)).unwrap_or(DateTime::<Utc>::MAX_UTC),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_last_month_a_time_can_hold_has_no_end_and_is_refused() {
+        let last = DateTime::<Utc>::MAX_UTC;
+        assert!(matches!(
+            month_of("created_at", last),
+            Err(Problem::Date {
+                field: "created_at",
+                ..
+            })
+        ));
+        assert_eq!(day_from(last).1, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(When::Date(NaiveDate::MAX).inclusive_end(), midnight(NaiveDate::MAX));
+    }
+
+    #[test]
+    fn amounts_are_the_decimal_the_source_wrote() {
+        assert_eq!(decimal("a", 0.1).unwrap().to_string(), "0.1");
+        assert_eq!(decimal("a", 211523.09).unwrap().to_string(), "211523.09");
+        assert_eq!(decimal("a", -0.0).unwrap().to_string(), "0");
+        for refused in [f64::NAN, f64::INFINITY, 1e20, 1e300] {
+            assert!(
+                matches!(decimal("a", refused), Err(Problem::Amount { field: "a", .. })),
+                "{refused}"
+            );
+        }
+        assert_eq!(
+            fit(Decimal::from_str("0.0000000000000000005").unwrap())
+                .unwrap()
+                .to_string(),
+            "0.000000000000000001"
+        );
+    }
 }

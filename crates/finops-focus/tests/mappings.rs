@@ -370,3 +370,16 @@ fn values_a_mapping_cannot_place_are_typed_errors_naming_the_item() {
         Problem::Missing { field: "partner" },
     );
 }
+
+#[test]
+fn mappings_rows_and_writers_can_move_into_a_spawned_task() {
+    fn spawnable<T: Send + Sync + 'static>() {}
+    fn sendable<T: Send + 'static>() {}
+    spawnable::<PartnerBillingUsage>();
+    spawnable::<RespanCreditTransactions>();
+    spawnable::<CloudHealthStatements>();
+    spawnable::<finops_focus::Row>();
+    spawnable::<MappingError>();
+    sendable::<CsvWriter<std::fs::File>>();
+    sendable::<finops_focus::ParquetWriter<std::fs::File>>();
+}

@@ -223,7 +223,15 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(export(source)) {
+    // Ctrl-C at any point (waiting for the export, paging, writing) drops the run: nothing more
+    // is sent, and the partial file is removed as the output is dropped.
+    let run = async {
+        tokio::select! {
+            result = export(source) => result,
+            _ = tokio::signal::ctrl_c() => Err(Stop::Interrupted),
+        }
+    };
+    match runtime.block_on(run) {
         Ok(summary) => match serde_json::to_string_pretty(&summary.to_json()) {
             Ok(text) => {
                 println!("{text}");
@@ -403,21 +411,15 @@ fn format(args: &OutputArgs) -> Result<Format, Failure> {
 
 impl Output {
     /// Maps and writes every item of `items` (each with where it was found), stopping at the
-    /// first failure or at Ctrl-C; the file is only there when all went well.
+    /// first failure; the file is only there when all went well.
     async fn write_all<M: Mapping>(
         mut self,
         mapping: &M,
         items: impl Stream<Item = Result<(String, M::Item), Failure>>,
     ) -> Result<Summary, Stop> {
         let mut items = pin!(items);
-        let mut interrupt = pin!(tokio::signal::ctrl_c());
         let mut rows = Vec::new();
-        loop {
-            let next = tokio::select! {
-                _ = &mut interrupt => return Err(Stop::Interrupted),
-                next = items.next() => next,
-            };
-            let Some(next) = next else { break };
+        while let Some(next) = items.next().await {
             let (place, item) = next?;
             rows.clear();
             mapping.map_into(&item, &mut rows).map_err(|problem| {

@@ -41,7 +41,7 @@ impl Mapping for RespanCreditTransactions {
         };
         let purchase = category == ChargeCategory::Purchase;
         let (charge_start, charge_end) = day_from(crate::convert::midnight(created_at.date_naive()));
-        let (billing_start, billing_end) = month_of(created_at);
+        let (billing_start, billing_end) = month_of("created_at", created_at)?;
         rows.push(Row {
             billed_cost: cost,
             billing_account_id: required("unique_organization_id", item.unique_organization_id.as_deref())?,
