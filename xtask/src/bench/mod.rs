@@ -156,6 +156,8 @@ pub enum Section {
     Bulk,
     /// Export files streamed against a hand-written loop, and the export tool on 1 GB (item 6).
     Downloads,
+    /// FOCUS rows: the CSV and Parquet writers, and the `focus` command on 1,000,000 items (item 7).
+    Focus,
 }
 
 /// Runs the benchmarks and writes `BENCHMARKS.md` and the plot. `quick` skips the largest
@@ -209,6 +211,9 @@ pub fn run(root: &Path, quick: bool, only: Option<Section>) -> Result<(), String
     }
     if wants(Section::Downloads) && !quick {
         downloads(root, &mut report)?;
+    }
+    if wants(Section::Focus) && !quick {
+        focus(root, &mut report)?;
     }
     let _ = std::fs::remove_dir_all(&scratch);
     if !writes_files {
@@ -538,6 +543,41 @@ fn downloads(root: &Path, report: &mut String) -> Result<(), String> {
         rss("raw"),
         f(export, "lines"),
         f(export, "peak_rss_kib") / 1024.0,
+    );
+    Ok(())
+}
+
+/// Item 7: runs the FOCUS benchmark (release build) and reports it.
+fn focus(root: &Path, report: &mut String) -> Result<(), String> {
+    eprintln!("bench: FOCUS output (cargo bench -p client-tests --bench focus)");
+    let result = client_bench(root, "focus")?;
+    let rows = f(&result, "rows");
+    let writer = |format: &str| &result["writer"][format];
+    let tool = |format: &str| &result["tool"][format];
+    let mib = |value: &Value, key: &str| f(value, key) / 1024.0 / 1024.0;
+    let _ = writeln!(
+        report,
+        "## 7. FOCUS output\n\nCommand: `cargo xtask bench --only focus`, which runs `cargo bench -p client-tests --bench \
+         focus` (release). {rows:.0} Microsoft usage line items mapped to FOCUS 1.2 rows by `finops-focus`'s \
+         `PartnerBillingUsage` and written to a file: by the writers alone (items already decoded, in one process), \
+         and by the `focus` command (`focus export partner-billing --invoice-id … --out FILE`: start, poll, manifest, \
+         download and gunzip one JSON Lines file that a server on 127.0.0.1 gzips as it sends it, decode, map, \
+         write), whose peak RSS is `wait4`'s `ru_maxrss`.\n\n\
+         | format | writer: rows/s | file | `focus` command: time | rows/s | peak RSS |\n|---|---|---|---|---|---|\n\
+         | Parquet (Snappy) | {:.0} | {:.1} MiB | {:.1} s | {:.0} | {:.1} MiB |\n\
+         | CSV | {:.0} | {:.1} MiB | {:.1} s | {:.0} | {:.1} MiB |\n\n\
+         Goal: peak RSS under 128 MiB for 1,000,000 rows to Parquet (the writer holds one row group of \
+         16,384 rows at a time).\n",
+        f(writer("parquet"), "rows_per_second"),
+        mib(writer("parquet"), "bytes"),
+        f(tool("parquet"), "seconds"),
+        f(tool("parquet"), "rows_per_second"),
+        f(tool("parquet"), "peak_rss_kib") / 1024.0,
+        f(writer("csv"), "rows_per_second"),
+        mib(writer("csv"), "bytes"),
+        f(tool("csv"), "seconds"),
+        f(tool("csv"), "rows_per_second"),
+        f(tool("csv"), "peak_rss_kib") / 1024.0,
     );
     Ok(())
 }
