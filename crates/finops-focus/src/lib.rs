@@ -45,7 +45,7 @@ pub use sources::partner_billing::PartnerBillingUsage;
 #[cfg(feature = "respan")]
 pub use sources::respan::RespanCreditTransactions;
 #[cfg(feature = "parquet")]
-pub use write::parquet::ParquetWriter;
+pub use write::parquet::{ParquetWriter, ROWS_PER_GROUP};
 pub use write::{RowWriter, WriteError, csv::CsvWriter};
 
 use chrono::{DateTime, Utc};
@@ -103,7 +103,8 @@ impl std::fmt::Display for MappingError {
 
 impl std::error::Error for MappingError {}
 
-/// Why an item cannot be placed in a FOCUS row.
+/// Why an item cannot be placed in a FOCUS row. In each, `field` names the source's field as the
+/// vendor spells it, and `value` is what it held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// A field the row needs is absent or empty.

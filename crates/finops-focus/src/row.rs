@@ -15,40 +15,75 @@ pub const FOCUS_VERSION: &str = "1.2";
 /// reseller's customer a charge is for, which every source here names and no FOCUS column holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
+    /// `BilledCost`: the charge as invoiced.
     pub billed_cost: Decimal,
+    /// `BillingAccountId`: the account the charge is billed to.
     pub billing_account_id: String,
+    /// `BillingAccountName`.
     pub billing_account_name: Option<String>,
+    /// `BillingCurrency`: an ISO 4217 code.
     pub billing_currency: String,
+    /// `BillingPeriodStart`: the billing period's first moment.
     pub billing_period_start: DateTime<Utc>,
+    /// `BillingPeriodEnd`: the moment after the billing period.
     pub billing_period_end: DateTime<Utc>,
+    /// `ChargeCategory`.
     pub charge_category: ChargeCategory,
+    /// `ChargeClass`.
     pub charge_class: Option<ChargeClass>,
+    /// `ChargeDescription`: the charge in a few words.
     pub charge_description: Option<String>,
+    /// `ChargeFrequency`.
     pub charge_frequency: Option<ChargeFrequency>,
+    /// `ChargePeriodStart`: the first moment the charge is for.
     pub charge_period_start: DateTime<Utc>,
+    /// `ChargePeriodEnd`: the moment after the charge's period.
     pub charge_period_end: DateTime<Utc>,
+    /// `ConsumedQuantity`: how much was used (usage only).
     pub consumed_quantity: Option<Decimal>,
+    /// `ConsumedUnit`.
     pub consumed_unit: Option<String>,
+    /// `ContractedCost`: the cost at the contracted price.
     pub contracted_cost: Decimal,
+    /// `EffectiveCost`: the cost after discounts, with prepayments spread over what they cover.
     pub effective_cost: Decimal,
+    /// `InvoiceId`: the invoice holding the charge, if it has been invoiced.
     pub invoice_id: Option<String>,
+    /// `InvoiceIssuerName`: who invoices the charge.
     pub invoice_issuer_name: String,
+    /// `ListCost`: the cost at the public list price.
     pub list_cost: Decimal,
+    /// `ListUnitPrice`.
     pub list_unit_price: Option<Decimal>,
+    /// `PricingCategory`.
     pub pricing_category: Option<PricingCategory>,
+    /// `PricingQuantity`: the quantity the price applies to.
     pub pricing_quantity: Option<Decimal>,
+    /// `PricingUnit`.
     pub pricing_unit: Option<String>,
+    /// `ProviderName`: who makes the service available for purchase.
     pub provider_name: String,
+    /// `PublisherName`: who made the service.
     pub publisher_name: String,
+    /// `RegionId`.
     pub region_id: Option<String>,
+    /// `RegionName`.
     pub region_name: Option<String>,
+    /// `ResourceId`.
     pub resource_id: Option<String>,
+    /// `ResourceName`.
     pub resource_name: Option<String>,
+    /// `ServiceCategory` (and, from it, `ServiceSubcategory`).
     pub service_category: ServiceCategory,
+    /// `ServiceName`.
     pub service_name: String,
+    /// `SkuId`.
     pub sku_id: Option<String>,
+    /// `SkuPriceId`.
     pub sku_price_id: Option<String>,
+    /// `SubAccountId`.
     pub sub_account_id: Option<String>,
+    /// `SubAccountName`.
     pub sub_account_name: Option<String>,
     /// Keys with text, number, boolean or null values (FOCUS allows no others).
     pub tags: Option<BTreeMap<String, serde_json::Value>>,
@@ -378,5 +413,57 @@ impl ServiceCategory {
             ServiceCategory::Web => "Other (Web)",
             ServiceCategory::Other => "Other (Other)",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_is_of_its_columns_kind() {
+        let now = Utc::now();
+        let row = Row {
+            billed_cost: Decimal::ONE,
+            billing_account_id: "a".into(),
+            billing_account_name: None,
+            billing_currency: "USD".into(),
+            billing_period_start: now,
+            billing_period_end: now,
+            charge_category: ChargeCategory::Usage,
+            charge_class: None,
+            charge_description: None,
+            charge_frequency: None,
+            charge_period_start: now,
+            charge_period_end: now,
+            consumed_quantity: None,
+            consumed_unit: None,
+            contracted_cost: Decimal::ONE,
+            effective_cost: Decimal::ONE,
+            invoice_id: None,
+            invoice_issuer_name: "i".into(),
+            list_cost: Decimal::ONE,
+            list_unit_price: None,
+            pricing_category: None,
+            pricing_quantity: None,
+            pricing_unit: None,
+            provider_name: "p".into(),
+            publisher_name: "p".into(),
+            region_id: None,
+            region_name: None,
+            resource_id: None,
+            resource_name: None,
+            service_category: ServiceCategory::Other,
+            service_name: "s".into(),
+            sku_id: None,
+            sku_price_id: None,
+            sub_account_id: None,
+            sub_account_name: None,
+            tags: None,
+            customer_id: None,
+            customer_name: None,
+        };
+        let kinds: Vec<Kind> = row.cells().iter().map(Cell::kind).collect();
+        assert_eq!(kinds, KINDS);
     }
 }

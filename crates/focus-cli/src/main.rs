@@ -30,7 +30,7 @@ struct Cli {
 enum Command {
     /// Exports one source's cost data as a FOCUS file.
     #[command(subcommand)]
-    Export(Source),
+    Export(Box<Source>),
     /// Prints a completion script for a shell.
     Completions {
         /// The shell.
@@ -227,7 +227,7 @@ fn main() -> ExitCode {
     // is sent, and the partial file is removed as the output is dropped.
     let run = async {
         tokio::select! {
-            result = export(source) => result,
+            result = export(*source) => result,
             _ = tokio::signal::ctrl_c() => Err(Stop::Interrupted),
         }
     };

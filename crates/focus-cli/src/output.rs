@@ -43,8 +43,9 @@ impl Summary {
     }
 }
 
+/// The writer of the file's format (each boxed: they differ much in size).
 enum Writer {
-    Csv(CsvWriter<BufWriter<File>>),
+    Csv(Box<CsvWriter<BufWriter<File>>>),
     Parquet(Box<ParquetWriter<BufWriter<File>>>),
 }
 
@@ -99,7 +100,7 @@ impl Output {
             })?;
         let sink = BufWriter::with_capacity(1 << 20, file);
         let writer = match format {
-            Format::Csv => CsvWriter::new(sink).map(Writer::Csv),
+            Format::Csv => CsvWriter::new(sink).map(|w| Writer::Csv(Box::new(w))),
             Format::Parquet => ParquetWriter::new(sink).map(|w| Writer::Parquet(Box::new(w))),
         };
         let mut output = Output {

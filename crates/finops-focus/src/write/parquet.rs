@@ -11,7 +11,7 @@ use parquet::file::writer::SerializedFileWriter;
 use std::io::Write;
 use std::sync::Arc;
 
-/// Rows held before they are encoded as a row group: the writer's memory is bounded by this many
+/// Rows a [`ParquetWriter`] holds before it encodes them as a row group: the writer's memory is bounded by this many
 /// rows, whatever the number written.
 pub const ROWS_PER_GROUP: usize = 16_384;
 
