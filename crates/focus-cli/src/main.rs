@@ -232,7 +232,9 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run) {
-        Ok(summary) => match serde_json::to_string_pretty(&summary.to_json()) {
+        // `--no-wait`: the continuation is printed; there is no file yet.
+        Ok(None) => ExitCode::SUCCESS,
+        Ok(Some(summary)) => match serde_json::to_string_pretty(&summary.to_json()) {
             Ok(text) => {
                 println!("{text}");
                 ExitCode::SUCCESS
@@ -247,18 +249,24 @@ fn main() -> ExitCode {
     }
 }
 
-async fn export(source: Source) -> Result<Summary, Stop> {
+/// Runs the export; `None` when it only started one (`--no-wait`).
+async fn export(source: Source) -> Result<Option<Summary>, Stop> {
     match source {
         Source::PartnerBilling(args) => partner_billing(args).await,
-        Source::Respan(args) => respan(args).await,
-        Source::Cloudhealth(args) => cloudhealth(args).await,
+        Source::Respan(args) => respan(args).await.map(Some),
+        Source::Cloudhealth(args) => cloudhealth(args).await.map(Some),
     }
 }
 
-async fn partner_billing(args: PartnerBillingArgs) -> Result<Summary, Stop> {
+async fn partner_billing(args: PartnerBillingArgs) -> Result<Option<Summary>, Stop> {
     use partner_billing_client::Continuation;
     use partner_billing_client::types::{BilledExportRequest, BillingPeriod, UnbilledExportRequest};
-    let output = Output::create(&args.output.out, format(&args.output)?, args.output.force)?;
+    // With `--no-wait` no file is written: the continuation is printed, for `--resume`.
+    let format = format(&args.output)?;
+    let output = match args.wait.no_wait {
+        true => None,
+        false => Some(Output::create(&args.output.out, format, args.output.force)?),
+    };
     let client = partner_billing_connect(&args.connection)?;
     let manifest = match (&args.invoice_id, &args.billing_period) {
         (Some(invoice), _) => {
@@ -271,6 +279,10 @@ async fn partner_billing(args: PartnerBillingArgs) -> Result<Summary, Stop> {
                         .await?
                 }
             };
+            if output.is_none() {
+                finops_cli::print_value(poller.continuation())?;
+                return Ok(None);
+            }
             args.wait.apply(poller).await?
         }
         (None, period) => {
@@ -290,6 +302,10 @@ async fn partner_billing(args: PartnerBillingArgs) -> Result<Summary, Stop> {
                 }
                 (None, None) => return Err(Failure::Usage("give --invoice-id or --billing-period".into()).into()),
             };
+            if output.is_none() {
+                finops_cli::print_value(poller.continuation())?;
+                return Ok(None);
+            }
             args.wait.apply(poller).await?
         }
     };
@@ -299,7 +315,8 @@ async fn partner_billing(args: PartnerBillingArgs) -> Result<Summary, Stop> {
         Ok(line) => Ok((format!(" (line {} of {})", line.number, line.file), line.item)),
         Err(error) => Err(Failure::Call(error.to_string())),
     });
-    output.write_all(&PartnerBillingUsage, items).await
+    let Some(output) = output else { return Ok(None) };
+    output.write_all(&PartnerBillingUsage, items).await.map(Some)
 }
 
 fn partner_billing_connect(c: &PartnerBillingConnection) -> Result<partner_billing_client::Client, Failure> {

@@ -655,3 +655,58 @@ async fn ctrl_c_stops_the_run_with_status_130_and_leaves_no_file() {
     assert_eq!(names(dir.path()), Vec::<String>::new());
     assert_eq!(server.requests(), 1, "nothing more was sent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_wait_prints_the_continuation_and_resume_writes_the_file() {
+    let graph = Graph::serving(
+        vec![(
+            "part-00001.c000.json.gz",
+            vec![usage_line("c1", "2026-11-03T00:00:00Z", 1.68, "USD")],
+        )],
+        |state| state.running_answers = 0,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("costs.csv");
+    let env = [("PARTNER_BILLING_TOKEN", "graph-access-token")];
+    let started = focus(
+        args(
+            &[
+                "export",
+                "partner-billing",
+                "--invoice-id",
+                "G016907411",
+                "--no-wait",
+                "--base-url",
+                &graph.base(),
+            ],
+            &out,
+        ),
+        &env,
+    )
+    .await;
+    let continuation = stdout_json(&started);
+    let operation = continuation["operation"].as_str().unwrap().to_string();
+    assert!(
+        operation.ends_with("/reports/partners/billing/operations/9ab9cb54-d07f-4f52-9ea6-a09d7de52c14"),
+        "{continuation}"
+    );
+    assert_eq!(names(dir.path()), Vec::<String>::new(), "no file yet");
+    let resumed = focus(
+        args(
+            &[
+                "export",
+                "partner-billing",
+                "--resume",
+                &operation,
+                "--base-url",
+                &graph.base(),
+            ],
+            &out,
+        ),
+        &env,
+    )
+    .await;
+    assert_eq!(stdout_json(&resumed)["rows"], 1);
+    assert_eq!(names(dir.path()), ["costs.csv"]);
+}
