@@ -2,7 +2,7 @@
 //! value it cannot place.
 
 use crate::Problem;
-use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
 
@@ -81,8 +81,8 @@ pub(crate) fn optional(value: Option<&str>) -> Option<String> {
 /// How a source writes a moment in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum When {
-    /// A date and time; without an offset it is read as UTC.
-    Instant(DateTime<Utc>),
+    /// A date and time at the offset it was written with (UTC when it had none).
+    Instant(DateTime<FixedOffset>),
     /// A calendar date alone, which stands for the whole UTC day.
     Date(NaiveDate),
 }
@@ -91,24 +91,29 @@ impl When {
     /// The moment the value starts.
     pub(crate) fn start(self) -> DateTime<Utc> {
         match self {
-            When::Instant(instant) => instant,
+            When::Instant(instant) => instant.with_timezone(&Utc),
             When::Date(date) => midnight(date),
         }
     }
 
     /// The exclusive end of what the value names as the last moment of a period: a date is the
     /// whole day (so the next midnight); a time on the last second of a day (`23:59:59`, with
-    /// any fraction) means the day's end, the next midnight; any other time is the end itself.
+    /// any fraction, at the offset written) means the day's end, the next midnight there; any
+    /// other time is the end itself.
     pub(crate) fn inclusive_end(self) -> DateTime<Utc> {
         match self {
             When::Date(date) => midnight(date.succ_opt().unwrap_or(NaiveDate::MAX)),
             When::Instant(instant) => {
-                let time = instant.time();
-                if time >= NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time") {
-                    midnight(instant.date_naive().succ_opt().unwrap_or(NaiveDate::MAX))
-                } else {
-                    instant
-                }
+                let last_second = NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time");
+                let next_midnight = (instant.time() >= last_second)
+                    .then(|| instant.date_naive().succ_opt())
+                    .flatten()
+                    .and_then(|day| {
+                        day.and_time(NaiveTime::MIN)
+                            .and_local_timezone(*instant.offset())
+                            .single()
+                    });
+                next_midnight.unwrap_or(instant).with_timezone(&Utc)
             }
         }
     }
@@ -125,11 +130,11 @@ pub(crate) fn midnight(date: NaiveDate) -> DateTime<Utc> {
 pub(crate) fn when(field: &'static str, value: &str) -> Result<When, Problem> {
     let text = value.trim();
     if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
-        return Ok(When::Instant(instant.with_timezone(&Utc)));
+        return Ok(When::Instant(instant));
     }
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
-            return Ok(When::Instant(Utc.from_utc_datetime(&naive)));
+            return Ok(When::Instant(Utc.from_utc_datetime(&naive).fixed_offset()));
         }
     }
     for format in ["%Y-%m-%d", "%m/%d/%Y"] {

@@ -4,6 +4,8 @@
 //! One [`Mapping`] per source turns each typed item its generated client gives into FOCUS rows:
 //!
 //! - [`PartnerBillingUsage`]: Microsoft partner billing usage line items (billed and unbilled);
+//! - [`PartnerBillingReconciliation`]: Microsoft partner billing reconciliation line items (what an
+//!   invoice bills besides usage: licences, purchases, credits, tax);
 //! - [`RespanCreditTransactions`]: Respan credit transactions;
 //! - [`CloudHealthStatements`]: CloudHealth customer statements.
 //!
@@ -41,7 +43,7 @@ pub use row::{
 #[cfg(feature = "cloudhealth")]
 pub use sources::cloudhealth::CloudHealthStatements;
 #[cfg(feature = "partner-billing")]
-pub use sources::partner_billing::PartnerBillingUsage;
+pub use sources::partner_billing::{PartnerBillingReconciliation, PartnerBillingUsage};
 #[cfg(feature = "respan")]
 pub use sources::respan::RespanCreditTransactions;
 #[cfg(feature = "parquet")]

@@ -2,8 +2,8 @@
 //! typed error of each value a mapping refuses.
 
 use finops_focus::{
-    CloudHealthStatements, CsvWriter, Mapping, MappingError, PartnerBillingUsage, Problem, RespanCreditTransactions,
-    RowWriter,
+    CloudHealthStatements, CsvWriter, Mapping, MappingError, PartnerBillingReconciliation, PartnerBillingUsage,
+    Problem, RespanCreditTransactions, RowWriter,
 };
 use serde_json::{Value, json};
 
@@ -382,4 +382,78 @@ fn mappings_rows_and_writers_can_move_into_a_spawned_task() {
     spawnable::<MappingError>();
     sendable::<CsvWriter<std::fs::File>>();
     sendable::<finops_focus::ParquetWriter<std::fs::File>>();
+}
+
+fn reconciliation(overrides: Value) -> Value {
+    let mut item = json!({
+        "PartnerId": "3b33e682-00c3-41ee-9dd2-a548adf56438", "CustomerId": "c1a2b3c4-0000-4000-8000-000000000001",
+        "CustomerName": "Fabrikam", "InvoiceNumber": "G016907411", "OrderId": "2bLbJYqqDyT2ToTb8yoBfXrkh7ZeEaRx1",
+        "OrderDate": "6/18/2024", "ProductId": "CFQ7TTC0LH18", "SkuId": "0001", "AvailabilityId": "CFQ7TTC0KHX4",
+        "SkuName": "Microsoft 365 Business Basic", "ProductName": "Microsoft 365 Business Basic", "ChargeType": "new",
+        "UnitPrice": 6.0, "EffectiveUnitPrice": 6.0, "UnitType": "Licenses", "Quantity": 10, "BillableQuantity": 10,
+        "Subtotal": 60.0, "TaxTotal": 4.8, "Total": 64.8, "Currency": "USD", "PricingCurrency": "USD", "PCToBCExchangeRate": 1,
+        "PublisherName": "Microsoft Corporation", "SubscriptionId": "6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b",
+        "SubscriptionDescription": "Microsoft 365 Business Basic", "ChargeStartDate": "6/18/2024", "ChargeEndDate": "7/17/2024",
+        "TermAndBillingCycle": "One-Month commitment for monthly/recurring billing", "BillingFrequency": "Monthly",
+        "ReservationOrderId": "", "ProductCategory": "OnlineServicesNCE"
+    });
+    item.as_object_mut()
+        .unwrap()
+        .extend(overrides.as_object().unwrap().clone());
+    item
+}
+
+#[test]
+fn partner_billing_reconciliation_lines_become_exact_rows() {
+    let items = [
+        // A new monthly licence with tax: the purchase, then its tax.
+        reconciliation(json!({})),
+        // Cancelled: the refund is negative, its quantity stays positive (as the files write it).
+        reconciliation(
+            json!({"ChargeType": "cancelImmediate", "Subtotal": -94.08, "TaxTotal": -7.53, "Total": -101.61, "EffectiveUnitPrice": -9.408}),
+        ),
+        // An Azure credit to the customer, in euros: a credit, without quantity.
+        reconciliation(
+            json!({"ChargeType": "customerCredit", "Subtotal": -12.5, "TaxTotal": 0, "Currency": "EUR", "BillingFrequency": "", "CreditReasonCode": "Azure Consumption Credit"}),
+        ),
+        // A trial turned paid at no charge: no tax row for zero tax.
+        reconciliation(json!({"ChargeType": "convert", "Subtotal": 0, "TaxTotal": 0})),
+        // A reservation, paid upfront: its effective cost is left to the usage it covers. Its
+        // dates carry an offset: the start is the evening before, in UTC.
+        reconciliation(
+            json!({"ProductName": "Reserved VM Instance, Standard_D2s_v3, US East, 1 Year", "SkuName": null, "ReservationOrderId": "ro-1", "BillingFrequency": "", "Subtotal": 700.8, "TaxTotal": null, "ChargeStartDate": "2024-07-01T02:00:00+05:00", "ChargeEndDate": "2025-06-30T23:59:59+05:00"}),
+        ),
+    ];
+    assert_eq!(
+        records(&PartnerBillingReconciliation, &items),
+        [
+            "60.0,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,Microsoft 365 Business Basic: new,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,60.0,60.0,G016907411,Microsoft,60.0,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "4.8,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Tax,,Tax on Microsoft 365 Business Basic: new,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,4.8,4.8,G016907411,Microsoft,4.8,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "-94.08,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,Microsoft 365 Business Basic: cancelImmediate,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,-94.08,-94.08,G016907411,Microsoft,-94.08,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "-7.53,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Tax,,Tax on Microsoft 365 Business Basic: cancelImmediate,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,-7.53,-7.53,G016907411,Microsoft,-7.53,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "-12.5,3b33e682-00c3-41ee-9dd2-a548adf56438,,EUR,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Credit,,Microsoft 365 Business Basic: customerCredit,One-Time,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,-12.5,-12.5,G016907411,Microsoft,-12.5,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "0.0,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,Microsoft 365 Business Basic: convert,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,0.0,0.0,G016907411,Microsoft,0.0,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "700.8,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,\"Reserved VM Instance, Standard_D2s_v3, US East, 1 Year: new\",One-Time,2025-06-30T19:00:00Z,2024-06-30T21:00:00Z,,,700.8,0.0,G016907411,Microsoft,700.8,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,\"Reserved VM Instance, Standard_D2s_v3, US East, 1 Year\",Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+        ]
+    );
+}
+
+#[test]
+fn reconciliation_charge_types_the_files_do_not_document_are_refused() {
+    let error = refusal(
+        &PartnerBillingReconciliation,
+        reconciliation(json!({"ChargeType": "usage"})),
+    );
+    assert_eq!(
+        error.to_string(),
+        "Microsoft partner billing reconciliation line item of order 2bLbJYqqDyT2ToTb8yoBfXrkh7ZeEaRx1 for subscription \
+         6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b (usage): `ChargeType` \"usage\" is not a value the mapping knows"
+    );
+    let error = refusal(&PartnerBillingReconciliation, reconciliation(json!({"ChargeType": ""})));
+    assert_eq!(error.problem, Problem::Missing { field: "ChargeType" });
+    let error = refusal(
+        &PartnerBillingReconciliation,
+        reconciliation(json!({"BillableQuantity": null, "Quantity": null})),
+    );
+    assert_eq!(error.problem, Problem::Missing { field: "Quantity" });
 }

@@ -6,7 +6,9 @@ mod output;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 use finops_cli::{Failure, WaitArgs};
-use finops_focus::{CloudHealthStatements, Mapping, PartnerBillingUsage, RespanCreditTransactions};
+use finops_focus::{
+    CloudHealthStatements, Mapping, PartnerBillingReconciliation, PartnerBillingUsage, RespanCreditTransactions,
+};
 use futures::{Stream, StreamExt};
 use output::{Format, Output, Summary};
 use std::path::PathBuf;
@@ -40,8 +42,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum Source {
-    /// Microsoft partner billing usage line items: an invoice's billed usage, or the unbilled
-    /// usage of a billing period (Microsoft Graph's exports).
+    /// Microsoft partner billing line items: an invoice's billed usage (or reconciliation), or the
+    /// unbilled data of a billing period (Microsoft Graph's exports).
     PartnerBilling(PartnerBillingArgs),
     /// Respan credit transactions, all or those recorded in a period.
     Respan(RespanArgs),
@@ -66,15 +68,19 @@ struct OutputArgs {
 
 #[derive(Args)]
 struct PartnerBillingArgs {
-    /// The invoice whose billed usage to export, e.g. `G016907411`.
+    /// The invoice whose billed data to export, e.g. `G016907411`.
     #[arg(long = "invoice-id", value_name = "INVOICE_ID", conflicts_with = "billing_period", required_unless_present_any = ["billing_period", "resume"])]
     invoice_id: Option<String>,
-    /// The unbilled usage of this billing period instead: `current` or `last`.
+    /// The unbilled data of this billing period instead: `current` or `last`.
     #[arg(long = "billing-period", value_name = "PERIOD", value_parser = ["current", "last"], requires = "currency_code")]
     billing_period: Option<String>,
-    /// The billing currency of the unbilled usage, e.g. `USD`.
+    /// The billing currency of the unbilled data, e.g. `USD`.
     #[arg(long = "currency-code", value_name = "CODE")]
     currency_code: Option<String>,
+    /// The reconciliation line items (licences, purchases, credits and their tax) instead of the
+    /// usage line items.
+    #[arg(long = "reconciliation")]
+    reconciliation: bool,
     #[command(flatten)]
     wait: WaitArgs,
     #[command(flatten)]
@@ -268,55 +274,65 @@ async fn partner_billing(args: PartnerBillingArgs) -> Result<Option<Summary>, St
         false => Some(Output::create(&args.output.out, format, args.output.force)?),
     };
     let client = partner_billing_connect(&args.connection)?;
-    let manifest = match (&args.invoice_id, &args.billing_period) {
-        (Some(invoice), _) => {
-            let poller = match &args.wait.resume {
-                Some(url) => client.resume_export_billed_usage(Continuation { operation: url.clone() })?,
-                None => {
-                    client
-                        .export_billed_usage(BilledExportRequest::new(invoice.clone()))
-                        .start()
-                        .await?
-                }
-            };
-            if output.is_none() {
-                finops_cli::print_value(poller.continuation())?;
-                return Ok(None);
-            }
-            args.wait.apply(poller).await?
-        }
-        (None, period) => {
-            let poller = match (&args.wait.resume, period) {
-                (Some(url), _) => client.resume_export_unbilled_usage(Continuation { operation: url.clone() })?,
-                (None, Some(period)) => {
-                    let period = if period == "last" {
-                        BillingPeriod::Last
-                    } else {
-                        BillingPeriod::Current
-                    };
-                    let currency = args.currency_code.clone().unwrap_or_default();
-                    client
-                        .export_unbilled_usage(UnbilledExportRequest::new(period, currency))
-                        .start()
-                        .await?
-                }
-                (None, None) => return Err(Failure::Usage("give --invoice-id or --billing-period".into()).into()),
-            };
-            if output.is_none() {
-                finops_cli::print_value(poller.continuation())?;
-                return Ok(None);
-            }
-            args.wait.apply(poller).await?
-        }
+    let invoice = args.invoice_id.clone().unwrap_or_default();
+    let unbilled = || {
+        let period = match args.billing_period.as_deref() {
+            Some("last") => BillingPeriod::Last,
+            _ => BillingPeriod::Current,
+        };
+        UnbilledExportRequest::new(period, args.currency_code.clone().unwrap_or_default())
     };
-    // The billed and unbilled exports' manifests list their files alike.
-    let lines = client.export_billed_usage_items(&manifest, Default::default());
-    let items = lines.map(|line| match line {
-        Ok(line) => Ok((format!(" (line {} of {})", line.number, line.file), line.item)),
-        Err(error) => Err(Failure::Call(error.to_string())),
-    });
-    let Some(output) = output else { return Ok(None) };
-    output.write_all(&PartnerBillingUsage, items).await.map(Some)
+    // Starts (or resumes) one export, waits for it, and writes its files' items.
+    macro_rules! run {
+        ($call:ident, $resume:ident, $items:ident, $body:expr, $mapping:expr) => {{
+            let poller = match &args.wait.resume {
+                Some(url) => client.$resume(Continuation { operation: url.clone() })?,
+                None => client.$call($body).start().await?,
+            };
+            let Some(output) = output else {
+                finops_cli::print_value(poller.continuation())?;
+                return Ok(None);
+            };
+            let manifest = args.wait.apply(poller).await?;
+            let items = client.$items(&manifest, Default::default()).map(|line| match line {
+                Ok(line) => Ok((format!(" (line {} of {})", line.number, line.file), line.item)),
+                Err(error) => Err(Failure::Call(error.to_string())),
+            });
+            output.write_all(&$mapping, items).await.map(Some)
+        }};
+    }
+    // A resumed export is read the same way billed or unbilled: only its kind of item matters.
+    let billed = args.billing_period.is_none();
+    match (args.reconciliation, billed) {
+        (false, true) => run!(
+            export_billed_usage,
+            resume_export_billed_usage,
+            export_billed_usage_items,
+            BilledExportRequest::new(invoice),
+            PartnerBillingUsage
+        ),
+        (false, false) => run!(
+            export_unbilled_usage,
+            resume_export_unbilled_usage,
+            export_unbilled_usage_items,
+            unbilled(),
+            PartnerBillingUsage
+        ),
+        (true, true) => run!(
+            export_billed_reconciliation,
+            resume_export_billed_reconciliation,
+            export_billed_reconciliation_items,
+            BilledExportRequest::new(invoice),
+            PartnerBillingReconciliation
+        ),
+        (true, false) => run!(
+            export_unbilled_reconciliation,
+            resume_export_unbilled_reconciliation,
+            export_unbilled_reconciliation_items,
+            unbilled(),
+            PartnerBillingReconciliation
+        ),
+    }
 }
 
 fn partner_billing_connect(c: &PartnerBillingConnection) -> Result<partner_billing_client::Client, Failure> {

@@ -710,3 +710,66 @@ async fn no_wait_prints_the_continuation_and_resume_writes_the_file() {
     assert_eq!(stdout_json(&resumed)["rows"], 1);
     assert_eq!(names(dir.path()), ["costs.csv"]);
 }
+
+fn reconciliation_line(charge_type: &str, subtotal: f64, tax: f64, reservation: &str) -> Value {
+    json!({
+        "PartnerId": "3b33e682-00c3-41ee-9dd2-a548adf56438", "CustomerId": "c1", "CustomerName": "Customer c1",
+        "InvoiceNumber": "G016907411", "OrderId": "order-1", "ProductId": "CFQ7TTC0LH18", "SkuId": "0001",
+        "SkuName": "Business Basic", "ProductName": "Microsoft 365", "ChargeType": charge_type,
+        "UnitPrice": 6.0, "UnitType": "Licenses", "Quantity": 10, "BillableQuantity": 10,
+        "Subtotal": subtotal, "TaxTotal": tax, "Total": subtotal + tax, "Currency": "USD",
+        "PublisherName": "Microsoft Corporation", "SubscriptionId": "6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b",
+        "SubscriptionDescription": "Office", "ChargeStartDate": "11/1/2026", "ChargeEndDate": "11/30/2026",
+        "BillingFrequency": if reservation.is_empty() { "Monthly" } else { "" }, "ReservationOrderId": reservation
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn billed_reconciliation_becomes_a_parquet_file_with_tax_rows_and_the_validator_flags_only_licences() {
+    let graph = Graph::serving(
+        vec![(
+            "part-00001.c000.json.gz",
+            vec![
+                reconciliation_line("new", 60.0, 4.8, ""),
+                reconciliation_line("cancelImmediate", -30.0, -2.4, ""),
+                reconciliation_line("customerCredit", -12.5, 0.0, ""),
+                reconciliation_line("new", 700.8, 0.0, "ro-1"),
+            ],
+        )],
+        |state| state.running_answers = 0,
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("invoice.parquet");
+    let output = focus(
+        args(
+            &["export", "partner-billing", "--invoice-id", "G016907411", "--reconciliation", "--base-url", &graph.base()],
+            &out,
+        ),
+        &[("PARTNER_BILLING_TOKEN", "graph-access-token")],
+    )
+    .await;
+    // Four lines, two of them with tax: six rows; the billed total is the invoice's, tax included.
+    assert_eq!(
+        stdout_json(&output),
+        json!({"out": out.display().to_string(), "format": "parquet", "items": 4, "rows": 6, "billed_cost": {"USD": "720.7"}})
+    );
+    // FOCUS sets a purchase's effective cost to 0 only when it covers later charges (a
+    // reservation); the validator checks it on every purchase, so it flags the two licence rows,
+    // whose effective cost is what they bill.
+    let validation = validate(&out);
+    assert_eq!(validation.failed, ["InvoiceId-C-004-C", "EffectiveCost-C-005-C"], "{validation:?}");
+    let table = duckdb(&format!(
+        "SELECT ChargeCategory, BilledCost, EffectiveCost FROM '{}' ORDER BY BilledCost",
+        out.display()
+    ));
+    assert_eq!(
+        table,
+        "Purchase|-30.000000000000000000|-30.000000000000000000\n\
+         Credit|-12.500000000000000000|-12.500000000000000000\n\
+         Tax|-2.400000000000000000|-2.400000000000000000\n\
+         Tax|4.800000000000000000|4.800000000000000000\n\
+         Purchase|60.000000000000000000|60.000000000000000000\n\
+         Purchase|700.800000000000000000|0E-18\n"
+    );
+}

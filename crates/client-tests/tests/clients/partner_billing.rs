@@ -27,6 +27,7 @@ const TOKEN: &str = "graph-access-token-7f3a9c";
 const SIGNATURE: &str = "c2VjcmV0LXNhcy1zaWduYXR1cmU";
 const SAS: &str = "sv=2024-05-04&sr=d&sp=rl&sig=c2VjcmV0LXNhcy1zaWduYXR1cmU%3D";
 const EXPORT: &str = "/reports/partners/billing/usage/billed/export";
+const RECONCILIATION_EXPORT: &str = "/reports/partners/billing/reconciliation/billed/export";
 const OPERATION: &str = "/reports/partners/billing/operations/9ab9cb54-d07f-4f52-9ea6-a09d7de52c14";
 const MANIFEST: &str = "/reports/partners/billing/manifests/8fe347d7-1e0f-4bd6-9091-4672691f32db";
 const ROOT: &str = "/store/billedusagefastpath/v1/InvoiceId=G016907411";
@@ -157,7 +158,7 @@ fn answer(state: &mut State, bodies: &BTreeMap<String, Vec<u8>>, request: &Recei
     let (path, query) = request.target.split_once('?').unwrap_or((&request.target, ""));
     let base = state.base.clone();
     match (request.method.as_str(), path) {
-        ("POST", EXPORT) => Reply::status(202).header("location", format!("{base}{OPERATION}")),
+        ("POST", EXPORT | RECONCILIATION_EXPORT) => Reply::status(202).header("location", format!("{base}{OPERATION}")),
         ("GET", OPERATION) => {
             state.status_polls += 1;
             let mut body = json!({

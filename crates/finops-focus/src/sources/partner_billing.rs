@@ -1,11 +1,12 @@
-//! Microsoft partner billing usage line items (billed and unbilled daily rated usage), as the
-//! Microsoft Graph exports give them.
+//! Microsoft partner billing line items, as the Microsoft Graph exports give them: usage (billed and
+//! unbilled daily rated usage) and reconciliation (what an invoice bills: licences, one-time
+//! purchases, reservations, credits, and their tax).
 
 use crate::convert::{
-    currency, day_from, decimal, optional, period, product, required, required_decimal, required_when,
+    currency, day_from, decimal, month_of, optional, period, product, required, required_decimal, required_when,
 };
 use crate::{ChargeCategory, ChargeFrequency, Mapping, PricingCategory, Problem, Row, ServiceCategory};
-use partner_billing_client::types::UsageLineItem;
+use partner_billing_client::types::{ReconciliationLineItem, UsageLineItem};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -113,6 +114,155 @@ impl Mapping for PartnerBillingUsage {
             customer_name: optional(item.customer_name.as_deref()),
         });
         Ok(())
+    }
+}
+
+/// Microsoft partner billing reconciliation line items as FOCUS rows: one row per line item, and a
+/// `Tax` row after it when the line carries tax (see the crate README's table). The same mapping
+/// serves billed reconciliation (an invoice's lines) and unbilled reconciliation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PartnerBillingReconciliation;
+
+impl Mapping for PartnerBillingReconciliation {
+    type Item = ReconciliationLineItem;
+
+    const SOURCE: &'static str = "Microsoft partner billing reconciliation line item";
+
+    fn describe(&self, item: &ReconciliationLineItem) -> String {
+        let part = |value: &Option<String>| value.clone().unwrap_or_else(|| "?".into());
+        format!(
+            "of order {} for subscription {} ({})",
+            part(&item.order_id),
+            part(&item.subscription_id),
+            part(&item.charge_type)
+        )
+    }
+
+    fn map_into(&self, item: &ReconciliationLineItem, rows: &mut Vec<Row>) -> Result<(), Problem> {
+        let category = reconciliation_category(item.charge_type.as_deref())?;
+        let billing_currency = currency("Currency", item.currency.as_deref())?;
+        let subtotal = required_decimal("Subtotal", item.subtotal)?;
+        let tax = item.tax_total.map(|tax| decimal("TaxTotal", tax)).transpose()?;
+        let (charge_start, charge_end) = period(
+            "ChargeStartDate",
+            required_when("ChargeStartDate", item.charge_start_date.as_deref())?.start(),
+            required_when("ChargeEndDate", item.charge_end_date.as_deref())?.inclusive_end(),
+        )?;
+        let (billing_start, billing_end) = month_of("ChargeStartDate", charge_start)?;
+        let purchase = category == ChargeCategory::Purchase;
+        let frequency = match optional(item.billing_frequency.as_deref()) {
+            Some(_) if purchase => ChargeFrequency::Recurring,
+            _ => ChargeFrequency::OneTime,
+        };
+        let quantity = match purchase {
+            true => Some(match item.billable_quantity {
+                Some(quantity) => decimal("BillableQuantity", quantity)?,
+                None => required_decimal("Quantity", item.quantity)?,
+            }),
+            false => None,
+        };
+        // A reservation covers later usage: FOCUS leaves its effective cost to that usage.
+        let covers_later_usage = purchase && optional(item.reservation_order_id.as_deref()).is_some();
+        let product = required("ProductName", item.product_name.as_deref())?;
+        let sub_account_id = optional(item.subscription_id.as_deref());
+        let charge = Row {
+            billed_cost: subtotal,
+            billing_account_id: required("PartnerId", item.partner_id.as_deref())?,
+            billing_account_name: None,
+            billing_currency,
+            billing_period_start: billing_start,
+            billing_period_end: billing_end,
+            charge_category: category,
+            charge_class: None,
+            charge_description: Some(match optional(item.sku_name.as_deref()).filter(|sku| *sku != product) {
+                Some(sku) => format!(
+                    "{product}, {sku}: {}",
+                    item.charge_type.as_deref().unwrap_or_default().trim()
+                ),
+                None => format!("{product}: {}", item.charge_type.as_deref().unwrap_or_default().trim()),
+            }),
+            charge_frequency: Some(frequency),
+            charge_period_start: charge_start,
+            charge_period_end: charge_end,
+            consumed_quantity: None,
+            consumed_unit: None,
+            contracted_cost: subtotal,
+            effective_cost: if covers_later_usage { Decimal::ZERO } else { subtotal },
+            invoice_id: optional(item.invoice_number.as_deref()),
+            invoice_issuer_name: "Microsoft".into(),
+            list_cost: subtotal,
+            list_unit_price: None,
+            pricing_category: purchase.then_some(PricingCategory::Standard),
+            pricing_quantity: quantity,
+            pricing_unit: quantity.map(|_| optional(item.unit_type.as_deref()).unwrap_or_else(|| "Units".into())),
+            provider_name: "Microsoft".into(),
+            publisher_name: optional(item.publisher_name.as_deref()).unwrap_or_else(|| "Microsoft".into()),
+            region_id: None,
+            region_name: None,
+            resource_id: None,
+            resource_name: None,
+            service_category: ServiceCategory::Other,
+            service_name: product,
+            sku_id: match (optional(item.product_id.as_deref()), optional(item.sku_id.as_deref())) {
+                (Some(product), Some(sku)) => Some(format!("{product}/{sku}")),
+                (product, None) => product,
+                (None, Some(_)) => None,
+            },
+            sku_price_id: None,
+            sub_account_name: sub_account_id
+                .as_ref()
+                .map(|id| optional(item.subscription_description.as_deref()).unwrap_or_else(|| id.clone())),
+            sub_account_id,
+            tags: None,
+            customer_id: optional(item.customer_id.as_deref()),
+            customer_name: optional(item.customer_name.as_deref()),
+        };
+        let tax_row = tax.filter(|tax| !tax.is_zero()).map(|tax| Row {
+            billed_cost: tax,
+            charge_category: ChargeCategory::Tax,
+            charge_description: charge.charge_description.as_ref().map(|d| format!("Tax on {d}")),
+            contracted_cost: tax,
+            effective_cost: tax,
+            list_cost: tax,
+            pricing_category: None,
+            pricing_quantity: None,
+            pricing_unit: None,
+            ..charge.clone()
+        });
+        rows.push(charge);
+        rows.extend(tax_row);
+        Ok(())
+    }
+}
+
+/// The charge types of the reconciliation files: `customerCredit` is a credit; every other
+/// documented type buys, renews, changes or refunds a subscription, a purchase.
+fn reconciliation_category(charge_type: Option<&str>) -> Result<ChargeCategory, Problem> {
+    const PURCHASES: &[&str] = &[
+        "new",
+        "renew",
+        "cyclecharge",
+        "addquantity",
+        "removequantity",
+        "movequantity",
+        "cancelimmediate",
+        "convert",
+        "changebillingplan",
+        "extendterm",
+    ];
+    let text = charge_type.map(str::trim).unwrap_or_default();
+    let lower = text.to_ascii_lowercase();
+    if lower == "customercredit" {
+        Ok(ChargeCategory::Credit)
+    } else if PURCHASES.contains(&lower.as_str()) {
+        Ok(ChargeCategory::Purchase)
+    } else if text.is_empty() {
+        Err(Problem::Missing { field: "ChargeType" })
+    } else {
+        Err(Problem::Unknown {
+            field: "ChargeType",
+            value: text.to_string(),
+        })
     }
 }
 
