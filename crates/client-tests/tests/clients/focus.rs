@@ -743,7 +743,15 @@ async fn billed_reconciliation_becomes_a_parquet_file_with_tax_rows_and_the_vali
     let out = dir.path().join("invoice.parquet");
     let output = focus(
         args(
-            &["export", "partner-billing", "--invoice-id", "G016907411", "--reconciliation", "--base-url", &graph.base()],
+            &[
+                "export",
+                "partner-billing",
+                "--invoice-id",
+                "G016907411",
+                "--reconciliation",
+                "--base-url",
+                &graph.base(),
+            ],
             &out,
         ),
         &[("PARTNER_BILLING_TOKEN", "graph-access-token")],
@@ -758,7 +766,11 @@ async fn billed_reconciliation_becomes_a_parquet_file_with_tax_rows_and_the_vali
     // reservation); the validator checks it on every purchase, so it flags the two licence rows,
     // whose effective cost is what they bill.
     let validation = validate(&out);
-    assert_eq!(validation.failed, ["InvoiceId-C-004-C", "EffectiveCost-C-005-C"], "{validation:?}");
+    assert_eq!(
+        validation.failed,
+        ["InvoiceId-C-004-C", "EffectiveCost-C-005-C"],
+        "{validation:?}"
+    );
     let table = duckdb(&format!(
         "SELECT ChargeCategory, BilledCost, EffectiveCost FROM '{}' ORDER BY BilledCost",
         out.display()
