@@ -49,6 +49,18 @@ pub(crate) fn product(field: &'static str, a: Decimal, b: Decimal) -> Result<Dec
     })
 }
 
+/// An amount that must not be negative (a unit price, an exchange rate), or refused; zero too
+/// when `zero` is false.
+pub(crate) fn positive(field: &'static str, value: Decimal, zero: bool) -> Result<Decimal, Problem> {
+    if value.is_sign_negative() && !value.is_zero() || value.is_zero() && !zero {
+        return Err(Problem::Amount {
+            field,
+            value: value.to_string(),
+        });
+    }
+    Ok(value)
+}
+
 /// An ISO 4217 currency code, as the standard writes it (three capital letters). Lower case is
 /// accepted and written in capitals; anything else is refused.
 pub(crate) fn currency(field: &'static str, code: Option<&str>) -> Result<String, Problem> {
@@ -96,23 +108,24 @@ impl When {
         }
     }
 
-    /// The exclusive end of what the value names as the last moment of a period: a date is the
-    /// whole day (so the next midnight); a time on the last second of a day (`23:59:59`, with
-    /// any fraction, at the offset written) means the day's end, the next midnight there; any
-    /// other time is the end itself.
+    /// The exclusive end of a period whose end the value names. Microsoft writes a period's end
+    /// as its last day (a date, or a time on that day such as `23:59:59` or `00:00:00`) or as
+    /// the first moment of the next month (`2024-02-01T00:00:00Z`): a time of exactly midnight
+    /// on the first of a month is that exclusive end; any other value ends at the midnight after
+    /// its day, at the offset it was written with.
     pub(crate) fn inclusive_end(self) -> DateTime<Utc> {
         match self {
             When::Date(date) => midnight(date.succ_opt().unwrap_or(NaiveDate::MAX)),
             When::Instant(instant) => {
-                let last_second = NaiveTime::from_hms_opt(23, 59, 59).expect("a valid time");
-                let next_midnight = (instant.time() >= last_second)
-                    .then(|| instant.date_naive().succ_opt())
-                    .flatten()
-                    .and_then(|day| {
-                        day.and_time(NaiveTime::MIN)
-                            .and_local_timezone(*instant.offset())
-                            .single()
-                    });
+                let local = instant.naive_local();
+                if local.time() == NaiveTime::MIN && local.day() == 1 {
+                    return instant.with_timezone(&Utc);
+                }
+                let next_midnight = local.date().succ_opt().and_then(|day| {
+                    day.and_time(NaiveTime::MIN)
+                        .and_local_timezone(*instant.offset())
+                        .single()
+                });
                 next_midnight.unwrap_or(instant).with_timezone(&Utc)
             }
         }
@@ -181,12 +194,19 @@ pub(crate) fn month(field: &'static str, value: Option<&str>) -> Result<(DateTim
     Ok((midnight(first), midnight(next)))
 }
 
-/// A period that ends after it starts, or refused.
+/// A period that ends after it starts, within the years FOCUS's date format writes (four
+/// digits: 0001 to 9999), or refused.
 pub(crate) fn period(
     field: &'static str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), Problem> {
+    let writable = |moment: DateTime<Utc>| (1..=9999).contains(&moment.year());
+    if !writable(start) || !writable(end) {
+        return Err(Problem::Date {
+            field,
+            value: format!("{start} to {end}"),
+        });
+    }
     if end > start {
         Ok((start, end))
     } else {

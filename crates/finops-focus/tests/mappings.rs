@@ -421,19 +421,20 @@ fn partner_billing_reconciliation_lines_become_exact_rows() {
         // A reservation, paid upfront: its effective cost is left to the usage it covers. Its
         // dates carry an offset: the start is the evening before, in UTC.
         reconciliation(
-            json!({"ProductName": "Reserved VM Instance, Standard_D2s_v3, US East, 1 Year", "SkuName": null, "ReservationOrderId": "ro-1", "BillingFrequency": "", "Subtotal": 700.8, "TaxTotal": null, "ChargeStartDate": "2024-07-01T02:00:00+05:00", "ChargeEndDate": "2025-06-30T23:59:59+05:00"}),
+            json!({"ProductName": "Reserved VM Instance, Standard_D2s_v3, US East, 1 Year", "SkuName": null, "ReservationOrderId": "ro-1", "BillingFrequency": "", "Subtotal": 700.8, "TaxTotal": 56.06, "ChargeStartDate": "2024-07-01T02:00:00+05:00", "ChargeEndDate": "2025-06-30T23:59:59+05:00"}),
         ),
     ];
     assert_eq!(
         records(&PartnerBillingReconciliation, &items),
         [
             "60.0,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,Microsoft 365 Business Basic: new,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,60.0,60.0,G016907411,Microsoft,60.0,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
-            "4.8,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Tax,,Tax on Microsoft 365 Business Basic: new,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,4.8,4.8,G016907411,Microsoft,4.8,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "4.8,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Tax,,Tax on Microsoft 365 Business Basic: new,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,4.8,4.8,G016907411,Microsoft,4.8,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
             "-94.08,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,Microsoft 365 Business Basic: cancelImmediate,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,-94.08,-94.08,G016907411,Microsoft,-94.08,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
-            "-7.53,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Tax,,Tax on Microsoft 365 Business Basic: cancelImmediate,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,-7.53,-7.53,G016907411,Microsoft,-7.53,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "-7.53,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Tax,,Tax on Microsoft 365 Business Basic: cancelImmediate,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,-7.53,-7.53,G016907411,Microsoft,-7.53,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
             "-12.5,3b33e682-00c3-41ee-9dd2-a548adf56438,,EUR,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Credit,,Microsoft 365 Business Basic: customerCredit,One-Time,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,-12.5,-12.5,G016907411,Microsoft,-12.5,,,,,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
             "0.0,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,Microsoft 365 Business Basic: convert,Recurring,2024-07-18T00:00:00Z,2024-06-18T00:00:00Z,,,0.0,0.0,G016907411,Microsoft,0.0,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,Microsoft 365 Business Basic,Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
             "700.8,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Purchase,,\"Reserved VM Instance, Standard_D2s_v3, US East, 1 Year: new\",One-Time,2025-06-30T19:00:00Z,2024-06-30T21:00:00Z,,,700.8,0.0,G016907411,Microsoft,700.8,,Standard,10.0,Licenses,Microsoft,Microsoft Corporation,,,,,Other,\"Reserved VM Instance, Standard_D2s_v3, US East, 1 Year\",Other (Other),CFQ7TTC0LH18/0001,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
+            "56.06,3b33e682-00c3-41ee-9dd2-a548adf56438,,USD,2024-07-01T00:00:00Z,2024-06-01T00:00:00Z,Tax,,\"Tax on Reserved VM Instance, Standard_D2s_v3, US East, 1 Year: new\",One-Time,2025-06-30T19:00:00Z,2024-06-30T21:00:00Z,,,56.06,0.0,G016907411,Microsoft,56.06,,,,,Microsoft,Microsoft Corporation,,,,,Other,\"Reserved VM Instance, Standard_D2s_v3, US East, 1 Year\",Other (Other),,,6e8f1b2c-0a1d-4e2f-8a3b-9c4d5e6f7a8b,Microsoft 365 Business Basic,,c1a2b3c4-0000-4000-8000-000000000001,Fabrikam",
         ]
     );
 }
@@ -456,4 +457,120 @@ fn reconciliation_charge_types_the_files_do_not_document_are_refused() {
         reconciliation(json!({"BillableQuantity": null, "Quantity": null})),
     );
     assert_eq!(error.problem, Problem::Missing { field: "Quantity" });
+    // Absent tax is not read as none.
+    let error = refusal(&PartnerBillingReconciliation, reconciliation(json!({"TaxTotal": null})));
+    assert_eq!(error.problem, Problem::Missing { field: "TaxTotal" });
+    let error = refusal(&PartnerBillingReconciliation, reconciliation(json!({"UnitType": ""})));
+    assert_eq!(error.problem, Problem::Missing { field: "UnitType" });
+}
+
+#[test]
+fn a_last_day_written_at_midnight_is_charged_whole_and_a_one_day_line_is_one_day() {
+    let rows = |start: &str, end: &str| {
+        let item = reconciliation(json!({"ChargeStartDate": start, "ChargeEndDate": end, "TaxTotal": 0}));
+        let item: partner_billing_client::types::ReconciliationLineItem = serde_json::from_value(item).unwrap();
+        let row = PartnerBillingReconciliation.rows(&item).unwrap().remove(0);
+        (row.charge_period_start.to_rfc3339(), row.charge_period_end.to_rfc3339())
+    };
+    // The v1 invoice line items write a licence's last day at midnight.
+    assert_eq!(
+        rows("2017-05-12T00:00:00", "2017-06-09T00:00:00"),
+        ("2017-05-12T00:00:00+00:00".into(), "2017-06-10T00:00:00+00:00".into())
+    );
+    assert_eq!(
+        rows("6/9/2024", "6/9/2024"),
+        ("2024-06-09T00:00:00+00:00".into(), "2024-06-10T00:00:00+00:00".into())
+    );
+    // Midnight on the first of a month is the exclusive end the usage files write.
+    assert_eq!(
+        rows("2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z"),
+        ("2024-01-01T00:00:00+00:00".into(), "2024-02-01T00:00:00+00:00".into())
+    );
+}
+
+#[test]
+fn an_amount_is_the_decimal_the_server_wrote() {
+    // 16 significant digits, which serde_json's default reading gets one unit off.
+    let text = usage(json!({"BillingPreTaxTotal": 0}))
+        .to_string()
+        .replace("\"BillingPreTaxTotal\":0", "\"BillingPreTaxTotal\":91929172069365.75");
+    let item: partner_billing_client::types::UsageLineItem = serde_json::from_str(&text).unwrap();
+    let row = PartnerBillingUsage.rows(&item).unwrap().remove(0);
+    assert_eq!(row.billed_cost.to_string(), "91929172069365.75");
+}
+
+#[test]
+fn unit_prices_and_rates_below_zero_and_unknown_units_are_refused() {
+    let usage_refusal = |overrides: Value| refusal(&PartnerBillingUsage, usage(overrides)).problem;
+    assert_eq!(
+        usage_refusal(json!({"UnitPrice": -0.14})),
+        Problem::Amount {
+            field: "UnitPrice",
+            value: "-0.14".into()
+        }
+    );
+    assert_eq!(
+        usage_refusal(json!({"PCToBCExchangeRate": 0})),
+        Problem::Amount {
+            field: "PCToBCExchangeRate",
+            value: "0".into()
+        }
+    );
+    assert_eq!(
+        usage_refusal(json!({"PCToBCExchangeRate": null, "PricingCurrency": null})),
+        Problem::Missing {
+            field: "PCToBCExchangeRate"
+        }
+    );
+    assert_eq!(
+        usage_refusal(json!({"UnitType": null, "Unit": " "})),
+        Problem::Missing { field: "UnitType" }
+    );
+    // Without a unit price, nothing needs the rate.
+    let item: partner_billing_client::types::UsageLineItem = serde_json::from_value(usage(
+        json!({"UnitPrice": null, "PCToBCExchangeRate": null, "PricingCurrency": null}),
+    ))
+    .unwrap();
+    assert_eq!(
+        PartnerBillingUsage.rows(&item).unwrap()[0].list_cost.to_string(),
+        "1.68"
+    );
+}
+
+#[test]
+fn times_past_what_focus_writes_are_refused() {
+    let item: respan_client::types::CreditTransaction = serde_json::from_value(json!({
+        "id": "ct_9", "unique_organization_id": "org", "amount": 5, "transaction_type": "purchase",
+        "created_at": "9999-12-31T23:59:59Z"
+    }))
+    .unwrap();
+    let error = RespanCreditTransactions.rows(&item).unwrap_err();
+    assert!(
+        matches!(
+            error.problem,
+            Problem::Date {
+                field: "created_at",
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let statement = CloudHealthStatements {
+        partner: "Contoso".into(),
+        customer_id: Some(7),
+    };
+    let error = refusal(
+        &statement,
+        json!({"cloud": "AWS", "billing_period": "9999-12", "total_amount": 1.0, "currency": {"name": "USD"}}),
+    );
+    assert!(
+        matches!(
+            error.problem,
+            Problem::Date {
+                field: "billing_period",
+                ..
+            }
+        ),
+        "{error}"
+    );
 }

@@ -21,7 +21,7 @@ use std::process::ExitCode;
     name = "focus",
     version,
     about = "Cost data from Microsoft partner billing, Respan and CloudHealth as FOCUS 1.2 rows, in CSV or Apache Parquet.",
-    after_help = "Exit status: 0 when every item became rows; 1 when the API fails or an item cannot be placed (the error names it, and no output file is left); 2 on bad usage; 130 after Ctrl-C."
+    after_help = "Exit status: 0 when every item became rows; 1 when the API fails or an item cannot be placed (the error names it, and no output file is left); 2 on bad usage; 130 after Ctrl-C, 143 after SIGTERM (no output file is left)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -204,7 +204,8 @@ struct CloudHealthArgs {
 /// Why a run stopped early.
 enum Stop {
     Failed(Failure),
-    Interrupted,
+    /// By Ctrl-C (exit status 130) or SIGTERM (143).
+    Interrupted(u8),
 }
 
 impl<T: Into<Failure>> From<T> for Stop {
@@ -229,28 +230,34 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    // Ctrl-C at any point (waiting for the export, paging, writing) drops the run: nothing more
-    // is sent, and the partial file is removed as the output is dropped.
+    // Ctrl-C or SIGTERM at any point (waiting for the export, paging, writing) drops the run:
+    // nothing more is sent, and the partial file is removed as the output is dropped.
     let run = async {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(error) => {
+                return Err(Stop::Failed(Failure::Call(format!(
+                    "cannot watch for SIGTERM: {error}"
+                ))));
+            }
+        };
         tokio::select! {
             result = export(*source) => result,
-            _ = tokio::signal::ctrl_c() => Err(Stop::Interrupted),
+            _ = tokio::signal::ctrl_c() => Err(Stop::Interrupted(130)),
+            _ = terminate.recv() => Err(Stop::Interrupted(143)),
         }
     };
     match runtime.block_on(run) {
         // `--no-wait`: the continuation is printed; there is no file yet.
         Ok(None) => ExitCode::SUCCESS,
-        Ok(Some(summary)) => match serde_json::to_string_pretty(&summary.to_json()) {
-            Ok(text) => {
-                println!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(error) => Failure::Call(error.to_string()).report(),
+        Ok(Some(summary)) => match finops_cli::print_value(&summary.to_json()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(failure) => failure.report(),
         },
         Err(Stop::Failed(failure)) => failure.report(),
-        Err(Stop::Interrupted) => {
+        Err(Stop::Interrupted(status)) => {
             eprintln!("interrupted: no output file was written");
-            ExitCode::from(130)
+            ExitCode::from(status)
         }
     }
 }

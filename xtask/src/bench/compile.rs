@@ -5,7 +5,9 @@
 //! side reuses the other's artifacts:
 //! - `crates/<api>-client`: our generated crates, generated again from a copy of `specs/`;
 //! - `macro/<api>-macro`: `progenitor::generate_api!` on the bundled spec raw progenitor can take;
-//! - `runtime/finops-client-runtime`: a copy of our runtime crate.
+//! - `runtime/finops-client-runtime`: a copy of our runtime crate;
+//! - `programs/<api>-{client,by-hand}`: one small program written twice, on a generated client
+//!   and by hand on `reqwest`, `serde`, `chrono` and `tokio`.
 
 use super::{copy_dir, median};
 use serde_json::Value;
@@ -122,7 +124,182 @@ pub fn run(root: &Path, scratch: &Path, apis: &[Api]) -> Result<String, String> 
         );
     }
     out.push('\n');
+    out.push_str(&programs(&work)?);
     Ok(out)
+}
+
+/// A program a user writes, twice: on a generated client, and by hand.
+struct Program {
+    api: &'static str,
+    /// `main.rs` on the generated client.
+    client: &'static str,
+    /// `main.rs` on `reqwest`, `serde`, `chrono` and `tokio`, doing the same.
+    by_hand: &'static str,
+}
+
+const PROGRAMS: &[Program] = &[
+    Program {
+        api: "respan",
+        client: r#"use futures::StreamExt;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("RESPAN_TOKEN")?;
+    let client = respan_client::Client::builder().bearer_token(token).build()?;
+    let mut transactions = client.list_credit_transactions().page_size(100).stream();
+    while let Some(transaction) = transactions.next().await {
+        let transaction = transaction?;
+        println!("{:?} {:?} {:?}", transaction.id, transaction.created_at, transaction.amount);
+    }
+    Ok(())
+}
+"#,
+        by_hand: r#"#[derive(serde::Deserialize)]
+struct Page {
+    next: Option<String>,
+    results: Vec<Transaction>,
+}
+
+#[derive(serde::Deserialize)]
+struct Transaction {
+    id: Option<String>,
+    amount: Option<f64>,
+    created_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let token = std::env::var("RESPAN_TOKEN")?;
+    let http = reqwest::Client::new();
+    let mut url = Some("https://api.respan.ai/api/credit-transactions/list/?page_size=100".to_string());
+    while let Some(next) = url {
+        let page: Page = http.get(&next).bearer_auth(&token).send().await?.error_for_status()?.json().await?;
+        for transaction in page.results {
+            println!("{:?} {:?} {:?}", transaction.id, transaction.created_at, transaction.amount);
+        }
+        url = page.next;
+    }
+    Ok(())
+}
+"#,
+    },
+    Program {
+        api: "cloudhealth",
+        client: r#"use futures::StreamExt;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let key = std::env::var("CLOUDHEALTH_API_KEY")?;
+    let client = cloudhealth_client::Client::builder().api_key(key).build()?;
+    let mut statements = client.list_customer_statements().billing_period("2026-11").per_page(100).stream();
+    while let Some(statement) = statements.next().await {
+        let statement = statement?;
+        println!("{:?} {:?} {:?}", statement.customer_id, statement.cloud, statement.total_amount);
+    }
+    Ok(())
+}
+"#,
+        by_hand: r#"#[derive(serde::Deserialize)]
+struct Page {
+    billing_artifacts: Vec<Statement>,
+}
+
+#[derive(serde::Deserialize)]
+struct Statement {
+    customer_id: Option<i64>,
+    cloud: Option<String>,
+    total_amount: Option<f64>,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let key = std::env::var("CLOUDHEALTH_API_KEY")?;
+    let http = reqwest::Client::new();
+    for page in 1.. {
+        let url = format!("https://chapi.cloudhealthtech.com/v1/customer_statements?billing_period=2026-11&per_page=100&page={page}");
+        let page: Page = http.get(&url).bearer_auth(&key).send().await?.error_for_status()?.json().await?;
+        for statement in &page.billing_artifacts {
+            println!("{:?} {:?} {:?}", statement.customer_id, statement.cloud, statement.total_amount);
+        }
+        if page.billing_artifacts.len() < 100 {
+            break;
+        }
+    }
+    Ok(())
+}
+"#,
+    },
+];
+
+/// The programs of [`PROGRAMS`], each built from nothing in its own target folder; the report's
+/// rows.
+fn programs(work: &Path) -> Result<String, String> {
+    let mut out = String::from(
+        "A program a user writes (list one API's credit transactions or statements, every page, and print them), twice: on the \
+         generated client, and by hand on `reqwest` (rustls, `json`), `serde`, `chrono` and `tokio`. Each built from nothing \
+         (`cargo build`, dev profile, its own target folder; one run each, in s). Goal: ≤ 1.1×.\n\n\
+         | API | on the client | by hand | ratio | crates, client | crates, by hand |\n|---|---|---|---|---|---|\n",
+    );
+    for program in PROGRAMS {
+        let client_package = format!("{}-on-client", program.api);
+        let by_hand_package = format!("{}-by-hand", program.api);
+        eprintln!(
+            "bench: compile cost: a {} program from nothing, on the client and by hand",
+            program.api
+        );
+        let on_client = timed_build(
+            work,
+            &format!("target-{client_package}"),
+            &[client_package.clone()],
+            true,
+        )?;
+        let by_hand = timed_build(
+            work,
+            &format!("target-{by_hand_package}"),
+            &[by_hand_package.clone()],
+            true,
+        )?;
+        let _ = writeln!(
+            out,
+            "| {} | {on_client:.1} | {by_hand:.1} | {:.2}× | {} | {} |",
+            program.api,
+            on_client / by_hand,
+            dependency_count(work, &[client_package])?,
+            dependency_count(work, &[by_hand_package])?,
+        );
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+/// Writes each program of [`PROGRAMS`] twice into `programs/`.
+fn write_programs(work: &Path) -> Result<(), String> {
+    let io = |e: std::io::Error| e.to_string();
+    for program in PROGRAMS {
+        let client_package = format!("{}-on-client", program.api);
+        let by_hand_package = format!("{}-by-hand", program.api);
+        let client_dependencies = format!(
+            "{}-client = {{ path = \"../../crates/{}-client\" }}\nfutures = {{ workspace = true }}\n\
+             tokio = {{ workspace = true }}\n",
+            program.api, program.api
+        );
+        let by_hand_dependencies = "reqwest = { workspace = true, features = [\"json\", \"rustls\"] }\n\
+             serde = { workspace = true }\nchrono = { workspace = true }\ntokio = { workspace = true }\n";
+        for (package, dependencies, main) in [
+            (&client_package, client_dependencies.as_str(), program.client),
+            (&by_hand_package, by_hand_dependencies, program.by_hand),
+        ] {
+            let dir = work.join("programs").join(package);
+            std::fs::create_dir_all(dir.join("src")).map_err(io)?;
+            std::fs::write(
+                dir.join("Cargo.toml"),
+                format!("[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{dependencies}"),
+            )
+            .map_err(io)?;
+            std::fs::write(dir.join("src/main.rs"), main).map_err(io)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes the scratch workspace and generates our crates in it.
@@ -137,13 +314,13 @@ fn set_up(root: &Path, work: &Path, apis: &[Api]) -> Result<(), String> {
         .unwrap_or_default()
         .replace(
             r#"members = ["xtask", "generator/*", "crates/*"]"#,
-            r#"members = ["crates/*", "macro/*"]"#,
+            r#"members = ["crates/*", "macro/*", "programs/*"]"#,
         )
         .replace(
             r#"path = "crates/finops-client-runtime""#,
             r#"path = "runtime/finops-client-runtime""#,
         );
-    if !manifest.contains(r#""macro/*""#) || !manifest.contains("runtime/finops-client-runtime") {
+    if !manifest.contains(r#""programs/*""#) || !manifest.contains("runtime/finops-client-runtime") {
         return Err("the root Cargo.toml no longer has the members or runtime path the compile bench rewrites".into());
     }
     std::fs::write(work.join("Cargo.toml"), manifest).map_err(io)?;
@@ -158,7 +335,17 @@ fn set_up(root: &Path, work: &Path, apis: &[Api]) -> Result<(), String> {
             std::fs::copy(&from, runtime.join(part)).map_err(io)?;
         }
     }
+    // The hand-written crates the generated tools build on, where the workspace's paths expect them.
+    for tool_crate in ["finops-cli", "finops-bulk", "finops-export"] {
+        let from = root.join("crates").join(tool_crate);
+        let to = work.join("crates").join(tool_crate);
+        copy_dir(&from.join("src"), &to.join("src")).map_err(io)?;
+        for file in ["Cargo.toml", "README.md"] {
+            std::fs::copy(from.join(file), to.join(file)).map_err(io)?;
+        }
+    }
     copy_dir(&root.join("specs"), &work.join("specs")).map_err(io)?;
+    write_programs(work)?;
     crate::codegen::run(work, false, &mut std::io::sink()).map_err(|e| e.to_string())?;
     for api in apis {
         let dir = work.join("macro").join(macro_package(&api.name));

@@ -610,50 +610,52 @@ async fn an_operator_path_that_would_lose_data_is_refused_before_anything_is_sen
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ctrl_c_stops_the_run_with_status_130_and_leaves_no_file() {
-    // The server holds its answer: the run is waiting on it when interrupted.
-    let server = ScriptedServer::handle(|_| {
-        Reply::status(200)
-            .json(&json!({"count": 0, "next": null, "previous": null, "results": []}))
-            .delay(std::time::Duration::from_secs(3600))
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut command = examples::command(tools().join("focus"), "RESPAN_");
-    command
-        .args(args(
-            &["export", "respan", "--base-url", &server.uri()],
-            &dir.path().join("respan.parquet"),
-        ))
-        .env("RESPAN_TOKEN", "respan-key")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = command.spawn().unwrap();
-    for _ in 0..500 {
-        if server.requests() > 0 {
-            break;
+async fn ctrl_c_or_sigterm_stops_the_run_and_leaves_no_file() {
+    for (signal, status) in [(libc::SIGINT, 130), (libc::SIGTERM, 143)] {
+        // The server holds its answer: the run is waiting on it when interrupted.
+        let server = ScriptedServer::handle(|_| {
+            Reply::status(200)
+                .json(&json!({"count": 0, "next": null, "previous": null, "results": []}))
+                .delay(std::time::Duration::from_secs(3600))
+        })
+        .await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut command = examples::command(tools().join("focus"), "RESPAN_");
+        command
+            .args(args(
+                &["export", "respan", "--base-url", &server.uri()],
+                &dir.path().join("respan.parquet"),
+            ))
+            .env("RESPAN_TOKEN", "respan-key")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = command.spawn().unwrap();
+        for _ in 0..500 {
+            if server.requests() > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        assert_eq!(server.requests(), 1);
+        assert_eq!(
+            names(dir.path()),
+            ["respan.parquet.partial"],
+            "the file is being written"
+        );
+        // SAFETY: signals a child process this test started and still owns.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(output.status.code(), Some(status));
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "interrupted: no output file was written\n"
+        );
+        assert_eq!(names(dir.path()), Vec::<String>::new());
+        assert_eq!(server.requests(), 1, "nothing more was sent");
     }
-    assert_eq!(server.requests(), 1);
-    assert_eq!(
-        names(dir.path()),
-        ["respan.parquet.partial"],
-        "the file is being written"
-    );
-    // SAFETY: signals a child process this test started and still owns.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let output = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
-        .await
-        .unwrap();
-    assert_eq!(output.status.code(), Some(130));
-    assert_eq!(
-        String::from_utf8_lossy(&output.stderr),
-        "interrupted: no output file was written\n"
-    );
-    assert_eq!(names(dir.path()), Vec::<String>::new());
-    assert_eq!(server.requests(), 1, "nothing more was sent");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,7 @@
 //! CloudHealth customer statements: one partner customer's total for one cloud and month, the bill
 //! the partner issues after its billing rules.
 
-use crate::convert::{currency, decimal, month, non_empty, required};
+use crate::convert::{currency, decimal, month, non_empty, period, required};
 use crate::{ChargeCategory, ChargeFrequency, Mapping, PricingCategory, Problem, Row, ServiceCategory};
 use cloudhealth_client::types::CustomerStatement;
 use rust_decimal::Decimal;
@@ -48,7 +48,10 @@ impl Mapping for CloudHealthStatements {
             item.total_amount.ok_or(Problem::Missing { field: "total_amount" })?,
         )?;
         let billing_currency = currency("currency.name", item.currency.as_ref().and_then(|c| c.name.as_deref()))?;
-        let (start, end) = month("billing_period", item.billing_period.as_deref())?;
+        let (start, end) = period(
+            "billing_period",
+            month("billing_period", item.billing_period.as_deref())?,
+        )?;
         let partner = non_empty(Some(&self.partner))
             .ok_or(Problem::Missing { field: "partner" })?
             .to_string();

@@ -3,7 +3,8 @@
 //! purchases, reservations, credits, and their tax).
 
 use crate::convert::{
-    currency, day_from, decimal, month_of, optional, period, product, required, required_decimal, required_when,
+    currency, day_from, decimal, month_of, optional, period, positive, product, required, required_decimal,
+    required_when,
 };
 use crate::{ChargeCategory, ChargeFrequency, Mapping, PricingCategory, Problem, Row, ServiceCategory};
 use partner_billing_client::types::{ReconciliationLineItem, UsageLineItem};
@@ -36,21 +37,29 @@ impl Mapping for PartnerBillingUsage {
         let billing_currency = currency("BillingCurrency", item.billing_currency.as_deref())?;
         let billed_cost = required_decimal("BillingPreTaxTotal", item.billing_pre_tax_total)?;
         let quantity = required_decimal("Quantity", item.quantity)?;
-        let rate = exchange_rate(item, &billing_currency)?;
-        let list_unit_price = item
-            .unit_price
-            .map(|price| product("UnitPrice", decimal("UnitPrice", price)?, rate))
-            .transpose()?;
+        let list_unit_price = match item.unit_price {
+            Some(price) => {
+                let price = positive("UnitPrice", decimal("UnitPrice", price)?, true)?;
+                Some(product("UnitPrice", price, exchange_rate(item, &billing_currency)?)?)
+            }
+            None => None,
+        };
         let list_cost = match list_unit_price {
-            Some(price) => product("UnitPrice", price, quantity)?,
+            // A refund's list cost has the refund's sign, whatever the sign of its quantity.
+            Some(price) => with_sign_of(billed_cost, product("UnitPrice", price, quantity)?),
             None => billed_cost,
         };
         let (billing_start, billing_end) = period(
             "ChargeStartDate",
-            required_when("ChargeStartDate", item.charge_start_date.as_deref())?.start(),
-            required_when("ChargeEndDate", item.charge_end_date.as_deref())?.inclusive_end(),
+            (
+                required_when("ChargeStartDate", item.charge_start_date.as_deref())?.start(),
+                required_when("ChargeEndDate", item.charge_end_date.as_deref())?.inclusive_end(),
+            ),
         )?;
-        let (charge_start, charge_end) = day_from(required_when("UsageDate", item.usage_date.as_deref())?.start());
+        let (charge_start, charge_end) = period(
+            "UsageDate",
+            day_from(required_when("UsageDate", item.usage_date.as_deref())?.start()),
+        )?;
         let meter_category = optional(item.meter_category.as_deref());
         let service_name = match &meter_category {
             Some(category) => category.clone(),
@@ -59,7 +68,9 @@ impl Mapping for PartnerBillingUsage {
         let sub_account_id = optional(item.subscription_id.as_deref());
         let region_id = optional(item.resource_location.as_deref());
         let resource_id = optional(item.resource_uri.as_deref());
-        let unit = optional(item.unit_type.as_deref()).or_else(|| optional(item.unit.as_deref()));
+        let unit = optional(item.unit_type.as_deref())
+            .or_else(|| optional(item.unit.as_deref()))
+            .ok_or(Problem::Missing { field: "UnitType" })?;
         rows.push(Row {
             billed_cost,
             billing_account_id: required("PartnerId", item.partner_id.as_deref())?,
@@ -74,7 +85,7 @@ impl Mapping for PartnerBillingUsage {
             charge_period_start: charge_start,
             charge_period_end: charge_end,
             consumed_quantity: Some(quantity),
-            consumed_unit: unit.clone(),
+            consumed_unit: Some(unit.clone()),
             contracted_cost: list_cost,
             effective_cost: billed_cost,
             invoice_id: optional(item.invoice_number.as_deref()),
@@ -83,7 +94,7 @@ impl Mapping for PartnerBillingUsage {
             list_unit_price,
             pricing_category: Some(PricingCategory::Standard),
             pricing_quantity: Some(quantity),
-            pricing_unit: unit,
+            pricing_unit: Some(unit),
             provider_name: "Microsoft".into(),
             publisher_name: optional(item.publisher_name.as_deref()).unwrap_or_else(|| "Microsoft".into()),
             region_name: region_id
@@ -142,13 +153,15 @@ impl Mapping for PartnerBillingReconciliation {
         let category = reconciliation_category(item.charge_type.as_deref())?;
         let billing_currency = currency("Currency", item.currency.as_deref())?;
         let subtotal = required_decimal("Subtotal", item.subtotal)?;
-        let tax = item.tax_total.map(|tax| decimal("TaxTotal", tax)).transpose()?;
+        let tax = required_decimal("TaxTotal", item.tax_total)?;
         let (charge_start, charge_end) = period(
             "ChargeStartDate",
-            required_when("ChargeStartDate", item.charge_start_date.as_deref())?.start(),
-            required_when("ChargeEndDate", item.charge_end_date.as_deref())?.inclusive_end(),
+            (
+                required_when("ChargeStartDate", item.charge_start_date.as_deref())?.start(),
+                required_when("ChargeEndDate", item.charge_end_date.as_deref())?.inclusive_end(),
+            ),
         )?;
-        let (billing_start, billing_end) = month_of("ChargeStartDate", charge_start)?;
+        let (billing_start, billing_end) = period("ChargeStartDate", month_of("ChargeStartDate", charge_start)?)?;
         let purchase = category == ChargeCategory::Purchase;
         let frequency = match optional(item.billing_frequency.as_deref()) {
             Some(_) if purchase => ChargeFrequency::Recurring,
@@ -194,7 +207,10 @@ impl Mapping for PartnerBillingReconciliation {
             list_unit_price: None,
             pricing_category: purchase.then_some(PricingCategory::Standard),
             pricing_quantity: quantity,
-            pricing_unit: quantity.map(|_| optional(item.unit_type.as_deref()).unwrap_or_else(|| "Units".into())),
+            pricing_unit: match quantity {
+                Some(_) => Some(required("UnitType", item.unit_type.as_deref())?),
+                None => None,
+            },
             provider_name: "Microsoft".into(),
             publisher_name: optional(item.publisher_name.as_deref()).unwrap_or_else(|| "Microsoft".into()),
             region_id: None,
@@ -217,16 +233,19 @@ impl Mapping for PartnerBillingReconciliation {
             customer_id: optional(item.customer_id.as_deref()),
             customer_name: optional(item.customer_name.as_deref()),
         };
-        let tax_row = tax.filter(|tax| !tax.is_zero()).map(|tax| Row {
+        // Tax follows its charge: amortized with it (a reservation's), and of no SKU.
+        let tax_row = (!tax.is_zero()).then(|| Row {
             billed_cost: tax,
             charge_category: ChargeCategory::Tax,
             charge_description: charge.charge_description.as_ref().map(|d| format!("Tax on {d}")),
             contracted_cost: tax,
-            effective_cost: tax,
+            effective_cost: if covers_later_usage { Decimal::ZERO } else { tax },
             list_cost: tax,
             pricing_category: None,
             pricing_quantity: None,
             pricing_unit: None,
+            sku_id: None,
+            sku_price_id: None,
             ..charge.clone()
         });
         rows.push(charge);
@@ -283,17 +302,27 @@ fn charge_category(charge_type: Option<&str>) -> Result<ChargeCategory, Problem>
     }
 }
 
-/// Pricing currency to billing currency: the line's rate, else 1 when the two currencies are
-/// the same (or no pricing currency is given).
+/// Pricing currency to billing currency, for the list price: the line's rate (more than 0),
+/// else 1 when the line's pricing currency is its billing currency. Without either, the list
+/// price's currency is unknown, and the line is refused.
 fn exchange_rate(item: &UsageLineItem, billing_currency: &str) -> Result<Decimal, Problem> {
     if let Some(rate) = item.pc_to_bc_exchange_rate {
-        return decimal("PCToBCExchangeRate", rate);
+        return positive("PCToBCExchangeRate", decimal("PCToBCExchangeRate", rate)?, false);
     }
     match optional(item.pricing_currency.as_deref()) {
-        Some(pricing) if !pricing.eq_ignore_ascii_case(billing_currency) => Err(Problem::Missing {
+        Some(pricing) if pricing.eq_ignore_ascii_case(billing_currency) => Ok(Decimal::ONE),
+        _ => Err(Problem::Missing {
             field: "PCToBCExchangeRate",
         }),
-        _ => Ok(Decimal::ONE),
+    }
+}
+
+/// `value` with the sign of `model` when `model` is negative (a refund), else as it is.
+fn with_sign_of(model: Decimal, value: Decimal) -> Decimal {
+    if model.is_sign_negative() && !model.is_zero() {
+        -value.abs()
+    } else {
+        value
     }
 }
 

@@ -1,6 +1,6 @@
 //! Respan credit transactions: changes to an organization's credit balance, in USD.
 
-use crate::convert::{day_from, month_of, optional, required, required_decimal};
+use crate::convert::{day_from, midnight, month_of, optional, period, required, required_decimal};
 use crate::{ChargeCategory, ChargeFrequency, Mapping, PricingCategory, Problem, Row, ServiceCategory};
 use respan_client::types::{CreditTransaction, TransactionType};
 use rust_decimal::Decimal;
@@ -40,8 +40,8 @@ impl Mapping for RespanCreditTransactions {
             }
         };
         let purchase = category == ChargeCategory::Purchase;
-        let (charge_start, charge_end) = day_from(crate::convert::midnight(created_at.date_naive()));
-        let (billing_start, billing_end) = month_of("created_at", created_at)?;
+        let (charge_start, charge_end) = period("created_at", day_from(midnight(created_at.date_naive())))?;
+        let (billing_start, billing_end) = period("created_at", month_of("created_at", created_at)?)?;
         rows.push(Row {
             billed_cost: cost,
             billing_account_id: required("unique_organization_id", item.unique_organization_id.as_deref())?,
