@@ -250,13 +250,13 @@ fn programs(work: &Path) -> Result<String, String> {
         let on_client = timed_build(
             work,
             &format!("target-{client_package}"),
-            &[client_package.clone()],
+            std::slice::from_ref(&client_package),
             true,
         )?;
         let by_hand = timed_build(
             work,
             &format!("target-{by_hand_package}"),
-            &[by_hand_package.clone()],
+            std::slice::from_ref(&by_hand_package),
             true,
         )?;
         let _ = writeln!(
