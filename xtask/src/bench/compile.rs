@@ -3,7 +3,8 @@
 //!
 //! Everything happens in a scratch workspace with two target folders, one per side, so neither
 //! side reuses the other's artifacts:
-//! - `crates/<api>-client`: our generated crates, generated again from a copy of `specs/`;
+//! - `crates/<api>-client`: our generated crates, generated again from a copy of `specs/` (with the
+//!   hand-written crates their tools build on);
 //! - `macro/<api>-macro`: `progenitor::generate_api!` on the bundled spec raw progenitor can take;
 //! - `runtime/finops-client-runtime`: a copy of our runtime crate;
 //! - `programs/<api>-{client,by-hand}`: one small program written twice, on a generated client
@@ -55,13 +56,13 @@ pub fn run(root: &Path, scratch: &Path, apis: &[Api]) -> Result<String, String> 
     let _ = writeln!(
         out,
         "## 3. Compile cost of a generated crate\n\n\
-         Command: `cargo xtask bench --only compile`. A scratch workspace holds our three generated crates (generated again from `specs/`) and, for each API, a crate whose only \
+         Command: `cargo xtask bench --only compile`. A scratch workspace holds our generated client crates (generated again from `specs/`) and, for each API, a crate whose only \
          code is `progenitor::generate_api!(spec = ..., interface = Builder, tags = Merged)` on the same bundled spec raw progenitor \
          takes (the baseline of section 1), with the dependencies progenitor's README lists (`reqwest` with rustls). Dev profile without \
          overrides, as a user's workspace has it; each side has its own target folder. Goal: ours ≤ 1.0× the macro.\n\n\
-         Clean build of the three crates and all their dependencies (one run each, in s):\n\n\
+         Clean build of the client crates and all their dependencies (one run each, in s):\n\n\
          | | ours | `generate_api!` | ratio | dependency crates, ours | dependency crates, macro |\n|---|---|---|---|---|---|\n\
-         | three crates, from nothing | {ours_cold:.1} | {macro_cold:.1} | {:.2}× | {ours_deps} | {macro_deps} |\n",
+         | every client crate, from nothing | {ours_cold:.1} | {macro_cold:.1} | {:.2}× | {ours_deps} | {macro_deps} |\n",
         ours_cold / macro_cold
     );
 
