@@ -16,8 +16,9 @@ fn money_limit() -> Decimal {
 }
 
 /// A source's number as the decimal it was written as: the shortest decimal that reads back as
-/// the same `f64` (which is the JSON text the server sent, for any number of up to 17 significant
-/// digits). NaN, infinities and amounts beyond [`money_limit`] are refused.
+/// the same `f64`, which is the JSON text the server sent for any number of up to 15 significant
+/// digits (decoded to the nearest `f64`: this crate turns on serde_json's `float_roundtrip`).
+/// NaN, infinities and amounts beyond [`money_limit`] are refused.
 pub(crate) fn decimal(field: &'static str, value: f64) -> Result<Decimal, Problem> {
     let refused = || Problem::Amount {
         field,
