@@ -5,6 +5,133 @@
 
 use crate::types::*;
 
+impl BillingRule {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            add_spend_as_custom_line_item: None,
+            billing_rule_type: None,
+            cloud: None,
+            csp_customers: Default::default(),
+            enterprise_agreements: None,
+            frequency: None,
+            id: None,
+            name: None,
+            product_description: None,
+            product_name: None,
+            rate_in_percentage: None,
+            rule_scope: None,
+            start_month: None,
+            target_customers: Default::default(),
+            type_: None,
+        }
+    }
+
+    /// Sets `add_spend_as_custom_line_item`.
+    ///
+    /// The request's `add_spend_ratio_as_custom_line_item`, as the modify page's example shows.
+    pub fn add_spend_as_custom_line_item(mut self, value: impl Into<bool>) -> Self {
+        self.add_spend_as_custom_line_item = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_rule_type`.
+    pub fn billing_rule_type(mut self, value: impl Into<crate::models::BillingRuleType>) -> Self {
+        self.billing_rule_type = Some(value.into());
+        self
+    }
+
+    /// Sets `cloud`.
+    pub fn cloud(mut self, value: impl Into<crate::models::Cloud>) -> Self {
+        self.cloud = Some(value.into());
+        self
+    }
+
+    /// Sets `csp_customers`.
+    ///
+    /// Client API IDs of the Microsoft CSP customers the rule applies to.
+    pub fn csp_customers(mut self, value: impl Into<::std::vec::Vec<i64>>) -> Self {
+        self.csp_customers = value.into();
+        self
+    }
+
+    /// Sets `enterprise_agreements`.
+    ///
+    /// Azure EA IDs keyed by the EA customer's client API ID.
+    pub fn enterprise_agreements(mut self, value: impl Into<EnterpriseAgreements>) -> Self {
+        self.enterprise_agreements = Some(value.into());
+        self
+    }
+
+    /// Sets `frequency`.
+    pub fn frequency(mut self, value: impl Into<crate::models::Frequency>) -> Self {
+        self.frequency = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// ID of the billing rule.
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `product_description`.
+    pub fn product_description(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.product_description = Some(value.into());
+        self
+    }
+
+    /// Sets `product_name`.
+    pub fn product_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.product_name = Some(value.into());
+        self
+    }
+
+    /// Sets `rate_in_percentage`.
+    ///
+    /// Percentage of spend (the request's `apply_rate_in_percentage`, as the modify page's example shows).
+    pub fn rate_in_percentage(mut self, value: impl Into<f64>) -> Self {
+        self.rate_in_percentage = Some(value.into());
+        self
+    }
+
+    /// Sets `rule_scope`.
+    pub fn rule_scope(mut self, value: impl Into<crate::models::RuleScope>) -> Self {
+        self.rule_scope = Some(value.into());
+        self
+    }
+
+    /// Sets `start_month`.
+    ///
+    /// A month, as `YYYY-MM`.
+    pub fn start_month(mut self, value: impl Into<YearMonth>) -> Self {
+        self.start_month = Some(value.into());
+        self
+    }
+
+    /// Sets `target_customers`.
+    ///
+    /// Client API IDs of the AWS customers the rule applies to.
+    pub fn target_customers(mut self, value: impl Into<::std::vec::Vec<i64>>) -> Self {
+        self.target_customers = value.into();
+        self
+    }
+
+    /// Sets `type`.
+    pub fn type_(mut self, value: impl Into<crate::models::LineItemType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+}
+
 impl BillingRuleCreate {
     /// A value with the required fields; the optional ones are left out until set.
     pub fn new(
@@ -38,48 +165,64 @@ impl BillingRuleCreate {
     }
 
     /// Sets `add_csp_customers`.
+    ///
+    /// The Microsoft CSP customers a rule applies to: the client API IDs of those partner customers (the `id` of each customer that `list_partner_customers` returns), or the string `all` for every customer. These are not the database IDs of the Azure Partner Customers pages (`db_partner_customer_id`).
     pub fn add_csp_customers(mut self, value: impl Into<CspCustomerSelection>) -> Self {
         self.add_csp_customers = Some(value.into());
         self
     }
 
     /// Sets `add_enterprise_agreements`.
+    ///
+    /// Azure EA IDs keyed by the EA customer's client API ID.
     pub fn add_enterprise_agreements(mut self, value: impl Into<EnterpriseAgreements>) -> Self {
         self.add_enterprise_agreements = Some(value.into());
         self
     }
 
     /// Sets `add_spend_ratio_as_custom_line_item`.
+    ///
+    /// Azure `spend_ratio` rules: apply the percentage once to the main subscription (true) or to each line item (false, the page's default).
     pub fn add_spend_ratio_as_custom_line_item(mut self, value: impl Into<bool>) -> Self {
         self.add_spend_ratio_as_custom_line_item = Some(value.into());
         self
     }
 
     /// Sets `add_target_customers`.
+    ///
+    /// The AWS customers a rule applies to: their client API IDs (the `id` of each customer that `list_customers` returns), or the string `all` for every customer.
     pub fn add_target_customers(mut self, value: impl Into<TargetCustomerSelection>) -> Self {
         self.add_target_customers = Some(value.into());
         self
     }
 
     /// Sets `apply_flat_fee_cost`.
+    ///
+    /// Amount of a custom line item with rule action `flat_fee`; required for such rules.
     pub fn apply_flat_fee_cost(mut self, value: impl Into<f64>) -> Self {
         self.apply_flat_fee_cost = Some(value.into());
         self
     }
 
     /// Sets `apply_rate_in_percentage`.
+    ///
+    /// Percentage of spend of a custom line item with rule action `spend_ratio`; required for such rules.
     pub fn apply_rate_in_percentage(mut self, value: impl Into<f64>) -> Self {
         self.apply_rate_in_percentage = Some(value.into());
         self
     }
 
     /// Sets `charge_percentage_discount`.
+    ///
+    /// Discount of an AWS support rule with rule action `percentage_discount`; required for such rules.
     pub fn charge_percentage_discount(mut self, value: impl Into<f64>) -> Self {
         self.charge_percentage_discount = Some(value.into());
         self
     }
 
     /// Sets `flat_fee_cost`.
+    ///
+    /// Flat fee of an AWS support rule with rule action `flat_fee`; required for such rules.
     pub fn flat_fee_cost(mut self, value: impl Into<f64>) -> Self {
         self.flat_fee_cost = Some(value.into());
         self
@@ -92,18 +235,24 @@ impl BillingRuleCreate {
     }
 
     /// Sets `pricing_info`.
+    ///
+    /// Custom tier pricing: the greater of a flat fee and a percentage of monthly AWS spend in four spend ranges.
     pub fn pricing_info(mut self, value: impl Into<PricingInfo>) -> Self {
         self.pricing_info = Some(value.into());
         self
     }
 
     /// Sets `product_description`.
+    ///
+    /// Product description shown on the line item; required for custom line items.
     pub fn product_description(mut self, value: impl Into<::std::string::String>) -> Self {
         self.product_description = Some(value.into());
         self
     }
 
     /// Sets `product_name`.
+    ///
+    /// Product name shown as a line item on the customer's bill; required for custom line items.
     pub fn product_name(mut self, value: impl Into<::std::string::String>) -> Self {
         self.product_name = Some(value.into());
         self
@@ -116,6 +265,8 @@ impl BillingRuleCreate {
     }
 
     /// Sets `start_month`.
+    ///
+    /// A month, as `YYYY-MM`.
     pub fn start_month(mut self, value: impl Into<YearMonth>) -> Self {
         self.start_month = Some(value.into());
         self
@@ -162,48 +313,64 @@ impl BillingRuleUpdate {
     }
 
     /// Sets `add_csp_customers`.
+    ///
+    /// The Microsoft CSP customers a rule applies to: the client API IDs of those partner customers (the `id` of each customer that `list_partner_customers` returns), or the string `all` for every customer. These are not the database IDs of the Azure Partner Customers pages (`db_partner_customer_id`).
     pub fn add_csp_customers(mut self, value: impl Into<CspCustomerSelection>) -> Self {
         self.add_csp_customers = Some(value.into());
         self
     }
 
     /// Sets `add_enterprise_agreements`.
+    ///
+    /// Azure EA IDs keyed by the EA customer's client API ID.
     pub fn add_enterprise_agreements(mut self, value: impl Into<EnterpriseAgreements>) -> Self {
         self.add_enterprise_agreements = Some(value.into());
         self
     }
 
     /// Sets `add_spend_ratio_as_custom_line_item`.
+    ///
+    /// Azure `spend_ratio` rules: apply the percentage once to the main subscription (true) or to each line item (false, the page's default).
     pub fn add_spend_ratio_as_custom_line_item(mut self, value: impl Into<bool>) -> Self {
         self.add_spend_ratio_as_custom_line_item = Some(value.into());
         self
     }
 
     /// Sets `add_target_customers`.
+    ///
+    /// The AWS customers a rule applies to: their client API IDs (the `id` of each customer that `list_customers` returns), or the string `all` for every customer.
     pub fn add_target_customers(mut self, value: impl Into<TargetCustomerSelection>) -> Self {
         self.add_target_customers = Some(value.into());
         self
     }
 
     /// Sets `apply_flat_fee_cost`.
+    ///
+    /// Amount of a custom line item with rule action `flat_fee`; required for such rules.
     pub fn apply_flat_fee_cost(mut self, value: impl Into<f64>) -> Self {
         self.apply_flat_fee_cost = Some(value.into());
         self
     }
 
     /// Sets `apply_rate_in_percentage`.
+    ///
+    /// Percentage of spend of a custom line item with rule action `spend_ratio`; required for such rules.
     pub fn apply_rate_in_percentage(mut self, value: impl Into<f64>) -> Self {
         self.apply_rate_in_percentage = Some(value.into());
         self
     }
 
     /// Sets `charge_percentage_discount`.
+    ///
+    /// Discount of an AWS support rule with rule action `percentage_discount`; required for such rules.
     pub fn charge_percentage_discount(mut self, value: impl Into<f64>) -> Self {
         self.charge_percentage_discount = Some(value.into());
         self
     }
 
     /// Sets `flat_fee_cost`.
+    ///
+    /// Flat fee of an AWS support rule with rule action `flat_fee`; required for such rules.
     pub fn flat_fee_cost(mut self, value: impl Into<f64>) -> Self {
         self.flat_fee_cost = Some(value.into());
         self
@@ -216,36 +383,48 @@ impl BillingRuleUpdate {
     }
 
     /// Sets `pricing_info`.
+    ///
+    /// Custom tier pricing: the greater of a flat fee and a percentage of monthly AWS spend in four spend ranges.
     pub fn pricing_info(mut self, value: impl Into<PricingInfo>) -> Self {
         self.pricing_info = Some(value.into());
         self
     }
 
     /// Sets `product_description`.
+    ///
+    /// Product description shown on the line item; required for custom line items.
     pub fn product_description(mut self, value: impl Into<::std::string::String>) -> Self {
         self.product_description = Some(value.into());
         self
     }
 
     /// Sets `product_name`.
+    ///
+    /// Product name shown as a line item on the customer's bill; required for custom line items.
     pub fn product_name(mut self, value: impl Into<::std::string::String>) -> Self {
         self.product_name = Some(value.into());
         self
     }
 
     /// Sets `remove_csp_customers`.
+    ///
+    /// Client API IDs of Microsoft CSP customers to remove from the rule (the `id`s that `list_partner_customers` returns).
     pub fn remove_csp_customers(mut self, value: impl Into<::std::vec::Vec<i64>>) -> Self {
         self.remove_csp_customers = value.into();
         self
     }
 
     /// Sets `remove_enterprise_agreements`.
+    ///
+    /// Azure EA IDs keyed by the EA customer's client API ID.
     pub fn remove_enterprise_agreements(mut self, value: impl Into<EnterpriseAgreements>) -> Self {
         self.remove_enterprise_agreements = Some(value.into());
         self
     }
 
     /// Sets `remove_target_customers`.
+    ///
+    /// Client API IDs of AWS customers to remove from the rule (the `id`s that `list_customers` returns).
     pub fn remove_target_customers(mut self, value: impl Into<::std::vec::Vec<i64>>) -> Self {
         self.remove_target_customers = value.into();
         self
@@ -258,6 +437,8 @@ impl BillingRuleUpdate {
     }
 
     /// Sets `start_month`.
+    ///
+    /// A month, as `YYYY-MM`.
     pub fn start_month(mut self, value: impl Into<YearMonth>) -> Self {
         self.start_month = Some(value.into());
         self
@@ -272,6 +453,360 @@ impl BillingRuleUpdate {
     /// Sets `type`.
     pub fn type_(mut self, value: impl Into<crate::models::LineItemType>) -> Self {
         self.type_ = Some(value.into());
+        self
+    }
+}
+
+impl CloudHealthError {
+    /// A value with the required fields; the optional ones are left out until set.
+    pub fn new(error: impl Into<::std::string::String>) -> Self {
+        Self {
+            error: error.into(),
+        }
+    }
+}
+
+impl Currency {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            symbol: None,
+        }
+    }
+
+    /// Sets `name`.
+    ///
+    /// Currency code, e.g. `USD`.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `symbol`.
+    ///
+    /// Currency symbol, e.g. `$`.
+    pub fn symbol(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.symbol = Some(value.into());
+        self
+    }
+}
+
+impl Customer {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            address: None,
+            billing_contact: None,
+            classification: None,
+            created_at: None,
+            generated_external_id: None,
+            id: None,
+            links: Default::default(),
+            margin_percentage: None,
+            name: None,
+            partner_billing_configuration: None,
+            tags: Default::default(),
+            updated_at: None,
+        }
+    }
+
+    /// Sets `address`.
+    ///
+    /// A customer's mailing address.
+    pub fn address(mut self, value: impl Into<CustomerAddress>) -> Self {
+        self.address = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_contact`.
+    ///
+    /// Email address of the customer's contact.
+    pub fn billing_contact(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.billing_contact = Some(value.into());
+        self
+    }
+
+    /// Sets `classification`.
+    pub fn classification(mut self, value: impl Into<crate::models::CustomerClassification>) -> Self {
+        self.classification = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `generated_external_id`.
+    ///
+    /// External ID for the customer's IAM role authorization.
+    pub fn generated_external_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.generated_external_id = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The customer's client API ID: the ID that billing rules' customer lists and the `client_api_id` parameter take.
+    pub fn id(mut self, value: impl Into<i64>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `_links`.
+    ///
+    /// Links; `self.href` is the customer's path.
+    pub fn links(mut self, value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>) -> Self {
+        self.links = value.into();
+        self
+    }
+
+    /// Sets `margin_percentage`.
+    pub fn margin_percentage(mut self, value: impl Into<f64>) -> Self {
+        self.margin_percentage = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `partner_billing_configuration`.
+    ///
+    /// The partner billing engine's settings for a customer.
+    pub fn partner_billing_configuration(mut self, value: impl Into<PartnerBillingConfiguration>) -> Self {
+        self.partner_billing_configuration = Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    pub fn tags(mut self, value: impl Into<::std::vec::Vec<CustomerTag>>) -> Self {
+        self.tags = value.into();
+        self
+    }
+
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+}
+
+impl CustomerAddress {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            city: None,
+            country: None,
+            state: None,
+            street1: None,
+            street2: None,
+            zipcode: None,
+        }
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `country`.
+    pub fn country(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    ///
+    /// A US state's abbreviation, or another country's full ASCII state name.
+    pub fn state(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+
+    /// Sets `street1`.
+    pub fn street1(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.street1 = Some(value.into());
+        self
+    }
+
+    /// Sets `street2`.
+    pub fn street2(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.street2 = Some(value.into());
+        self
+    }
+
+    /// Sets `zipcode`.
+    pub fn zipcode(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.zipcode = Some(value.into());
+        self
+    }
+}
+
+impl CustomerList {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            customers: Default::default(),
+        }
+    }
+
+    /// Sets `customers`.
+    pub fn customers(mut self, value: impl Into<::std::vec::Vec<Customer>>) -> Self {
+        self.customers = value.into();
+        self
+    }
+}
+
+impl CustomerStatement {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            billing_period: None,
+            cloud: None,
+            currency: None,
+            customer_id: None,
+            detailed_billing_records_generation_time: None,
+            statement_generation_time: None,
+            statement_summary_generation_time: None,
+            status: None,
+            total_amount: None,
+        }
+    }
+
+    /// Sets `billing_period`.
+    ///
+    /// The statement's month, as `YYYY-MM`.
+    pub fn billing_period(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.billing_period = Some(value.into());
+        self
+    }
+
+    /// Sets `cloud`.
+    ///
+    /// The statement's cloud, e.g. `AWS`.
+    pub fn cloud(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.cloud = Some(value.into());
+        self
+    }
+
+    /// Sets `currency`.
+    ///
+    /// The currency of a statement.
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets `customer_id`.
+    ///
+    /// The customer's ID. Only the single-customer page's example shows it (the all-customers example dropped it in 2023), so it may be absent.
+    pub fn customer_id(mut self, value: impl Into<i64>) -> Self {
+        self.customer_id = Some(value.into());
+        self
+    }
+
+    /// Sets `detailed_billing_records_generation_time`.
+    ///
+    /// When the detailed billing records were generated, e.g. `2020-12-23 23:59:11`.
+    pub fn detailed_billing_records_generation_time(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.detailed_billing_records_generation_time = Some(value.into());
+        self
+    }
+
+    /// Sets `statement_generation_time`.
+    ///
+    /// When the statement was generated.
+    pub fn statement_generation_time(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.statement_generation_time = Some(value.into());
+        self
+    }
+
+    /// Sets `statement_summary_generation_time`.
+    ///
+    /// When the statement summary was generated.
+    pub fn statement_summary_generation_time(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.statement_summary_generation_time = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<crate::models::StatementStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `total_amount`.
+    pub fn total_amount(mut self, value: impl Into<f64>) -> Self {
+        self.total_amount = Some(value.into());
+        self
+    }
+}
+
+impl CustomerStatementList {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            billing_artifacts: Default::default(),
+        }
+    }
+
+    /// Sets `billing_artifacts`.
+    pub fn billing_artifacts(mut self, value: impl Into<::std::vec::Vec<CustomerStatement>>) -> Self {
+        self.billing_artifacts = value.into();
+        self
+    }
+}
+
+impl CustomerTag {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            key: None,
+            value: None,
+        }
+    }
+
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl PartnerBillingConfiguration {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            enabled: None,
+            folder: None,
+        }
+    }
+
+    /// Sets `enabled`.
+    ///
+    /// Whether partner billing is enabled.
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `folder`.
+    ///
+    /// Prefix of the S3 folder that holds the customer's processed bills.
+    pub fn folder(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.folder = Some(value.into());
         self
     }
 }

@@ -225,6 +225,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &["client_api_id", "status", "billing_period", "per_page", "page"],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "list_customers",
@@ -233,6 +236,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &["page", "per_page"],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "list_billing_rules",
@@ -241,6 +247,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "create_billing_rule",
@@ -249,6 +258,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &["add_csp_customers", "add_enterprise_agreements", "add_spend_ratio_as_custom_line_item", "add_target_customers", "apply_flat_fee_cost", "apply_rate_in_percentage", "billing_rule_type", "charge_percentage_discount", "cloud", "flat_fee_cost", "frequency", "name", "pricing_info", "product_description", "product_name", "rule_action", "rule_scope", "start_month", "support_tier", "type"],
     },
     OperationSpec {
         id: "get_billing_rule",
@@ -257,6 +269,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "modify_billing_rule",
@@ -265,6 +280,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &["add_csp_customers", "add_enterprise_agreements", "add_spend_ratio_as_custom_line_item", "add_target_customers", "apply_flat_fee_cost", "apply_rate_in_percentage", "charge_percentage_discount", "flat_fee_cost", "frequency", "name", "pricing_info", "product_description", "product_name", "remove_csp_customers", "remove_enterprise_agreements", "remove_target_customers", "rule_scope", "start_month", "support_tier", "type"],
     },
     OperationSpec {
         id: "delete_billing_rule",
@@ -273,6 +291,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "list_partner_customers",
@@ -281,6 +302,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &[],
     },
 ];
 
@@ -293,4 +317,7 @@ const UNDESCRIBED: OperationSpec = OperationSpec {
     idempotency_key: None,
     accept: None,
     generated_headers: &[],
+    query: &[],
+    headers: &[],
+    body_fields: &[],
 };

@@ -23,7 +23,7 @@ mod send;
 
 pub use client::*;
 pub use finops_client_runtime::{
-    AccessToken, ApiError, Attempt, AuthError, BuildError, CallOptions, Cursor, Error, Hook, IncompleteBody,
+    AccessToken, ApiError, Attempt, AttemptId, AuthError, BuildError, CallOptions, Cursor, Error, Hook, IncompleteBody,
     InvalidBody, Items, Page, Pages, PagingError, PagingProblem, Patch, RateLimit, RateScope, RawResponse, Redirects,
     RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TokenContext, TokenFuture, TokenProvider,
     TransportError, UnknownValue, MAX_SERVER_HOLD,

@@ -7,6 +7,8 @@
 use crate::{Client, ClientBuilder};
 use ::finops_client_runtime::mock::{Expectation, MockServer};
 pub use ::finops_client_runtime::mock::{ReceivedRequest, Reply, Times};
+/// The mock server crate these mocks are built on, at the version they use: for matchers and responders the typed expectations do not offer, without a dependency of your own.
+pub use ::finops_client_runtime::mock::wiremock;
 
 /// A mock CloudHealth partner billing on 127.0.0.1. Its expectations are checked when it is dropped: one that was not met fails the test with the requests received.
 #[derive(Debug)]

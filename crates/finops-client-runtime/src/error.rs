@@ -3,7 +3,7 @@
 use crate::body::{self, BodyProblem};
 use crate::paging::PagingError;
 use crate::request_ids::SentIds;
-use crate::{AuthError, RequestIds, Response};
+use crate::{AttemptId, AuthError, RequestIds, Response};
 use bytes::Bytes;
 use progenitor_client::{Error as SendError, ResponseValue};
 use reqwest::StatusCode;
@@ -137,7 +137,11 @@ pub struct ResponseTooLarge {
 /// A request that got no response. Its message never includes the URL, whose query may hold an
 /// API key.
 #[derive(Debug)]
-pub struct TransportError(Cause);
+pub struct TransportError {
+    cause: Cause,
+    /// The client's id of the attempt that got no response, when a request was sent.
+    attempt: Option<AttemptId>,
+}
 
 #[derive(Debug)]
 enum Cause {
@@ -152,7 +156,7 @@ enum Cause {
 impl TransportError {
     /// The request timed out, or the call's timeout passed before it could be sent.
     pub fn is_timeout(&self) -> bool {
-        match &self.0 {
+        match &self.cause {
             Cause::Http(error) => error.is_timeout(),
             Cause::NoSlot { .. } => true,
         }
@@ -160,39 +164,54 @@ impl TransportError {
 
     /// The connection could not be made.
     pub fn is_connect(&self) -> bool {
-        matches!(&self.0, Cause::Http(error) if error.is_connect())
+        matches!(&self.cause, Cause::Http(error) if error.is_connect())
     }
 
     /// A redirect chain looped or was too long.
     pub fn is_redirect(&self) -> bool {
-        matches!(&self.0, Cause::Http(error) if error.is_redirect())
+        matches!(&self.cause, Cause::Http(error) if error.is_redirect())
     }
 
     /// Nothing was sent: the call's timeout passed while it waited for its turn under the
     /// client's rate limits or its cap on requests in flight.
     pub fn is_pacing_timeout(&self) -> bool {
-        matches!(self.0, Cause::NoSlot { .. })
+        matches!(self.cause, Cause::NoSlot { .. })
     }
 
     /// The underlying `reqwest` error (without its URL); `None` when nothing was sent.
     pub fn inner(&self) -> Option<&reqwest::Error> {
-        match &self.0 {
+        match &self.cause {
             Cause::Http(error) => Some(error),
             Cause::NoSlot { .. } => None,
         }
     }
 }
 
+impl TransportError {
+    /// The client's id of the attempt that got no response (the last one, after any retries);
+    /// `None` when nothing was sent. Also the `attempt_id` of that attempt's `finops_request` span.
+    pub fn attempt(&self) -> Option<AttemptId> {
+        self.attempt
+    }
+
+    pub(crate) fn http(error: Arc<reqwest::Error>, attempt: Option<AttemptId>) -> Self {
+        Self {
+            cause: Cause::Http(error),
+            attempt,
+        }
+    }
+}
+
 impl From<reqwest::Error> for TransportError {
     fn from(error: reqwest::Error) -> Self {
-        Self(Cause::Http(Arc::new(error.without_url())))
+        Self::http(Arc::new(error.without_url()), None)
     }
 }
 
 impl fmt::Display for TransportError {
     /// One sentence; the causes are the [`source`](std::error::Error::source) chain, not repeated here.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let error = match &self.0 {
+        let error = match &self.cause {
             Cause::Http(error) => error,
             Cause::NoSlot { waited } => {
                 return write!(
@@ -216,7 +235,7 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.0 {
+        match &self.cause {
             Cause::Http(error) => Some(&**error),
             Cause::NoSlot { .. } => None,
         }
@@ -285,6 +304,16 @@ impl<E> Error<E> {
             Error::Paging(p) => Some(&p.request_ids),
             Error::OperationAddress(o) => Some(&o.request_ids),
             Error::InvalidRequest(_) | Error::Authentication(_) | Error::Transport(_) | Error::Internal(_) => None,
+        }
+    }
+
+    /// The client's id of the call's last attempt, if one was sent: on every error that
+    /// followed a response (in its [`RequestIds`]) and on a transport error.
+    pub fn attempt(&self) -> Option<AttemptId> {
+        match self {
+            Error::Transport(e) => e.attempt(),
+            Error::IncompleteBody(b) => b.source.attempt(),
+            _ => self.request_ids().and_then(RequestIds::attempt),
         }
     }
 
@@ -437,26 +466,28 @@ pub async fn finish<R, T, E>(
         }
     };
     let mut response = response;
-    // A stand-in response for a call that sent nothing is a 401 or a 408; no other looks there.
+    // A stand-in response for a call that sent nothing is a 400, 401 or a 408; no other looks there.
     if matches!(
         response.status(),
-        StatusCode::UNAUTHORIZED | StatusCode::REQUEST_TIMEOUT
+        StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::REQUEST_TIMEOUT
     ) && let Some(why) = response.extensions_mut().remove::<NotSent>()
     {
         return Err(match why {
             NotSent::Authentication(error) => Error::Authentication(error),
-            NotSent::NoSlot { waited } => Error::Transport(TransportError(Cause::NoSlot { waited })),
+            NotSent::NoSlot { waited } => Error::Transport(TransportError {
+                cause: Cause::NoSlot { waited },
+                attempt: None,
+            }),
+            NotSent::Refused(why) => Error::InvalidRequest(why),
+            NotSent::NoAnswer { error, attempt } => Error::Transport(TransportError::http(error, Some(attempt))),
         });
     }
     let status = response.status();
     // Taken, not cloned: the body is read from the response without them.
     let headers = std::mem::take(response.headers_mut());
     let problem = body::problem(&response).cloned();
-    let sent_ids = response
-        .extensions()
-        .get::<SentIds>()
-        .map(|ids| ids.0.clone())
-        .unwrap_or_default();
+    let sent_ids = response.extensions_mut().remove::<SentIds>().unwrap_or_default();
+    let attempt = sent_ids.attempt;
     let request_ids = RequestIds::new(sent_ids, &headers);
     // The request loop has read the body into memory; this only takes it out.
     let body = response.bytes().await.map_err(|e| Error::Transport(e.into()))?;
@@ -475,7 +506,7 @@ pub async fn finish<R, T, E>(
                 headers,
                 request_ids,
                 body,
-                source: TransportError(Cause::Http(source)),
+                source: TransportError::http(source, attempt),
             }));
         }
         None => {}
@@ -487,7 +518,7 @@ pub async fn finish<R, T, E>(
             request_ids,
             body,
         })),
-        Some(Ok(Decoded::Success(value))) => Ok(Response::new(value, status, headers, request_ids)),
+        Some(Ok(Decoded::Success(value))) => Ok(Response::new(value, status, headers, request_ids, body)),
         Some(Ok(Decoded::Failure(error))) => Err(Error::Api(ApiError {
             status,
             headers,
@@ -505,7 +536,8 @@ pub async fn finish<R, T, E>(
     }
 }
 
-/// Why the request loop sent nothing. Carried to [`finish`] as an extension of an empty
+/// Why the request loop has no response to hand back: it sent nothing, or nothing answered.
+/// Carried to [`finish`] as an extension of an empty
 /// stand-in response, since the generated request code passes responses through untouched and
 /// has no other way to return a runtime error.
 #[derive(Debug, Clone)]
@@ -514,6 +546,14 @@ pub(crate) enum NotSent {
     Authentication(AuthError),
     /// The call's timeout passed while it waited for its turn under the client's pacing.
     NoSlot { waited: std::time::Duration },
+    /// A caller's extra header, query parameter or body field cannot be sent.
+    Refused(String),
+    /// Sent, but no response came (after any retries): the transport error, and the id of the
+    /// attempt that got none.
+    NoAnswer {
+        error: Arc<reqwest::Error>,
+        attempt: AttemptId,
+    },
 }
 
 impl NotSent {
@@ -522,6 +562,8 @@ impl NotSent {
         match self {
             NotSent::Authentication(_) => StatusCode::UNAUTHORIZED,
             NotSent::NoSlot { .. } => StatusCode::REQUEST_TIMEOUT,
+            NotSent::Refused(_) => StatusCode::BAD_REQUEST,
+            NotSent::NoAnswer { .. } => StatusCode::REQUEST_TIMEOUT,
         }
     }
 }

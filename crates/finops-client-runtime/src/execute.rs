@@ -5,7 +5,7 @@ use crate::call;
 use crate::error::{NotSent, failure_kind};
 use crate::hooks::Attempt;
 use crate::operation::{OperationSpec, Renewal};
-use crate::request_ids::SentIds;
+use crate::request_ids::{AttemptId, SentIds};
 use crate::retry::Outcome;
 use crate::settings::{Auth, ClientConfig};
 use reqwest::StatusCode;
@@ -44,14 +44,37 @@ use tracing::Instrument;
 /// values replaced by `REDACTED`, `url.template`, `server.address`, `server.port`,
 /// `http.request.resend_count`, `http.response.status_code`, `error.type`), plus `otel.kind`,
 /// `otel.name` and `otel.status_code` for `tracing-opentelemetry`, `duration_ms`, and
-/// `pacing_wait_ms` when the attempt waited for its slot.
+/// `pacing_wait_ms` when the attempt waited for its slot, and `attempt_id`, the client's
+/// [`AttemptId`] of the attempt, which its errors carry too.
 ///
 /// Returns the last attempt's response or transport error.
 pub async fn execute(
     http: &reqwest::Client,
     config: &ClientConfig,
     operation: &OperationSpec,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let mut last_attempt = None;
+    match attempts(http, config, operation, request, &mut last_attempt).await {
+        // A request reqwest could not build was never sent; `finish` reports it as such.
+        Err(error) if !error.is_builder() => match last_attempt {
+            Some(attempt) => Ok(not_sent(NotSent::NoAnswer {
+                error: std::sync::Arc::new(error.without_url()),
+                attempt,
+            })),
+            None => Err(error),
+        },
+        result => result,
+    }
+}
+
+/// [`execute`]'s loop; `last_attempt` is the id of the last attempt sent.
+async fn attempts(
+    http: &reqwest::Client,
+    config: &ClientConfig,
+    operation: &OperationSpec,
     mut request: reqwest::Request,
+    last_attempt: &mut Option<AttemptId>,
 ) -> reqwest::Result<reqwest::Response> {
     let options = call::current();
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
@@ -60,8 +83,8 @@ pub async fn execute(
     if let Some(url) = &options.url {
         *request.url_mut() = url.clone();
     }
-    for (name, value) in &options.headers {
-        request.headers_mut().insert(name.clone(), value.clone());
+    if let Err(why) = add_extras(&mut request, &options, config, operation) {
+        return Ok(not_sent(NotSent::Refused(why)));
     }
     let generated = prepare(&mut request, config, operation);
     if let Some(timeout) = timeout {
@@ -124,9 +147,12 @@ pub async fn execute(
         } else {
             None
         };
+        let attempt_id = AttemptId::next();
+        *last_attempt = Some(attempt_id);
         let span = tracing::info_span!(
             "finops_request",
             operation = operation.id,
+            attempt_id = %attempt_id,
             otel.kind = "client",
             otel.name = %SpanName(request.method(), operation.path),
             otel.status_code = tracing::field::Empty,
@@ -154,8 +180,8 @@ pub async fn execute(
         for hook in &config.hooks.0 {
             hook.before_attempt(&this_attempt, &mut request);
         }
-        let sent_ids = SentIds(
-            operation
+        let sent_ids = SentIds {
+            headers: operation
                 .generated_headers
                 .iter()
                 .filter_map(|header| {
@@ -164,7 +190,8 @@ pub async fn execute(
                     Some((name, value))
                 })
                 .collect(),
-        );
+            attempt: Some(attempt_id),
+        };
         // The credentials this attempt carries, for scrubbing an answer that echoes them.
         let authorization = request.headers().get(AUTHORIZATION).cloned();
         let sent_at = Instant::now();
@@ -179,10 +206,7 @@ pub async fn execute(
         }
         .instrument(span.clone())
         .await;
-        // (None sent, none to record: [`crate::finish`] reads an absent set as empty.)
-        if let Ok(response) = &mut result
-            && !sent_ids.0.is_empty()
-        {
+        if let Ok(response) = &mut result {
             response.extensions_mut().insert(sent_ids);
         }
         for hook in &config.hooks.0 {
@@ -273,6 +297,116 @@ pub async fn execute(
         request = next;
         attempt = attempt.saturating_add(1);
     }
+}
+
+/// The headers the client sets itself; a caller's extra header may not replace them.
+const OWNED_HEADERS: [&str; 5] = [
+    "authorization",
+    "content-type",
+    "content-length",
+    "host",
+    "transfer-encoding",
+];
+
+/// Adds the caller's extra headers, query parameters and body fields ([`call::CallOptions`]) to
+/// `request`, or says why one cannot be sent: it takes the name of something the spec documents
+/// for the operation or that the client sends itself, or the body is not a JSON object.
+fn add_extras(
+    request: &mut reqwest::Request,
+    options: &call::CallOptions,
+    config: &ClientConfig,
+    operation: &OperationSpec,
+) -> Result<(), String> {
+    for (name, value) in &options.headers {
+        let caller_may_set = operation
+            .generated_headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(name.as_str()))
+            || operation
+                .idempotency_key
+                .is_some_and(|key| key.eq_ignore_ascii_case(name.as_str()));
+        if !caller_may_set {
+            if let Some(documented) = operation.headers.iter().find(|h| h.eq_ignore_ascii_case(name.as_str())) {
+                return Err(format!(
+                    "the extra header `{name}` is the documented header parameter `{documented}` of `{}`; set it with the operation's own setter",
+                    operation.id
+                ));
+            }
+            if OWNED_HEADERS.contains(&name.as_str()) {
+                return Err(format!(
+                    "the extra header `{name}` is one the client sets itself (credentials and body framing come from the client's settings and the body)"
+                ));
+            }
+        }
+        request.headers_mut().insert(name.clone(), value.clone());
+    }
+    if !options.query.is_empty() {
+        let following_link = options.url.is_some();
+        let present: Vec<String> = request.url().query_pairs().map(|(n, _)| n.into_owned()).collect();
+        let mut query = request.url().query().unwrap_or_default().to_owned();
+        for (name, pair) in &options.query {
+            if let Some(documented) = operation.query.iter().find(|q| **q == name.as_str()) {
+                return Err(format!(
+                    "the extra query parameter `{name}` is the documented query parameter `{documented}` of `{}`; set it with the operation's own setter",
+                    operation.id
+                ));
+            }
+            if config.secret_query().any(|(secret, _)| secret == name) {
+                return Err(format!(
+                    "the extra query parameter `{name}` is one the client sends itself with every request"
+                ));
+            }
+            if present.iter().any(|p| p == name) {
+                if following_link {
+                    // The server's next link carries it already.
+                    continue;
+                }
+                return Err(format!(
+                    "the extra query parameter `{name}` is already in the request's query"
+                ));
+            }
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(pair);
+        }
+        request.url_mut().set_query(Some(&query));
+    }
+    if !options.body_fields.is_empty() {
+        let Some(bytes) = request.body().and_then(|body| body.as_bytes()) else {
+            return Err(format!(
+                "`{}` sends no JSON body, so extra body fields cannot be sent",
+                operation.id
+            ));
+        };
+        let mut body = match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(serde_json::Value::Object(body)) => body,
+            _ => {
+                return Err(format!(
+                    "the JSON body of `{}` is not an object, so extra body fields cannot be added to it",
+                    operation.id
+                ));
+            }
+        };
+        for (name, value) in &options.body_fields {
+            if operation.body_fields.contains(&name.as_str()) {
+                return Err(format!(
+                    "the extra body field `{name}` is documented for the body of `{}`; set it on the body's type",
+                    operation.id
+                ));
+            }
+            if body.contains_key(name) {
+                return Err(format!(
+                    "the extra body field `{name}` is already in the body of `{}`",
+                    operation.id
+                ));
+            }
+            body.insert(name.clone(), value.clone());
+        }
+        let bytes = serde_json::to_vec(&body).map_err(|e| format!("the request body cannot be sent: {e}"))?;
+        *request.body_mut() = Some(bytes.into());
+    }
+    Ok(())
 }
 
 fn millis(duration: Duration) -> u64 {

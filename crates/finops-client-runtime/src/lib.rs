@@ -89,7 +89,7 @@ pub use paging::{Cursor, DEFAULT_MAX_PAGES, Items, Page, Pages, PagingError, Pag
 pub use paging::{LastPage, PageFacts, PageFuture, PageNumberValue, PageStyle, Paginated, page_number, token_value};
 pub use patch::Patch;
 pub use redirects::Redirects;
-pub use request_ids::RequestIds;
+pub use request_ids::{AttemptId, RequestIds};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use server_time::MAX_SERVER_HOLD;

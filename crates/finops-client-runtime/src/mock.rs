@@ -6,6 +6,11 @@
 //! Expectations are verified when the server is dropped: one that was not met (by default, a
 //! call that never came) fails the test with the requests the server did receive. A request no
 //! expectation matches is answered `404` with an empty body.
+//!
+//! A sequence is scripted by mounting answers in order: a reply marked [`Reply::once`] (or
+//! [`Reply::up_to`]) answers that many matching requests and then steps aside for the ones
+//! mounted after it, so "429 once, then 200" is a `once()` failure mounted before the success.
+//! When several expectations match a request, the first mounted that still answers wins.
 
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
@@ -44,9 +49,17 @@ impl MockServer {
             template: PathTemplate::parse(template),
             query: Vec::new(),
             headers: Vec::new(),
+            form: Vec::new(),
             body: None,
             problems: Vec::new(),
         }
+    }
+
+    /// An expectation of an OAuth2 token request (RFC 6749 §4.4): `POST` on `template` (the
+    /// path of the spec's token URL, such as `/{tenant-id}/oauth2/v2.0/token`), answered with a
+    /// token or a refusal.
+    pub fn expect_token(&self, template: &'static str) -> TokenExpectation<'_> {
+        TokenExpectation(self.expect("oauth2_token", "POST", template))
     }
 
     /// Every request the server received, in order.
@@ -76,6 +89,8 @@ pub struct Expectation<'a> {
     template: PathTemplate,
     query: Vec<(String, String)>,
     headers: Vec<(&'static str, String)>,
+    /// Fields an `application/x-www-form-urlencoded` body must hold.
+    form: Vec<(String, String)>,
     body: Option<serde_json::Value>,
     /// Values a client could not send as given (such as a NaN); reported when mounted.
     problems: Vec<String>,
@@ -132,6 +147,7 @@ impl<'a> Expectation<'a> {
             body,
             headers: Vec::new(),
             times: None,
+            limit: None,
             delay: None,
         }
     }
@@ -158,6 +174,8 @@ pub struct Reply<'a> {
     body: Option<serde_json::Value>,
     headers: Vec<(String, String)>,
     times: Option<Times>,
+    /// Answers at most this many requests, then steps aside.
+    limit: Option<u64>,
     delay: Option<Duration>,
 }
 
@@ -182,6 +200,19 @@ impl Reply<'_> {
         self
     }
 
+    /// Answers one matching request, then steps aside for the expectations mounted after it:
+    /// the step of a scripted sequence. The request must come.
+    pub fn once(self) -> Self {
+        self.up_to(1)
+    }
+
+    /// Answers `n` matching requests, then steps aside for the expectations mounted after it.
+    /// All `n` must come (unless [`times`](Self::times) says otherwise).
+    pub fn up_to(mut self, n: u64) -> Self {
+        self.limit = Some(n);
+        self
+    }
+
     /// Waits this long before answering, to try timeouts.
     pub fn delay(mut self, delay: Duration) -> Self {
         self.delay = Some(delay);
@@ -201,6 +232,7 @@ impl Reply<'_> {
             body,
             headers,
             times,
+            limit,
             delay,
         } = self;
         if !expectation.problems.is_empty() {
@@ -230,11 +262,71 @@ impl Reply<'_> {
         if let Some(body) = expectation.body {
             mock = mock.and(wiremock::matchers::body_json(body));
         }
-        mock.respond_with(template)
-            .named(expectation.operation_id)
-            .expect(times.unwrap_or_else(|| (1..).into()))
-            .mount(expectation.server)
-            .await;
+        if !expectation.form.is_empty() {
+            mock = mock.and(FormFields(expectation.form));
+        }
+        let mut builder = mock.respond_with(template).named(expectation.operation_id);
+        if let Some(limit) = limit {
+            builder = builder.up_to_n_times(limit);
+        }
+        let times = times.unwrap_or_else(|| match limit {
+            Some(limit) => limit.into(),
+            None => (1..).into(),
+        });
+        builder.expect(times).mount(expectation.server).await;
+    }
+}
+
+/// An expected token request; see [`MockServer::expect_token`].
+#[derive(Debug)]
+#[must_use = "an expectation does nothing until it is answered and mounted"]
+pub struct TokenExpectation<'a>(Expectation<'a>);
+
+impl<'a> TokenExpectation<'a> {
+    /// The form field `name` (`grant_type`, `client_id`, `scope`, ...) must be `value`.
+    pub fn form_field(mut self, name: &str, value: &str) -> Self {
+        self.0.form.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Path parameter `name` of the token URL (such as `tenant-id`) must be `value`.
+    pub fn path_param(self, name: &str, value: impl Display) -> Self {
+        Self(self.0.path_param(name, value))
+    }
+
+    /// Answers `200` with a bearer token that expires in `expires_in` (whole seconds).
+    pub fn issue(self, access_token: &str, expires_in: Duration) -> Reply<'a> {
+        self.0.reply(
+            200,
+            Some(serde_json::json!({
+                "token_type": "Bearer",
+                "access_token": access_token,
+                "expires_in": expires_in.as_secs(),
+            })),
+        )
+    }
+
+    /// Answers `status` with an OAuth2 error body (RFC 6749 §5.2), such as `400`,
+    /// `invalid_client`: the credentials are refused.
+    pub fn refuse(self, status: u16, error: &str, description: &str) -> Reply<'a> {
+        self.0.reply(
+            status,
+            Some(serde_json::json!({
+                "error": error,
+                "error_description": description,
+            })),
+        )
+    }
+}
+
+/// Matches a form body that holds each given field with its value (others may be present).
+#[derive(Debug)]
+struct FormFields(Vec<(String, String)>);
+
+impl Match for FormFields {
+    fn matches(&self, request: &wiremock::Request) -> bool {
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&request.body).unwrap_or_default();
+        self.0.iter().all(|wanted| fields.contains(wanted))
     }
 }
 

@@ -15,6 +15,13 @@ pub struct OperationSpec {
     pub accept: Option<&'static str>,
     /// Headers the client fills in when the caller leaves them unset.
     pub generated_headers: &'static [GeneratedHeader],
+    /// The query parameters the spec documents, as sent: a caller's extra query parameter
+    /// ([`crate::CallOptions::query`]) may not take one of these names.
+    pub query: &'static [&'static str],
+    /// The header parameters the spec documents (generated ones included).
+    pub headers: &'static [&'static str],
+    /// The top-level fields the spec documents for the JSON request body (empty without one).
+    pub body_fields: &'static [&'static str],
 }
 
 /// A header whose value the client makes (a random UUID) unless the caller sets it.

@@ -791,7 +791,13 @@ mod tests {
         {
             let n: u64 = self.token.as_deref().map_or(0, |t| t.parse().unwrap());
             let body = (vec![1], (n + 1).to_string());
-            let response = Response::new(body, reqwest::StatusCode::OK, HeaderMap::new(), RequestIds::default());
+            let response = Response::new(
+                body,
+                reqwest::StatusCode::OK,
+                HeaderMap::new(),
+                RequestIds::default(),
+                bytes::Bytes::new(),
+            );
             Box::pin(std::future::ready(Ok(response)))
         }
         fn facts<'b>(body: &'b Self::Body, _: &'b HeaderMap) -> PageFacts<'b> {

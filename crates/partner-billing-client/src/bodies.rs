@@ -21,6 +21,346 @@ impl BilledExportRequest {
     }
 }
 
+impl BillingOperation {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            created_date_time: None,
+            error: None,
+            id: None,
+            last_action_date_time: None,
+            odata_type: None,
+            resource_location_odata_navigation_link: None,
+            status: None,
+        }
+    }
+
+    /// Sets `createdDateTime`.
+    ///
+    /// When the operation started (UTC; the examples send it without a zone designator).
+    pub fn created_date_time(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.created_date_time = Some(value.into());
+        self
+    }
+
+    /// Sets `error`.
+    ///
+    /// Why an operation failed.
+    pub fn error(mut self, value: impl Into<PublicError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The operation's identifier.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `lastActionDateTime`.
+    ///
+    /// The time of the operation's last action, in UTC.
+    pub fn last_action_date_time(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.last_action_date_time = Some(value.into());
+        self
+    }
+
+    /// Sets `@odata.type`.
+    ///
+    /// The operation's type, e.g. `#microsoft.graph.partners.billing.exportSuccessOperation`.
+    pub fn odata_type(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.odata_type = Some(value.into());
+        self
+    }
+
+    /// Sets `resourceLocation@odata.navigationLink`.
+    ///
+    /// A succeeded operation's manifest, the files of the export.
+    pub fn resource_location_odata_navigation_link(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.resource_location_odata_navigation_link = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    pub fn status(mut self, value: impl Into<crate::models::LongRunningOperationStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+
+impl Blob {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            partition_value: None,
+        }
+    }
+
+    /// Sets `name`.
+    ///
+    /// The file's name under the root directory, e.g. `part-00049-….c000.json.gz`.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `partitionValue`.
+    ///
+    /// The partition the file belongs to; a large partition is split into several files.
+    pub fn partition_value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.partition_value = Some(value.into());
+        self
+    }
+}
+
+impl Manifest {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            blob_count: None,
+            blobs: Default::default(),
+            created_date_time: None,
+            data_format: None,
+            e_tag: None,
+            id: None,
+            partition_type: None,
+            partner_tenant_id: None,
+            root_directory: None,
+            sas_token: None,
+            schema_version: None,
+        }
+    }
+
+    /// Sets `blobCount`.
+    ///
+    /// The number of files.
+    pub fn blob_count(mut self, value: impl Into<i32>) -> Self {
+        self.blob_count = Some(value.into());
+        self
+    }
+
+    /// Sets `blobs`.
+    ///
+    /// The files.
+    pub fn blobs(mut self, value: impl Into<::std::vec::Vec<Blob>>) -> Self {
+        self.blobs = value.into();
+        self
+    }
+
+    /// Sets `createdDateTime`.
+    ///
+    /// When the manifest was created, in UTC.
+    pub fn created_date_time(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.created_date_time = Some(value.into());
+        self
+    }
+
+    /// Sets `dataFormat`.
+    ///
+    /// The files' format; each file is compressed JSON Lines.
+    pub fn data_format(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.data_format = Some(value.into());
+        self
+    }
+
+    /// Sets `eTag`.
+    ///
+    /// The version of the data; a new eTag is a new version.
+    pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.e_tag = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The manifest's identifier.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `partitionType`.
+    ///
+    /// How the data is divided into files (by default, by number of line items).
+    pub fn partition_type(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.partition_type = Some(value.into());
+        self
+    }
+
+    /// Sets `partnerTenantId`.
+    ///
+    /// The partner's Microsoft Entra tenant ID.
+    pub fn partner_tenant_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.partner_tenant_id = Some(value.into());
+        self
+    }
+
+    /// Sets `rootDirectory`.
+    ///
+    /// The URL of the directory that holds the files.
+    pub fn root_directory(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.root_directory = Some(value.into());
+        self
+    }
+
+    /// Sets `sasToken`.
+    pub fn sas_token(mut self, value: impl Into<::finops_client_runtime::Secret>) -> Self {
+        self.sas_token = Some(value.into());
+        self
+    }
+
+    /// Sets `schemaVersion`.
+    ///
+    /// The version of the manifest's schema.
+    pub fn schema_version(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.schema_version = Some(value.into());
+        self
+    }
+}
+
+impl ODataError {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            error: None,
+        }
+    }
+
+    /// Sets `error`.
+    ///
+    /// The error.
+    pub fn error(mut self, value: impl Into<ODataMainError>) -> Self {
+        self.error = Some(value.into());
+        self
+    }
+}
+
+impl ODataMainError {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            inner_error: Default::default(),
+            message: None,
+        }
+    }
+
+    /// Sets `code`.
+    ///
+    /// An error code, e.g. `invalidRange`.
+    pub fn code(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `innerError`.
+    ///
+    /// Diagnostics, such as the request ID and date.
+    pub fn inner_error(mut self, value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>) -> Self {
+        self.inner_error = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    ///
+    /// A message for developers.
+    pub fn message(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
+impl PublicError {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            details: Default::default(),
+            inner_error: Default::default(),
+            message: None,
+            target: None,
+        }
+    }
+
+    /// Sets `code`.
+    ///
+    /// The error code, e.g. `5000`.
+    pub fn code(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `details`.
+    ///
+    /// Details of the error.
+    pub fn details(mut self, value: impl Into<::std::vec::Vec<PublicErrorDetail>>) -> Self {
+        self.details = value.into();
+        self
+    }
+
+    /// Sets `innerError`.
+    ///
+    /// The service's inner error.
+    pub fn inner_error(mut self, value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>) -> Self {
+        self.inner_error = value.into();
+        self
+    }
+
+    /// Sets `message`.
+    ///
+    /// The error message, e.g. `No data available`.
+    pub fn message(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `target`.
+    ///
+    /// The target of the error.
+    pub fn target(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.target = Some(value.into());
+        self
+    }
+}
+
+impl PublicErrorDetail {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            code: None,
+            message: None,
+            target: None,
+        }
+    }
+
+    /// Sets `code`.
+    ///
+    /// The error code.
+    pub fn code(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `message`.
+    ///
+    /// The error message.
+    pub fn message(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `target`.
+    ///
+    /// The target of the error.
+    pub fn target(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.target = Some(value.into());
+        self
+    }
+}
+
 impl UnbilledExportRequest {
     /// A value with the required fields; the optional ones are left out until set.
     pub fn new(

@@ -314,6 +314,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "get_billing_operation",
@@ -322,6 +325,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "export_billed_reconciliation",
@@ -330,6 +336,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &["attributeSet", "invoiceId"],
     },
     OperationSpec {
         id: "export_unbilled_reconciliation",
@@ -338,6 +347,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &["attributeSet", "billingPeriod", "currencyCode"],
     },
     OperationSpec {
         id: "export_billed_usage",
@@ -346,6 +358,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &["attributeSet", "invoiceId"],
     },
     OperationSpec {
         id: "export_unbilled_usage",
@@ -354,6 +369,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &["attributeSet", "billingPeriod", "currencyCode"],
     },
 ];
 
@@ -366,4 +384,7 @@ const UNDESCRIBED: OperationSpec = OperationSpec {
     idempotency_key: None,
     accept: None,
     generated_headers: &[],
+    query: &[],
+    headers: &[],
+    body_fields: &[],
 };

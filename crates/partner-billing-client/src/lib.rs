@@ -23,11 +23,11 @@ mod send;
 
 pub use client::*;
 pub use finops_client_runtime::{
-    downloads, AccessToken, ApiError, Attempt, AuthError, BuildError, CallOptions, Continuation, Error, ErrorOf,
-    Failure, Grant, Hook, IncompleteBody, InvalidBody, OAuth2Credentials, OperationAddressError, OperationError, Patch,
-    PollStep, Poller, RateLimit, RateScope, RawResponse, Redirects, RequestIds, Response, ResponseTooLarge,
-    RetryPolicy, Secret, TokenContext, TokenFuture, TokenProvider, TransportError, UnknownValue, DEFAULT_MAX_WAIT,
-    MAX_SERVER_HOLD,
+    downloads, AccessToken, ApiError, Attempt, AttemptId, AuthError, BuildError, CallOptions, Continuation, Error,
+    ErrorOf, Failure, Grant, Hook, IncompleteBody, InvalidBody, OAuth2Credentials, OperationAddressError,
+    OperationError, Patch, PollStep, Poller, RateLimit, RateScope, RawResponse, Redirects, RequestIds, Response,
+    ResponseTooLarge, RetryPolicy, Secret, TokenContext, TokenFuture, TokenProvider, TransportError, UnknownValue,
+    DEFAULT_MAX_WAIT, MAX_SERVER_HOLD,
 };
 pub use generated::*;
 pub use operations::*;

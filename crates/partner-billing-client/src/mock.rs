@@ -7,6 +7,9 @@
 use crate::{Client, ClientBuilder};
 use ::finops_client_runtime::mock::{Expectation, MockServer};
 pub use ::finops_client_runtime::mock::{ReceivedRequest, Reply, Times};
+pub use ::finops_client_runtime::mock::TokenExpectation;
+/// The mock server crate these mocks are built on, at the version they use: for matchers and responders the typed expectations do not offer, without a dependency of your own.
+pub use ::finops_client_runtime::mock::wiremock;
 
 /// A mock Microsoft Graph partner billing reports — usage and reconciliation exports on 127.0.0.1. Its expectations are checked when it is dropped: one that was not met fails the test with the requests received.
 #[derive(Debug)]
@@ -28,6 +31,17 @@ impl MockApi {
     /// A client builder for the server: its base URL, a placeholder credential, and no pacing (calls go out at once). Retries are as in production; set `retry_policy(RetryPolicy::disabled())` to see a `429` or `503` at once.
     pub fn client_builder(&self) -> ClientBuilder {
         Client::builder().base_url(self.uri()).bearer_token("mock-token").without_rate_limits()
+    }
+
+    /// A client builder for the server whose tokens come from the server's own token endpoint (`POST /{tenant-id}/oauth2/v2.0/token`), as a production client gets them: client credentials `mock-client-id` and `mock-client-secret`, `tenant-id` `mock-tenant-id`. Mount [`token_endpoint`](Self::token_endpoint) answers for it, such as a token that expires, or a refusal.
+    pub fn oauth2_client_builder(&self) -> ClientBuilder {
+        let credentials = ::finops_client_runtime::OAuth2Credentials::client_credentials("mock-client-id", "mock-client-secret").token_url_variable("tenant-id", "mock-tenant-id");
+        Client::builder().base_url(self.uri()).oauth2(credentials).token_authority(self.uri()).without_rate_limits()
+    }
+
+    /// Expects a token request of [`oauth2_client_builder`](Self::oauth2_client_builder)'s client (`POST /{tenant-id}/oauth2/v2.0/token`, grant `client_credentials`, client `mock-client-id`); answer it with `issue` or `refuse`.
+    pub fn token_endpoint(&self) -> TokenExpectation<'_> {
+        self.server.expect_token("/{tenant-id}/oauth2/v2.0/token").path_param("tenant-id", "mock-tenant-id").form_field("grant_type", "client_credentials").form_field("client_id", "mock-client-id")
     }
 
     /// A client for the server; see [`client_builder`](Self::client_builder).

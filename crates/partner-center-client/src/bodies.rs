@@ -5,6 +5,979 @@
 
 use crate::types::*;
 
+impl Address {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            address_line1: None,
+            address_line2: None,
+            city: None,
+            country: None,
+            first_name: None,
+            last_name: None,
+            middle_name: None,
+            phone_number: None,
+            postal_code: None,
+            region: None,
+            state: None,
+        }
+    }
+
+    /// Sets `addressLine1`.
+    ///
+    /// First line of the address.
+    pub fn address_line1(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.address_line1 = Some(value.into());
+        self
+    }
+
+    /// Sets `addressLine2`.
+    ///
+    /// Second line of the address.
+    pub fn address_line2(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.address_line2 = Some(value.into());
+        self
+    }
+
+    /// Sets `city`.
+    pub fn city(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.city = Some(value.into());
+        self
+    }
+
+    /// Sets `country`.
+    ///
+    /// ISO country code.
+    pub fn country(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    /// Sets `firstName`.
+    ///
+    /// First name of a contact at the company.
+    pub fn first_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `lastName`.
+    ///
+    /// Last name of the contact.
+    pub fn last_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets `middleName`.
+    ///
+    /// Middle name of the contact.
+    pub fn middle_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.middle_name = Some(value.into());
+        self
+    }
+
+    /// Sets `phoneNumber`.
+    ///
+    /// Phone number of the contact.
+    pub fn phone_number(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.phone_number = Some(value.into());
+        self
+    }
+
+    /// Sets `postalCode`.
+    ///
+    /// ZIP or postal code.
+    pub fn postal_code(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.postal_code = Some(value.into());
+        self
+    }
+
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+}
+
+impl AzureEntitlement {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            friendly_name: None,
+            id: None,
+            status: None,
+            subscription_id: None,
+        }
+    }
+
+    /// Sets `friendlyName`.
+    ///
+    /// The entitlement's friendly name.
+    pub fn friendly_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.friendly_name = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The entitlement ID.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `status`.
+    ///
+    /// The entitlement's status, e.g. `active`.
+    pub fn status(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `subscriptionId`.
+    ///
+    /// The subscription the entitlement belongs to.
+    pub fn subscription_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.subscription_id = Some(value.into());
+        self
+    }
+}
+
+impl AzureEntitlementCollection {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            items: Default::default(),
+            total_count: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, value: impl Into<::std::vec::Vec<AzureEntitlement>>) -> Self {
+        self.items = value.into();
+        self
+    }
+
+    /// Sets `totalCount`.
+    ///
+    /// Number of items.
+    pub fn total_count(mut self, value: impl Into<i32>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+}
+
+impl Customer {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            allow_delegated_access: None,
+            associated_partner_id: None,
+            attributes: None,
+            billing_profile: None,
+            commerce_id: None,
+            company_profile: None,
+            custom_domains: Default::default(),
+            id: None,
+            links: None,
+            relationship_to_partner: None,
+            user_credentials: None,
+        }
+    }
+
+    /// Sets `allowDelegatedAccess`.
+    ///
+    /// Whether the customer granted the partner delegated admin privileges (only when getting a customer by ID).
+    pub fn allow_delegated_access(mut self, value: impl Into<bool>) -> Self {
+        self.allow_delegated_access = Some(value.into());
+        self
+    }
+
+    /// Sets `associatedPartnerId`.
+    ///
+    /// The indirect reseller associated with the customer (set by indirect providers only).
+    pub fn associated_partner_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.associated_partner_id = Some(value.into());
+        self
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `billingProfile`.
+    ///
+    /// Information used to bill the customer.
+    pub fn billing_profile(mut self, value: impl Into<CustomerBillingProfile>) -> Self {
+        self.billing_profile = Some(value.into());
+        self
+    }
+
+    /// Sets `commerceId`.
+    ///
+    /// The commerce ID.
+    pub fn commerce_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.commerce_id = Some(value.into());
+        self
+    }
+
+    /// Sets `companyProfile`.
+    ///
+    /// The customer's company or organization.
+    pub fn company_profile(mut self, value: impl Into<CustomerCompanyProfile>) -> Self {
+        self.company_profile = Some(value.into());
+        self
+    }
+
+    /// Sets `customDomains`.
+    ///
+    /// The customer's custom domains.
+    pub fn custom_domains(mut self, value: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+        self.custom_domains = value.into();
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The customer ID.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `relationshipToPartner`.
+    pub fn relationship_to_partner(mut self, value: impl Into<crate::models::CustomerPartnerRelationship>) -> Self {
+        self.relationship_to_partner = Some(value.into());
+        self
+    }
+
+    /// Sets `userCredentials`.
+    ///
+    /// A user's sign-in credentials (returned when a customer is created).
+    pub fn user_credentials(mut self, value: impl Into<UserCredentials>) -> Self {
+        self.user_credentials = Some(value.into());
+        self
+    }
+}
+
+impl CustomerBillingProfile {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            company_name: None,
+            culture: None,
+            default_address: None,
+            email: None,
+            first_name: None,
+            id: None,
+            language: None,
+            last_name: None,
+            links: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `companyName`.
+    ///
+    /// Name of the company or organization.
+    pub fn company_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+
+    /// Sets `culture`.
+    ///
+    /// Preferred culture for communication and currency, e.g. `en-us`.
+    pub fn culture(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.culture = Some(value.into());
+        self
+    }
+
+    /// Sets `defaultAddress`.
+    ///
+    /// A postal address with a contact.
+    pub fn default_address(mut self, value: impl Into<Address>) -> Self {
+        self.default_address = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    ///
+    /// Email address of the billing contact.
+    pub fn email(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `firstName`.
+    ///
+    /// First name of the billing contact.
+    pub fn first_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The profile ID.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `language`.
+    ///
+    /// Preferred language for communication.
+    pub fn language(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// Sets `lastName`.
+    ///
+    /// Last name of the billing contact.
+    pub fn last_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+}
+
+impl CustomerCollection {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            continuation_token: None,
+            items: Default::default(),
+            links: None,
+            total_count: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `continuationToken`.
+    ///
+    /// Token for the next page; absent on the last page.
+    pub fn continuation_token(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.continuation_token = Some(value.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, value: impl Into<::std::vec::Vec<Customer>>) -> Self {
+        self.items = value.into();
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `totalCount`.
+    ///
+    /// Number of items in this page.
+    pub fn total_count(mut self, value: impl Into<i32>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+}
+
+impl CustomerCompanyProfile {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            company_name: None,
+            domain: None,
+            links: None,
+            organization_registration_number: None,
+            tenant_id: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `companyName`.
+    ///
+    /// Name of the company or organization.
+    pub fn company_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+
+    /// Sets `domain`.
+    ///
+    /// The customer's domain, such as contoso.onmicrosoft.com.
+    pub fn domain(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.domain = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `organizationRegistrationNumber`.
+    ///
+    /// Organization registration (INN) number, only for some countries.
+    pub fn organization_registration_number(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.organization_registration_number = Some(value.into());
+        self
+    }
+
+    /// Sets `tenantId`.
+    ///
+    /// The customer's Microsoft Entra tenant ID (the "Microsoft ID").
+    pub fn tenant_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.tenant_id = Some(value.into());
+        self
+    }
+}
+
+impl CustomerMonthlyUsageRecord {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            budget: None,
+            currency_code: None,
+            currency_locale: None,
+            customer_spending_budget: None,
+            id: None,
+            is_upgraded: None,
+            last_modified_date: None,
+            name: None,
+            percent_used: None,
+            resource_id: None,
+            resource_name: None,
+            total_cost: None,
+            usd_total_cost: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `budget`.
+    ///
+    /// A customer's usage spending budget.
+    pub fn budget(mut self, value: impl Into<SpendingBudget>) -> Self {
+        self.budget = Some(value.into());
+        self
+    }
+
+    /// Sets `currencyCode`.
+    ///
+    /// Currency code (Azure plans).
+    pub fn currency_code(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+
+    /// Sets `currencyLocale`.
+    ///
+    /// Currency locale (Microsoft Azure MS-AZR-0145P subscriptions).
+    pub fn currency_locale(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.currency_locale = Some(value.into());
+        self
+    }
+
+    /// Sets `customerSpendingBudget`.
+    ///
+    /// A customer's usage spending budget.
+    pub fn customer_spending_budget(mut self, value: impl Into<SpendingBudget>) -> Self {
+        self.customer_spending_budget = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The customer's ID (sent alongside `resourceId`).
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `isUpgraded`.
+    ///
+    /// True for customers with an Azure plan.
+    pub fn is_upgraded(mut self, value: impl Into<bool>) -> Self {
+        self.is_upgraded = Some(value.into());
+        self
+    }
+
+    /// Sets `lastModifiedDate`.
+    ///
+    /// When the usage data was last modified.
+    pub fn last_modified_date(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// The customer's name (sent alongside `resourceName`).
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `percentUsed`.
+    ///
+    /// Percentage of the budget used.
+    pub fn percent_used(mut self, value: impl Into<f64>) -> Self {
+        self.percent_used = Some(value.into());
+        self
+    }
+
+    /// Sets `resourceId`.
+    ///
+    /// The customer's ID.
+    pub fn resource_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+
+    /// Sets `resourceName`.
+    ///
+    /// The customer's name.
+    pub fn resource_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+
+    /// Sets `totalCost`.
+    ///
+    /// Estimated total cost of usage.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
+
+    /// Sets `usdTotalCost`.
+    ///
+    /// Estimated total cost in USD (Azure plans).
+    pub fn usd_total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.usd_total_cost = Some(value.into());
+        self
+    }
+}
+
+impl CustomerMonthlyUsageRecordCollection {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            items: Default::default(),
+            links: None,
+            total_count: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, value: impl Into<::std::vec::Vec<CustomerMonthlyUsageRecord>>) -> Self {
+        self.items = value.into();
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `totalCount`.
+    ///
+    /// Number of items.
+    pub fn total_count(mut self, value: impl Into<i32>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+}
+
+impl CustomerUsageSummary {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            billing_end_date: None,
+            billing_start_date: None,
+            budget: None,
+            currency_code: None,
+            currency_locale: None,
+            id: None,
+            last_modified_date: None,
+            links: None,
+            name: None,
+            resource_id: None,
+            resource_name: None,
+            total_cost: None,
+            usd_total_cost: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `billingEndDate`.
+    ///
+    /// End of the current billing period.
+    pub fn billing_end_date(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.billing_end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `billingStartDate`.
+    ///
+    /// Start of the current billing period.
+    pub fn billing_start_date(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.billing_start_date = Some(value.into());
+        self
+    }
+
+    /// Sets `budget`.
+    ///
+    /// A customer's usage spending budget.
+    pub fn budget(mut self, value: impl Into<SpendingBudget>) -> Self {
+        self.budget = Some(value.into());
+        self
+    }
+
+    /// Sets `currencyCode`.
+    ///
+    /// Currency code, e.g. `GBP` (Azure plans).
+    pub fn currency_code(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.currency_code = Some(value.into());
+        self
+    }
+
+    /// Sets `currencyLocale`.
+    ///
+    /// Currency locale, e.g. `en-US` (Microsoft Azure MS-AZR-0145P subscriptions).
+    pub fn currency_locale(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.currency_locale = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The customer's ID (sent by some responses in place of `resourceId`).
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `lastModifiedDate`.
+    ///
+    /// When the usage data was last modified.
+    pub fn last_modified_date(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// The customer's name (sent by some responses in place of `resourceName`).
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `resourceId`.
+    ///
+    /// The customer's ID.
+    pub fn resource_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+
+    /// Sets `resourceName`.
+    ///
+    /// The customer's name.
+    pub fn resource_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+
+    /// Sets `totalCost`.
+    ///
+    /// Estimated total cost of usage in the period.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
+
+    /// Sets `usdTotalCost`.
+    ///
+    /// Estimated total cost in USD (Azure plans).
+    pub fn usd_total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.usd_total_cost = Some(value.into());
+        self
+    }
+}
+
+impl KeyValuePair {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            key: None,
+            value: None,
+        }
+    }
+
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl Link {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            headers: Default::default(),
+            method: None,
+            uri: None,
+        }
+    }
+
+    /// Sets `headers`.
+    ///
+    /// Headers to send.
+    pub fn headers(mut self, value: impl Into<::std::vec::Vec<KeyValuePair>>) -> Self {
+        self.headers = value.into();
+        self
+    }
+
+    /// Sets `method`.
+    ///
+    /// HTTP method to use.
+    pub fn method(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+
+    /// Sets `uri`.
+    ///
+    /// Relative URI of the resource.
+    pub fn uri(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.uri = Some(value.into());
+        self
+    }
+}
+
+impl Overage {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            azure_entitlement_id: None,
+            links: None,
+            overage_enabled: None,
+            partner_id: None,
+            type_: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `azureEntitlementId`.
+    ///
+    /// Azure entitlement (consumption subscription) ID.
+    pub fn azure_entitlement_id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
+        self.azure_entitlement_id = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// `OverageLinks`
+    pub fn links(mut self, value: impl Into<OverageLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `overageEnabled`.
+    ///
+    /// Whether overage is enabled.
+    pub fn overage_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.overage_enabled = Some(value.into());
+        self
+    }
+
+    /// Sets `partnerId`.
+    ///
+    /// Partner ID (MPN ID) of the indirect reseller.
+    pub fn partner_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.partner_id = Some(value.into());
+        self
+    }
+
+    /// Sets `type`.
+    ///
+    /// Overage type. The pages' examples show `PhoneServices`; no list of values is published.
+    pub fn type_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+}
+
+impl OverageCollection {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            items: Default::default(),
+            total_count: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `items`.
+    pub fn items(mut self, value: impl Into<::std::vec::Vec<Overage>>) -> Self {
+        self.items = value.into();
+        self
+    }
+
+    /// Sets `totalCount`.
+    ///
+    /// Number of items.
+    pub fn total_count(mut self, value: impl Into<i32>) -> Self {
+        self.total_count = Some(value.into());
+        self
+    }
+}
+
+impl OverageLinks {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            overage: None,
+        }
+    }
+
+    /// Sets `overage`.
+    ///
+    /// A link to a related resource.
+    pub fn overage(mut self, value: impl Into<Link>) -> Self {
+        self.overage = Some(value.into());
+        self
+    }
+}
+
 impl OverageUpdate {
     /// A value with the required fields; the optional ones are left out until set.
     pub fn new(
@@ -19,8 +992,346 @@ impl OverageUpdate {
     }
 
     /// Sets `partnerId`.
+    ///
+    /// Partner ID (MPN ID) of the indirect reseller; only for the two-tier (indirect) model.
     pub fn partner_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.partner_id = Some(value.into());
+        self
+    }
+}
+
+impl PartnerCenterError {
+    /// A value with the required fields; the optional ones are left out until set.
+    pub fn new(
+        code: impl Into<ErrorCode>,
+        description: impl Into<PartnerCenterErrorDescription>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            data: Default::default(),
+            description: description.into(),
+            source: None,
+        }
+    }
+
+    /// Sets `data`.
+    ///
+    /// Additional data (error objects or strings).
+    pub fn data(mut self, value: impl Into<::std::vec::Vec<::serde_json::Value>>) -> Self {
+        self.data = value.into();
+        self
+    }
+
+    /// Sets `source`.
+    ///
+    /// Component that produced the error, e.g. `PartnerFD`.
+    pub fn source(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+}
+
+impl PartnerUsageSummary {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            billing_end_date: None,
+            billing_start_date: None,
+            currency_locale: None,
+            customers_over_budget: None,
+            customers_trending_over: None,
+            customers_with_usage_based_subscription: None,
+            emails_to_notify: Default::default(),
+            id: None,
+            last_modified_date: None,
+            links: None,
+            name: None,
+            resource_id: None,
+            resource_name: None,
+            total_cost: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `billingEndDate`.
+    ///
+    /// End of the current billing period.
+    pub fn billing_end_date(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.billing_end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `billingStartDate`.
+    ///
+    /// Start of the current billing period.
+    pub fn billing_start_date(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.billing_start_date = Some(value.into());
+        self
+    }
+
+    /// Sets `currencyLocale`.
+    ///
+    /// Currency locale.
+    pub fn currency_locale(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.currency_locale = Some(value.into());
+        self
+    }
+
+    /// Sets `customersOverBudget`.
+    ///
+    /// Number of customers over budget.
+    pub fn customers_over_budget(mut self, value: impl Into<i32>) -> Self {
+        self.customers_over_budget = Some(value.into());
+        self
+    }
+
+    /// Sets `customersTrendingOver`.
+    ///
+    /// Number of customers close to going over budget.
+    pub fn customers_trending_over(mut self, value: impl Into<i32>) -> Self {
+        self.customers_trending_over = Some(value.into());
+        self
+    }
+
+    /// Sets `customersWithUsageBasedSubscription`.
+    ///
+    /// Number of customers with a usage-based subscription.
+    pub fn customers_with_usage_based_subscription(mut self, value: impl Into<i32>) -> Self {
+        self.customers_with_usage_based_subscription = Some(value.into());
+        self
+    }
+
+    /// Sets `emailsToNotify`.
+    ///
+    /// Email addresses notified about budgets.
+    pub fn emails_to_notify(mut self, value: impl Into<::std::vec::Vec<::std::string::String>>) -> Self {
+        self.emails_to_notify = value.into();
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// The partner's ID (sent alongside `resourceId`).
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `lastModifiedDate`.
+    ///
+    /// When the usage data was last modified.
+    pub fn last_modified_date(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.last_modified_date = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// The partner's name (sent alongside `resourceName`).
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `resourceId`.
+    ///
+    /// The partner's ID.
+    pub fn resource_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+
+    /// Sets `resourceName`.
+    ///
+    /// The partner's name.
+    pub fn resource_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.resource_name = Some(value.into());
+        self
+    }
+
+    /// Sets `totalCost`.
+    ///
+    /// Estimated total cost of all customers' usage since the start of the period.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
+}
+
+impl ResourceAttributes {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            etag: None,
+            object_type: None,
+        }
+    }
+
+    /// Sets `etag`.
+    ///
+    /// Entity tag (object version) for optimistic concurrency.
+    pub fn etag(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.etag = Some(value.into());
+        self
+    }
+
+    /// Sets `objectType`.
+    ///
+    /// Name of the resource type.
+    pub fn object_type(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.object_type = Some(value.into());
+        self
+    }
+}
+
+impl ResourceLinks {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            attributes: None,
+            next: None,
+            previous: None,
+            self_: None,
+        }
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `next`.
+    ///
+    /// A link to a related resource.
+    pub fn next(mut self, value: impl Into<Link>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Sets `previous`.
+    ///
+    /// A link to a related resource.
+    pub fn previous(mut self, value: impl Into<Link>) -> Self {
+        self.previous = Some(value.into());
+        self
+    }
+
+    /// Sets `self`.
+    ///
+    /// A link to a related resource.
+    pub fn self_(mut self, value: impl Into<Link>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+}
+
+impl SpendingBudget {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            attributes: None,
+            links: None,
+            usage_spending_budget: None,
+        }
+    }
+
+    /// Sets `amount`.
+    ///
+    /// Budget amount; null (or absent) when no budget is allocated.
+    pub fn amount(mut self, value: impl Into<f64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Sets `attributes`.
+    ///
+    /// Metadata common to Partner Center resources.
+    pub fn attributes(mut self, value: impl Into<ResourceAttributes>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `links`.
+    ///
+    /// Navigation links of a resource.
+    pub fn links(mut self, value: impl Into<ResourceLinks>) -> Self {
+        self.links = Some(value.into());
+        self
+    }
+
+    /// Sets `usageSpendingBudget`.
+    ///
+    /// Budget amount as echoed by the budget endpoints.
+    pub fn usage_spending_budget(mut self, value: impl Into<f64>) -> Self {
+        self.usage_spending_budget = Some(value.into());
+        self
+    }
+}
+
+impl ThrottlingError {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            status_code: None,
+        }
+    }
+
+    /// Sets `message`.
+    pub fn message(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `statusCode`.
+    pub fn status_code(mut self, value: impl Into<i32>) -> Self {
+        self.status_code = Some(value.into());
+        self
+    }
+}
+
+impl UserCredentials {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            password: None,
+            user_name: None,
+        }
+    }
+
+    /// Sets `password`.
+    ///
+    /// The user's password.
+    pub fn password(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+
+    /// Sets `userName`.
+    ///
+    /// The user's name.
+    pub fn user_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.user_name = Some(value.into());
         self
     }
 }

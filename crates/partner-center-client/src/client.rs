@@ -320,6 +320,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &["size", "seekOperation"],
+        headers: &["MS-ContinuationToken", "MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &[],
     },
     OperationSpec {
         id: "list_customer_usage_records",
@@ -331,6 +334,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &[],
     },
     OperationSpec {
         id: "get_overage",
@@ -342,6 +348,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &[],
     },
     OperationSpec {
         id: "update_overage",
@@ -353,6 +362,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &["azureEntitlementId", "overageEnabled", "partnerId"],
     },
     OperationSpec {
         id: "list_azure_entitlements",
@@ -364,6 +376,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &[],
     },
     OperationSpec {
         id: "get_usage_budget",
@@ -375,6 +390,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &[],
     },
     OperationSpec {
         id: "update_usage_budget",
@@ -386,6 +404,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &["amount", "attributes"],
     },
     OperationSpec {
         id: "get_customer_usage_summary",
@@ -397,6 +418,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &[],
     },
     OperationSpec {
         id: "get_partner_usage_summary",
@@ -408,6 +432,9 @@ const OPERATIONS: &[OperationSpec] = &[
             ::finops_client_runtime::GeneratedHeader { name: "MS-RequestId", renewal: ::finops_client_runtime::Renewal::AfterResponse },
             ::finops_client_runtime::GeneratedHeader { name: "MS-CorrelationId", renewal: ::finops_client_runtime::Renewal::PerCall },
         ],
+        query: &[],
+        headers: &["MS-RequestId", "MS-CorrelationId", "MS-Contract-Version", "X-Locale", "MS-PartnerCenter-Application"],
+        body_fields: &[],
     },
 ];
 
@@ -420,4 +447,7 @@ const UNDESCRIBED: OperationSpec = OperationSpec {
     idempotency_key: None,
     accept: None,
     generated_headers: &[],
+    query: &[],
+    headers: &[],
+    body_fields: &[],
 };

@@ -23,10 +23,10 @@ mod send;
 
 pub use client::*;
 pub use finops_client_runtime::{
-    AccessToken, ApiError, Attempt, AuthError, BuildError, CallOptions, Cursor, Error, Grant, Hook, IncompleteBody,
-    InvalidBody, Items, OAuth2Credentials, Page, Pages, PagingError, PagingProblem, Patch, RateLimit, RateScope,
-    RawResponse, Redirects, RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TokenContext, TokenFuture,
-    TokenProvider, TransportError, UnknownValue, MAX_SERVER_HOLD,
+    AccessToken, ApiError, Attempt, AttemptId, AuthError, BuildError, CallOptions, Cursor, Error, Grant, Hook,
+    IncompleteBody, InvalidBody, Items, OAuth2Credentials, Page, Pages, PagingError, PagingProblem, Patch, RateLimit,
+    RateScope, RawResponse, Redirects, RequestIds, Response, ResponseTooLarge, RetryPolicy, Secret, TokenContext,
+    TokenFuture, TokenProvider, TransportError, UnknownValue, MAX_SERVER_HOLD,
 };
 pub use generated::*;
 /// The HTTP client library used by [`Client`], re-exported so callers build a `reqwest::Client`

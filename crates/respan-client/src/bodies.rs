@@ -5,6 +5,267 @@
 
 use crate::types::*;
 
+impl CreditTransaction {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            amount: None,
+            created_at: None,
+            description: None,
+            expires_at: None,
+            id: None,
+            metadata: Default::default(),
+            organization_subscription: None,
+            stripe_payment_intent_id: None,
+            transaction_type: None,
+            unique_organization_id: None,
+        }
+    }
+
+    /// Sets `amount`.
+    ///
+    /// Amount in USD; negative when credits are removed.
+    pub fn amount(mut self, value: impl Into<f64>) -> Self {
+        self.amount = Some(value.into());
+        self
+    }
+
+    /// Sets `created_at`.
+    ///
+    /// When the transaction was recorded.
+    pub fn created_at(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.created_at = Some(value.into());
+        self
+    }
+
+    /// Sets `description`.
+    ///
+    /// Human-readable description.
+    pub fn description(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `expires_at`.
+    ///
+    /// When time-limited credits expire; null when they do not.
+    pub fn expires_at(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.expires_at = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// Transaction ID, e.g. `ct_1a2b3c4d5e6f7g8h`.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `metadata`.
+    ///
+    /// Custom metadata.
+    pub fn metadata(mut self, value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>) -> Self {
+        self.metadata = value.into();
+        self
+    }
+
+    /// Sets `organization_subscription`.
+    ///
+    /// ID of the organization's subscription.
+    pub fn organization_subscription(mut self, value: impl Into<i64>) -> Self {
+        self.organization_subscription = Some(value.into());
+        self
+    }
+
+    /// Sets `stripe_payment_intent_id`.
+    ///
+    /// Stripe payment intent ID (purchases); may be empty.
+    pub fn stripe_payment_intent_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.stripe_payment_intent_id = Some(value.into());
+        self
+    }
+
+    /// Sets `transaction_type`.
+    pub fn transaction_type(mut self, value: impl Into<crate::models::TransactionType>) -> Self {
+        self.transaction_type = Some(value.into());
+        self
+    }
+
+    /// Sets `unique_organization_id`.
+    ///
+    /// UUID of the organization.
+    pub fn unique_organization_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.unique_organization_id = Some(value.into());
+        self
+    }
+}
+
+impl CreditTransactionList {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            count: None,
+            next: None,
+            previous: None,
+            results: Default::default(),
+        }
+    }
+
+    /// Sets `count`.
+    ///
+    /// Number of transactions, on all pages.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+
+    /// Sets `next`.
+    ///
+    /// URL of the next page; null on the last page.
+    pub fn next(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Sets `previous`.
+    ///
+    /// URL of the previous page; null on the first page.
+    pub fn previous(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.previous = Some(value.into());
+        self
+    }
+
+    /// Sets `results`.
+    ///
+    /// The transactions on this page.
+    pub fn results(mut self, value: impl Into<::std::vec::Vec<CreditTransaction>>) -> Self {
+        self.results = value.into();
+        self
+    }
+}
+
+impl Customer {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            budget_duration: None,
+            customer_identifier: None,
+            email: None,
+            environment: None,
+            id: None,
+            name: None,
+            organization_name: None,
+            period_budget: None,
+            period_end: None,
+            period_start: None,
+            total_budget: None,
+            total_period_usage: None,
+            updated_at: None,
+        }
+    }
+
+    /// Sets `budget_duration`.
+    pub fn budget_duration(mut self, value: impl Into<crate::models::BudgetDuration>) -> Self {
+        self.budget_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `customer_identifier`.
+    ///
+    /// Your unique identifier for the customer.
+    pub fn customer_identifier(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.customer_identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    ///
+    /// Customer email address.
+    pub fn email(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<crate::models::Environment>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// Server-side customer ID; a string today, an integer in older responses.
+    pub fn id(mut self, value: impl Into<CustomerId>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// Customer display name.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `organization_name`.
+    ///
+    /// Owning organization name.
+    pub fn organization_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.organization_name = Some(value.into());
+        self
+    }
+
+    /// Sets `period_budget`.
+    ///
+    /// Current period budget in USD.
+    pub fn period_budget(mut self, value: impl Into<f64>) -> Self {
+        self.period_budget = Some(value.into());
+        self
+    }
+
+    /// Sets `period_end`.
+    ///
+    /// End of the current budget period.
+    pub fn period_end(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.period_end = Some(value.into());
+        self
+    }
+
+    /// Sets `period_start`.
+    ///
+    /// Start of the current budget period.
+    pub fn period_start(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.period_start = Some(value.into());
+        self
+    }
+
+    /// Sets `total_budget`.
+    ///
+    /// Lifetime spending budget in USD.
+    pub fn total_budget(mut self, value: impl Into<f64>) -> Self {
+        self.total_budget = Some(value.into());
+        self
+    }
+
+    /// Sets `total_period_usage`.
+    ///
+    /// Usage in the current budget period in USD.
+    pub fn total_period_usage(mut self, value: impl Into<f64>) -> Self {
+        self.total_period_usage = Some(value.into());
+        self
+    }
+
+    /// Sets `updated_at`.
+    ///
+    /// Last update timestamp.
+    pub fn updated_at(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.updated_at = Some(value.into());
+        self
+    }
+}
+
 impl CustomerFilters {
     /// A value with every optional field left out until set.
     pub fn new() -> Self {
@@ -14,8 +275,279 @@ impl CustomerFilters {
     }
 
     /// Sets `filters`.
+    ///
+    /// Conditions keyed by customer field (`customer_identifier`, `name`, `email`, `number_of_requests`, `total_tokens`, `total_cost`, `active_days`), each `{"operator": ..., "value": [...]}` as documented by Respan's Filters API reference.
     pub fn filters(mut self, value: impl Into<::serde_json::Map<::std::string::String, ::serde_json::Value>>) -> Self {
         self.filters = value.into();
+        self
+    }
+}
+
+impl CustomerList {
+    /// A value with the required fields; the optional ones are left out until set.
+    pub fn new(
+        count: impl Into<i64>,
+        results: impl Into<::std::vec::Vec<CustomerListItem>>,
+    ) -> Self {
+        Self {
+            count: count.into(),
+            next: None,
+            previous: None,
+            results: results.into(),
+        }
+    }
+
+    /// Sets `next`.
+    ///
+    /// URL of the next page; null on the last page.
+    pub fn next(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.next = Some(value.into());
+        self
+    }
+
+    /// Sets `previous`.
+    ///
+    /// URL of the previous page; null on the first page.
+    pub fn previous(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.previous = Some(value.into());
+        self
+    }
+}
+
+impl CustomerListItem {
+    /// A value with every optional field left out until set.
+    pub fn new() -> Self {
+        Self {
+            active_days: None,
+            average_latency: None,
+            average_monthly_cost: None,
+            average_ttft: None,
+            budget_duration: None,
+            cost: None,
+            customer_identifier: None,
+            email: None,
+            environment: None,
+            first_seen: None,
+            id: None,
+            last_active_timeframe: None,
+            name: None,
+            number_of_requests: None,
+            period_budget: None,
+            tokens: None,
+            total_budget: None,
+            total_cost: None,
+            total_requests: None,
+            total_tokens: None,
+            unique_organization_id: None,
+        }
+    }
+
+    /// Sets `active_days`.
+    ///
+    /// Number of active days in the selected timeframe.
+    pub fn active_days(mut self, value: impl Into<i64>) -> Self {
+        self.active_days = Some(value.into());
+        self
+    }
+
+    /// Sets `average_latency`.
+    ///
+    /// Average latency in seconds.
+    pub fn average_latency(mut self, value: impl Into<f64>) -> Self {
+        self.average_latency = Some(value.into());
+        self
+    }
+
+    /// Sets `average_monthly_cost`.
+    ///
+    /// Estimated average monthly cost in USD, from the observed activity.
+    pub fn average_monthly_cost(mut self, value: impl Into<f64>) -> Self {
+        self.average_monthly_cost = Some(value.into());
+        self
+    }
+
+    /// Sets `average_ttft`.
+    ///
+    /// Average time to first token in seconds.
+    pub fn average_ttft(mut self, value: impl Into<f64>) -> Self {
+        self.average_ttft = Some(value.into());
+        self
+    }
+
+    /// Sets `budget_duration`.
+    pub fn budget_duration(mut self, value: impl Into<crate::models::BudgetDuration>) -> Self {
+        self.budget_duration = Some(value.into());
+        self
+    }
+
+    /// Sets `cost`.
+    ///
+    /// Same as `total_cost` (kept for backward compatibility).
+    pub fn cost(mut self, value: impl Into<f64>) -> Self {
+        self.cost = Some(value.into());
+        self
+    }
+
+    /// Sets `customer_identifier`.
+    ///
+    /// Your unique identifier for the customer.
+    pub fn customer_identifier(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.customer_identifier = Some(value.into());
+        self
+    }
+
+    /// Sets `email`.
+    ///
+    /// Customer email address.
+    pub fn email(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets `environment`.
+    pub fn environment(mut self, value: impl Into<crate::models::Environment>) -> Self {
+        self.environment = Some(value.into());
+        self
+    }
+
+    /// Sets `first_seen`.
+    ///
+    /// When the customer was first observed.
+    pub fn first_seen(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.first_seen = Some(value.into());
+        self
+    }
+
+    /// Sets `id`.
+    ///
+    /// Synthetic customer ID used by list responses.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `last_active_timeframe`.
+    ///
+    /// Most recent activity within the selected timeframe.
+    pub fn last_active_timeframe(mut self, value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>) -> Self {
+        self.last_active_timeframe = Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    ///
+    /// Customer display name.
+    pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `number_of_requests`.
+    ///
+    /// Requests made by the customer.
+    pub fn number_of_requests(mut self, value: impl Into<i64>) -> Self {
+        self.number_of_requests = Some(value.into());
+        self
+    }
+
+    /// Sets `period_budget`.
+    ///
+    /// Current period budget in USD, when one is set.
+    pub fn period_budget(mut self, value: impl Into<f64>) -> Self {
+        self.period_budget = Some(value.into());
+        self
+    }
+
+    /// Sets `tokens`.
+    ///
+    /// Same as `total_tokens` (kept for backward compatibility).
+    pub fn tokens(mut self, value: impl Into<i64>) -> Self {
+        self.tokens = Some(value.into());
+        self
+    }
+
+    /// Sets `total_budget`.
+    ///
+    /// Lifetime spending budget in USD, when one is set.
+    pub fn total_budget(mut self, value: impl Into<f64>) -> Self {
+        self.total_budget = Some(value.into());
+        self
+    }
+
+    /// Sets `total_cost`.
+    ///
+    /// Total cost in USD.
+    pub fn total_cost(mut self, value: impl Into<f64>) -> Self {
+        self.total_cost = Some(value.into());
+        self
+    }
+
+    /// Sets `total_requests`.
+    ///
+    /// Same as `number_of_requests` (kept for backward compatibility).
+    pub fn total_requests(mut self, value: impl Into<i64>) -> Self {
+        self.total_requests = Some(value.into());
+        self
+    }
+
+    /// Sets `total_tokens`.
+    ///
+    /// Tokens used by the customer.
+    pub fn total_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.total_tokens = Some(value.into());
+        self
+    }
+
+    /// Sets `unique_organization_id`.
+    ///
+    /// Unique ID of the organization.
+    pub fn unique_organization_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.unique_organization_id = Some(value.into());
+        self
+    }
+}
+
+impl ErrorDetail {
+    /// A value with the required fields; the optional ones are left out until set.
+    pub fn new(detail: impl Into<::std::string::String>) -> Self {
+        Self {
+            detail: detail.into(),
+        }
+    }
+}
+
+impl RateLimitError {
+    /// A value with the required fields; the optional ones are left out until set.
+    pub fn new(detail: impl Into<::std::string::String>) -> Self {
+        Self {
+            detail: detail.into(),
+            retry_after: None,
+        }
+    }
+
+    /// Sets `retry_after`.
+    ///
+    /// Seconds to wait before retrying.
+    pub fn retry_after(mut self, value: impl Into<i64>) -> Self {
+        self.retry_after = Some(value.into());
+        self
+    }
+}
+
+impl ValidationError {
+    /// A value with the required fields; the optional ones are left out until set.
+    pub fn new(detail: impl Into<::std::string::String>) -> Self {
+        Self {
+            detail: detail.into(),
+            errors: Default::default(),
+        }
+    }
+
+    /// Sets `errors`.
+    ///
+    /// Messages per invalid field.
+    pub fn errors(mut self, value: impl Into<::std::collections::HashMap<::std::string::String, ::std::vec::Vec<::std::string::String>>>) -> Self {
+        self.errors = value.into();
         self
     }
 }

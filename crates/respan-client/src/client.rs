@@ -228,6 +228,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &["page", "page_size"],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "get_credit_transaction",
@@ -236,6 +239,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &[],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "list_customers",
@@ -244,6 +250,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &["page", "page_size", "sort_by", "environment"],
+        headers: &[],
+        body_fields: &["filters"],
     },
     OperationSpec {
         id: "get_customer",
@@ -252,6 +261,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &["environment"],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "delete_customer",
@@ -260,6 +272,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &["environment"],
+        headers: &[],
+        body_fields: &[],
     },
     OperationSpec {
         id: "update_customer",
@@ -268,6 +283,9 @@ const OPERATIONS: &[OperationSpec] = &[
         idempotency_key: None,
         accept: Some("application/json"),
         generated_headers: &[],
+        query: &["environment"],
+        headers: &[],
+        body_fields: &["budget_duration", "email", "markup_percentage", "metadata", "name", "period_budget", "period_end", "period_start", "total_budget"],
     },
 ];
 
@@ -280,4 +298,7 @@ const UNDESCRIBED: OperationSpec = OperationSpec {
     idempotency_key: None,
     accept: None,
     generated_headers: &[],
+    query: &[],
+    headers: &[],
+    body_fields: &[],
 };

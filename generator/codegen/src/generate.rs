@@ -314,7 +314,17 @@ fn progenitor_module(
         .map_err(|e| Diagnostic::new(format!("{api}: the generated progenitor code does not parse: {e}")))?;
     let parameters = progenitor::parameter_counts(openapi);
     let lib = package_name(api).replace('-', "_");
-    let (applied, found) = postprocess::apply(&mut file, operation_count, parameters, replaced, &lib)
+    let answers: Vec<String> = model
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.success_body
+                .iter()
+                .chain(op.errors.iter().filter_map(|e| e.body.as_ref()))
+        })
+        .map(|component| crate::names::body_type(component))
+        .collect();
+    let (applied, found) = postprocess::apply(&mut file, operation_count, parameters, replaced, &lib, &answers)
         .map_err(|e| Diagnostic::new(format!("{api}: {e}")))?;
     let module = RustModule::printed("src/generated.rs", &file);
     times.progenitor_tree += started.elapsed();

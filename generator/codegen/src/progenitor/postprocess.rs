@@ -107,6 +107,9 @@ pub struct BodyStruct {
 pub struct BodyField {
     pub rust_name: String,
     pub json_name: String,
+    /// What the spec says of the field: its own description, or, for a field that names a
+    /// component (`$ref`, which cannot carry one), that component's.
+    pub description: String,
     /// The field's type as written in `types` (for an `Option`, the type inside it).
     pub rust_type: String,
     pub kind: BodyFieldKind,
@@ -164,13 +167,16 @@ pub fn without_type_builders(tokens: proc_macro2::TokenStream) -> proc_macro2::T
 }
 
 /// Applies every pass. `models` are the `models.rs` types re-exported from `types`; `lib` is the
-/// crate's name in Rust (`respan_client`), which the doc examples are compiled against.
+/// crate's name in Rust (`respan_client`), which the doc examples are compiled against;
+/// `answers` are the types of the documented response bodies, which get constructors like the
+/// request bodies so that a test can build a mock's answer (a success, or a vendor's error body).
 pub fn apply(
     file: &mut syn::File,
     operations: usize,
     parameters: ParameterCounts,
     models: &[String],
     lib: &str,
+    answers: &[String],
 ) -> Result<(Applied, Found), String> {
     let mut pass = Passes::default();
     pass.visit_file_mut(file);
@@ -190,7 +196,7 @@ pub fn apply(
         .collect();
     let arguments = required_arguments(file, &pass.required, &setter_types, lib);
     pass.applied.client_methods = arguments.len();
-    let body_types: Vec<String> = pass
+    let mut body_types: Vec<String> = pass
         .required
         .values()
         .flatten()
@@ -200,6 +206,7 @@ pub fn apply(
             _ => None,
         })
         .collect();
+    body_types.extend(answers.iter().cloned());
     if !models.is_empty() {
         let types = file
             .items
@@ -289,6 +296,14 @@ fn body_structs(file: &syn::File, body_types: &[String], models: &[String]) -> V
             _ => None,
         })
         .collect();
+    let type_docs: std::collections::HashMap<String, String> = types
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some((s.ident.to_string(), doc_text(&s.attrs))),
+            syn::Item::Enum(e) => Some((e.ident.to_string(), doc_text(&e.attrs))),
+            _ => None,
+        })
+        .collect();
     let mut pending: Vec<String> = body_types.to_vec();
     let mut found: std::collections::BTreeMap<String, BodyStruct> = std::collections::BTreeMap::new();
     while let Some(name) = pending.pop() {
@@ -322,6 +337,13 @@ fn body_structs(file: &syn::File, body_types: &[String], models: &[String]) -> V
                 None => (BodyFieldKind::Required, field.ty.clone()),
             };
             let rust_type = type_text(&ty);
+            let mut description = doc_text(&field.attrs);
+            if description.is_empty()
+                && let syn::Type::Path(path) = &ty
+                && let Some(last) = path.path.segments.last()
+            {
+                description = type_docs.get(&last.ident.to_string()).cloned().unwrap_or_default();
+            }
             // Struct types the field names are built the same way.
             for token in ty.to_token_stream() {
                 if let proc_macro2::TokenTree::Ident(i) = token
@@ -333,6 +355,7 @@ fn body_structs(file: &syn::File, body_types: &[String], models: &[String]) -> V
             fields.push(BodyField {
                 rust_name: ident.to_string(),
                 json_name,
+                description,
                 rust_type,
                 kind,
             });
@@ -340,6 +363,26 @@ fn body_structs(file: &syn::File, body_types: &[String], models: &[String]) -> V
         found.insert(name.clone(), BodyStruct { name, fields });
     }
     found.into_values().collect()
+}
+
+/// The text of an item's `///` lines, trimmed; empty when it has none.
+fn doc_text(attrs: &[syn::Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .collect();
+    lines.join("\n").trim().to_string()
 }
 
 /// progenitor's `mod types`: its items.

@@ -52,7 +52,12 @@ pub fn render(bodies: &[BodyStruct]) -> Option<String> {
                 _ => "value.into()",
             };
             w.blank();
-            w.doc(&[&format!("Sets `{}`.", field.json_name)]);
+            let sets = format!("Sets `{}`.", field.json_name);
+            if field.description.is_empty() {
+                w.doc(&[&sets]);
+            } else {
+                w.doc(&[&sets, &field.description]);
+            }
             w.open(format!(
                 "pub fn {}(mut self, value: impl Into<{}>) -> Self {{",
                 field.rust_name, field.rust_type

@@ -5,7 +5,7 @@
 use super::rust_writer::RustWriter;
 use super::surface::TypeEntry;
 use crate::model::security::{FlowModel, OAuth2Model};
-use crate::model::{ApiModel, CredentialModel, OperationModel, Renewal};
+use crate::model::{ApiModel, CredentialModel, OperationModel, ParameterLocation, Renewal};
 use crate::names::{rust_ident, string_literal};
 
 /// The module's source, and its public types for the API summary.
@@ -417,6 +417,9 @@ fn hooks(w: &mut RustWriter, model: &ApiModel) {
     w.line("idempotency_key: None,");
     w.line("accept: None,");
     w.line("generated_headers: &[],");
+    w.line("query: &[],");
+    w.line("headers: &[],");
+    w.line("body_fields: &[],");
     w.close("};");
 }
 
@@ -451,6 +454,22 @@ fn operation_spec(w: &mut RustWriter, op: &OperationModel) {
         }
         w.close("],");
     }
+    let names = |location: ParameterLocation| -> Vec<String> {
+        op.parameters
+            .iter()
+            .filter(|p| p.location == location)
+            .map(|p| string_literal(&p.name))
+            .collect()
+    };
+    w.line(format!("query: &[{}],", names(ParameterLocation::Query).join(", ")));
+    w.line(format!("headers: &[{}],", names(ParameterLocation::Header).join(", ")));
+    let fields: Vec<String> = op
+        .request_body
+        .iter()
+        .flat_map(|body| &body.fields)
+        .map(|f| string_literal(&f.json_name))
+        .collect();
+    w.line(format!("body_fields: &[{}],", fields.join(", ")));
     w.close("},");
 }
 

@@ -355,6 +355,7 @@ fn runtime_reexports(info: &CrateInfo) -> String {
     let mut names = vec![
         "ApiError",
         "Attempt",
+        "AttemptId",
         "BuildError",
         "CallOptions",
         "Error",
@@ -410,7 +411,6 @@ fn runtime_reexports(info: &CrateInfo) -> String {
     if has_downloads(info) {
         names.push("downloads");
     }
-    // rustfmt's order: types, then constants.
     // rustfmt's order: `self` and modules, then types, then constants.
     names.sort_unstable_by_key(|name| {
         let rank = if name.starts_with(|c: char| c.is_ascii_lowercase()) {

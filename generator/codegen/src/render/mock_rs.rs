@@ -26,6 +26,14 @@ pub fn render(model: &ApiModel, title: &str, builders: &BTreeMap<String, Vec<Bui
     w.line("use crate::{Client, ClientBuilder};");
     w.line("use ::finops_client_runtime::mock::{Expectation, MockServer};");
     w.line("pub use ::finops_client_runtime::mock::{ReceivedRequest, Reply, Times};");
+    if token_path(model).is_some() {
+        w.line("pub use ::finops_client_runtime::mock::TokenExpectation;");
+    }
+    w.doc(&[
+        "The mock server crate these mocks are built on, at the version they use: for matchers and \
+         responders the typed expectations do not offer, without a dependency of your own.",
+    ]);
+    w.line("pub use ::finops_client_runtime::mock::wiremock;");
     w.blank();
     w.doc(&[&format!(
         "A mock {title} on 127.0.0.1. Its expectations are checked when it is dropped: one that was not met \
@@ -59,6 +67,43 @@ pub fn render(model: &ApiModel, title: &str, builders: &BTreeMap<String, Vec<Bui
     ));
     w.close("}");
     w.blank();
+    if let Some((path, variables)) = token_path(model) {
+        w.doc(&[&format!(
+            "A client builder for the server whose tokens come from the server's own token endpoint \
+             (`POST {path}`), as a production client gets them: client credentials `mock-client-id` and \
+             `mock-client-secret`{}. Mount [`token_endpoint`](Self::token_endpoint) answers for it, such as a \
+             token that expires, or a refusal.",
+            variables
+                .iter()
+                .map(|v| format!(", `{v}` `mock-{v}`"))
+                .collect::<String>()
+        )]);
+        w.open("pub fn oauth2_client_builder(&self) -> ClientBuilder {");
+        let builder_variables: String = variables
+            .iter()
+            .map(|v| format!(".token_url_variable({v:?}, {:?})", format!("mock-{v}")))
+            .collect();
+        w.line(format!(
+            "let credentials = ::finops_client_runtime::OAuth2Credentials::client_credentials(\"mock-client-id\", \"mock-client-secret\"){builder_variables};"
+        ));
+        w.line("Client::builder().base_url(self.uri()).oauth2(credentials).token_authority(self.uri()).without_rate_limits()");
+        w.close("}");
+        w.blank();
+        w.doc(&[&format!(
+            "Expects a token request of [`oauth2_client_builder`](Self::oauth2_client_builder)'s client \
+             (`POST {path}`, grant `client_credentials`, client `mock-client-id`); answer it with `issue` or `refuse`."
+        )]);
+        w.open("pub fn token_endpoint(&self) -> TokenExpectation<'_> {");
+        let tenants: String = variables
+            .iter()
+            .map(|v| format!(".path_param({v:?}, {:?})", format!("mock-{v}")))
+            .collect();
+        w.line(format!(
+            "self.server.expect_token({path:?}){tenants}.form_field(\"grant_type\", \"client_credentials\").form_field(\"client_id\", \"mock-client-id\")"
+        ));
+        w.close("}");
+        w.blank();
+    }
     w.doc(&["A client for the server; see [`client_builder`](Self::client_builder)."]);
     w.open("pub fn client(&self) -> Client {");
     w.line("self.client_builder().build().expect(\"a client of the mock server builds\")");
@@ -132,6 +177,23 @@ fn credential_call(model: &ApiModel) -> String {
             .to_string(),
         None => String::new(),
     }
+}
+
+/// The path of the default server's client-credentials token URL, and the variables in it; `None`
+/// for an API without that flow.
+fn token_path(model: &ApiModel) -> Option<(String, Vec<String>)> {
+    let flow = model.oauth2()?.default_flows().client_credentials.as_ref()?;
+    let after_scheme = flow
+        .token_url
+        .split_once("://")
+        .map_or(flow.token_url.as_str(), |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("/", |at| &after_scheme[at..]);
+    let variables = path
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+        .collect();
+    Some((path.to_string(), variables))
 }
 
 /// One operation's expectation type and its methods.
