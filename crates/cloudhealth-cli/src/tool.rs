@@ -215,7 +215,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 return finops_cli::print_items(call.stream()).await;
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::ListCustomers(args) => {
             let client = connect(&cli.connection)?;
@@ -230,13 +230,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 return finops_cli::print_items(call.stream()).await;
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::ListBillingRules(_) => {
             let client = connect(&cli.connection)?;
             let call = client.list_billing_rules();
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::CreateBillingRule(args) => {
             let body: cloudhealth_client::types::BillingRuleCreate = finops_cli::request_body(
@@ -264,13 +264,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let client = connect(&cli.connection)?;
             let call = client.create_billing_rule(body);
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetBillingRule(args) => {
             let client = connect(&cli.connection)?;
             let call = client.get_billing_rule(args.partner_billing_rule_id);
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::ModifyBillingRule(args) => {
             let body: cloudhealth_client::types::BillingRuleUpdate = finops_cli::request_body(
@@ -295,7 +295,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let client = connect(&cli.connection)?;
             let call = client.modify_billing_rule(args.partner_billing_rule_id, body);
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::DeleteBillingRule(args) => {
             let client = connect(&cli.connection)?;
@@ -307,7 +307,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let client = connect(&cli.connection)?;
             let call = client.list_partner_customers();
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
     }
 }

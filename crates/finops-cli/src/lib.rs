@@ -4,8 +4,9 @@
 //! - [`request_body`]: a request body from `--body <file>` or `--body -` (JSON), with the values
 //!   of the body's own flags laid over it, decoded into the body's type with a message that
 //!   names the flag or field at fault.
-//! - [`print_value`], [`print_items`]: the typed response as JSON on stdout; a list walked with
-//!   `--all` as one JSON line per item, printed as the pages arrive.
+//! - [`print_response`], [`print_value`], [`print_items`]: an answer as JSON on stdout, as the
+//!   server sent it; a list walked with `--all` as one JSON line per item, printed as the pages
+//!   arrive.
 //! - [`Failure`] and [`run`]: the exit status. 0 on success; 1 when the API answered with an
 //!   error (its status and typed body printed as JSON on stderr) or could not be reached; 2 on
 //!   bad usage or input, found before anything is sent (clap's own usage errors exit 2 too).
@@ -15,7 +16,7 @@ mod body;
 mod output;
 
 pub use body::{BodyField, Empty, request_body};
-pub use output::{Failure, print_items, print_value};
+pub use output::{Failure, print_items, print_response, print_value};
 
 use std::future::Future;
 use std::process::ExitCode;

@@ -61,7 +61,8 @@ impl<E: Serialize + Debug> From<Error<E>> for Failure {
                     .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&raw.body).into_owned())),
             },
             Error::InvalidRequest(message) => Failure::Usage(message),
-            other => Failure::Call(other.to_string()),
+            // With its causes: a body that does not decode names the field and the reason.
+            other => Failure::Call(finops_client_runtime::source_chain(&other)),
         }
     }
 }
@@ -85,6 +86,16 @@ pub fn print_value(value: &impl Serialize) -> Result<(), Failure> {
     serde_json::to_writer_pretty(&mut stdout, value)
         .map_err(|e| Failure::Call(format!("cannot print the response: {e}")))?;
     writeln!(stdout).map_err(|e| Failure::Call(format!("cannot print the response: {e}")))
+}
+
+/// Prints a call's answer as the server sent it: its JSON body, pretty-printed, with every field
+/// (an explicit `null`, which tells an operator a budget was cleared, and fields the spec does not
+/// declare). An empty body, or one that is not JSON, prints the typed value instead.
+pub fn print_response<T: Serialize>(response: &finops_client_runtime::Response<T>) -> Result<(), Failure> {
+    match response.raw_json() {
+        Ok(serde_json::Value::Null) | Err(_) => print_value(&**response),
+        Ok(raw) => print_value(&raw),
+    }
 }
 
 /// Prints every item of a list as one compact JSON line, each as soon as its page arrives, so a

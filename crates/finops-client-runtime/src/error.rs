@@ -568,8 +568,9 @@ impl NotSent {
     }
 }
 
-/// An error's message followed by those of its sources.
-fn source_chain(error: &dyn std::error::Error) -> String {
+/// An error's message followed by those of its sources, each after `: `: the one line a tool or
+/// a log shows, so that a cause (the field a body failed to decode at) is never dropped.
+pub fn source_chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

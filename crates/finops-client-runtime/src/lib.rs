@@ -71,7 +71,7 @@ pub use call::{CallOptions, with_call_options};
 pub use count::{PositiveInteger, positive_integer};
 pub use error::{
     ApiError, Decoded, Decoder, Decoding, Error, IncompleteBody, InvalidBody, OperationAddressError, RawResponse,
-    ResponseTooLarge, TransportError, failure, finish, success,
+    ResponseTooLarge, TransportError, failure, finish, source_chain, success,
 };
 pub use execute::execute;
 pub use hooks::{Attempt, Hook};

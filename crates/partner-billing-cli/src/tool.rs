@@ -155,13 +155,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let client = connect(&cli.connection)?;
             let call = client.get_billing_manifest(args.id);
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetBillingOperation(args) => {
             let client = connect(&cli.connection)?;
             let call = client.get_billing_operation(args.id);
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::ExportBilledReconciliation(args) => {
             let body: partner_billing_client::types::BilledExportRequest = finops_cli::request_body(

@@ -274,7 +274,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 return finops_cli::print_items(call.stream()).await;
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::ListCustomerUsageRecords(args) => {
             let client = connect(&cli.connection)?;
@@ -295,7 +295,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetOverage(args) => {
             let client = connect(&cli.connection)?;
@@ -316,7 +316,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::UpdateOverage(args) => {
             let body: partner_center_client::types::OverageUpdate = finops_cli::request_body(
@@ -346,7 +346,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::ListAzureEntitlements(args) => {
             let client = connect(&cli.connection)?;
@@ -367,7 +367,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetUsageBudget(args) => {
             let client = connect(&cli.connection)?;
@@ -388,7 +388,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::UpdateUsageBudget(args) => {
             let body: partner_center_client::types::SpendingBudgetUpdate = finops_cli::request_body(
@@ -416,7 +416,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetCustomerUsageSummary(args) => {
             let client = connect(&cli.connection)?;
@@ -437,7 +437,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetPartnerUsageSummary(args) => {
             let client = connect(&cli.connection)?;
@@ -458,7 +458,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.ms_partner_center_application(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
     }
 }

@@ -29,7 +29,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let client = builder.build()?;
 
-    // Every customer; each next page is asked for with the previous page's continuation token.
+    // Every customer; each next page is asked for with the previous page's continuation token,
+    // and the last page is the one without a next link.
     let mut customers = client.list_customers(100).stream();
     while let Some(customer) = customers.next().await {
         let customer = customer?;

@@ -168,13 +168,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 return finops_cli::print_items(call.stream()).await;
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetCreditTransaction(args) => {
             let client = connect(&cli.connection)?;
             let call = client.get_credit_transaction(args.id);
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::ListCustomers(args) => {
             let body: respan_client::types::CustomerFilters = finops_cli::request_body(
@@ -201,7 +201,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 return finops_cli::print_items(call.stream()).await;
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::GetCustomer(args) => {
             let client = connect(&cli.connection)?;
@@ -210,7 +210,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.environment(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
         Command::DeleteCustomer(args) => {
             let client = connect(&cli.connection)?;
@@ -242,7 +242,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 call = call.environment(value);
             }
             let response = call.send().await?;
-            finops_cli::print_value(&*response)
+            finops_cli::print_response(&response)
         }
     }
 }

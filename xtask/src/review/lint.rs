@@ -84,6 +84,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "every fact in facts.yaml holds in the spec, and every spec element has a recorded source, unless `x-doc-errata` names it",
     ),
     (
+        "docs-agree",
+        Severity::Error,
+        "an operation's prose agrees with its declarations: a rate it states is declared in `x-rate-limits`, and a token-driven list that ends on a missing next link says so where it describes the walk",
+    ),
+    (
         "description-bare-url",
         Severity::Error,
         "no bare URL in a description (rustdoc, run with warnings denied, rejects it in doc comments)",
@@ -242,6 +247,20 @@ fn collection_shape(doc: &Value, responses: Option<&serde_json::Map<String, Valu
     None
 }
 
+/// A rate the text states, such as `500 requests per minute`: the number and the words up to
+/// the unit.
+fn stated_rate(text: &str) -> Option<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.windows(3).find_map(|w| {
+        let number = w[0].trim_start_matches('(').replace(',', "");
+        let is_rate = !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
+            && matches!(w[1].to_lowercase().as_str(), "requests" | "request" | "calls")
+            && w[2].eq_ignore_ascii_case("per");
+        is_rate.then(|| w.join(" "))
+    })
+}
+
 fn is_snake_verb_noun(id: &str) -> bool {
     let words: Vec<&str> = id.split('_').collect();
     words.len() >= 2
@@ -372,6 +391,7 @@ impl Linter<'_> {
                 "declare how the list pages (`style: page-number`, `continuation-token` or `next-link`), or `style: single-page` with `why:` when the collection comes whole",
             );
         }
+        self.docs_agree(doc, op, pointer, id);
         if let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) {
             for (media, body) in content {
                 let at = format!("{pointer}/requestBody/content/{}", esc(media));
@@ -386,6 +406,77 @@ impl Linter<'_> {
             for (media, body) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
                 let at = format!("{pointer}/responses/{}/content/{}", esc(status), esc(media));
                 self.examples(doc, body, &at);
+            }
+        }
+    }
+
+    /// `docs-agree`: what the operation's prose (summary, description, code samples, response
+    /// descriptions) says about its rate limit and its paging matches what the spec declares, since
+    /// the generated docs and behaviour follow the declarations, not the prose.
+    fn docs_agree(&mut self, doc: &Value, op: &Value, pointer: &str, id: &str) {
+        let mut texts: Vec<(String, &str)> = Vec::new();
+        for key in ["summary", "description"] {
+            if let Some(text) = op.get(key).and_then(Value::as_str) {
+                texts.push((format!("{pointer}/{key}"), text));
+            }
+        }
+        for (index, sample) in op
+            .get("x-codeSamples")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(text) = sample.get("source").and_then(Value::as_str) {
+                texts.push((format!("{pointer}/x-codeSamples/{index}/source"), text));
+            }
+        }
+        for (status, response) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
+            let response = match response.get("$ref").and_then(Value::as_str) {
+                Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap_or(response),
+                None => response,
+            };
+            if let Some(text) = response.get("description").and_then(Value::as_str) {
+                texts.push((format!("{pointer}/responses/{}/description", esc(status)), text));
+            }
+        }
+        let declares_rate = op.get("x-rate-limits").is_some()
+            || doc
+                .get("x-rate-limits")
+                .and_then(Value::as_array)
+                .is_some_and(|limits| {
+                    limits.iter().any(|limit| {
+                        limit
+                            .get("operations")
+                            .and_then(Value::as_array)
+                            .is_none_or(|ops| ops.iter().any(|o| o.as_str() == Some(id)))
+                    })
+                });
+        if !declares_rate && let Some((at, rate)) = texts.iter().find_map(|(at, text)| Some((at, stated_rate(text)?))) {
+            self.report(
+                Severity::Error,
+                "docs-agree",
+                at,
+                format!("operation `{id}`'s text gives a rate limit ({rate}) that no `x-rate-limits` declares"),
+                "declare it in `x-rate-limits` (the client paces by it and its README lists it), or reword the text",
+            );
+        }
+        let ends_on_link = op.pointer("/x-pagination/style").and_then(Value::as_str) == Some("continuation-token")
+            && op.pointer("/x-pagination/last-page/next-link").is_some();
+        if ends_on_link {
+            for (at, text) in &texts {
+                let lower = text.to_lowercase();
+                if lower.contains("continuation token") && !lower.contains("next link") {
+                    self.report(
+                        Severity::Error,
+                        "docs-agree",
+                        at,
+                        format!(
+                            "operation `{id}`'s text describes a walk by continuation token, but the list ends at the first page without a next link"
+                        ),
+                        "say where the walk ends (\"the last page is the one without a next link\")",
+                    );
+                }
             }
         }
     }

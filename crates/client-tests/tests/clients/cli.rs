@@ -65,8 +65,10 @@ fn example<T: DeserializeOwned>(api: &str, operation: &str, component: &str) -> 
 }
 
 /// `value` as the tools print it.
+/// What a tool prints for an answer whose body is `value` as JSON: the body as the server sent
+/// it (a JSON object's keys in the order serde_json keeps them), pretty-printed.
 fn pretty(value: &impl Serialize) -> String {
-    serde_json::to_string_pretty(value).unwrap() + "\n"
+    serde_json::to_string_pretty(&serde_json::to_value(value).unwrap()).unwrap() + "\n"
 }
 
 /// `T` from JSON.
@@ -788,6 +790,56 @@ async fn an_api_error_exits_1_with_its_status_and_typed_body_on_stderr() {
     .await;
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).starts_with("error: "));
+}
+
+/// A cleared budget is an explicit `null` on the wire; the operator sees it, and a field the spec
+/// does not declare, as the server sent them. A body that does not decode names the cause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tool_prints_what_the_server_sent_and_why_a_body_does_not_decode() {
+    use respan_client::mock::MockApi;
+    use respan_client::mock::wiremock::matchers::{method, path};
+    use respan_client::mock::wiremock::{Mock, ResponseTemplate};
+    let api = MockApi::start().await;
+    let sent = json!({
+        "customer_identifier": "acme",
+        "period_budget": null,
+        "total_budget": null,
+        "region": "eu-west"
+    });
+    Mock::given(method("GET"))
+        .and(path("/api/users/acme/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&sent))
+        .mount(api.wiremock())
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/users/broken/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"period_budget": "lots"})))
+        .mount(api.wiremock())
+        .await;
+    let uri = api.uri();
+    let output = run(
+        "respan",
+        Some(&uri),
+        &["get-customer", "--customer-identifier", "acme"],
+        "",
+    )
+    .await;
+    assert_prints(
+        &output,
+        "{\n  \"customer_identifier\": \"acme\",\n  \"period_budget\": null,\n  \"region\": \"eu-west\",\n  \"total_budget\": null\n}\n",
+    );
+    let output = run(
+        "respan",
+        Some(&uri),
+        &["get-customer", "--customer-identifier", "broken"],
+        "",
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: the server answered 200 OK with a body that does not match the spec: invalid type: string \"lots\", expected f64 at line 1 column 23\n"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,7 @@
 //! One test binary, a module per subject, so the dependencies are linked once rather than once
 //! per file.
 
+mod budget_sync;
 mod bulk;
 mod cli;
 mod cloudhealth;

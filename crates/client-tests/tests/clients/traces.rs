@@ -46,7 +46,8 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
     assert_eq!(closes.len(), 2, "{log}");
     let port = server.address().port();
     let common = [
-        "finops_request{operation=\"update_customer\" otel.kind=\"client\"".to_string(),
+        "finops_request{operation=\"update_customer\" attempt_id=".to_string(),
+        " otel.kind=\"client\" ".into(),
         " otel.name=PATCH /api/users/{customer_identifier}/ ".into(),
         " http.request.method=PATCH ".into(),
         format!(" url.full=http://127.0.0.1:{port}/api/users/acme/ "),
@@ -67,6 +68,15 @@ async fn every_attempt_is_a_span_and_the_token_is_never_logged() {
     for field in common.iter().map(String::as_str).chain(second) {
         assert!(closes[1].contains(field), "`{field}` is not in {}", closes[1]);
     }
+    // Each attempt has its own id.
+    let attempt_id = |line: &str| {
+        line.split("attempt_id=")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .map(str::to_owned)
+    };
+    assert!(attempt_id(closes[0]).is_some());
+    assert_ne!(attempt_id(closes[0]), attempt_id(closes[1]));
     assert!(
         !closes[0].contains("resend_count") && !closes[1].contains("error.type"),
         "{log}"

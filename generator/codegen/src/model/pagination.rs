@@ -72,12 +72,18 @@ impl Style {
                 };
                 format!("page numbers in {}, {last}", page.name)
             }
-            Style::ContinuationToken { token, parameter, .. } => {
+            Style::ContinuationToken {
+                token, parameter, more, ..
+            } => {
                 let from = match token {
                     TokenSource::Body(lens) => lens.pointer.clone(),
                     TokenSource::Header(name) => format!("header {name}"),
                 };
-                format!("continuation token from {from} sent in {}", parameter.name)
+                let last = match more {
+                    Some(link) => format!("last page without {} (a token on it is not followed)", link.pointer),
+                    None => "last page without a token".to_string(),
+                };
+                format!("continuation token from {from} sent in {}, {last}", parameter.name)
             }
             Style::NextLink { link } => format!("next link in {}", link.pointer),
         }

@@ -218,6 +218,10 @@ rust-version.workspace = true
 license.workspace = true
 repository.workspace = true
 
+[package.metadata.docs.rs]
+# The mocks, schemars derives and every credential source are documented with the rest.
+all-features = true
+
 [lib]
 # No unit tests: the crate is tested from outside (the repository's client-tests), and its doc
 # examples by `cargo test --doc`; a test harness of it would only compile it a second time.

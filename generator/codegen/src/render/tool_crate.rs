@@ -765,7 +765,7 @@ fn dispatch(out: &mut String, info: &CrateInfo, command: &Command<'_>) {
     match &command.op.success_body {
         Some(_) => {
             let _ = writeln!(out, "            let response = call.send().await?;");
-            let _ = writeln!(out, "            finops_cli::print_value(&*response)");
+            let _ = writeln!(out, "            finops_cli::print_response(&response)");
         }
         None => {
             let _ = writeln!(out, "            call.send().await?;");

@@ -44,6 +44,7 @@ paths:
     get:
       operationId: list_pages
       summary: List pages
+      description: Up to 100 requests per minute.
       externalDocs: {url: 'https://example.com/docs'}
       security: [{bearer: []}]
       responses:
@@ -94,6 +95,7 @@ fn every_rule_reports_with_its_id_and_position() {
         findings,
         [
             "error[description-bare-url]: specs/broken/openapi.yaml:7:20 (at #/paths/~1things/get/description): the text has a bare URL, http://example.com/things",
+            "error[docs-agree]: specs/broken/openapi.yaml:47:20 (at #/paths/~1pages/get/description): operation `list_pages`'s text gives a rate limit (100 requests per) that no `x-rate-limits` declares",
             "error[enum-duplicates]: specs/broken/openapi.yaml:11:40 (at #/paths/~1things/get/parameters/0/schema/enum): enum value \"a\" is listed twice",
             "error[example-valid]: specs/broken/openapi.yaml:18:24 (at #/paths/~1things/get/responses/200/content/application~1json/example): the example does not match its schema: \"seven\" is not of type \"integer\" (at /id)",
             "error[operation-error-response]: specs/broken/openapi.yaml:13:14 (at #/paths/~1things/get/responses): operation `Things` documents no error response",
@@ -101,13 +103,13 @@ fn every_rule_reports_with_its_id_and_position() {
             "error[operation-id-style]: specs/broken/openapi.yaml:6:20 (at #/paths/~1things/get/operationId): operationId `Things` is not snake_case verb_noun",
             "error[operation-security]: specs/broken/openapi.yaml:6:18 (at #/paths/~1things/get): operation `Things` has no security requirement",
             "error[operation-summary]: specs/broken/openapi.yaml:6:18 (at #/paths/~1things/get): operation `Things` has no summary",
-            "error[property-type]: specs/broken/openapi.yaml:60:16 (at #/components/schemas/Thing/properties/label): property `label` has no type",
+            "error[property-type]: specs/broken/openapi.yaml:61:16 (at #/components/schemas/Thing/properties/label): property `label` has no type",
             "error[servers]: specs/broken/openapi.yaml:1:8: the document lists no `servers`",
             "error[source-facts]: specs/broken/facts.yaml: the API has no facts record",
             "warning[inline-enum]: specs/broken/openapi.yaml:11:19 (at #/paths/~1things/get/parameters/0/schema): this string enum is inline, so it generates a closed enum",
-            "warning[pagination-undeclared]: specs/broken/openapi.yaml:43:22 (at #/paths/~1pages/get/responses/200): operation `list_pages` returns an items array with `nextLink`, but declares no `x-pagination`",
+            "warning[pagination-undeclared]: specs/broken/openapi.yaml:44:22 (at #/paths/~1pages/get/responses/200): operation `list_pages` returns an items array with `nextLink`, but declares no `x-pagination`",
             "warning[request-default]: specs/broken/openapi.yaml:31:48 (at #/paths/~1things/post/requestBody/content/application~1json/schema/properties/size/default): a request schema has a `default`; generated code sends it on every call",
-            "warning[unused-component]: specs/broken/openapi.yaml:61:13 (at #/components/schemas/Unused): component `Unused` is not referenced",
+            "warning[unused-component]: specs/broken/openapi.yaml:62:13 (at #/components/schemas/Unused): component `Unused` is not referenced",
         ]
     );
     assert!(lint::lint(&loaded).iter().any(|f| f.severity == Severity::Error));
