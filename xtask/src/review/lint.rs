@@ -251,13 +251,14 @@ fn collection_shape(doc: &Value, responses: Option<&serde_json::Map<String, Valu
 /// the unit.
 fn stated_rate(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
-    words.windows(3).find_map(|w| {
+    words.windows(4).find_map(|w| {
         let number = w[0].trim_start_matches('(').replace(',', "");
         let is_rate = !number.is_empty()
             && number.chars().all(|c| c.is_ascii_digit())
             && matches!(w[1].to_lowercase().as_str(), "requests" | "request" | "calls")
             && w[2].eq_ignore_ascii_case("per");
-        is_rate.then(|| w.join(" "))
+        let unit = w[3].trim_end_matches(|c: char| !c.is_alphanumeric());
+        is_rate.then(|| format!("{number} {} per {unit}", w[1]))
     })
 }
 

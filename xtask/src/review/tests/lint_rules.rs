@@ -95,7 +95,7 @@ fn every_rule_reports_with_its_id_and_position() {
         findings,
         [
             "error[description-bare-url]: specs/broken/openapi.yaml:7:20 (at #/paths/~1things/get/description): the text has a bare URL, http://example.com/things",
-            "error[docs-agree]: specs/broken/openapi.yaml:47:20 (at #/paths/~1pages/get/description): operation `list_pages`'s text gives a rate limit (100 requests per) that no `x-rate-limits` declares",
+            "error[docs-agree]: specs/broken/openapi.yaml:39:20 (at #/paths/~1pages/get/description): operation `list_pages`'s text gives a rate limit (100 requests per minute) that no `x-rate-limits` declares",
             "error[enum-duplicates]: specs/broken/openapi.yaml:11:40 (at #/paths/~1things/get/parameters/0/schema/enum): enum value \"a\" is listed twice",
             "error[example-valid]: specs/broken/openapi.yaml:18:24 (at #/paths/~1things/get/responses/200/content/application~1json/example): the example does not match its schema: \"seven\" is not of type \"integer\" (at /id)",
             "error[operation-error-response]: specs/broken/openapi.yaml:13:14 (at #/paths/~1things/get/responses): operation `Things` documents no error response",
