@@ -3,6 +3,32 @@
 //! body is built one way. Each case is a `compile_fail` doctest that names the compiler error it
 //! must fail with, compiled against the already-built client crates by `cargo test --doc`.
 //!
+//! progenitor's plumbing is not part of a crate's API (nor of its rustdoc index): its response
+//! wrapper, byte stream, client trait, error type and prelude are private, and `Error` is the
+//! runtime's:
+//!
+//! ```compile_fail,E0603
+//! use respan_client::ResponseValue;
+//! ```
+//!
+//! ```compile_fail,E0603
+//! use cloudhealth_client::ByteStream;
+//! ```
+//!
+//! ```compile_fail,E0603
+//! use partner_center_client::ClientInfo;
+//! ```
+//!
+//! ```compile_fail,E0432
+//! use partner_billing_client::prelude::Client;
+//! ```
+//!
+//! ```
+//! fn runtime_error(error: respan_client::Error<()>) -> finops_client_runtime::Error<()> {
+//!     error
+//! }
+//! ```
+//!
 //! A builder comes from its `Client` method only, never without its required inputs:
 //!
 //! ```compile_fail,E0624

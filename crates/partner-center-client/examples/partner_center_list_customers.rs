@@ -35,7 +35,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     while let Some(customer) = customers.next().await {
         let customer = customer?;
         let name = customer.company_profile.as_ref().and_then(|p| p.company_name.as_deref());
-        println!("{} {:?}", customer.id.as_deref().unwrap_or("-"), name);
+        // The id is the tenant GUID every per-customer call takes.
+        let id = customer.id.map_or_else(|| "-".to_owned(), |id| id.to_string());
+        println!("{id} {name:?}");
     }
     Ok(())
 }

@@ -259,8 +259,8 @@ impl Customer {
 
     /// Sets `id`.
     ///
-    /// The customer ID.
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+    /// The customer ID: the customer's Microsoft Entra tenant ID, the `customer-tenant-id` every per-customer call takes.
+    pub fn id(mut self, value: impl Into<::uuid::Uuid>) -> Self {
         self.id = Some(value.into());
         self
     }

@@ -24,6 +24,15 @@ enum Style {
 
 /// Two items a page, five in all: pages 1 and 2 are full and page 3 holds one.
 const ITEM_IDS: [&str; 5] = ["c1", "c2", "c3", "c4", "c5"];
+
+/// A Partner Center customer's id (a tenant GUID) for item `cN`, and back.
+fn tenant_id(item: &str) -> String {
+    format!("00000000-0000-4000-8000-{:012}", item[1..].parse::<u64>().unwrap())
+}
+
+fn item_of(tenant: partner_center_client::uuid::Uuid) -> String {
+    format!("c{}", tenant.as_u128() & 0xffff_ffff_ffff)
+}
 const PAGE_SIZE: usize = 2;
 
 impl Style {
@@ -45,7 +54,7 @@ impl Style {
             Style::RespanCustomers => json!({"customer_identifier": id, "total_cost": 1.5}),
             Style::RespanCreditTransactions => json!({"id": id, "amount": 150, "transaction_type": "grant"}),
             Style::CloudHealthCustomers => json!({"id": id[1..].parse::<i64>().unwrap(), "name": id}),
-            Style::PartnerCenterCustomers => json!({"id": id, "companyProfile": {"companyName": id}}),
+            Style::PartnerCenterCustomers => json!({"id": tenant_id(id), "companyProfile": {"companyName": id}}),
         }
     }
 
@@ -698,7 +707,7 @@ mod partner_center_customers {
         let mut items = client.list_customers(2).stream();
         let mut ids = Vec::new();
         while let Some(item) = items.next().await {
-            ids.push(item.unwrap().id.unwrap());
+            ids.push(item_of(item.unwrap().id.unwrap()));
         }
         assert_eq!(ids, ITEM_IDS);
         assert_eq!(
@@ -754,7 +763,7 @@ mod partner_center_customers {
             .starting_at(Cursor::Token("tok-2".into()));
         let mut ids = Vec::new();
         while let Some(page) = pages.next().await {
-            ids.extend(page.unwrap().items.iter().map(|c| c.id.clone().unwrap()));
+            ids.extend(page.unwrap().items.iter().map(|c| item_of(c.id.unwrap())));
         }
         assert_eq!(ids, ["c3", "c4", "c5"]);
         assert_eq!(lister.pages_asked(), [2, 3]);
@@ -767,7 +776,7 @@ mod partner_center_customers {
         lister.repeat(2, 2);
         let client = client(&lister);
         let mut items = client.list_customers(2).stream();
-        let (ids, error) = until_error(&mut items, |item| item.id.unwrap()).await;
+        let (ids, error) = until_error(&mut items, |item| item_of(item.id.unwrap())).await;
         assert_eq!(ids, ["c1", "c2", "c3", "c4"]);
         assert!(
             matches!(&error, Error::Paging(e) if e.problem == PagingProblem::RepeatedCursor(Cursor::Token("tok-2".into()))),

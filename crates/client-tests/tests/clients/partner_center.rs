@@ -934,3 +934,49 @@ async fn a_registered_hook_runs_once_before_and_once_after_each_attempt() {
     let attempts: Vec<&str> = requests.iter().map(|r| header(r, "x-attempt")).collect();
     assert_eq!(attempts, ["1", "2"]);
 }
+
+/// A listed customer's id is the tenant GUID the per-customer calls take, with no parsing in
+/// between; an id that is not a GUID is a typed decode error naming the field.
+#[tokio::test]
+async fn a_listed_customer_id_is_the_tenant_id_of_the_per_customer_calls() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalCount": 1,
+            "items": [{"id": TENANT.to_string(), "companyProfile": {"companyName": "Contoso"}}],
+            "links": {"self": {"uri": "/customers?size=1", "method": "GET", "headers": []}},
+            "attributes": {"objectType": "Collection"}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/customers/{TENANT}/usagebudget")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(budget_json()))
+        .mount(&server)
+        .await;
+    let client = client(&server, RetryPolicy::disabled());
+    let page = client.list_customers(1).send().await.unwrap();
+    let customer: partner_center_client::uuid::Uuid = page.items[0].id.expect("an id");
+    let budget = client.get_usage_budget(customer).send().await.unwrap();
+    assert_eq!(budget.amount, Some(100.0));
+
+    let broken = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"totalCount": 1, "items": [{"id": "contoso"}]})))
+        .mount(&broken)
+        .await;
+    let error = client_for(&broken).list_customers(1).send().await.unwrap_err();
+    match error {
+        Error::InvalidBody(body) => assert!(
+            body.source.to_string().starts_with("UUID parsing failed"),
+            "{}",
+            body.source
+        ),
+        other => panic!("expected InvalidBody, got {other:?}"),
+    }
+}
+
+fn client_for(server: &MockServer) -> Client {
+    client(server, RetryPolicy::disabled())
+}

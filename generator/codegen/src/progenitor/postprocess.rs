@@ -253,6 +253,7 @@ pub fn apply(
             pass.applied
         ));
     }
+    crate_private_plumbing(file)?;
     let bodies = body_structs(file, &body_types, models);
     let builders = pass
         .builder_fields
@@ -280,6 +281,35 @@ pub fn apply(
             builders,
         },
     ))
+}
+
+/// Keeps progenitor's plumbing out of the crate's public API (and its rustdoc index): the
+/// `progenitor_client` items it re-exports (`ByteStream`, `ClientInfo`, `ResponseValue`, and an
+/// `Error` the runtime's replaces) become crate-private, and its `prelude` module, a second
+/// path to `Client`, goes.
+fn crate_private_plumbing(file: &mut syn::File) -> Result<(), String> {
+    let before = file.items.len();
+    file.items
+        .retain(|item| !matches!(item, syn::Item::Mod(m) if m.ident == "prelude"));
+    if file.items.len() + 1 != before {
+        return Err("progenitor's output no longer has one `prelude` module".into());
+    }
+    let mut reexports = 0;
+    for item in &mut file.items {
+        if let syn::Item::Use(item) = item
+            && matches!(item.vis, syn::Visibility::Public(_))
+            && matches!(&item.tree, syn::UseTree::Path(p) if p.ident == "progenitor_client")
+        {
+            item.vis = syn::parse_quote!(pub(crate));
+            reexports += 1;
+        }
+    }
+    if reexports != 1 {
+        return Err(format!(
+            "progenitor's output re-exports `progenitor_client` {reexports} times; the generator expects once"
+        ));
+    }
+    Ok(())
 }
 
 /// The structs of progenitor's `types` named `body_types` (typify's, with a `builder()`), and
