@@ -887,8 +887,9 @@ mod examples {
             partner_center.server.uri(),
         )
         .await;
-        assert_eq!(ids(&lines), ITEM_IDS);
-        assert_eq!(lines[0], "c1 Some(\"c1\")");
+        let expected: Vec<String> = ITEM_IDS.iter().map(|id| tenant_id(id)).collect();
+        assert_eq!(ids(&lines), expected);
+        assert_eq!(lines[0], format!("{} Some(\"c1\")", tenant_id("c1")));
         assert_eq!(partner_center.pages_asked(), [1, 2, 3]);
     }
 }
