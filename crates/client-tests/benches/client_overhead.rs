@@ -11,6 +11,11 @@
 //! credentials does between renewals.
 //!
 //! Run: `cargo bench -p client-tests --bench client_overhead` (or as part of `cargo xtask bench`).
+//!
+//! To see where a call's time goes, `CLIENT_OVERHEAD_PROFILE=raw` or `=client` makes the binary
+//! warm up and then make `PROFILE_CALLS` calls of that side only, printing nothing: run it under
+//! `valgrind --tool=callgrind` (instructions per call, both sides) or `perf record`, as
+//! BENCHMARKS.md §4 shows.
 //! Prints one JSON line: {"raw_rps": [...], "raw_no_timeout_rps": [...], "client_rps": [...],
 //! "client_cached_token_rps": [...]}, one entry per round.
 
@@ -24,6 +29,8 @@ const REQUESTS: usize = 2000;
 const ROUNDS: usize = 9;
 /// The client's default per-attempt timeout, set on the hand-written call too.
 const TIMEOUT: Duration = Duration::from_secs(60);
+/// Calls made in a profiling run, after the warm-up.
+const PROFILE_CALLS: usize = 1000;
 
 /// A keep-alive HTTP/1.1 server answering every request with `BODY`.
 async fn serve(listener: TcpListener) {
@@ -101,13 +108,11 @@ async fn main() {
             assert!(customer.customer_identifier.is_some());
         }
     };
-    let generated = |client: &respan_client::Client| {
-        let client = client.clone();
-        async move {
-            let customer = client.get_customer("acme").send().await.unwrap();
-            assert!(customer.customer_identifier.is_some());
-        }
-    };
+    // Through a reference to the client, as the raw side uses its `reqwest::Client`.
+    async fn generated(client: &respan_client::Client) {
+        let customer = client.get_customer("acme").send().await.unwrap();
+        assert!(customer.customer_identifier.is_some());
+    }
 
     // Warm up every path (connection, allocator).
     for _ in 0..200 {
@@ -115,6 +120,21 @@ async fn main() {
         raw(None).await;
         generated(&client).await;
         generated(&with_provider).await;
+    }
+    match std::env::var("CLIENT_OVERHEAD_PROFILE").as_deref() {
+        Ok("raw") => {
+            for _ in 0..PROFILE_CALLS {
+                raw(Some(TIMEOUT)).await;
+            }
+            return;
+        }
+        Ok("client") => {
+            for _ in 0..PROFILE_CALLS {
+                generated(&client).await;
+            }
+            return;
+        }
+        _ => {}
     }
     let rate = |started: Instant| REQUESTS as f64 / started.elapsed().as_secs_f64();
     let (mut raw_rps, mut raw_no_timeout_rps, mut client_rps, mut cached_token_rps) =

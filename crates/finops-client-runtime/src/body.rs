@@ -90,18 +90,21 @@ pub(crate) async fn buffer<'s>(
             }
         }
     }
-    if let Some(problem) = problem {
-        parts.extensions.insert(problem);
-    }
-    let mut rebuilt = http::Response::new(body);
-    // `ResponseBuilderExt::url` is the public way to give a rebuilt response its URL.
-    if let Ok(with_url) = reqwest::ResponseBuilderExt::url(http::Response::builder(), url).body(()) {
-        parts.extensions.extend(with_url.into_parts().0.extensions);
-    }
+    // `ResponseBuilderExt::url` is the public way to give a rebuilt response its URL; the
+    // builder's extension map then holds the response's few others too.
+    let mut rebuilt = match reqwest::ResponseBuilderExt::url(http::Response::builder(), url).body(()) {
+        Ok(rebuilt) => rebuilt.map(|()| body),
+        Err(_) => http::Response::new(body),
+    };
     *rebuilt.status_mut() = parts.status;
     *rebuilt.version_mut() = parts.version;
     *rebuilt.headers_mut() = parts.headers;
-    *rebuilt.extensions_mut() = parts.extensions;
+    if !parts.extensions.is_empty() {
+        rebuilt.extensions_mut().extend(parts.extensions);
+    }
+    if let Some(problem) = problem {
+        rebuilt.extensions_mut().insert(problem);
+    }
     reqwest::Response::from(rebuilt)
 }
 

@@ -47,34 +47,13 @@ use tracing::Instrument;
 /// `pacing_wait_ms` when the attempt waited for its slot, and `attempt_id`, the client's
 /// [`AttemptId`] of the attempt, which its errors carry too.
 ///
-/// Returns the last attempt's response or transport error.
+/// Returns the last attempt's response; a transport error comes back as a stand-in response
+/// that carries it and the attempt's id, for [`crate::finish`].
 pub async fn execute(
     http: &reqwest::Client,
     config: &ClientConfig,
     operation: &OperationSpec,
-    request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
-    let mut last_attempt = None;
-    match attempts(http, config, operation, request, &mut last_attempt).await {
-        // A request reqwest could not build was never sent; `finish` reports it as such.
-        Err(error) if !error.is_builder() => match last_attempt {
-            Some(attempt) => Ok(not_sent(NotSent::NoAnswer {
-                error: std::sync::Arc::new(error.without_url()),
-                attempt,
-            })),
-            None => Err(error),
-        },
-        result => result,
-    }
-}
-
-/// [`execute`]'s loop; `last_attempt` is the id of the last attempt sent.
-async fn attempts(
-    http: &reqwest::Client,
-    config: &ClientConfig,
-    operation: &OperationSpec,
     mut request: reqwest::Request,
-    last_attempt: &mut Option<AttemptId>,
 ) -> reqwest::Result<reqwest::Response> {
     let options = call::current();
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
@@ -148,7 +127,6 @@ async fn attempts(
             None
         };
         let attempt_id = AttemptId::next();
-        *last_attempt = Some(attempt_id);
         let span = tracing::info_span!(
             "finops_request",
             operation = operation.id,
@@ -194,8 +172,11 @@ async fn attempts(
         };
         // The credentials this attempt carries, for scrubbing an answer that echoes them.
         let authorization = request.headers().get(AUTHORIZATION).cloned();
-        let sent_at = Instant::now();
-        let mut result = async {
+        // Only a span someone records, or a hook, reads the attempt's duration: without them
+        // the clock is not read, and the attempt's future is not wrapped in the span.
+        let observed = !span.is_disabled() || !config.hooks.0.is_empty();
+        let sent_at = observed.then(Instant::now);
+        let exchange = async {
             match http.execute(request).await {
                 Ok(response) => {
                     let secrets = || config.sent_secrets(authorization.as_ref());
@@ -203,24 +184,27 @@ async fn attempts(
                 }
                 Err(error) => Err(error),
             }
-        }
-        .instrument(span.clone())
-        .await;
+        };
+        let mut result = if span.is_disabled() {
+            exchange.await
+        } else {
+            exchange.instrument(span.clone()).await
+        };
+        let took = sent_at.map(|at| at.elapsed()).unwrap_or_default();
         if let Ok(response) = &mut result {
             response.extensions_mut().insert(sent_ids);
         }
         for hook in &config.hooks.0 {
             match &result {
-                Ok(response) => hook.after_attempt(
-                    &this_attempt,
-                    Some(response.status()),
-                    Some(response.headers()),
-                    sent_at.elapsed(),
-                ),
-                Err(_) => hook.after_attempt(&this_attempt, None, None, sent_at.elapsed()),
+                Ok(response) => {
+                    hook.after_attempt(&this_attempt, Some(response.status()), Some(response.headers()), took)
+                }
+                Err(_) => hook.after_attempt(&this_attempt, None, None, took),
             }
         }
-        span.record("duration_ms", millis(sent_at.elapsed()));
+        if !span.is_disabled() {
+            span.record("duration_ms", millis(took));
+        }
         let outcome = match &result {
             Ok(response) => {
                 let status = response.status();
@@ -239,7 +223,7 @@ async fn attempts(
                     Some(BodyProblem::TooLarge { .. }) => {
                         span.record("error.type", "response_too_large");
                         span.record("otel.status_code", "error");
-                        return result;
+                        return unanswered(result, attempt_id);
                     }
                 }
             }
@@ -247,7 +231,7 @@ async fn attempts(
                 span.record("error.type", failure_kind(error));
                 span.record("otel.status_code", "error");
                 if error.is_redirect() || error.is_builder() {
-                    return result;
+                    return unanswered(result, attempt_id);
                 }
                 Outcome::NoResponse
             }
@@ -280,7 +264,7 @@ async fn attempts(
             delay
         };
         let (Some(mut next), Some(delay)) = (next, delay) else {
-            return result;
+            return unanswered(result, attempt_id);
         };
         if result.is_ok() {
             renew(&mut next, operation, &generated, Renewal::AfterResponse);
@@ -407,6 +391,19 @@ fn add_extras(
         *request.body_mut() = Some(bytes.into());
     }
     Ok(())
+}
+
+/// The attempt's result as the call's: a transport error becomes a stand-in response carrying it
+/// with the attempt's id, for [`crate::finish`]; a request reqwest could not build was never
+/// sent and stays an error, which `finish` reports as such.
+fn unanswered(result: reqwest::Result<reqwest::Response>, attempt: AttemptId) -> reqwest::Result<reqwest::Response> {
+    match result {
+        Err(error) if !error.is_builder() => Ok(not_sent(NotSent::NoAnswer {
+            error: std::sync::Arc::new(error.without_url()),
+            attempt,
+        })),
+        result => result,
+    }
 }
 
 fn millis(duration: Duration) -> u64 {

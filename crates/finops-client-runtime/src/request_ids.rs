@@ -37,11 +37,11 @@ impl RequestIds {
             .iter()
             .filter_map(|(name, _)| Some((name.clone(), response.get(name)?.clone())))
             .collect();
-        for name in COMMON_RESPONSE_IDS {
-            if let Some(value) = response.get(name)
-                && !received.iter().any(|(n, _)| n.as_str() == name)
-            {
-                received.push((HeaderName::from_static(name), value.clone()));
+        // One pass over the answer's few headers: looking each common name up would parse and
+        // hash seven names on every call.
+        for (name, value) in response {
+            if COMMON_RESPONSE_IDS.contains(&name.as_str()) && !received.iter().any(|(n, _)| n == name) {
+                received.push((name.clone(), value.clone()));
             }
         }
         Self {
