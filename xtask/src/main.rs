@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 mod bench;
 mod bundle_cmd;
+mod facts;
 mod review;
 
 use finops_codegen::codegen::{self, Outcome};
@@ -65,6 +66,17 @@ enum Command {
         /// (write a synthetic input to profile by hand).
         args: Vec<String>,
     },
+    /// Read an API's facts from local checkouts of its vendor's sources with a program, and show
+    /// how they differ from its facts.yaml, fact by fact (`+` new, `~` changed, `-` gone, `!` a
+    /// cited file missing). Exits non-zero when there is a difference.
+    Facts {
+        /// The API folder under specs/, e.g. `cloudhealth`.
+        api: String,
+        /// `<source>=<dir>`: the record's source id and a checkout of it (a working tree of the
+        /// repository the source names). Repeat for several sources.
+        #[arg(long = "checkout", value_parser = parse_checkout, required = true)]
+        checkouts: Vec<(String, std::path::PathBuf)>,
+    },
     /// Write each API's bundled spec as one JSON file (for validators and reviewers).
     Bundle {
         /// Folder to write `<api>.json` into, relative to the repository root.
@@ -75,6 +87,13 @@ enum Command {
         #[arg(long, default_value = "specs")]
         specs: std::path::PathBuf,
     },
+}
+
+fn parse_checkout(text: &str) -> Result<(String, std::path::PathBuf), String> {
+    match text.split_once('=') {
+        Some((source, dir)) if !source.is_empty() && !dir.is_empty() => Ok((source.to_string(), dir.into())),
+        _ => Err(format!("`{text}` is not `<source>=<dir>`")),
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -110,6 +129,20 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Lint { rules: false } => lint(&root),
+        Command::Facts { api, checkouts } => match crate::facts::run(&root, &api, &checkouts) {
+            Ok(comparison) => {
+                print!("{}", crate::facts::report(&api, &comparison));
+                if comparison.changes.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(error) => {
+                eprintln!("{error}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Bench { quick, only } => match crate::bench::run(&root, quick, only) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

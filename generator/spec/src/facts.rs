@@ -962,3 +962,153 @@ mod tests {
         );
     }
 }
+
+/// One API's record, flattened to one value per fact key, for comparing it with what a program
+/// reads from the sources (`cargo xtask facts`).
+#[derive(Debug, Clone, Default)]
+pub struct RecordedFacts {
+    /// Each source id with the repository and commit, or the page, it names.
+    pub sources: BTreeMap<String, SourceRef>,
+    /// Each fact key (as `x-doc-errata` names them) with its value and the source it cites.
+    pub facts: BTreeMap<String, RecordedFact>,
+    /// Each schema and operation (`schemas.Customer`, `operations.get_customer`) with the source
+    /// it cites as a whole.
+    pub entries: BTreeMap<String, String>,
+}
+
+/// Where a source id points.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceRef {
+    pub repo: Option<String>,
+    pub commit: Option<String>,
+    pub url: Option<String>,
+}
+
+/// One recorded fact: its value as text (`present` for a field, parameter, status or header that
+/// exists; `true`/`false`; a type label; an enum as JSON) and the source it cites, as written
+/// (`guide:_billing-rules/rule-modify.md`, or a page id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedFact {
+    pub value: String,
+    pub source: String,
+}
+
+/// Reads `specs/<api>/facts.yaml` under `api_dir` and flattens it. Shared groups are not
+/// expanded into the operations that name them; they are facts of their own
+/// (`shared.<group>.statuses.404`).
+pub fn recorded_facts(api_dir: &std::path::Path, display_root: &std::path::Path) -> Result<RecordedFacts, Diagnostic> {
+    let path = api_dir.join(FACTS_FILE);
+    let mut files = SourceFiles::new(display_root.to_path_buf());
+    let file = files.add(path.clone());
+    let bytes = std::fs::read(&path).map_err(|e| Diagnostic::new(format!("cannot read {}: {e}", path.display())))?;
+    let node = yaml::parse(&bytes, file).map_err(|e| e.into_diagnostic(files.display(file)))?;
+    let record: Record = serde_json::from_value(node.to_json())
+        .map_err(|e| Diagnostic::new(format!("{}: {e}", files.display(file).display())))?;
+    let mut out = RecordedFacts::default();
+    for (id, source) in &record.sources {
+        out.sources.insert(
+            id.clone(),
+            SourceRef {
+                repo: source.repo.clone(),
+                commit: source.commit.clone(),
+                url: source.url.clone(),
+            },
+        );
+    }
+    let mut facts = BTreeMap::new();
+    let mut put = |key: String, value: String, source: &str| {
+        facts.insert(
+            key,
+            RecordedFact {
+                value,
+                source: source.to_string(),
+            },
+        );
+    };
+    let value_facts = |put: &mut dyn FnMut(String, String, &str), prefix: String, fact: &ValueFact, source: &str| {
+        let source = fact.source.as_deref().unwrap_or(source);
+        put(prefix.clone(), "present".into(), source);
+        put(format!("{prefix}.type"), fact.type_label.clone(), source);
+        put(format!("{prefix}.required"), fact.required.to_string(), source);
+        put(format!("{prefix}.nullable"), fact.nullable.to_string(), source);
+        if let Some(values) = &fact.values {
+            put(
+                format!("{prefix}.enum"),
+                Value::Array(values.clone()).to_string(),
+                source,
+            );
+        }
+        if let Some(format) = &fact.format {
+            put(format!("{prefix}.format"), format.clone(), source);
+        }
+        if let Some(location) = &fact.location {
+            put(format!("{prefix}.in"), location.clone(), source);
+        }
+    };
+    for (name, group) in &record.shared {
+        for status in &group.statuses {
+            put(
+                format!("shared.{name}.statuses.{}", plain(status)),
+                "present".into(),
+                &group.source,
+            );
+        }
+        for (parameter, fact) in &group.parameters {
+            value_facts(
+                &mut put,
+                format!("shared.{name}.parameters.{parameter}"),
+                fact,
+                &group.source,
+            );
+        }
+        for header in &group.response_headers {
+            put(
+                format!("shared.{name}.response_headers.{header}"),
+                "present".into(),
+                &group.source,
+            );
+        }
+    }
+    for (name, schema) in &record.schemas {
+        out.entries.insert(format!("schemas.{name}"), schema.source.clone());
+        for (field, fact) in &schema.fields {
+            value_facts(&mut put, format!("schemas.{name}.fields.{field}"), fact, &schema.source);
+        }
+    }
+    for (id, op) in &record.operations {
+        out.entries.insert(format!("operations.{id}"), op.source.clone());
+        let prefix = format!("operations.{id}");
+        if let Some(title) = &op.title {
+            put(format!("{prefix}.title"), title.clone(), &op.source);
+        }
+        put(format!("{prefix}.method"), op.method.to_lowercase(), &op.source);
+        put(format!("{prefix}.path"), op.path.clone(), &op.source);
+        for (parameter, fact) in &op.parameters {
+            value_facts(&mut put, format!("{prefix}.parameters.{parameter}"), fact, &op.source);
+        }
+        for status in &op.statuses {
+            put(
+                format!("{prefix}.statuses.{}", plain(status)),
+                "present".into(),
+                &op.source,
+            );
+        }
+        for header in &op.response_headers {
+            put(
+                format!("{prefix}.response_headers.{header}"),
+                "present".into(),
+                &op.source,
+            );
+        }
+    }
+    out.facts = facts;
+    Ok(out)
+}
+
+/// A status code or key as written: `404`, `4XX`.
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
