@@ -16,6 +16,7 @@
 //! vendor's text: the extractors run on a checkout the user provides.
 
 mod front_matter;
+mod markdown_tables;
 
 use finops_spec::diagnostic::Diagnostic;
 use finops_spec::facts::{RecordedFacts, recorded_facts};
@@ -244,6 +245,9 @@ pub fn run(root: &Path, api: &str, checkouts: &[(String, PathBuf)]) -> Result<Co
         };
         match reference.repo.as_deref() {
             Some("CloudHealth/cht_api_guide") => front_matter::read(&record, &bodies, source, checkout, &mut reading)?,
+            Some("xdmushui/partner-center-sdk" | "MicrosoftDocs/partner-center-pr") => {
+                markdown_tables::read(&record, source, checkout, &mut reading)?
+            }
             other => {
                 return Err(Diagnostic::new(format!(
                     "no extractor reads source `{source}` ({}) yet",

@@ -180,3 +180,96 @@ fn a_malformed_page_is_a_located_error() {
         assert!(error.contains(expected), "{error}");
     }
 }
+
+/// A reference page in Partner Center's Markdown-table format, written for this test.
+const RESOURCES: &str = "# Widget resources
+
+## Widget
+
+**Widget** is a thing.
+
+| Property     | Type                              | Description   |
+|--------------|-----------------------------------|---------------|
+| Id           | string                            | The id.       |
+| USDTotal     | decimal                           | A total.      |
+| Shape        | string                            | Added later.  |
+| Links        | [ResourceLinks](utility.md#links) | Links.        |
+
+## Other
+";
+
+const GET_WIDGET: &str = "# Get a widget
+
+### Request syntax
+
+| Method  | Request URI |
+|---------|-------------|
+| **GET** | [*{baseURL}*](urls.md)/v1/widgets/{widget-id}?expand={expand} HTTP/1.1 |
+
+### URI parameters
+
+| Name            | Type     | Required | Description |
+|-----------------|----------|----------|-------------|
+| **widget-id**   | **guid** | Y        | The widget. |
+";
+
+const TABLES_RECORD: &str = r#"sources:
+  docs:
+    repo: xdmushui/partner-center-sdk
+    commit: a0000000000000000000000000000000000000b2
+  widget-resources:
+    url: https://learn.microsoft.com/en-us/partner-center/developer/widget-resources
+  get-a-widget:
+    url: https://learn.microsoft.com/en-us/partner-center/developer/get-a-widget
+  list-gadgets:
+    url: https://learn.microsoft.com/en-us/partner-center/developer/list-gadgets
+schemas:
+  Widget:
+    source: widget-resources
+    fields:
+      id: {type: string}
+      usdTotal: {type: integer}
+      links: {type: object}
+      colour: {type: string}
+operations:
+  get_widget:
+    source: get-a-widget
+    method: get
+    path: /v1/widgets/{widget-id}
+    parameters:
+      widget-id: {in: query, type: string, format: uuid, required: true}
+      expand: {in: query, type: string}
+  list_gadgets:
+    source: list-gadgets
+    method: get
+    path: /v1/gadgets
+"#;
+
+#[test]
+fn markdown_tables_show_each_kind_of_change_as_one_exact_line() {
+    let specs = tempfile::tempdir().unwrap();
+    let api = specs.path().join("specs/widgets");
+    fs::create_dir_all(&api).unwrap();
+    fs::write(api.join("facts.yaml"), TABLES_RECORD).unwrap();
+    let checkout = tempfile::tempdir().unwrap();
+    fs::create_dir_all(checkout.path().join("develop")).unwrap();
+    fs::write(checkout.path().join("develop/widget-resources.md"), RESOURCES).unwrap();
+    fs::write(checkout.path().join("develop/get-a-widget.md"), GET_WIDGET).unwrap();
+    let record = recorded_facts(&api, specs.path()).unwrap();
+    let mut reading = Reading::default();
+    super::markdown_tables::read(&record, "docs", checkout.path(), &mut reading).unwrap();
+    assert_eq!(
+        report("widgets", &compare(&record, &reading)),
+        "- operations.get_widget.parameters.expand  (recorded from get-a-widget)\n\
+         - operations.get_widget.parameters.expand.in  (recorded from get-a-widget)\n\
+         - operations.get_widget.parameters.expand.required  (recorded from get-a-widget)\n\
+         - operations.get_widget.parameters.expand.type  (recorded from get-a-widget)\n\
+         ! operations.list_gadgets: docs:develop/list-gadgets.md is not in the checkout (renamed or removed)\n\
+         - schemas.Widget.fields.colour  (recorded from widget-resources)\n\
+         - schemas.Widget.fields.colour.type  (recorded from widget-resources)\n\
+         + schemas.Widget.fields.shape  (docs:develop/widget-resources.md:11)\n\
+         + schemas.Widget.fields.shape.type: string  (docs:develop/widget-resources.md:11)\n\
+         ~ schemas.Widget.fields.usdTotal.type: integer -> number  (docs:develop/widget-resources.md:10)\n\
+         widgets: 12 of 31 recorded facts reproduced exactly (38.7 %); 10 difference(s)\n"
+    );
+}
