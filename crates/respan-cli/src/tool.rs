@@ -124,7 +124,7 @@ struct UpdateCustomerArgs {
     clear_email: bool,
     #[arg(long = "email", value_name = "EMAIL", help = "Body field `email`. Customer email address.", allow_hyphen_values = true)]
     email: Option<String>,
-    #[arg(long = "markup-percentage", value_name = "MARKUP_PERCENTAGE", help = "Body field `markup_percentage`. Markup applied to usage reports, e.g. 30 reports usage 30% higher. The service assumes 0.", allow_negative_numbers = true)]
+    #[arg(long = "markup-percentage", value_name = "MARKUP_PERCENTAGE", help = "Body field `markup_percentage`. The customer's markup percentage. The sources give the field and its type only, not what it applies to or its default.", allow_negative_numbers = true)]
     markup_percentage: Option<f64>,
     #[arg(long = "clear-name", help = "Send `name` as null.", conflicts_with = "name")]
     clear_name: bool,

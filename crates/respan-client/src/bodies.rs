@@ -452,7 +452,7 @@ impl CustomerListItem {
 
     /// Sets `period_budget`.
     ///
-    /// Current period budget in USD, when one is set.
+    /// Current period budget in USD; null when none is set.
     pub fn period_budget(mut self, value: impl Into<f64>) -> Self {
         self.period_budget = Some(value.into());
         self
@@ -468,7 +468,7 @@ impl CustomerListItem {
 
     /// Sets `total_budget`.
     ///
-    /// Lifetime spending budget in USD, when one is set.
+    /// Lifetime spending budget in USD; null when none is set.
     pub fn total_budget(mut self, value: impl Into<f64>) -> Self {
         self.total_budget = Some(value.into());
         self

@@ -194,13 +194,13 @@ pub mod types {
         ///Requests made by the customer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub number_of_requests: ::std::option::Option<i64>,
-        ///Current period budget in USD, when one is set.
+        ///Current period budget in USD; null when none is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub period_budget: ::std::option::Option<f64>,
         ///Same as `total_tokens` (kept for backward compatibility).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tokens: ::std::option::Option<i64>,
-        ///Lifetime spending budget in USD, when one is set.
+        ///Lifetime spending budget in USD; null when none is set.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_budget: ::std::option::Option<f64>,
         ///Total cost in USD.

@@ -263,7 +263,7 @@ pub struct CustomerUpdate {
     /// Customer email address.
     #[serde(default, skip_serializing_if = "::finops_client_runtime::Patch::is_absent")]
     pub email: ::finops_client_runtime::Patch<::std::string::String>,
-    /// Markup applied to usage reports, e.g. 30 reports usage 30% higher. The service assumes 0.
+    /// The customer's markup percentage. The sources give the field and its type only, not what it applies to or its default.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub markup_percentage: ::std::option::Option<f64>,
     /// Custom key-value metadata.
